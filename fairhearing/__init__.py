@@ -1,0 +1,1 @@
+"""Fairhearing: conduct complaints and disciplinary cases, from first contact to appeal."""

@@ -1,0 +1,27 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CASE_OFFICER = "case_officer", "Case officer"
+    INVESTIGATOR = "investigator", "Investigator"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    OVERSIGHT = "oversight", "Oversight"
+    GOVERNING_BODY = "governing_body", "Governing body"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+CASEWORK_ROLES = frozenset({Role.CASE_OFFICER, Role.INVESTIGATOR})
+
+
+class User(AbstractUser):
+    """A signed-in user. Complainants and respondents are People, not Users."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CASE_OFFICER)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

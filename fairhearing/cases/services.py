@@ -1,0 +1,325 @@
+"""Every write to complaints and cases. Each service is atomic and appends its ledger events
+in the same transaction, so a failure writes nothing: no half-made case, no orphan event."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fairhearing.accounts.models import CASEWORK_ROLES
+from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+from fairhearing.organisations.models import Organisation
+from fairhearing.people.services import PersonDetails, person_find_or_create
+
+from .models import Allegation, Assignment, Case, Complaint, Party, StageChange
+
+# Messages are constants so that tests assert them exactly.
+NEEDS_REASONS = "Give the reasons for this decision."
+NEEDS_RULE = "Say which rule or criterion you applied."
+NEEDS_RESPONDENT = "Name at least one person the complaint is about."
+UNKNOWN_CATEGORY = "Choose a category from the list."
+CASE_CLOSED = "This case is closed; nothing more can be done to it."
+NOT_ALLOWED_AT_STAGE = "“{label}” is not possible while the case is at the stage “{stage}”."
+UNKNOWN_TRANSITION = "That action does not exist in this case's rulebook."
+NEEDS_SANCTION = "Choose a sanction from the rulebook's ladder."
+NEEDS_SANCTION_END = "“{label}” must have an end date after today: there are no lifetime bans."
+NEEDS_HEARING = "Schedule the hearing before recording that it was held."
+WINDOW_STILL_OPEN = "“{label}” has not ended yet: it runs until {due}."
+HEARING_NOT_AT_STAGE = "A hearing can only be scheduled while the case is at the hearing stage."
+HEARING_TOO_SOON = (
+    "The hearing must be at least {days} working days after the notice: {earliest} at the earliest."
+)
+NOT_CASEWORKER = "Only case officers and investigators can join a case team."
+ALREADY_ASSIGNED = "{name} is already on this case team as {role}."
+
+
+class CaseError(Exception):
+    """A request the rules refuse; the message says why, in words for the user."""
+
+
+@dataclass(frozen=True)
+class AllegationDetails:
+    allegation_type: str
+    category: str
+    description: str
+    conduct_date: dt.date | None = None
+    url: str = ""
+    conduct_rule_refs: list[str] = field(default_factory=list)
+
+
+def _next_number(organisation: Organisation, counter: str) -> int:
+    Organisation.objects.filter(pk=organisation.pk).update(**{counter: F(counter) + 1})
+    value: int = Organisation.objects.values_list(counter, flat=True).get(pk=organisation.pk)
+    return value - 1
+
+
+def _reference(organisation: Organisation, counter: str, at: dt.datetime, kind: str) -> str:
+    number = _next_number(organisation, counter)
+    return f"{organisation.reference_prefix}{kind}-{at.year}-{number:05d}"
+
+
+@transaction.atomic
+def complaint_record(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    complainant: PersonDetails,
+    respondents: list[PersonDetails],
+    allegation: AllegationDetails,
+    summary: str,
+    received_at: dt.datetime | None = None,
+) -> Complaint:
+    """Record what arrived and open one case per person it is about (R-01, R-07)."""
+    if not respondents:
+        raise CaseError(NEEDS_RESPONDENT)
+    rulebook = organisation.current_rulebook()
+    spec = rulebook.spec
+    if allegation.category not in spec.categories:
+        raise CaseError(UNKNOWN_CATEGORY)
+    at = received_at or timezone.now()
+    complainant_person = person_find_or_create(organisation=organisation, details=complainant)
+    complaint = Complaint(
+        organisation=organisation,
+        reference=_reference(organisation, "next_complaint_number", at, "C"),
+        received_at=at,
+        channel=channel,
+        complainant=complainant_person,
+        summary=summary,
+        recorded_by=actor,
+    )
+    complaint.full_clean()
+    complaint.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.COMPLAINT_RECEIVED,
+        payload={
+            "complaint": complaint.pk,
+            "reference": complaint.reference,
+            "channel": channel,
+            "respondents": len(respondents),
+            "summary_sha256": content_hash(summary),
+        },
+    )
+    for details in respondents:
+        respondent = person_find_or_create(organisation=organisation, details=details)
+        case = Case.objects.create(
+            organisation=organisation,
+            reference=_reference(organisation, "next_case_number", at, ""),
+            rulebook=rulebook,
+            respondent=respondent,
+            category=allegation.category,
+            stage=spec.first_stage,
+            stage_entered_at=at,
+            opened_at=at,
+        )
+        case.complaints.add(complaint)
+        Party.objects.create(
+            case=case, person=complainant_person, role=Party.Role.COMPLAINANT, complaint=complaint
+        )
+        recorded = Allegation(
+            case=case,
+            allegation_type=allegation.allegation_type,
+            category=allegation.category,
+            description=allegation.description,
+            conduct_date=allegation.conduct_date,
+            url=allegation.url,
+            conduct_rule_refs=list(allegation.conduct_rule_refs),
+        )
+        recorded.full_clean()
+        recorded.save()
+        event_append(
+            actor=actor,
+            kind=EventKind.CASE_OPENED,
+            case_id=case.pk,
+            payload={
+                "complaint": complaint.pk,
+                "reference": case.reference,
+                "respondent": respondent.pk,
+                "allegation": recorded.pk,
+                "allegation_type": recorded.allegation_type,
+                "category": recorded.category,
+                "rulebook": rulebook.pk,
+                "rulebook_version": rulebook.version,
+                "stage": case.stage,
+            },
+        )
+        deadlines_follow_stage(actor=actor, case=case, at=at)
+    return complaint
+
+
+def _check_requirements(case: Case, requires: tuple[str, ...], *, sanction: str,
+                        sanction_ends_on: dt.date | None, now: dt.datetime) -> None:
+    spec = case.rulebook.spec
+    for requirement in requires:
+        if requirement == "sanction":
+            chosen = spec.sanctions.get(sanction)
+            if chosen is None:
+                raise CaseError(NEEDS_SANCTION)
+            if chosen.requires_end_date and (
+                sanction_ends_on is None or sanction_ends_on <= now.date()
+            ):
+                raise CaseError(NEEDS_SANCTION_END.format(label=chosen.label))
+        elif requirement == "hearing_scheduled":
+            if case.hearing_at is None:
+                raise CaseError(NEEDS_HEARING)
+        elif requirement.startswith("deadline_expired:"):
+            kind = requirement.split(":", 1)[1]
+            running = case.deadlines.filter(kind=kind, status__in=["open", "paused"]).first()
+            if running is not None and running.due_at >= now:
+                local_due = timezone.localtime(running.due_at)
+                raise CaseError(
+                    WINDOW_STILL_OPEN.format(label=running.label, due=f"{local_due:%d %B %Y}")
+                )
+        else:
+            raise CaseError(f"The rulebook names an unknown requirement: {requirement}")
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: Any,
+    case: Case,
+    transition: str,
+    reasons: str,
+    rule_applied: str,
+    sanction: str = "",
+    sanction_ends_on: dt.date | None = None,
+) -> StageChange:
+    """Move a case along one of its rulebook's transitions, recording the decision (R-20).
+
+    Refuses moves the current stage does not allow, decisions without reasons or rule, and
+    transitions whose requirements (a sanction, a held hearing, an ended window) are unmet.
+    """
+    case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
+    spec = case.rulebook.spec
+    move = spec.transitions.get(transition)
+    if move is None:
+        raise CaseError(UNKNOWN_TRANSITION)
+    if case.is_closed:
+        raise CaseError(CASE_CLOSED)
+    if move.source != case.stage:
+        raise CaseError(
+            NOT_ALLOWED_AT_STAGE.format(label=move.label, stage=spec.stage_label(case.stage))
+        )
+    reasons, rule_applied = reasons.strip(), rule_applied.strip()
+    if not reasons:
+        raise CaseError(NEEDS_REASONS)
+    if not rule_applied:
+        raise CaseError(NEEDS_RULE)
+    now = timezone.now()
+    _check_requirements(
+        case, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
+    )
+    if "sanction" not in move.requires:
+        sanction, sanction_ends_on = "", None
+    change = StageChange.objects.create(
+        case=case,
+        transition=move.key,
+        from_stage=case.stage,
+        to_stage=move.target,
+        actor=actor,
+        at=now,
+        reasons=reasons,
+        rule_applied=rule_applied,
+        outcome=move.outcome,
+        sanction=sanction,
+        sanction_ends_on=sanction_ends_on,
+    )
+    case.stage = move.target
+    case.stage_entered_at = now
+    update = ["stage", "stage_entered_at"]
+    if sanction:
+        case.sanction, case.sanction_ends_on = sanction, sanction_ends_on
+        update += ["sanction", "sanction_ends_on"]
+    if move.closes:
+        case.outcome, case.closed_at = move.outcome, now
+        update += ["outcome", "closed_at"]
+    case.save(update_fields=update)
+    event_append(
+        actor=actor,
+        kind=EventKind.CASE_TRANSITIONED,
+        case_id=case.pk,
+        payload={
+            "transition": move.key,
+            "from": change.from_stage,
+            "to": change.to_stage,
+            "stage_change": change.pk,
+            "reasons_sha256": content_hash(reasons),
+            "rule_applied": rule_applied,
+            "outcome": move.outcome,
+            "sanction": sanction,
+            "sanction_ends_on": sanction_ends_on.isoformat() if sanction_ends_on else None,
+        },
+    )
+    deadlines_follow_stage(actor=actor, case=case, at=now)
+    return change
+
+
+@transaction.atomic
+def case_schedule_hearing(
+    *, actor: Any, case: Case, hearing_at: dt.datetime, reasons: str = ""
+) -> Case:
+    """Fix the hearing date, giving at least the rulebook's notice in working days."""
+    case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
+    if case.stage != "hearing":
+        raise CaseError(HEARING_NOT_AT_STAGE)
+    spec = case.rulebook.spec
+    calendar = calendar_for(case)
+    now = timezone.now()
+    earliest = calendar.add_working_days(
+        calendar.local_date(now), spec.hearing_notice_min_working_days
+    )
+    if calendar.local_date(hearing_at) < earliest:
+        raise CaseError(
+            HEARING_TOO_SOON.format(
+                days=spec.hearing_notice_min_working_days, earliest=f"{earliest:%d %B %Y}"
+            )
+        )
+    case.hearing_at, case.hearing_notice_sent_at = hearing_at, now
+    case.save(update_fields=["hearing_at", "hearing_notice_sent_at"])
+    event_append(
+        actor=actor,
+        kind=EventKind.HEARING_SCHEDULED,
+        case_id=case.pk,
+        payload={"hearing_at": hearing_at.isoformat(), "notice_sent_at": now.isoformat(),
+                 "reasons_sha256": content_hash(reasons.strip()) if reasons.strip() else None},
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case: Case, user: Any, role: str) -> Assignment:
+    if user.role not in CASEWORK_ROLES:
+        raise CaseError(NOT_CASEWORKER)
+    if Assignment.objects.filter(case=case, user=user, role=role, ended_at__isnull=True).exists():
+        raise CaseError(
+            ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)
+        )
+    assignment = Assignment.objects.create(case=case, user=user, role=role)
+    event_append(
+        actor=actor,
+        kind=EventKind.CASE_ASSIGNED,
+        case_id=case.pk,
+        payload={"assignment": assignment.pk, "user": user.pk, "role": role},
+    )
+    return assignment
+
+
+@transaction.atomic
+def case_unassign(*, actor: Any, assignment: Assignment) -> Assignment:
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    event_append(
+        actor=actor,
+        kind=EventKind.CASE_UNASSIGNED,
+        case_id=assignment.case_id,
+        payload={"assignment": assignment.pk, "user": assignment.user_id, "role": assignment.role},
+    )
+    return assignment

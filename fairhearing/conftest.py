@@ -1,0 +1,120 @@
+"""Shared fixtures: a fictional organisation, its staff, and a factory for complaints."""
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from fairhearing.accounts.models import Role, User
+from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
+from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
+from fairhearing.ledger.maintenance import ledger_wipe
+from fairhearing.organisations.models import Organisation
+from fairhearing.organisations.services import organisation_create
+from fairhearing.people.services import PersonDetails
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ledger_teardown(transactional_db: None) -> Iterator[None]:
+    """For tests that commit: empty the append-only ledger (a deliberate, documented bypass,
+    see ledger/maintenance.py) before Django's flush, which the triggers would refuse."""
+    yield
+    ledger_wipe()
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return organisation_create(actor=None, name="Northfield Cooperative League", slug="northfield")
+
+
+def make_user(organisation: Organisation, username: str, role: str, **extra: Any) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@northfield.invalid",
+        role=role,
+        organisation=organisation,
+        **extra,
+    )
+    return user
+
+
+@pytest.fixture
+def case_officer(organisation: Organisation) -> User:
+    return make_user(organisation, "olwen", Role.CASE_OFFICER, first_name="Olwen", last_name="Tarrant")
+
+
+@pytest.fixture
+def investigator(organisation: Organisation) -> User:
+    return make_user(organisation, "ivo", Role.INVESTIGATOR, first_name="Ivo", last_name="Brandt")
+
+
+@pytest.fixture
+def governing_member(organisation: Organisation) -> User:
+    return make_user(organisation, "gwen", Role.GOVERNING_BODY)
+
+
+ComplaintFactory = Callable[..., Complaint]
+
+
+@pytest.fixture
+def make_complaint(organisation: Organisation) -> ComplaintFactory:
+    def factory(
+        *,
+        actor: Any = None,
+        respondents: tuple[str, ...] = ("Rowan Ashby",),
+        category: str = "racism",
+        channel: str = Channel.WEB,
+        summary: str = "A post in the branch group on 3 March.",
+    ) -> Complaint:
+        return complaint_record(
+            actor=actor,
+            organisation=organisation,
+            channel=channel,
+            complainant=PersonDetails(full_name="Priya Callender", email="priya@example.invalid"),
+            respondents=[PersonDetails(full_name=name) for name in respondents],
+            allegation=AllegationDetails(
+                allegation_type=AllegationType.POST,
+                category=category,
+                description="Posted a cartoon demeaning a minority.",
+                conduct_date=dt.date(2026, 3, 3),
+            ),
+            summary=summary,
+        )
+
+    return factory
+
+
+@pytest.fixture
+def case(make_complaint: ComplaintFactory) -> Case:
+    return make_complaint().cases.get()
+
+
+def walk(case: Case, actor: Any, *transitions: str) -> Case:
+    """Take a case through transitions with stock reasons; returns it refreshed."""
+    for transition in transitions:
+        case_transition(
+            actor=actor,
+            case=case,
+            transition=transition,
+            reasons=f"Reasons for {transition}.",
+            rule_applied="Rulebook v1",
+            sanction="formal_warning",
+        )
+    case.refresh_from_db()
+    return case
+
+
+def pytest_report_header(config: Any) -> str:
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

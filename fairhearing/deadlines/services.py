@@ -1,0 +1,240 @@
+"""Opening, closing, pausing and sweeping deadlines. Each write appends its ledger event."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+
+from .calendar import WorkingCalendar
+from .models import Deadline
+
+if TYPE_CHECKING:
+    from fairhearing.cases.models import Case
+
+log = logging.getLogger(__name__)
+
+PAUSE_NEEDS_REASONS = "Give the reasons for pausing the clock."
+RESUME_NEEDS_REASONS = "Give the reasons for restarting the clock."
+NOT_RUNNING = "Only a running time limit can be paused."
+NOT_PAUSED = "Only a paused time limit can be restarted."
+
+
+class DeadlineError(Exception):
+    pass
+
+
+def calendar_for(case: "Case") -> WorkingCalendar:
+    country, subdivision = case.rulebook.spec.calendar
+    return WorkingCalendar(country, subdivision)
+
+
+def _next_reminder_at(deadline: Deadline, percentages: list[int]) -> dt.datetime | None:
+    if deadline.binds != Deadline.Binds.ORGANISATION:
+        return None
+    span = deadline.due_at - deadline.started_at
+    for percent in percentages:
+        if percent > deadline.reminded_percent:
+            return deadline.started_at + span * percent / 100
+    return None
+
+
+def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None:
+    """Close the limits the case's new stage leaves behind and open the ones it enters."""
+    spec = case.rulebook.spec
+    running = {d.kind: d for d in case.deadlines.filter(status__in=["open", "paused"])}
+    wanted = {lim.kind: lim for lim in spec.limits_for_stage(case.stage)}
+    for kind, deadline in running.items():
+        if kind not in wanted:
+            Deadline.objects.filter(pk=deadline.pk).update(status=Deadline.Status.CLOSED, closed_at=at)
+            event_append(
+                actor=actor,
+                kind=EventKind.DEADLINE_MET if at <= deadline.due_at else EventKind.DEADLINE_CANCELLED,
+                case_id=case.pk,
+                payload={"deadline": deadline.pk, "kind": kind, "met": at <= deadline.due_at},
+            )
+    calendar = calendar_for(case)
+    for kind, limit in wanted.items():
+        if kind in running:
+            continue
+        deadline = Deadline(
+            case=case,
+            kind=kind,
+            label=limit.label,
+            binds=limit.binds,
+            working_days=limit.working_days,
+            started_at=at,
+            due_at=calendar.due_at(at, limit.working_days),
+        )
+        deadline.next_reminder_at = _next_reminder_at(deadline, spec.reminder_percentages)
+        deadline.save()
+        event_append(
+            actor=actor,
+            kind=EventKind.DEADLINE_OPENED,
+            case_id=case.pk,
+            payload={
+                "deadline": deadline.pk,
+                "kind": kind,
+                "working_days": limit.working_days,
+                "due_at": deadline.due_at.isoformat(),
+            },
+        )
+
+
+@transaction.atomic
+def deadline_pause(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline:
+    if not reasons.strip():
+        raise DeadlineError(PAUSE_NEEDS_REASONS)
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != Deadline.Status.OPEN:
+        raise DeadlineError(NOT_RUNNING)
+    deadline.status = Deadline.Status.PAUSED
+    deadline.paused_at = timezone.now()
+    deadline.pause_reasons = reasons.strip()
+    deadline.next_reminder_at = None
+    deadline.save(update_fields=["status", "paused_at", "pause_reasons", "next_reminder_at"])
+    event_append(
+        actor=actor,
+        kind=EventKind.DEADLINE_PAUSED,
+        case_id=deadline.case_id,
+        payload={"deadline": deadline.pk, "kind": deadline.kind,
+                 "reasons_sha256": content_hash(deadline.pause_reasons)},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline:
+    """Restart the clock with the working days that were left when it was paused."""
+    if not reasons.strip():
+        raise DeadlineError(RESUME_NEEDS_REASONS)
+    deadline = Deadline.objects.select_for_update().select_related("case__rulebook").get(
+        pk=deadline.pk
+    )
+    if deadline.status != Deadline.Status.PAUSED or deadline.paused_at is None:
+        raise DeadlineError(NOT_PAUSED)
+    calendar = calendar_for(deadline.case)
+    now = timezone.now()
+    left = calendar.working_days_between(
+        calendar.local_date(deadline.paused_at), calendar.local_date(deadline.due_at)
+    )
+    deadline.due_at = calendar.due_at(now, left)
+    deadline.status = Deadline.Status.OPEN
+    deadline.paused_at = None
+    deadline.next_reminder_at = _next_reminder_at(
+        deadline, deadline.case.rulebook.spec.reminder_percentages
+    )
+    deadline.save(update_fields=["due_at", "status", "paused_at", "next_reminder_at"])
+    event_append(
+        actor=actor,
+        kind=EventKind.DEADLINE_RESUMED,
+        case_id=deadline.case_id,
+        payload={"deadline": deadline.pk, "kind": deadline.kind, "working_days_left": left,
+                 "due_at": deadline.due_at.isoformat(),
+                 "reasons_sha256": content_hash(reasons.strip())},
+    )
+    return deadline
+
+
+@dataclass
+class SweepResult:
+    breaches: int = 0
+    expiries: int = 0
+    reminders: int = 0
+
+
+def _record_lapse(deadline: Deadline, now: dt.datetime) -> bool:
+    with transaction.atomic():
+        # Conditional UPDATE: if nothing got updated, another worker got there first.
+        claimed = Deadline.objects.filter(
+            pk=deadline.pk, status=Deadline.Status.OPEN, lapsed_at__isnull=True
+        ).update(lapsed_at=now)
+        if not claimed:
+            return False
+        breach = deadline.binds == Deadline.Binds.ORGANISATION
+        event_append(
+            actor=None,
+            kind=EventKind.DEADLINE_BREACHED if breach else EventKind.DEADLINE_EXPIRED,
+            case_id=deadline.case_id,
+            payload={"deadline": deadline.pk, "kind": deadline.kind,
+                     "due_at": deadline.due_at.isoformat()},
+        )
+        return True
+
+
+def _send_reminder(deadline: Deadline, percent: int) -> bool:
+    case = deadline.case
+    with transaction.atomic():
+        claimed = Deadline.objects.filter(
+            pk=deadline.pk, status=Deadline.Status.OPEN, reminded_percent=deadline.reminded_percent
+        ).update(reminded_percent=percent)
+        if not claimed:
+            return False
+        deadline.reminded_percent = percent
+        nxt = _next_reminder_at(deadline, case.rulebook.spec.reminder_percentages)
+        Deadline.objects.filter(pk=deadline.pk).update(next_reminder_at=nxt)
+        recipients = sorted(
+            {a.user.email for a in case.assignments.filter(ended_at__isnull=True)
+             .select_related("user") if a.user.email}
+        )
+        context = {"deadline": deadline, "case": case, "percent": percent,
+                   "site_url": settings.SITE_URL}
+        if recipients:
+            message = EmailMultiAlternatives(
+                subject=f"{case.reference}: {percent}% of the time for “{deadline.label}” has gone",
+                body=render_to_string("deadlines/email/reminder.txt", context),
+                to=recipients,
+            )
+            message.attach_alternative(
+                render_to_string("deadlines/email/reminder.html", context), "text/html"
+            )
+            message.send()
+        event_append(
+            actor=None,
+            kind=EventKind.REMINDER_SENT,
+            case_id=case.pk,
+            payload={"deadline": deadline.pk, "kind": deadline.kind, "percent": percent,
+                     "recipients": len(recipients)},
+        )
+        return True
+
+
+def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> SweepResult:
+    """Record lapsed limits once each and send reminders that have come due."""
+    now = now or timezone.now()
+    result = SweepResult()
+    lapsed = (
+        Deadline.objects.filter(status=Deadline.Status.OPEN, lapsed_at__isnull=True, due_at__lt=now)
+        .order_by("due_at")[:batch]
+    )
+    for deadline in lapsed:
+        if _record_lapse(deadline, now):
+            if deadline.binds == Deadline.Binds.ORGANISATION:
+                result.breaches += 1
+            else:
+                result.expiries += 1
+    due_reminders = (
+        Deadline.objects.filter(status=Deadline.Status.OPEN, next_reminder_at__lte=now)
+        .select_related("case__rulebook")
+        .order_by("next_reminder_at")[:batch]
+    )
+    for deadline in due_reminders:
+        if deadline.due_at < now:
+            continue  # a breach, not a reminder, is what is owed now
+        span = (deadline.due_at - deadline.started_at).total_seconds() or 1
+        elapsed = 100 * (now - deadline.started_at).total_seconds() / span
+        reached = [p for p in deadline.case.rulebook.spec.reminder_percentages if p <= elapsed]
+        if reached and max(reached) > deadline.reminded_percent and _send_reminder(
+            deadline, max(reached)
+        ):
+            result.reminders += 1
+    return result

@@ -1,0 +1,23 @@
+"""Background work for deadlines, run by `fairhearing db_worker`.
+
+The sweep re-enqueues itself, so one enqueue (by `fairhearing deadlines schedule`, which
+`make demo` runs) keeps it going; several workers are safe because every write is claimed by a
+conditional UPDATE.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from .services import deadline_sweep
+
+SWEEP_EVERY = dt.timedelta(minutes=5)
+
+
+@task()
+def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
+    result = deadline_sweep()
+    if reschedule:
+        deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
+    return {"breaches": result.breaches, "expiries": result.expiries, "reminders": result.reminders}

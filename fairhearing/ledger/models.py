@@ -1,0 +1,68 @@
+"""The ledger: one append-only, hash-chained table holding every change to every case.
+
+Rows are written only by `ledger.services.event_append`, inside the transaction that makes the
+change. Database triggers (see migration 0002) refuse UPDATE, DELETE and TRUNCATE.
+"""
+
+from enum import IntEnum
+
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class EventKind(IntEnum):
+    """Stable integer codes: never renumber, only add."""
+
+    COMPLAINT_RECEIVED = 1
+    CASE_OPENED = 2
+    CASE_TRANSITIONED = 3
+    CASE_ASSIGNED = 4
+    CASE_UNASSIGNED = 5
+    ACKNOWLEDGEMENT_SENT = 6
+    HEARING_SCHEDULED = 7
+    DECISION_RECORDED = 8
+    APPEAL_DECIDED = 9
+    DEADLINE_OPENED = 20
+    DEADLINE_PAUSED = 21
+    DEADLINE_RESUMED = 22
+    DEADLINE_MET = 23
+    DEADLINE_BREACHED = 24
+    DEADLINE_EXPIRED = 25
+    DEADLINE_CANCELLED = 26
+    REMINDER_SENT = 27
+    CASE_VIEWED = 40
+    ACCESS_REFUSED = 41
+    RULEBOOK_PUBLISHED = 60
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+class Event(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.PositiveSmallIntegerField(choices=[(k.value, k.label) for k in EventKind])
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case_id", "seq"], name="ledger_event_case_seq"),
+            models.Index(fields=["kind", "at"], name="ledger_event_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind_label}"
+
+    @property
+    def kind_enum(self) -> EventKind:
+        return EventKind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind(self.kind).label

@@ -1,0 +1,169 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, connections, transaction
+
+from fairhearing.ledger.chain import PayloadError, canonical_bytes, event_hash
+from fairhearing.ledger.maintenance import triggers_bypassed
+from fairhearing.ledger.models import GENESIS_HASH, Event, EventKind
+from fairhearing.ledger.queries import ledger_verify
+from fairhearing.ledger.services import NOT_IN_TRANSACTION, event_append, event_append_now
+
+pytestmark = pytest.mark.django_db
+
+
+def append(n: int = 1, **payload: object) -> list[Event]:
+    with transaction.atomic():
+        return [
+            event_append(actor=None, kind=EventKind.CASE_VIEWED, case_id=7, payload=dict(payload))
+            for _ in range(n)
+        ]
+
+
+def test_it_links_each_event_to_the_one_before() -> None:
+    first, second, third = append(3, note="x")
+    assert (first.seq, second.seq, third.seq) == (1, 2, 3)
+    assert first.prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    expected = event_hash(
+        first.hash,
+        canonical_bytes(seq=2, at=second.at, actor_id=None, case_id=7,
+                        kind=int(EventKind.CASE_VIEWED), payload={"note": "x"}),
+    )
+    assert second.hash == expected
+
+
+def test_it_recomputes_the_same_hash_after_a_database_round_trip() -> None:
+    append(2, text="naïve “quotes”", nested={"b": [1, True, None], "a": "z"})
+    assert ledger_verify().ok
+
+
+def test_it_removes_nul_characters_that_jsonb_would_reject() -> None:
+    (event,) = append(text="bad\x00byte")
+    event.refresh_from_db()
+    assert event.payload == {"text": "badbyte"}
+
+
+def test_it_refuses_floats_in_payloads() -> None:
+    with pytest.raises(PayloadError):
+        append(score=0.5)
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.usefixtures("ledger_teardown")
+def test_it_refuses_to_append_outside_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match=NOT_IN_TRANSACTION):
+        event_append(actor=None, kind=EventKind.CASE_VIEWED)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE ledger_event SET payload = '{}'", "DELETE FROM ledger_event"],
+)
+def test_the_database_refuses_changes_to_recorded_events(statement: str) -> None:
+    append(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert Event.objects.count() == 2
+
+
+def test_the_database_refuses_truncating_a_ledger_with_events() -> None:
+    append(1)
+    # PostgreSQL has TRUNCATE (refused by a statement trigger); SQLite has no TRUNCATE and
+    # empties a table with DELETE, which its row trigger refuses.
+    statement = (
+        "TRUNCATE ledger_event" if connection.vendor == "postgresql" else "DELETE FROM ledger_event"
+    )
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert Event.objects.count() == 1
+
+
+def tamper(statement: str) -> None:
+    with triggers_bypassed(), connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def test_verify_passes_an_intact_chain() -> None:
+    append(5)
+    result = ledger_verify()
+    assert result.ok
+    assert result.checked == 5
+    assert result.head_hash == Event.objects.get(seq=5).hash
+
+
+def test_verify_names_the_first_event_whose_content_was_changed() -> None:
+    append(5)
+    tamper("UPDATE ledger_event SET case_id = 8 WHERE seq = 3")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 3, 2)
+    assert "content" in result.reason
+
+
+def test_verify_finds_an_event_that_was_removed() -> None:
+    append(5)
+    tamper("DELETE FROM ledger_event WHERE seq = 4")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq) == (False, 4)
+    assert "missing" in result.reason
+
+
+def test_verify_finds_a_rewritten_event_whose_own_hash_was_recomputed() -> None:
+    events = append(4)
+    target = events[1]
+    forged = event_hash(
+        target.prev_hash,
+        canonical_bytes(seq=2, at=target.at, actor_id=None, case_id=99,
+                        kind=target.kind, payload={}),
+    )
+    tamper(f"UPDATE ledger_event SET case_id = 99, payload = '{{}}', hash = '{forged}' WHERE seq = 2")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq) == (False, 3)
+    assert "previous-hash" in result.reason
+
+
+def test_the_verify_command_exits_non_zero_and_names_the_bad_event() -> None:
+    append(3)
+    tamper("UPDATE ledger_event SET kind = 2 WHERE seq = 2")
+    with pytest.raises(CommandError, match="#2") as raised:
+        call_command("ledger", "verify", "--quiet")
+    assert raised.value.returncode == 2
+
+
+def test_the_verify_command_reports_an_intact_chain(capsys: pytest.CaptureFixture[str]) -> None:
+    append(3)
+    call_command("ledger", "verify", "--quiet")
+    assert "ledger verify OK: 3 events" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("ledger_teardown")
+def test_concurrent_appends_never_fork_the_chain() -> None:
+    writers, per_writer = 6, 15
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(writers)
+
+    def write() -> None:
+        try:
+            barrier.wait()
+            for _ in range(per_writer):
+                event_append_now(actor=None, kind=EventKind.CASE_VIEWED)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    result = ledger_verify()
+    assert result.ok, result.reason
+    assert result.checked == writers * per_writer
+    assert Event.objects.values("prev_hash").distinct().count() == writers * per_writer

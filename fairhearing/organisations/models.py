@@ -1,0 +1,69 @@
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .rulebook import RulebookSpec
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    reference_prefix = models.CharField(max_length=8, default="FH")
+    # Counters for human references; incremented with an UPDATE ... F() + 1 inside the
+    # intake transaction, so two complaints never share a reference.
+    next_complaint_number = models.PositiveIntegerField(default=1)
+    next_case_number = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_rulebook(self) -> "Rulebook":
+        rulebook = self.rulebooks.order_by("-version").first()
+        if rulebook is None:
+            raise Rulebook.DoesNotExist(f"{self} has no rulebook")
+        return rulebook
+
+
+class Branch(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="branches")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="branch_unique_name")
+        ]
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rulebook(models.Model):
+    """One published version of an organisation's procedure. Never edited: publish a new one."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="rulebooks"
+    )
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="rulebook_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} rulebook v{self.version}"
+
+    @property
+    def spec(self) -> "RulebookSpec":
+        from .rulebook import RulebookSpec
+
+        return RulebookSpec(self.definition)

@@ -1,0 +1,137 @@
+"""Reading a rulebook's definition: stages, transitions, limits, sanctions, categories."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .default_rulebook import CLOSED
+
+
+class RulebookError(ValueError):
+    """A rulebook definition that cannot run a case."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    key: str
+    source: str
+    target: str
+    label: str
+    outcome: str = ""
+    requires: tuple[str, ...] = ()
+
+    @property
+    def closes(self) -> bool:
+        return self.target == CLOSED
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    kind: str
+    label: str
+    stages: tuple[str, ...]
+    working_days: int
+    binds: str
+
+
+@dataclass(frozen=True)
+class Sanction:
+    key: str
+    label: str
+    requires_end_date: bool = False
+
+
+@dataclass
+class RulebookSpec:
+    definition: dict[str, Any]
+    stage_labels: dict[str, str] = field(init=False)
+    transitions: dict[str, Transition] = field(init=False)
+    time_limits: list[TimeLimit] = field(init=False)
+    sanctions: dict[str, Sanction] = field(init=False)
+
+    def __post_init__(self) -> None:
+        d = self.definition
+        try:
+            self.stage_labels = {s["key"]: s["label"] for s in d["stages"]}
+            self.transitions = {
+                t["key"]: Transition(
+                    key=t["key"],
+                    source=t["from"],
+                    target=t["to"],
+                    label=t["label"],
+                    outcome=t.get("outcome", ""),
+                    requires=tuple(t.get("requires", ())),
+                )
+                for t in d["transitions"]
+            }
+            self.time_limits = [
+                TimeLimit(
+                    kind=lim["kind"],
+                    label=lim["label"],
+                    stages=tuple(lim["stages"]),
+                    working_days=int(lim["working_days"]),
+                    binds=lim.get("binds", "organisation"),
+                )
+                for lim in d["time_limits"]
+            ]
+            self.sanctions = {
+                s["key"]: Sanction(s["key"], s["label"], bool(s.get("requires_end_date")))
+                for s in d["sanctions"]
+            }
+        except (KeyError, TypeError) as exc:
+            raise RulebookError(f"rulebook definition is incomplete: {exc}") from exc
+        self._check()
+
+    def _check(self) -> None:
+        if CLOSED not in self.stage_labels:
+            raise RulebookError("a rulebook needs a 'closed' stage")
+        for t in self.transitions.values():
+            for stage in (t.source, t.target):
+                if stage not in self.stage_labels:
+                    raise RulebookError(f"transition {t.key} names unknown stage {stage!r}")
+            if t.closes and t.outcome not in self.outcomes:
+                raise RulebookError(f"transition {t.key} closes a case without a known outcome")
+        for lim in self.time_limits:
+            if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
+                raise RulebookError(f"time limit {lim.kind} is malformed")
+
+    @property
+    def first_stage(self) -> str:
+        return next(iter(self.stage_labels))
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        return dict(self.definition.get("outcomes", {}))
+
+    @property
+    def categories(self) -> dict[str, str]:
+        return {c["key"]: c["label"] for c in self.definition.get("categories", [])}
+
+    @property
+    def calendar(self) -> tuple[str, str | None]:
+        cal = self.definition.get("calendar", {})
+        return cal.get("country", "GB"), cal.get("subdivision")
+
+    @property
+    def reminder_percentages(self) -> list[int]:
+        return sorted(int(p) for p in self.definition.get("reminder_percentages", []))
+
+    @property
+    def hearing_notice_min_working_days(self) -> int:
+        return int(self.definition.get("hearing_notice_min_working_days", 0))
+
+    @property
+    def conduct_rules(self) -> dict[str, str]:
+        rules: dict[str, str] = {}
+        for definition in self.definition.get("conduct_definitions", []):
+            for rule in definition.get("rules", []):
+                rules[rule["ref"]] = rule["text"]
+        return rules
+
+    def stage_label(self, stage: str) -> str:
+        return self.stage_labels.get(stage, stage)
+
+    def transitions_from(self, stage: str) -> list[Transition]:
+        return [t for t in self.transitions.values() if t.source == stage]
+
+    def limits_for_stage(self, stage: str) -> list[TimeLimit]:
+        return [lim for lim in self.time_limits if stage in lim.stages]
