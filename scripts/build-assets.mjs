@@ -3,6 +3,7 @@
 //
 // - fairhearing/core/scss/fairhearing.scss -> dist/fairhearing.css (compressed, with source map)
 // - GOV.UK Frontend and MOJ Frontend ES module bundles (+ source maps) -> dist/
+// - favicon.svg, Fairhearing's own
 // - MOJ Frontend's icon images (used by the timeline, filter, progress bar) -> dist/moj/images/
 //   Logos, crowns, crests and favicons are deliberately never copied.
 import { copyFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
@@ -22,6 +23,12 @@ const copies = [
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js", "moj-frontend.min.js"],
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js.map", "moj-frontend.min.js.map"],
 ];
+
+// Fairhearing's own favicon: a white "F" on the brand teal (no crown, no GOV.UK icon).
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">\
+<rect width="32" height="32" rx="6" fill="#106165"/>\
+<path fill="#fff" d="M10 7h13v4h-8.5v4H21v4h-6.5v6H10z"/></svg>
+`;
 
 // Never ship anything that looks like government branding.
 const forbidden = /crown|crest|logotype|favicon|apple-touch|opengraph/i;
@@ -60,7 +67,7 @@ async function copyMojImages() {
   const to = path.join(dist, "moj", "images");
   await mkdir(to, { recursive: true });
   const names = (await readdir(from)).filter(
-    (name) => name.startsWith("icon-") && !forbidden.test(name),
+    (name) => name.startsWith("icon-") && !name.startsWith("icon-wysiwyg-") && !forbidden.test(name),
   );
   await Promise.all(names.map((name) => copyFile(path.join(from, name), path.join(to, name))));
   return names.length;
@@ -73,6 +80,7 @@ async function main() {
   await Promise.all(
     copies.map(([from, to]) => copyFile(path.join(nodeModules, from), path.join(dist, to))),
   );
+  await writeFile(path.join(dist, "favicon.svg"), favicon);
   const images = await copyMojImages();
   console.log(
     `built ${path.relative(root, dist)}: fairhearing.css (${cssBytes} bytes), ` +

@@ -32,6 +32,9 @@ NEEDS_SANCTION_END = "“{label}” must have an end date after today: there are
 NEEDS_HEARING = "Schedule the hearing before recording that it was held."
 WINDOW_STILL_OPEN = "“{label}” has not ended yet: it runs until {due}."
 HEARING_NOT_AT_STAGE = "A hearing can only be scheduled while the case is at the hearing stage."
+DECIDED_AT_OUT_OF_RANGE = (
+    "A decision recorded after the fact must be dated between the start of the current stage and now."
+)
 HEARING_TOO_SOON = (
     "The hearing must be at least {days} working days after the notice: {earliest} at the earliest."
 )
@@ -154,6 +157,15 @@ def complaint_record(
     return complaint
 
 
+def _decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
+    now = timezone.now()
+    if decided_at is None:
+        return now
+    if not case.stage_entered_at <= decided_at <= now:
+        raise CaseError(DECIDED_AT_OUT_OF_RANGE)
+    return decided_at
+
+
 def _check_requirements(case: Case, requires: tuple[str, ...], *, sanction: str,
                         sanction_ends_on: dt.date | None, now: dt.datetime) -> None:
     spec = case.rulebook.spec
@@ -191,11 +203,14 @@ def case_transition(
     rule_applied: str,
     sanction: str = "",
     sanction_ends_on: dt.date | None = None,
+    decided_at: dt.datetime | None = None,
 ) -> StageChange:
     """Move a case along one of its rulebook's transitions, recording the decision (R-20).
 
     Refuses moves the current stage does not allow, decisions without reasons or rule, and
     transitions whose requirements (a sanction, a held hearing, an ended window) are unmet.
+    `decided_at` records a decision taken earlier (on paper, at a meeting); time limits run
+    from it. The ledger event still carries the time it was recorded.
     """
     case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
     spec = case.rulebook.spec
@@ -213,7 +228,7 @@ def case_transition(
         raise CaseError(NEEDS_REASONS)
     if not rule_applied:
         raise CaseError(NEEDS_RULE)
-    now = timezone.now()
+    now = _decision_time(case, decided_at)
     _check_requirements(
         case, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
     )
@@ -264,7 +279,12 @@ def case_transition(
 
 @transaction.atomic
 def case_schedule_hearing(
-    *, actor: Any, case: Case, hearing_at: dt.datetime, reasons: str = ""
+    *,
+    actor: Any,
+    case: Case,
+    hearing_at: dt.datetime,
+    reasons: str = "",
+    decided_at: dt.datetime | None = None,
 ) -> Case:
     """Fix the hearing date, giving at least the rulebook's notice in working days."""
     case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
@@ -272,7 +292,7 @@ def case_schedule_hearing(
         raise CaseError(HEARING_NOT_AT_STAGE)
     spec = case.rulebook.spec
     calendar = calendar_for(case)
-    now = timezone.now()
+    now = _decision_time(case, decided_at)
     earliest = calendar.add_working_days(
         calendar.local_date(now), spec.hearing_notice_min_working_days
     )

@@ -1,4 +1,13 @@
-from django.urls import path
+from django.urls import include, path
+
+from . import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("<str:reference>/", views.case_detail_view, name="detail"),
+    path("<str:reference>/act/<slug:transition>/", views.case_transition_view, name="transition"),
+    path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),
+    path("<str:reference>/team/", views.case_assign_view, name="assign"),
+    path("<str:reference>/deadlines/", include("fairhearing.deadlines.urls", namespace="deadlines")),
+]

@@ -1,0 +1,81 @@
+"""Reads shared by the case pages, the API and reports."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from fairhearing.deadlines.models import Deadline
+from fairhearing.ledger.models import Event
+from fairhearing.ledger.queries import events_for_case
+
+from .models import Assignment, Case, StageChange
+
+
+def case_list(
+    visible: QuerySet[Case],
+    *,
+    stage: str = "",
+    category: str = "",
+    overdue: bool = False,
+    assignee: str = "",
+    search: str = "",
+) -> QuerySet[Case]:
+    """Filtered cases, each annotated with `overdue` and `next_due_at`, newest first."""
+    now = timezone.now()
+    running = Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
+    queryset = (
+        visible.select_related("respondent")
+        .annotate(
+            is_overdue=Exists(running.filter(due_at__lt=now, binds=Deadline.Binds.ORGANISATION)),
+            next_due_at=Min("deadlines__due_at", filter=Q(deadlines__status="open")),
+        )
+        .order_by("-opened_at", "-pk")
+    )
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    if category:
+        queryset = queryset.filter(category=category)
+    if overdue:
+        queryset = queryset.filter(is_overdue=True)
+    if assignee == "unassigned":
+        queryset = queryset.exclude(
+            Exists(
+                Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+            )
+        )
+    elif assignee:
+        queryset = queryset.filter(
+            Exists(
+                Assignment.objects.filter(
+                    case=OuterRef("pk"), user_id=assignee, ended_at__isnull=True
+                )
+            )
+        )
+    if search:
+        term = search.strip().upper()
+        by_complaint = Case.complaints.through.objects.filter(complaint__reference=term)
+        queryset = queryset.filter(Q(reference=term) | Q(pk__in=by_complaint.values("case_id")))
+    return queryset
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: Event
+    change: StageChange | None
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """The case's history, read from the ledger, with each decision's recorded reasons."""
+    events = list(events_for_case(case.pk))
+    change_ids = [e.payload.get("stage_change") for e in events if e.payload.get("stage_change")]
+    changes = {c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")}
+    return [TimelineEntry(e, changes.get(e.payload.get("stage_change"))) for e in events]
+
+
+def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:
+    from fairhearing.accounts.models import User
+
+    ids = {entry.event.actor_id for entry in events if entry.event.actor_id}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)}

@@ -1,0 +1,151 @@
+"""Staff pages for cases: thin, each one access function and at most one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.organisations.models import Organisation
+
+from . import services
+from .access import case_for, cases_visible_to, user_may_act
+from .forms import AssignForm, CaseFilterForm, HearingForm, TransitionForm
+from .queries import actors_by_id, case_list, case_timeline
+
+PAGE_SIZE = 25
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = cases_visible_to(user)
+    if user.organisation_id is None or user.role not in {*CASEWORK_ROLES, "oversight"}:
+        raise PermissionDenied("Your role does not give access to individual cases.")
+    organisation = Organisation.objects.get(pk=user.organisation_id)
+    spec = organisation.current_rulebook().spec
+    staff = list(
+        User.objects.filter(organisation=organisation, role__in=CASEWORK_ROLES, is_active=True)
+        .order_by("first_name", "username")
+    )
+    form = CaseFilterForm(request.GET or None, spec=spec, staff=staff)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = case_list(
+        visible,
+        stage=filters.get("stage", ""),
+        category=filters.get("category", ""),
+        overdue=filters.get("overdue", False),
+        assignee=filters.get("assignee", ""),
+        search=filters.get("search", ""),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "spec": spec,
+        "query": query.urlencode(),
+        "filtered": any(filters.values()),
+    }
+    template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="view")
+    spec = case.rulebook.spec
+    timeline = case_timeline(case)
+    context = {
+        "case": case,
+        "spec": spec,
+        "may_act": user_may_act(request.user, case),
+        "actions": spec.transitions_from(case.stage),
+        "allegations": case.allegations.all(),
+        "parties": case.parties.select_related("person", "complaint"),
+        "complaints": case.complaints.order_by("received_at"),
+        "deadlines": case.deadlines.order_by("-started_at"),
+        "team": case.assignments.filter(ended_at__isnull=True).select_related("user"),
+        "timeline": timeline,
+        "actors": actors_by_id(timeline),
+        "stage_changes": {c.pk: c for c in case.stage_changes.all()},
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transition_view(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act")
+    spec = case.rulebook.spec
+    move = spec.transitions.get(transition)
+    if move is None:
+        raise Http404("That action does not exist in this case's rulebook.")
+    form = TransitionForm(request.POST or None, spec=spec, transition=move)
+    refused = ""
+    if move.source != case.stage:
+        refused = services.NOT_ALLOWED_AT_STAGE.format(
+            label=move.label, stage=spec.stage_label(case.stage)
+        )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                transition=move.key,
+                reasons=form.cleaned_data["reasons"],
+                rule_applied=form.cleaned_data["rule_applied"],
+                sanction=form.cleaned_data.get("sanction", ""),
+                sanction_ends_on=form.cleaned_data.get("sanction_ends_on"),
+            )
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{move.label}: recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    status = 409 if refused else (400 if form.errors else 200)
+    return render(
+        request,
+        "cases/case_transition.html",
+        {"case": case, "move": move, "form": form, "refused": refused, "spec": spec},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act")
+    form = HearingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_schedule_hearing(actor=request.user, case=case, hearing_at=form.hearing_at())
+        except services.CaseError as error:
+            form.add_error("hearing_on", str(error))
+        else:
+            messages.success(request, "Hearing scheduled and notice recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_hearing.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act")
+    form = AssignForm(request.POST or None, organisation_id=case.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(actor=request.user, case=case, user=form.cleaned_data["user"],
+                                 role=form.cleaned_data["role"])
+        except services.CaseError as error:
+            form.add_error("user", str(error))
+        else:
+            messages.success(request, "Added to the case team.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_assign.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,235 @@
+"""Fictional demo data: an organisation, a user for each role and a few hundred cases.
+
+Every person here is invented. Cases are taken through the real services, with decisions
+dated in the past (`decided_at`), so the ledger, deadlines and timelines are all genuine.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fairhearing.accounts.models import Role, User
+from fairhearing.cases.models import AllegationType, Assignment, Case, Channel
+from fairhearing.cases.services import (
+    AllegationDetails,
+    case_assign,
+    case_schedule_hearing,
+    case_transition,
+    complaint_record,
+)
+from fairhearing.deadlines.services import calendar_for
+from fairhearing.organisations.models import Organisation
+from fairhearing.organisations.services import organisation_create
+from fairhearing.people.services import PersonDetails
+
+DEMO_SLUG = "northfield"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never in production
+
+DEMO_USERS = [
+    ("officer", Role.CASE_OFFICER, "Olwen", "Tarrant"),
+    ("officer2", Role.CASE_OFFICER, "Marcus", "Delaney"),
+    ("investigator", Role.INVESTIGATOR, "Ivo", "Brandt"),
+    ("panel", Role.PANEL_MEMBER, "Petra", "Lindqvist"),
+    ("oversight", Role.OVERSIGHT, "Odile", "Marchetti"),
+    ("governing", Role.GOVERNING_BODY, "Gideon", "Farrow"),
+    ("admin", Role.ADMINISTRATOR, "Ada", "Whitcombe"),
+]
+
+FIRST = ["Aled", "Bryony", "Cormac", "Delphine", "Eamon", "Fenella", "Gethin", "Halima",
+         "Isidore", "Jocasta", "Kester", "Lorna", "Mungo", "Nerys", "Osric", "Perpetua",
+         "Quentin", "Rosalind", "Tobias", "Ursula", "Vikram", "Wilhelmina", "Xanthe", "Yusuf"]
+LAST = ["Abernethy", "Blackwood", "Carraway", "Dunmore", "Ellery", "Fairclough", "Garside",
+        "Hollins", "Illingworth", "Jessop", "Kilbride", "Lockhart", "Merriman", "Northcott",
+        "Oakes", "Pennington", "Quayle", "Ravenscroft", "Stanhope", "Thistlewood"]
+BRANCHES = ["Ashbourne Central", "Bramley Vale", "Castlegate", "Dunholme North", "Eastmere"]
+TEXTS = [
+    "Shared a meme mocking people of a particular faith in the branch chat group.",
+    "Posted a thread describing a minority community in demeaning terms.",
+    "Liked several posts that repeated a conspiracy theory about a minority.",
+    "Shouted abuse at a fellow member after a branch meeting.",
+    "Sent repeated unwanted messages to a new member.",
+    "Re-posted a cartoon that relies on a racist stereotype.",
+    "Made remarks about a colleague's disability during a campaign session.",
+]
+
+# Where cases stop, with weights: every stage is represented and every closing outcome.
+PATHS: list[tuple[int, tuple[str, ...]]] = [
+    (30, ()),
+    (25, ("acknowledge",)),
+    (30, ("acknowledge", "begin_assessment")),
+    (40, ("acknowledge", "begin_assessment", "assess_no_further_action")),
+    (12, ("acknowledge", "begin_assessment", "assess_informal_resolution")),
+    (20, ("acknowledge", "begin_assessment", "assess_informal_resolution", "informal_resolved")),
+    (20, ("acknowledge", "begin_assessment", "assess_investigate")),
+    (25, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received")),
+    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_window_elapsed",
+          "complete_investigation")),
+    (15, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+          "complete_investigation", "charge_no_further_action")),
+    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+          "complete_investigation", "refer_to_panel")),
+    (8, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held")),
+    (10, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+          "complete_investigation", "refer_to_panel", "hearing_held", "decide_not_upheld")),
+    (8, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld")),
+    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+          "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
+          "appeal_window_closed")),
+    (6, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
+         "appeal_lodged")),
+    (6, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
+         "appeal_lodged", "appeal_dismissed")),
+    (4, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
+         "appeal_lodged", "appeal_allowed")),
+    (4, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
+         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
+         "appeal_lodged", "appeal_sanction_varied")),
+]
+# Typical working days each step takes; some cases run late, which makes them overdue.
+STEP_DAYS = {"acknowledge": 2, "begin_assessment": 1, "reply_received": 8,
+             "reply_window_elapsed": 12, "complete_investigation": 30, "refer_to_panel": 6,
+             "hearing_held": 14, "decide_upheld": 7, "decide_not_upheld": 7,
+             "appeal_window_closed": 16, "appeal_lodged": 10}
+CLOSING_STEPS = {"assess_no_further_action", "informal_resolved", "charge_no_further_action",
+                 "decide_not_upheld", "appeal_window_closed", "appeal_dismissed",
+                 "appeal_allowed", "appeal_sanction_varied"}
+WINDOW_STEPS = {"reply_window_elapsed": "respondent_reply", "appeal_window_closed": "appeal_window"}
+REASONS = {
+    "assess_no_further_action": ("The conduct described, even if proven, would not breach the "
+                                 "code of conduct.", "Assessment criteria 2(a)"),
+    "assess_investigate": ("The allegation, if proven, would breach the code and there is "
+                           "evidence to investigate.", "Assessment criteria 2(c); CC-1.3"),
+    "charge_no_further_action": ("The evidence does not support a charge.",
+                                 "Charging standard, evidential test"),
+    "decide_upheld": ("The panel found the allegation proven on the balance of probabilities.",
+                      "Code of Conduct CC-1.3"),
+}
+
+
+def demo_loaded() -> bool:
+    return Organisation.objects.filter(slug=DEMO_SLUG).exists()
+
+
+def _users(organisation: Organisation) -> dict[str, User]:
+    users = {}
+    for username, role, first, last in DEMO_USERS:
+        users[username] = User.objects.create_user(
+            username=username, password=DEMO_PASSWORD, role=role, organisation=organisation,
+            first_name=first, last_name=last, email=f"{username}@northfield.invalid",
+        )
+    return users
+
+
+def _person(rng: random.Random, *, member: bool, counter: list[int]) -> PersonDetails:
+    counter[0] += 1
+    return PersonDetails(
+        full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        email=f"person{counter[0]}@example.invalid",
+        is_member=member,
+        membership_number=f"M{100000 + counter[0]}" if member else "",
+        branch_name=rng.choice(BRANCHES) if member else "",
+    )
+
+
+def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Random) -> None:
+    if step == "hearing_held":
+        calendar = calendar_for(case)
+        hearing_day = calendar.add_working_days(calendar.local_date(when), 10)
+        case_schedule_hearing(
+            actor=actor, case=case, decided_at=when,
+            hearing_at=calendar.end_of_day(hearing_day).replace(hour=10, minute=0, second=0,
+                                                                microsecond=0),
+        )
+    reasons, rule = REASONS.get(step, (f"Recorded by the case officer: {step.replace('_', ' ')}.",
+                                       "Complaints procedure, rulebook v1"))
+    sanction, ends = "", None
+    if step in {"decide_upheld", "appeal_sanction_varied"}:
+        sanction = rng.choice(["formal_warning", "mandatory_education", "suspension"])
+        if sanction == "suspension":
+            ends = timezone.localdate() + dt.timedelta(days=rng.randint(60, 400))
+    case_transition(actor=actor, case=case, transition=step, reasons=reasons, rule_applied=rule,
+                    sanction=sanction, sanction_ends_on=ends, decided_at=when)
+
+
+def _age_in_days(path: tuple[str, ...], rng: random.Random) -> float:
+    """How long ago a case on this path arrived: open cases are mostly recent (and so within
+    their limits); about one in five has stalled; closed cases spread over the past year."""
+    needed = 1.5 * sum(STEP_DAYS.get(step, 5) for step in path) + 21 * sum(
+        step in WINDOW_STEPS for step in path
+    )
+    if path and path[-1] in CLOSING_STEPS:
+        return needed + rng.uniform(5, 360)
+    stalled = 3.5 if rng.random() < 0.2 else 1.0
+    return (needed + rng.uniform(0.5, 6)) * stalled
+
+
+def load_demo(*, cases: int = 320, seed: int = 2026,
+              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Create the demo organisation and its cases. Refuses to run twice."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        organisation = organisation_create(
+            actor=None, name="Northfield Cooperative League", slug=DEMO_SLUG
+        )
+        users = _users(organisation)
+    officers = [users["officer"], users["officer2"]]
+    counter = [0]
+    weights = [w for w, _ in PATHS]
+    for index in range(cases):
+        _, path = rng.choices(PATHS, weights=weights)[0]
+        received = now - dt.timedelta(days=_age_in_days(path, rng), hours=rng.randint(0, 9))
+        names = 2 if rng.random() < 0.05 else 1
+        with transaction.atomic():
+            complaint = complaint_record(
+                actor=officers[0] if rng.random() < 0.2 else None,
+                organisation=organisation,
+                channel=rng.choice([Channel.WEB] * 6 + [Channel.EMAIL, Channel.POST, Channel.PHONE]),
+                complainant=_person(rng, member=rng.random() < 0.6, counter=counter),
+                respondents=[_person(rng, member=True, counter=counter) for _ in range(names)],
+                allegation=AllegationDetails(
+                    allegation_type=rng.choice(AllegationType.values),
+                    category=rng.choice(list(organisation.current_rulebook().spec.categories)),
+                    description=rng.choice(TEXTS),
+                    conduct_date=(received - dt.timedelta(days=rng.randint(1, 900))).date(),
+                    conduct_rule_refs=[rng.choice(["CC-1.1", "CC-1.2", "CC-1.3", "CC-2.1"])],
+                ),
+                summary=rng.choice(TEXTS),
+                received_at=received,
+            )
+            for case in complaint.cases.all():
+                officer = rng.choice(officers)
+                if path:
+                    case_assign(actor=officer, case=case, user=officer,
+                                role=Assignment.Role.CASE_OFFICER)
+                if "reply_received" in path or "reply_window_elapsed" in path:
+                    case_assign(actor=officer, case=case, user=users["investigator"],
+                                role=Assignment.Role.INVESTIGATOR)
+                when = received
+                calendar = calendar_for(case)
+                for step in path:
+                    # Most steps are on time; about one in six runs late.
+                    days = STEP_DAYS.get(step, 5)
+                    when = calendar.end_of_day(
+                        calendar.add_working_days(calendar.local_date(when), rng.randint(1, days))
+                    ).replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0,
+                              microsecond=0)
+                    if step in WINDOW_STEPS:  # these wait for the respondent's window to end
+                        window = case.deadlines.get(kind=WINDOW_STEPS[step], status="open")
+                        when = max(when, window.due_at + dt.timedelta(hours=rng.randint(10, 80)))
+                    if when >= now:
+                        break
+                    case.refresh_from_db()
+                    _take(case, officer, step, when, rng)
+        if progress:
+            progress(index + 1, cases)
+    return {"organisation": organisation, "users": users}

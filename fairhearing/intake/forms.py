@@ -1,0 +1,91 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from fairhearing.cases.models import AllegationType
+from fairhearing.organisations.rulebook import RulebookSpec
+
+RESPONDENT_SLOTS = 3
+
+
+class ComplaintForm(forms.Form):
+    """The public complaint form: one page, works without JavaScript."""
+
+    complainant_name = forms.CharField(label="Your full name", max_length=200,
+                                       error_messages={"required": "Enter your full name."})
+    complainant_email = forms.EmailField(
+        label="Your email address", help_text="We will send your reference to this address.",
+        error_messages={"required": "Enter your email address.",
+                        "invalid": "Enter an email address like name@example.com."},
+    )
+    complainant_is_member = forms.ChoiceField(
+        label="Are you a member?", choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you are a member."},
+    )
+    complainant_membership_number = forms.CharField(
+        label="Your membership number (if you know it)", required=False, max_length=40
+    )
+    category = forms.ChoiceField(
+        label="What kind of behaviour are you complaining about?",
+        help_text="Choose how you see it. This does not decide the outcome.",
+        error_messages={"required": "Choose the kind of behaviour."},
+    )
+    allegation_type = forms.ChoiceField(
+        label="What did they do?", choices=AllegationType.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Say what they did."},
+    )
+    conduct_date = forms.DateField(
+        label="When did it happen?", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank if you do not know.",
+        error_messages={"invalid": "Enter a real date."},
+    )
+    url = forms.URLField(label="Link to the post or page (if there is one)", required=False,
+                         max_length=500, assume_scheme="https",
+                         error_messages={"invalid": "Enter a full web address."})
+    description = forms.CharField(
+        label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        error_messages={"required": "Tell us what happened."},
+    )
+
+    def __init__(self, *args: Any, spec: RulebookSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Choose one"), *spec.categories.items()]
+        for slot in range(1, RESPONDENT_SLOTS + 1):
+            first = slot == 1
+            self.fields[f"respondent_{slot}_name"] = forms.CharField(
+                label="Full name" if first else f"Person {slot}: full name",
+                required=first, max_length=200,
+                error_messages={"required": "Enter the name of the person you are complaining about."},
+            )
+            self.fields[f"respondent_{slot}_membership_number"] = forms.CharField(
+                label="Membership number (if you know it)", required=False, max_length=40
+            )
+            self.fields[f"respondent_{slot}_branch"] = forms.CharField(
+                label="Branch (if you know it)", required=False, max_length=200
+            )
+
+    def respondent_slots(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"respondent_{slot}_{part}"] for part in ("name", "membership_number", "branch")]
+            for slot in range(1, RESPONDENT_SLOTS + 1)
+        ]
+
+    def clean_conduct_date(self) -> Any:
+        value = self.cleaned_data.get("conduct_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for slot in range(2, RESPONDENT_SLOTS + 1):
+            extra = cleaned.get(f"respondent_{slot}_membership_number") or cleaned.get(
+                f"respondent_{slot}_branch"
+            )
+            if extra and not cleaned.get(f"respondent_{slot}_name"):
+                self.add_error(f"respondent_{slot}_name", "Enter this person's full name.")
+        return cleaned
