@@ -33,8 +33,24 @@ const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">\
 // Never ship anything that looks like government branding.
 const forbidden = /crown|crest|logotype|favicon|apple-touch|opengraph/i;
 
+// Deprecation notices raised inside GOV.UK Frontend or MOJ Frontend (e.g. MOJ still calling
+// GOV.UK mixins that GOV.UK has deprecated) are for those projects, not us: count them, and
+// print only warnings whose first frame is in our own Sass.
+let dependencyWarnings = 0;
+const logger = {
+  warn(message, options) {
+    const where = options.span?.url?.toString() ?? options.stack?.split("\n")[0] ?? "";
+    if (where.includes("node_modules")) {
+      dependencyWarnings += 1;
+      return;
+    }
+    console.warn(`WARNING: ${message}\n${options.stack ?? ""}`);
+  },
+};
+
 async function buildCss() {
   const result = sass.compile(entry, {
+    logger,
     style: "compressed",
     // The project root lets MOJ Frontend resolve "node_modules/govuk-frontend/...".
     loadPaths: [root, nodeModules],
@@ -84,7 +100,8 @@ async function main() {
   const images = await copyMojImages();
   console.log(
     `built ${path.relative(root, dist)}: fairhearing.css (${cssBytes} bytes), ` +
-      `${copies.length} scripts, ${images} MOJ icons`,
+      `${copies.length} scripts, ${images} MOJ icons` +
+      (dependencyWarnings ? ` (${dependencyWarnings} warnings from node_modules not shown)` : ""),
   );
 }
 

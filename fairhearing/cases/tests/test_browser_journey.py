@@ -1,0 +1,111 @@
+"""The whole journey in a real browser: a member of the public complains; a case officer takes
+the case from assessment to a panel decision and an appeal. axe-core checks every page."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from fairhearing.cases.models import Case
+from fairhearing.conftest import PASSWORD
+from fairhearing.core.testing.browser import assert_accessible
+from fairhearing.deadlines.services import calendar_for
+from fairhearing.ledger.queries import ledger_verify
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
+
+
+def decide(page: Page, action: str, *, reasons: str, rule: str, sanction: str = "") -> None:
+    page.get_by_role("link", name=action).click()
+    assert_accessible(page, context=f"action form: {action}")
+    page.get_by_label("Reasons for this decision").fill(reasons)
+    page.get_by_label("Rule or criterion applied").fill(rule)
+    if sanction:
+        page.get_by_label("Sanction", exact=True).select_option(label=sanction)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded")
+
+
+def test_a_complaint_goes_from_the_public_form_to_an_appeal(
+    page: Page, live_server, organisation, case_officer
+) -> None:
+    base = live_server.url
+
+    # A member of the public complains, without signing in.
+    page.goto(f"{base}/")
+    assert_accessible(page, context="start page")
+    page.get_by_role("button", name="Start now").click()
+    assert_accessible(page, context="complaint form")
+    page.get_by_role("button", name="Send complaint").click()  # nothing filled in
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your full name.")
+    assert_accessible(page, context="complaint form with errors")
+    page.get_by_label("Your full name").fill("Priya Callender")
+    page.get_by_label("Your email address").fill("priya@example.invalid")
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Full name", exact=True).fill("Rowan Ashby")
+    page.get_by_label("What kind of behaviour").select_option(label="Racism")
+    page.get_by_label("A post or publication").check()
+    page.get_by_label("Tell us what happened").fill("Posted a cartoon demeaning a minority.")
+    page.get_by_role("button", name="Send complaint").click()
+    expect(page.get_by_role("heading", name="Complaint received")).to_be_visible()
+    assert_accessible(page, context="confirmation")
+    complaint_ref = page.locator("#complaint-reference").inner_text()
+    case = Case.objects.get(complaints__reference=complaint_ref)
+
+    # A case officer signs in and finds it by the complainant's reference.
+    page.get_by_role("link", name="Staff sign in").click()
+    assert_accessible(page, context="sign in")
+    page.get_by_label("Username").fill(case_officer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
+    assert_accessible(page, context="case list")
+    page.get_by_label("Reference").fill(complaint_ref)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#case-count")).to_contain_text("1 case")
+    page.get_by_role("link", name=case.reference).click()
+    expect(page.locator("#case-stage")).to_have_text("Acknowledged")
+    assert_accessible(page, context="case page")
+
+    # A refused move says why.
+    page.goto(f"{base}/cases/{case.reference}/act/refer_to_panel/")
+    expect(page.locator("#refusal")).to_contain_text("is not possible while the case is at")
+    page.goto(f"{base}/cases/{case.reference}/")
+
+    decide(page, "Begin assessment", reasons="Complaint within scope.", rule="Procedure 3.1")
+    decide(page, "Assessment: investigate (send notice of allegations to the respondent)",
+           reasons="If proven this would breach the code.", rule="Assessment criteria 2(c)")
+    expect(page.locator("#case-stage")).to_have_text("Notice to respondent")
+    decide(page, "Respondent's reply received: begin investigation",
+           reasons="Reply received on time.", rule="Procedure 4.2")
+    decide(page, "Complete investigation", reasons="Report written.", rule="Procedure 5")
+    decide(page, "Charge decision: refer to a panel", reasons="A case to answer.",
+           rule="Charging standard")
+
+    # Schedule the hearing with the rulebook's notice.
+    calendar = calendar_for(case)
+    hearing_day = calendar.add_working_days(timezone.localdate(), 12)
+    page.get_by_role("link", name="Schedule the hearing").click()
+    assert_accessible(page, context="hearing form")
+    page.get_by_label("Date of the hearing").fill(hearing_day.isoformat())
+    page.get_by_role("button", name="Schedule and send notice").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Hearing scheduled")
+
+    decide(page, "Record that the hearing was held", reasons="Hearing held; both sides heard.",
+           rule="Procedure 6")
+    decide(page, "Decision: allegations upheld, with sanction",
+           reasons="Proven on the balance of probabilities.", rule="Code of Conduct CC-1.3",
+           sanction="Formal warning")
+    expect(page.locator("#case-stage")).to_have_text("Appeal window")
+    decide(page, "Appeal lodged", reasons="Appeal received in time.", rule="Procedure 8")
+    decide(page, "Appeal dismissed: decision stands", reasons="No ground of appeal made out.",
+           rule="Procedure 8.4")
+    expect(page.locator("#case-stage")).to_have_text("Closed")
+    expect(page.locator(".moj-timeline")).to_contain_text("No ground of appeal made out.")
+    assert_accessible(page, context="closed case page")
+
+    case.refresh_from_db()
+    assert (case.stage, case.outcome, case.sanction) == ("closed", "appeal_dismissed", "formal_warning")
+    assert case.hearing_at is not None and case.hearing_at.date() >= hearing_day - dt.timedelta(days=1)
+    assert ledger_verify().ok

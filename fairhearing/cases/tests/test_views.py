@@ -1,0 +1,206 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+
+from fairhearing.cases.access import REFUSED
+from fairhearing.cases.models import Assignment, Case
+from fairhearing.cases.services import NEEDS_REASONS, case_assign
+from fairhearing.cases.tests.test_transitions import PATHS, reach
+from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.accounts.models import Role
+from fairhearing.ledger.models import Event, EventKind
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def refusals(case: Case) -> int:
+    return Event.objects.filter(kind=EventKind.ACCESS_REFUSED, case_id=case.pk).count()
+
+
+class TestCaseList:
+    def test_it_requires_sign_in(self, client: Client) -> None:
+        response = client.get(reverse("cases:list"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+    def test_it_lists_cases_with_their_stage(self, case, case_officer) -> None:
+        response = signed_in(case_officer).get(reverse("cases:list"))
+        assert response.status_code == 200
+        assert case.reference in response.content.decode()
+        assert "Received" in response.content.decode()
+
+    def test_it_filters_by_stage_category_and_reference(self, make_complaint, case_officer) -> None:
+        racism = make_complaint(category="racism").cases.get()
+        bullying = make_complaint(category="bullying").cases.get()
+        walk(bullying, case_officer, "acknowledge")
+        client = signed_in(case_officer)
+        page = client.get(reverse("cases:list"), {"category": "racism"}).content.decode()
+        assert racism.reference in page and bullying.reference not in page
+        page = client.get(reverse("cases:list"), {"stage": "acknowledged"}).content.decode()
+        assert bullying.reference in page and racism.reference not in page
+        page = client.get(reverse("cases:list"), {"search": racism.reference.lower()}).content.decode()
+        assert racism.reference in page and bullying.reference not in page
+        complaint_ref = bullying.complaints.get().reference
+        page = client.get(reverse("cases:list"), {"search": complaint_ref}).content.decode()
+        assert bullying.reference in page and racism.reference not in page
+
+    def test_it_filters_by_assignee_and_overdue(self, make_complaint, case_officer) -> None:
+        mine = make_complaint().cases.get()
+        other = make_complaint().cases.get()
+        case_assign(actor=case_officer, case=mine, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+        client = signed_in(case_officer)
+        page = client.get(reverse("cases:list"), {"assignee": case_officer.pk}).content.decode()
+        assert mine.reference in page and other.reference not in page
+        page = client.get(reverse("cases:list"), {"assignee": "unassigned"}).content.decode()
+        assert other.reference in page and mine.reference not in page
+        other.deadlines.update(due_at=other.opened_at)  # the acknowledgement limit has passed
+        page = client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
+        assert other.reference in page and mine.reference not in page
+
+    def test_the_htmx_request_gets_only_the_table(self, case, case_officer) -> None:
+        response = signed_in(case_officer).get(reverse("cases:list"), HTTP_HX_REQUEST="true")
+        assert case.reference in response.content.decode()
+        assert "<html" not in response.content.decode()
+
+    def test_the_list_costs_the_same_queries_for_one_case_or_many(
+        self, make_complaint, case_officer, django_assert_max_num_queries
+    ) -> None:
+        for _ in range(12):
+            make_complaint()
+        client = signed_in(case_officer)
+        client.get(reverse("cases:list"))  # warm the session
+        with django_assert_max_num_queries(8):
+            client.get(reverse("cases:list"))
+
+    @pytest.mark.parametrize("role", [Role.GOVERNING_BODY, Role.ADMINISTRATOR, Role.PANEL_MEMBER])
+    def test_roles_without_case_access_are_refused(self, organisation, role) -> None:
+        user = make_user(organisation, f"u-{role}", role)
+        assert signed_in(user).get(reverse("cases:list")).status_code == 403
+
+
+class TestCaseDetail:
+    def test_it_shows_parties_allegations_deadlines_and_the_timeline(self, case, case_officer) -> None:
+        walk(case, case_officer, "acknowledge")
+        page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference])).content.decode()
+        assert "Rowan Ashby" in page and "Priya Callender" in page
+        assert "Posted a cartoon demeaning a minority." in page
+        assert "Complete the assessment" in page  # the running deadline
+        assert "Reasons for acknowledge." in page  # from the timeline's stage change
+        assert "Begin assessment" in page  # the action this stage allows
+
+    def test_the_governing_body_is_refused_and_the_attempt_recorded(self, case, governing_member) -> None:
+        response = signed_in(governing_member).get(reverse("cases:detail", args=[case.reference]))
+        assert response.status_code == 403
+        assert refusals(case) == 1
+        event = Event.objects.get(kind=EventKind.ACCESS_REFUSED)
+        assert (event.actor_id, event.payload["role"]) == (governing_member.pk, "governing_body")
+
+    def test_an_unassigned_investigator_is_refused(self, case, investigator) -> None:
+        client = signed_in(investigator)
+        assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 403
+        case_assign(actor=None, case=case, user=investigator, role=Assignment.Role.INVESTIGATOR)
+        assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
+
+    def test_oversight_reads_but_cannot_act(self, case, organisation) -> None:
+        oversight = make_user(organisation, "odile", Role.OVERSIGHT)
+        client = signed_in(oversight)
+        assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
+        url = reverse("cases:transition", args=[case.reference, "acknowledge"])
+        response = client.post(url, {"reasons": "x", "rule_applied": "y"})
+        assert response.status_code == 403
+        case.refresh_from_db()
+        assert case.stage == "received"
+        assert refusals(case) == 1
+
+    def test_an_unknown_reference_is_404(self, case_officer) -> None:
+        assert signed_in(case_officer).get(reverse("cases:detail", args=["FH-0000-00000"])).status_code == 404
+
+
+class TestCaseTransition:
+    def url(self, case: Case, transition: str) -> str:
+        return reverse("cases:transition", args=[case.reference, transition])
+
+    def test_it_records_the_decision_with_reasons(self, case, case_officer) -> None:
+        response = signed_in(case_officer).post(
+            self.url(case, "acknowledge"),
+            {"reasons": "Acknowledged by letter.", "rule_applied": "R-02"},
+        )
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.stage == "acknowledged"
+        change = case.stage_changes.get()
+        assert (change.reasons, change.rule_applied, change.actor) == (
+            "Acknowledged by letter.", "R-02", case_officer
+        )
+
+    def test_missing_reasons_show_an_error_summary_and_change_nothing(self, case, case_officer) -> None:
+        before = Event.objects.count()
+        response = signed_in(case_officer).post(self.url(case, "acknowledge"), {"reasons": "", "rule_applied": ""})
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "There is a problem" in page
+        assert NEEDS_REASONS in page
+        assert 'href="#id_reasons"' in page
+        case.refresh_from_db()
+        assert case.stage == "received" and Event.objects.count() == before
+
+    def test_a_move_the_stage_does_not_allow_says_why(self, case, case_officer) -> None:
+        response = signed_in(case_officer).post(
+            self.url(case, "refer_to_panel"), {"reasons": "x", "rule_applied": "y"}
+        )
+        assert response.status_code == 409
+        assert "is not possible while the case is at the stage" in response.content.decode()
+        case.refresh_from_db()
+        assert case.stage == "received"
+
+    def test_a_sanction_is_asked_for_when_upholding(self, case, case_officer) -> None:
+        case = reach(case, case_officer, PATHS["decide_upheld"])
+        response = signed_in(case_officer).get(self.url(case, "decide_upheld"))
+        assert 'name="sanction"' in response.content.decode()
+        response = signed_in(case_officer).get(self.url(case, "acknowledge"))
+        assert 'name="sanction"' not in response.content.decode()
+
+    def test_outsiders_are_refused_and_recorded(self, case, governing_member) -> None:
+        response = signed_in(governing_member).post(self.url(case, "acknowledge"), {"reasons": "x", "rule_applied": "y"})
+        assert response.status_code == 403
+        assert refusals(case) == 1
+        case.refresh_from_db()
+        assert case.stage == "received"
+
+
+class TestTeamAndHearing:
+    def test_a_case_officer_adds_an_investigator(self, case, case_officer, investigator) -> None:
+        response = signed_in(case_officer).post(
+            reverse("cases:assign", args=[case.reference]),
+            {"user": investigator.pk, "role": "investigator"},
+        )
+        assert response.status_code == 302
+        assert case.assignments.get().user == investigator
+        assert Event.objects.filter(kind=EventKind.CASE_ASSIGNED, case_id=case.pk).exists()
+
+    def test_a_hearing_too_soon_is_refused_with_the_reason(self, case, case_officer) -> None:
+        walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate",
+             "reply_received", "complete_investigation", "refer_to_panel")
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        response = signed_in(case_officer).post(
+            reverse("cases:hearing", args=[case.reference]),
+            {"hearing_on": tomorrow.isoformat(), "hearing_time": "10:00"},
+        )
+        assert response.status_code == 400
+        assert "at least 10 working days" in response.content.decode()
+
+    @pytest.mark.parametrize("name", ["assign", "hearing"])
+    def test_outsiders_are_refused(self, case, governing_member, name) -> None:
+        response = signed_in(governing_member).get(reverse(f"cases:{name}", args=[case.reference]))
+        assert response.status_code == 403
+        assert REFUSED in response.content.decode()
+        assert refusals(case) == 1

@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+
+from fairhearing.cases.models import Case
+from fairhearing.core.demo import DEMO_USERS
+from fairhearing.ledger.queries import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -> None:
+    call_command("load_demo", "--cases", "60")
+    first = capsys.readouterr().out
+    count = Case.objects.count()
+    assert count >= 60
+    for username, *_ in DEMO_USERS:
+        assert username in first
+    assert "http://127.0.0.1:8000/" in first
+    assert Case.objects.filter(stage="closed").exclude(outcome="").exists()
+    assert Case.objects.exclude(stage="closed").exists()
+    call_command("load_demo")
+    assert "already loaded" in capsys.readouterr().out
+    assert Case.objects.count() == count
+    assert ledger_verify().ok
