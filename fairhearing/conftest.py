@@ -15,7 +15,7 @@ from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 from fairhearing.people.services import PersonDetails
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test users only
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,9 @@ def make_user(organisation: Organisation, username: str, role: str, **extra: Any
 
 @pytest.fixture
 def case_officer(organisation: Organisation) -> User:
-    return make_user(organisation, "olwen", Role.CASE_OFFICER, first_name="Olwen", last_name="Tarrant")
+    return make_user(
+        organisation, "olwen", Role.CASE_OFFICER, first_name="Olwen", last_name="Tarrant"
+    )
 
 
 @pytest.fixture

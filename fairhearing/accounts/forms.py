@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -7,7 +9,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is not active.",
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
         self.fields["username"].error_messages["required"] = "Enter your username."

@@ -8,7 +8,7 @@ Who may do what, for now (the independence issue narrows this to need-to-know):
 Every refusal is recorded on the ledger, for the interference register.
 """
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -28,7 +28,7 @@ class CaseAccessDenied(PermissionDenied):
     pass
 
 
-def cases_visible_to(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def cases_visible_to(user: Any) -> QuerySet[Case]:
     """Cases the user may list (an empty queryset for roles that see no case)."""
     base = Case.objects.filter(organisation_id=user.organisation_id)
     if user.role in {Role.CASE_OFFICER, Role.OVERSIGHT}:
@@ -38,7 +38,7 @@ def cases_visible_to(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
     return base.none()
 
 
-def _allowed(user, case: Case, action: Action) -> bool:  # type: ignore[no-untyped-def]
+def _allowed(user: Any, case: Case, action: Action) -> bool:
     if not user.is_authenticated or case.organisation_id != user.organisation_id:
         return False
     if user.role == Role.CASE_OFFICER:
@@ -50,8 +50,8 @@ def _allowed(user, case: Case, action: Action) -> bool:  # type: ignore[no-untyp
     return False
 
 
-def case_for(user, reference: str, *, action: Action = "view") -> Case:  # type: ignore[no-untyped-def]
-    """The case, if this user may take this action on it; otherwise record the attempt and refuse."""
+def case_for(user: Any, reference: str, *, action: Action = "view") -> Case:
+    """The case, if this user may take this action on it; else record the attempt and refuse."""
     case = Case.objects.select_related("rulebook", "respondent").filter(reference=reference).first()
     if case is None:
         raise Http404("No case has that reference.")
@@ -66,5 +66,5 @@ def case_for(user, reference: str, *, action: Action = "view") -> Case:  # type:
     return case
 
 
-def user_may_act(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
+def user_may_act(user: Any, case: Case) -> bool:
     return _allowed(user, case, "act")

@@ -11,8 +11,12 @@ from .models import Assignment
 
 
 class CaseFilterForm(forms.Form):
-    search = forms.CharField(label="Reference", required=False, max_length=40,
-                             help_text="A case or complaint reference, for example FH-2026-00042")
+    search = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=40,
+        help_text="A case or complaint reference, for example FH-2026-00042",
+    )
     stage = forms.ChoiceField(label="Stage", required=False)
     category = forms.ChoiceField(label="Category", required=False)
     assignee = forms.ChoiceField(label="Assigned to", required=False)
@@ -20,10 +24,16 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, spec: RulebookSpec, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "Any stage"), *spec.stage_labels.items()]
-        self.fields["category"].choices = [("", "Any category"), *spec.categories.items()]
-        self.fields["assignee"].choices = [
-            ("", "Anyone"), ("unassigned", "Nobody yet"),
+        choice_fields: dict[str, forms.ChoiceField] = {
+            name: field
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ChoiceField)
+        }
+        choice_fields["stage"].choices = [("", "Any stage"), *spec.stage_labels.items()]
+        choice_fields["category"].choices = [("", "Any category"), *spec.categories.items()]
+        choice_fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("unassigned", "Nobody yet"),
             *[(str(u.pk), u.display_name) for u in staff],
         ]
 
@@ -49,48 +59,68 @@ class TransitionForm(forms.Form):
         help_text="Suspensions and re-admission bars always end.",
     )
 
-    def __init__(self, *args: Any, spec: RulebookSpec, transition: Transition, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, spec: RulebookSpec, transition: Transition, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.transition = transition
+        sanction_field = self.fields["sanction"]
+        assert isinstance(sanction_field, forms.ChoiceField)
         if "sanction" in transition.requires:
-            self.fields["sanction"].required = True
-            self.fields["sanction"].choices = [
-                ("", "Choose a sanction"), *[(s.key, s.label) for s in spec.sanctions.values()]
+            sanction_field.required = True
+            sanction_field.choices = [
+                ("", "Choose a sanction"),
+                *[(s.key, s.label) for s in spec.sanctions.values()],
             ]
-            self.fields["sanction"].error_messages["required"] = "Choose a sanction."
+            sanction_field.error_messages["required"] = "Choose a sanction."
         else:
             del self.fields["sanction"]
             del self.fields["sanction_ends_on"]
 
 
 class HearingForm(forms.Form):
-    hearing_on = forms.DateField(label="Date of the hearing",
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 error_messages={"required": "Enter the date of the hearing."})
-    hearing_time = forms.TimeField(label="Time", initial=dt.time(10, 0),
-                                   widget=forms.TimeInput(attrs={"type": "time"}))
+    hearing_on = forms.DateField(
+        label="Date of the hearing",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the hearing."},
+    )
+    hearing_time = forms.TimeField(
+        label="Time", initial=dt.time(10, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
 
     def hearing_at(self) -> dt.datetime:
         return dt.datetime.combine(
-            self.cleaned_data["hearing_on"], self.cleaned_data["hearing_time"],
+            self.cleaned_data["hearing_on"],
+            self.cleaned_data["hearing_time"],
             tzinfo=timezone.get_current_timezone(),
         )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class AssignForm(forms.Form):
-    user = forms.ModelChoiceField(label="Member of staff", queryset=User.objects.none(),
-                                  empty_label="Choose someone")
-    role = forms.ChoiceField(label="Role on the case", choices=Assignment.Role.choices,
-                             widget=forms.RadioSelect)
+    user = StaffChoiceField(
+        label="Member of staff", queryset=User.objects.none(), empty_label="Choose someone"
+    )
+    role = forms.ChoiceField(
+        label="Role on the case", choices=Assignment.Role.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        user_field = self.fields["user"]
+        assert isinstance(user_field, StaffChoiceField)
+        user_field.queryset = User.objects.filter(
             organisation_id=organisation_id, role__in=CASEWORK_ROLES, is_active=True
         ).order_by("first_name", "username")
-        self.fields["user"].label_from_instance = lambda u: u.display_name
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Give the reasons."})
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reasons."},
+    )

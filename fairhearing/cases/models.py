@@ -3,9 +3,14 @@
 The current state lives here for speed; the ledger holds how it got there.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from fairhearing.organisations.rulebook import RulebookSpec
 
 
 class Channel(models.TextChoices):
@@ -83,7 +88,7 @@ class Case(models.Model):
         return self.closed_at is not None
 
     @property
-    def spec(self):  # type: ignore[no-untyped-def]
+    def spec(self) -> "RulebookSpec":
         return self.rulebook.spec
 
     @property
@@ -123,6 +128,9 @@ class Party(models.Model):
         ]
         verbose_name_plural = "parties"
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.case_id}"
+
 
 class Assignment(models.Model):
     """A member of staff on a case team."""
@@ -149,6 +157,9 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="assignment_user_active")]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} on case {self.case_id}"
+
 
 class StageChange(models.Model):
     """A decision that moved a case: who, when, why, and under which rule (R-20)."""
@@ -169,8 +180,13 @@ class StageChange(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reasons=""), name="stage_change_has_reasons"),
+            models.CheckConstraint(
+                condition=~models.Q(reasons=""), name="stage_change_has_reasons"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(rule_applied=""), name="stage_change_has_rule"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.transition} on case {self.case_id}"

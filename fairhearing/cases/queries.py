@@ -41,9 +41,7 @@ def case_list(
         queryset = queryset.filter(is_overdue=True)
     if assignee == "unassigned":
         queryset = queryset.exclude(
-            Exists(
-                Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
-            )
+            Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
         )
     elif assignee:
         queryset = queryset.filter(
@@ -70,7 +68,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     """The case's history, read from the ledger, with each decision's recorded reasons."""
     events = list(events_for_case(case.pk))
     change_ids = [e.payload.get("stage_change") for e in events if e.payload.get("stage_change")]
-    changes = {c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")}
+    changes = {
+        c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")
+    }
     return [TimelineEntry(e, changes.get(e.payload.get("stage_change"))) for e in events]
 
 

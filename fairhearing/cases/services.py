@@ -33,7 +33,8 @@ NEEDS_HEARING = "Schedule the hearing before recording that it was held."
 WINDOW_STILL_OPEN = "“{label}” has not ended yet: it runs until {due}."
 HEARING_NOT_AT_STAGE = "A hearing can only be scheduled while the case is at the hearing stage."
 DECIDED_AT_OUT_OF_RANGE = (
-    "A decision recorded after the fact must be dated between the start of the current stage and now."
+    "A decision recorded after the fact must be dated between the start of the current stage "
+    "and now."
 )
 HEARING_TOO_SOON = (
     "The hearing must be at least {days} working days after the notice: {earliest} at the earliest."
@@ -166,8 +167,14 @@ def _decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
     return decided_at
 
 
-def _check_requirements(case: Case, requires: tuple[str, ...], *, sanction: str,
-                        sanction_ends_on: dt.date | None, now: dt.datetime) -> None:
+def _check_requirements(
+    case: Case,
+    requires: tuple[str, ...],
+    *,
+    sanction: str,
+    sanction_ends_on: dt.date | None,
+    now: dt.datetime,
+) -> None:
     spec = case.rulebook.spec
     for requirement in requires:
         if requirement == "sanction":
@@ -308,8 +315,11 @@ def case_schedule_hearing(
         actor=actor,
         kind=EventKind.HEARING_SCHEDULED,
         case_id=case.pk,
-        payload={"hearing_at": hearing_at.isoformat(), "notice_sent_at": now.isoformat(),
-                 "reasons_sha256": content_hash(reasons.strip()) if reasons.strip() else None},
+        payload={
+            "hearing_at": hearing_at.isoformat(),
+            "notice_sent_at": now.isoformat(),
+            "reasons_sha256": content_hash(reasons.strip()) if reasons.strip() else None,
+        },
     )
     return case
 

@@ -9,5 +9,7 @@ urlpatterns = [
     path("<str:reference>/act/<slug:transition>/", views.case_transition_view, name="transition"),
     path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),
     path("<str:reference>/team/", views.case_assign_view, name="assign"),
-    path("<str:reference>/deadlines/", include("fairhearing.deadlines.urls", namespace="deadlines")),
+    path(
+        "<str:reference>/deadlines/", include("fairhearing.deadlines.urls", namespace="deadlines")
+    ),
 ]

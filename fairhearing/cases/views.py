@@ -1,5 +1,7 @@
 """Staff pages for cases: thin, each one access function and at most one service."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,15 +23,16 @@ PAGE_SIZE = 25
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     visible = cases_visible_to(user)
     if user.organisation_id is None or user.role not in {*CASEWORK_ROLES, "oversight"}:
         raise PermissionDenied("Your role does not give access to individual cases.")
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec
     staff = list(
-        User.objects.filter(organisation=organisation, role__in=CASEWORK_ROLES, is_active=True)
-        .order_by("first_name", "username")
+        User.objects.filter(
+            organisation=organisation, role__in=CASEWORK_ROLES, is_active=True
+        ).order_by("first_name", "username")
     )
     form = CaseFilterForm(request.GET or None, spec=spec, staff=staff)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -123,14 +126,20 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_schedule_hearing(actor=request.user, case=case, hearing_at=form.hearing_at())
+            services.case_schedule_hearing(
+                actor=request.user, case=case, hearing_at=form.hearing_at()
+            )
         except services.CaseError as error:
             form.add_error("hearing_on", str(error))
         else:
             messages.success(request, "Hearing scheduled and notice recorded.")
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_hearing.html", {"case": case, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/case_hearing.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -140,12 +149,20 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = AssignForm(request.POST or None, organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_assign(actor=request.user, case=case, user=form.cleaned_data["user"],
-                                 role=form.cleaned_data["role"])
+            services.case_assign(
+                actor=request.user,
+                case=case,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
         except services.CaseError as error:
             form.add_error("user", str(error))
         else:
             messages.success(request, "Added to the case team.")
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_assign.html", {"case": case, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/case_assign.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )

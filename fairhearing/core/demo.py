@@ -39,12 +39,54 @@ DEMO_USERS = [
     ("admin", Role.ADMINISTRATOR, "Ada", "Whitcombe"),
 ]
 
-FIRST = ["Aled", "Bryony", "Cormac", "Delphine", "Eamon", "Fenella", "Gethin", "Halima",
-         "Isidore", "Jocasta", "Kester", "Lorna", "Mungo", "Nerys", "Osric", "Perpetua",
-         "Quentin", "Rosalind", "Tobias", "Ursula", "Vikram", "Wilhelmina", "Xanthe", "Yusuf"]
-LAST = ["Abernethy", "Blackwood", "Carraway", "Dunmore", "Ellery", "Fairclough", "Garside",
-        "Hollins", "Illingworth", "Jessop", "Kilbride", "Lockhart", "Merriman", "Northcott",
-        "Oakes", "Pennington", "Quayle", "Ravenscroft", "Stanhope", "Thistlewood"]
+FIRST = [
+    "Aled",
+    "Bryony",
+    "Cormac",
+    "Delphine",
+    "Eamon",
+    "Fenella",
+    "Gethin",
+    "Halima",
+    "Isidore",
+    "Jocasta",
+    "Kester",
+    "Lorna",
+    "Mungo",
+    "Nerys",
+    "Osric",
+    "Perpetua",
+    "Quentin",
+    "Rosalind",
+    "Tobias",
+    "Ursula",
+    "Vikram",
+    "Wilhelmina",
+    "Xanthe",
+    "Yusuf",
+]
+LAST = [
+    "Abernethy",
+    "Blackwood",
+    "Carraway",
+    "Dunmore",
+    "Ellery",
+    "Fairclough",
+    "Garside",
+    "Hollins",
+    "Illingworth",
+    "Jessop",
+    "Kilbride",
+    "Lockhart",
+    "Merriman",
+    "Northcott",
+    "Oakes",
+    "Pennington",
+    "Quayle",
+    "Ravenscroft",
+    "Stanhope",
+    "Thistlewood",
+]
 BRANCHES = ["Ashbourne Central", "Bramley Vale", "Castlegate", "Dunholme North", "Eastmere"]
 TEXTS = [
     "Shared a meme mocking people of a particular faith in the branch chat group.",
@@ -66,52 +108,192 @@ PATHS: list[tuple[int, tuple[str, ...]]] = [
     (20, ("acknowledge", "begin_assessment", "assess_informal_resolution", "informal_resolved")),
     (20, ("acknowledge", "begin_assessment", "assess_investigate")),
     (25, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received")),
-    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_window_elapsed",
-          "complete_investigation")),
-    (15, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-          "complete_investigation", "charge_no_further_action")),
-    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-          "complete_investigation", "refer_to_panel")),
-    (8, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held")),
-    (10, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-          "complete_investigation", "refer_to_panel", "hearing_held", "decide_not_upheld")),
-    (8, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld")),
-    (12, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-          "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
-          "appeal_window_closed")),
-    (6, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
-         "appeal_lodged")),
-    (6, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
-         "appeal_lodged", "appeal_dismissed")),
-    (4, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
-         "appeal_lodged", "appeal_allowed")),
-    (4, ("acknowledge", "begin_assessment", "assess_investigate", "reply_received",
-         "complete_investigation", "refer_to_panel", "hearing_held", "decide_upheld",
-         "appeal_lodged", "appeal_sanction_varied")),
+    (
+        12,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_window_elapsed",
+            "complete_investigation",
+        ),
+    ),
+    (
+        15,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "charge_no_further_action",
+        ),
+    ),
+    (
+        12,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+        ),
+    ),
+    (
+        8,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+        ),
+    ),
+    (
+        10,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_not_upheld",
+        ),
+    ),
+    (
+        8,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+        ),
+    ),
+    (
+        12,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+            "appeal_window_closed",
+        ),
+    ),
+    (
+        6,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+            "appeal_lodged",
+        ),
+    ),
+    (
+        6,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+            "appeal_lodged",
+            "appeal_dismissed",
+        ),
+    ),
+    (
+        4,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+            "appeal_lodged",
+            "appeal_allowed",
+        ),
+    ),
+    (
+        4,
+        (
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+            "hearing_held",
+            "decide_upheld",
+            "appeal_lodged",
+            "appeal_sanction_varied",
+        ),
+    ),
 ]
 # Typical working days each step takes; some cases run late, which makes them overdue.
-STEP_DAYS = {"acknowledge": 2, "begin_assessment": 1, "reply_received": 8,
-             "reply_window_elapsed": 12, "complete_investigation": 30, "refer_to_panel": 6,
-             "hearing_held": 14, "decide_upheld": 7, "decide_not_upheld": 7,
-             "appeal_window_closed": 16, "appeal_lodged": 10}
-CLOSING_STEPS = {"assess_no_further_action", "informal_resolved", "charge_no_further_action",
-                 "decide_not_upheld", "appeal_window_closed", "appeal_dismissed",
-                 "appeal_allowed", "appeal_sanction_varied"}
+STEP_DAYS = {
+    "acknowledge": 2,
+    "begin_assessment": 1,
+    "reply_received": 8,
+    "reply_window_elapsed": 12,
+    "complete_investigation": 30,
+    "refer_to_panel": 6,
+    "hearing_held": 14,
+    "decide_upheld": 7,
+    "decide_not_upheld": 7,
+    "appeal_window_closed": 16,
+    "appeal_lodged": 10,
+}
+CLOSING_STEPS = {
+    "assess_no_further_action",
+    "informal_resolved",
+    "charge_no_further_action",
+    "decide_not_upheld",
+    "appeal_window_closed",
+    "appeal_dismissed",
+    "appeal_allowed",
+    "appeal_sanction_varied",
+}
 WINDOW_STEPS = {"reply_window_elapsed": "respondent_reply", "appeal_window_closed": "appeal_window"}
 REASONS = {
-    "assess_no_further_action": ("The conduct described, even if proven, would not breach the "
-                                 "code of conduct.", "Assessment criteria 2(a)"),
-    "assess_investigate": ("The allegation, if proven, would breach the code and there is "
-                           "evidence to investigate.", "Assessment criteria 2(c); CC-1.3"),
-    "charge_no_further_action": ("The evidence does not support a charge.",
-                                 "Charging standard, evidential test"),
-    "decide_upheld": ("The panel found the allegation proven on the balance of probabilities.",
-                      "Code of Conduct CC-1.3"),
+    "assess_no_further_action": (
+        "The conduct described, even if proven, would not breach the code of conduct.",
+        "Assessment criteria 2(a)",
+    ),
+    "assess_investigate": (
+        "The allegation, if proven, would breach the code and there is evidence to investigate.",
+        "Assessment criteria 2(c); CC-1.3",
+    ),
+    "charge_no_further_action": (
+        "The evidence does not support a charge.",
+        "Charging standard, evidential test",
+    ),
+    "decide_upheld": (
+        "The panel found the allegation proven on the balance of probabilities.",
+        "Code of Conduct CC-1.3",
+    ),
 }
 
 
@@ -123,8 +305,13 @@ def _users(organisation: Organisation) -> dict[str, User]:
     users = {}
     for username, role, first, last in DEMO_USERS:
         users[username] = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, role=role, organisation=organisation,
-            first_name=first, last_name=last, email=f"{username}@northfield.invalid",
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            organisation=organisation,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@northfield.invalid",
         )
     return users
 
@@ -145,19 +332,35 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
         calendar = calendar_for(case)
         hearing_day = calendar.add_working_days(calendar.local_date(when), 10)
         case_schedule_hearing(
-            actor=actor, case=case, decided_at=when,
-            hearing_at=calendar.end_of_day(hearing_day).replace(hour=10, minute=0, second=0,
-                                                                microsecond=0),
+            actor=actor,
+            case=case,
+            decided_at=when,
+            hearing_at=calendar.end_of_day(hearing_day).replace(
+                hour=10, minute=0, second=0, microsecond=0
+            ),
         )
-    reasons, rule = REASONS.get(step, (f"Recorded by the case officer: {step.replace('_', ' ')}.",
-                                       "Complaints procedure, rulebook v1"))
+    reasons, rule = REASONS.get(
+        step,
+        (
+            f"Recorded by the case officer: {step.replace('_', ' ')}.",
+            "Complaints procedure, rulebook v1",
+        ),
+    )
     sanction, ends = "", None
     if step in {"decide_upheld", "appeal_sanction_varied"}:
         sanction = rng.choice(["formal_warning", "mandatory_education", "suspension"])
         if sanction == "suspension":
             ends = timezone.localdate() + dt.timedelta(days=rng.randint(60, 400))
-    case_transition(actor=actor, case=case, transition=step, reasons=reasons, rule_applied=rule,
-                    sanction=sanction, sanction_ends_on=ends, decided_at=when)
+    case_transition(
+        actor=actor,
+        case=case,
+        transition=step,
+        reasons=reasons,
+        rule_applied=rule,
+        sanction=sanction,
+        sanction_ends_on=ends,
+        decided_at=when,
+    )
 
 
 def _age_in_days(path: tuple[str, ...], rng: random.Random) -> float:
@@ -172,8 +375,9 @@ def _age_in_days(path: tuple[str, ...], rng: random.Random) -> float:
     return (needed + rng.uniform(0.5, 6)) * stalled
 
 
-def load_demo(*, cases: int = 320, seed: int = 2026,
-              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def load_demo(
+    *, cases: int = 320, seed: int = 2026, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
     """Create the demo organisation and its cases. Refuses to run twice."""
     rng = random.Random(seed)
     now = timezone.now()
@@ -193,7 +397,9 @@ def load_demo(*, cases: int = 320, seed: int = 2026,
             complaint = complaint_record(
                 actor=officers[0] if rng.random() < 0.2 else None,
                 organisation=organisation,
-                channel=rng.choice([Channel.WEB] * 6 + [Channel.EMAIL, Channel.POST, Channel.PHONE]),
+                channel=rng.choice(
+                    [Channel.WEB] * 6 + [Channel.EMAIL, Channel.POST, Channel.PHONE]
+                ),
                 complainant=_person(rng, member=rng.random() < 0.6, counter=counter),
                 respondents=[_person(rng, member=True, counter=counter) for _ in range(names)],
                 allegation=AllegationDetails(
@@ -209,11 +415,16 @@ def load_demo(*, cases: int = 320, seed: int = 2026,
             for case in complaint.cases.all():
                 officer = rng.choice(officers)
                 if path:
-                    case_assign(actor=officer, case=case, user=officer,
-                                role=Assignment.Role.CASE_OFFICER)
+                    case_assign(
+                        actor=officer, case=case, user=officer, role=Assignment.Role.CASE_OFFICER
+                    )
                 if "reply_received" in path or "reply_window_elapsed" in path:
-                    case_assign(actor=officer, case=case, user=users["investigator"],
-                                role=Assignment.Role.INVESTIGATOR)
+                    case_assign(
+                        actor=officer,
+                        case=case,
+                        user=users["investigator"],
+                        role=Assignment.Role.INVESTIGATOR,
+                    )
                 when = received
                 calendar = calendar_for(case)
                 for step in path:
@@ -221,8 +432,9 @@ def load_demo(*, cases: int = 320, seed: int = 2026,
                     days = STEP_DAYS.get(step, 5)
                     when = calendar.end_of_day(
                         calendar.add_working_days(calendar.local_date(when), rng.randint(1, days))
-                    ).replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0,
-                              microsecond=0)
+                    ).replace(
+                        hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
+                    )
                     if step in WINDOW_STEPS:  # these wait for the respondent's window to end
                         window = case.deadlines.get(kind=WINDOW_STEPS[step], status="open")
                         when = max(when, window.due_at + dt.timedelta(hours=rng.randint(10, 80)))

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.utils import timezone
 
@@ -48,7 +50,7 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.label} (due {self.due_at:%d %b %Y})"
 
-    def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.OPEN and self.due_at < now
 

@@ -55,10 +55,14 @@ def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None
     wanted = {lim.kind: lim for lim in spec.limits_for_stage(case.stage)}
     for kind, deadline in running.items():
         if kind not in wanted:
-            Deadline.objects.filter(pk=deadline.pk).update(status=Deadline.Status.CLOSED, closed_at=at)
+            Deadline.objects.filter(pk=deadline.pk).update(
+                status=Deadline.Status.CLOSED, closed_at=at
+            )
             event_append(
                 actor=actor,
-                kind=EventKind.DEADLINE_MET if at <= deadline.due_at else EventKind.DEADLINE_CANCELLED,
+                kind=EventKind.DEADLINE_MET
+                if at <= deadline.due_at
+                else EventKind.DEADLINE_CANCELLED,
                 case_id=case.pk,
                 payload={"deadline": deadline.pk, "kind": kind, "met": at <= deadline.due_at},
             )
@@ -106,8 +110,11 @@ def deadline_pause(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline:
         actor=actor,
         kind=EventKind.DEADLINE_PAUSED,
         case_id=deadline.case_id,
-        payload={"deadline": deadline.pk, "kind": deadline.kind,
-                 "reasons_sha256": content_hash(deadline.pause_reasons)},
+        payload={
+            "deadline": deadline.pk,
+            "kind": deadline.kind,
+            "reasons_sha256": content_hash(deadline.pause_reasons),
+        },
     )
     return deadline
 
@@ -117,8 +124,8 @@ def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline
     """Restart the clock with the working days that were left when it was paused."""
     if not reasons.strip():
         raise DeadlineError(RESUME_NEEDS_REASONS)
-    deadline = Deadline.objects.select_for_update().select_related("case__rulebook").get(
-        pk=deadline.pk
+    deadline = (
+        Deadline.objects.select_for_update().select_related("case__rulebook").get(pk=deadline.pk)
     )
     if deadline.status != Deadline.Status.PAUSED or deadline.paused_at is None:
         raise DeadlineError(NOT_PAUSED)
@@ -138,9 +145,13 @@ def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline
         actor=actor,
         kind=EventKind.DEADLINE_RESUMED,
         case_id=deadline.case_id,
-        payload={"deadline": deadline.pk, "kind": deadline.kind, "working_days_left": left,
-                 "due_at": deadline.due_at.isoformat(),
-                 "reasons_sha256": content_hash(reasons.strip())},
+        payload={
+            "deadline": deadline.pk,
+            "kind": deadline.kind,
+            "working_days_left": left,
+            "due_at": deadline.due_at.isoformat(),
+            "reasons_sha256": content_hash(reasons.strip()),
+        },
     )
     return deadline
 
@@ -165,8 +176,11 @@ def _record_lapse(deadline: Deadline, now: dt.datetime) -> bool:
             actor=None,
             kind=EventKind.DEADLINE_BREACHED if breach else EventKind.DEADLINE_EXPIRED,
             case_id=deadline.case_id,
-            payload={"deadline": deadline.pk, "kind": deadline.kind,
-                     "due_at": deadline.due_at.isoformat()},
+            payload={
+                "deadline": deadline.pk,
+                "kind": deadline.kind,
+                "due_at": deadline.due_at.isoformat(),
+            },
         )
         return True
 
@@ -183,11 +197,18 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
         nxt = _next_reminder_at(deadline, case.rulebook.spec.reminder_percentages)
         Deadline.objects.filter(pk=deadline.pk).update(next_reminder_at=nxt)
         recipients = sorted(
-            {a.user.email for a in case.assignments.filter(ended_at__isnull=True)
-             .select_related("user") if a.user.email}
+            {
+                a.user.email
+                for a in case.assignments.filter(ended_at__isnull=True).select_related("user")
+                if a.user.email
+            }
         )
-        context = {"deadline": deadline, "case": case, "percent": percent,
-                   "site_url": settings.SITE_URL}
+        context = {
+            "deadline": deadline,
+            "case": case,
+            "percent": percent,
+            "site_url": settings.SITE_URL,
+        }
         if recipients:
             message = EmailMultiAlternatives(
                 subject=f"{case.reference}: {percent}% of the time for “{deadline.label}” has gone",
@@ -202,8 +223,12 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
             actor=None,
             kind=EventKind.REMINDER_SENT,
             case_id=case.pk,
-            payload={"deadline": deadline.pk, "kind": deadline.kind, "percent": percent,
-                     "recipients": len(recipients)},
+            payload={
+                "deadline": deadline.pk,
+                "kind": deadline.kind,
+                "percent": percent,
+                "recipients": len(recipients),
+            },
         )
         return True
 
@@ -212,10 +237,9 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> Sweep
     """Record lapsed limits once each and send reminders that have come due."""
     now = now or timezone.now()
     result = SweepResult()
-    lapsed = (
-        Deadline.objects.filter(status=Deadline.Status.OPEN, lapsed_at__isnull=True, due_at__lt=now)
-        .order_by("due_at")[:batch]
-    )
+    lapsed = Deadline.objects.filter(
+        status=Deadline.Status.OPEN, lapsed_at__isnull=True, due_at__lt=now
+    ).order_by("due_at")[:batch]
     for deadline in lapsed:
         if _record_lapse(deadline, now):
             if deadline.binds == Deadline.Binds.ORGANISATION:
@@ -233,8 +257,10 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> Sweep
         span = (deadline.due_at - deadline.started_at).total_seconds() or 1
         elapsed = 100 * (now - deadline.started_at).total_seconds() / span
         reached = [p for p in deadline.case.rulebook.spec.reminder_percentages if p <= elapsed]
-        if reached and max(reached) > deadline.reminded_percent and _send_reminder(
-            deadline, max(reached)
+        if (
+            reached
+            and max(reached) > deadline.reminded_percent
+            and _send_reminder(deadline, max(reached))
         ):
             result.reminders += 1
     return result

@@ -27,6 +27,9 @@ def deadline_clock_view(request: HttpRequest, reference: str, pk: int, action: s
         else:
             messages.success(request, "Clock paused." if action == "pause" else "Clock restarted.")
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "deadlines/deadline_clock.html",
-                  {"case": case, "deadline": deadline, "form": form, "action": action},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "deadlines/deadline_clock.html",
+        {"case": case, "deadline": deadline, "form": form, "action": action},
+        status=400 if form.errors else 200,
+    )

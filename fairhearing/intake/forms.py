@@ -12,15 +12,20 @@ RESPONDENT_SLOTS = 3
 class ComplaintForm(forms.Form):
     """The public complaint form: one page, works without JavaScript."""
 
-    complainant_name = forms.CharField(label="Your full name", max_length=200,
-                                       error_messages={"required": "Enter your full name."})
+    complainant_name = forms.CharField(
+        label="Your full name", max_length=200, error_messages={"required": "Enter your full name."}
+    )
     complainant_email = forms.EmailField(
-        label="Your email address", help_text="We will send your reference to this address.",
-        error_messages={"required": "Enter your email address.",
-                        "invalid": "Enter an email address like name@example.com."},
+        label="Your email address",
+        help_text="We will send your reference to this address.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
     )
     complainant_is_member = forms.ChoiceField(
-        label="Are you a member?", choices=[("yes", "Yes"), ("no", "No")],
+        label="Are you a member?",
+        choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether you are a member."},
     )
@@ -33,33 +38,46 @@ class ComplaintForm(forms.Form):
         error_messages={"required": "Choose the kind of behaviour."},
     )
     allegation_type = forms.ChoiceField(
-        label="What did they do?", choices=AllegationType.choices, widget=forms.RadioSelect,
+        label="What did they do?",
+        choices=AllegationType.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Say what they did."},
     )
     conduct_date = forms.DateField(
-        label="When did it happen?", required=False,
+        label="When did it happen?",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave blank if you do not know.",
         error_messages={"invalid": "Enter a real date."},
     )
-    url = forms.URLField(label="Link to the post or page (if there is one)", required=False,
-                         max_length=500, assume_scheme="https",
-                         error_messages={"invalid": "Enter a full web address."})
+    url = forms.URLField(
+        label="Link to the post or page (if there is one)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address."},
+    )
     description = forms.CharField(
-        label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 6}),
+        label="Tell us what happened",
+        widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
         error_messages={"required": "Tell us what happened."},
     )
 
     def __init__(self, *args: Any, spec: RulebookSpec, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose one"), *spec.categories.items()]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", "Choose one"), *spec.categories.items()]
         for slot in range(1, RESPONDENT_SLOTS + 1):
             first = slot == 1
             self.fields[f"respondent_{slot}_name"] = forms.CharField(
                 label="Full name" if first else f"Person {slot}: full name",
-                required=first, max_length=200,
-                error_messages={"required": "Enter the name of the person you are complaining about."},
+                required=first,
+                max_length=200,
+                error_messages={
+                    "required": "Enter the name of the person you are complaining about."
+                },
             )
             self.fields[f"respondent_{slot}_membership_number"] = forms.CharField(
                 label="Membership number (if you know it)", required=False, max_length=40

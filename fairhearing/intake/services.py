@@ -70,8 +70,11 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
         event_append(
             actor=None,
             kind=EventKind.ACKNOWLEDGEMENT_SENT,
-            payload={"complaint": complaint.pk, "channel": "email",
-                     "cases": [case.pk for case in cases]},
+            payload={
+                "complaint": complaint.pk,
+                "channel": "email",
+                "cases": [case.pk for case in cases],
+            },
         )
         for case in cases:
             if "acknowledge" in {t.key for t in case.rulebook.spec.transitions_from(case.stage)}:

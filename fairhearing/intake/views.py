@@ -60,8 +60,9 @@ def complaint_form_view(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = complaint.reference
             return redirect("intake:submitted")
-    return render(request, "intake/complaint_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "intake/complaint_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def submitted_view(request: HttpRequest) -> HttpResponse:

@@ -36,7 +36,9 @@ def sanitise_payload(value: Any) -> Any:
                 raise PayloadError(f"payload keys must be strings, not {type(key).__name__}")
             clean[key.replace("\x00", "")] = sanitise_payload(item)
         return clean
-    raise PayloadError(f"payload values must be str, int, bool, None, list or dict, not {type(value).__name__}")
+    raise PayloadError(
+        f"payload values must be str, int, bool, None, list or dict, not {type(value).__name__}"
+    )
 
 
 def format_time(at: dt.datetime) -> str:

@@ -4,6 +4,8 @@ TRUNCATE of an *empty* ledger is allowed on PostgreSQL (it changes nothing, and 
 flush truncates every table at once); a non-empty one is refused.
 """
 
+from django.db.backends.base.base import BaseDatabaseWrapper
+
 POSTGRES_INSTALL = """
 CREATE OR REPLACE FUNCTION ledger_event_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -44,7 +46,7 @@ SQLITE_REMOVE = [
 ]
 
 
-def install(connection) -> None:  # type: ignore[no-untyped-def]
+def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_INSTALL)
@@ -55,7 +57,7 @@ def install(connection) -> None:  # type: ignore[no-untyped-def]
             raise NotImplementedError(f"no ledger triggers for {connection.vendor}")
 
 
-def remove(connection) -> None:  # type: ignore[no-untyped-def]
+def remove(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_REMOVE)

@@ -28,7 +28,9 @@ class Organisation(models.Model):
 
 
 class Branch(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="branches")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="branches"
+    )
     name = models.CharField(max_length=200)
 
     class Meta:

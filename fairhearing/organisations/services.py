@@ -12,7 +12,9 @@ from .rulebook import RulebookSpec
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, name: str, slug: str, reference_prefix: str = "FH") -> Organisation:
+def organisation_create(
+    *, actor: Any, name: str, slug: str, reference_prefix: str = "FH"
+) -> Organisation:
     organisation = Organisation(name=name, slug=slug, reference_prefix=reference_prefix)
     organisation.full_clean()
     organisation.save()
@@ -33,7 +35,10 @@ def rulebook_publish(
     event_append(
         actor=actor,
         kind=EventKind.RULEBOOK_PUBLISHED,
-        payload={"organisation": organisation.pk, "rulebook": rulebook.pk,
-                 "version": rulebook.version},
+        payload={
+            "organisation": organisation.pk,
+            "rulebook": rulebook.pk,
+            "version": rulebook.version,
+        },
     )
     return rulebook

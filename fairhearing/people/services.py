@@ -22,7 +22,9 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
     """
     number = details.membership_number.strip()
     if number:
-        existing = Person.objects.filter(organisation=organisation, membership_number=number).first()
+        existing = Person.objects.filter(
+            organisation=organisation, membership_number=number
+        ).first()
         if existing is not None:
             return existing
     branch = None

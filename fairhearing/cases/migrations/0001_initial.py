@@ -7,139 +7,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=32, unique=True)),
-                ('category', models.CharField(help_text='Category as the complainant perceives it', max_length=40)),
-                ('stage', models.CharField(max_length=40)),
-                ('stage_entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, max_length=40)),
-                ('sanction', models.CharField(blank=True, max_length=40)),
-                ('sanction_ends_on', models.DateField(blank=True, null=True)),
-                ('hearing_at', models.DateTimeField(blank=True, null=True)),
-                ('hearing_notice_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='organisations.organisation')),
-                ('respondent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases_as_respondent', to='people.person')),
-                ('rulebook', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='organisations.rulebook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=32, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        help_text="Category as the complainant perceives it", max_length=40
+                    ),
+                ),
+                ("stage", models.CharField(max_length=40)),
+                ("stage_entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.CharField(blank=True, max_length=40)),
+                ("sanction", models.CharField(blank=True, max_length=40)),
+                ("sanction_ends_on", models.DateField(blank=True, null=True)),
+                ("hearing_at", models.DateTimeField(blank=True, null=True)),
+                ("hearing_notice_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_as_respondent",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "rulebook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="organisations.rulebook"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Allegation',
+            name="Allegation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('allegation_type', models.CharField(choices=[('post', 'A post or publication'), ('like', "Liking someone else's content"), ('share', "Sharing or re-posting someone else's content"), ('comment', 'A comment or reply'), ('message', 'A private message'), ('in_person', 'Conduct in person'), ('other', 'Something else')], max_length=12)),
-                ('category', models.CharField(max_length=40)),
-                ('conduct_rule_refs', models.JSONField(blank=True, default=list)),
-                ('conduct_date', models.DateField(blank=True, null=True)),
-                ('description', models.TextField()),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allegations', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "allegation_type",
+                    models.CharField(
+                        choices=[
+                            ("post", "A post or publication"),
+                            ("like", "Liking someone else's content"),
+                            ("share", "Sharing or re-posting someone else's content"),
+                            ("comment", "A comment or reply"),
+                            ("message", "A private message"),
+                            ("in_person", "Conduct in person"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("category", models.CharField(max_length=40)),
+                ("conduct_rule_refs", models.JSONField(blank=True, default=list)),
+                ("conduct_date", models.DateField(blank=True, null=True)),
+                ("description", models.TextField()),
+                ("url", models.URLField(blank=True, max_length=500)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allegations",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=32, unique=True)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('channel', models.CharField(choices=[('web', 'Online form'), ('email', 'Email'), ('post', 'Post'), ('phone', 'Phone'), ('in_person', 'In person')], max_length=12)),
-                ('summary', models.TextField()),
-                ('complainant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints_made', to='people.person')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='organisations.organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=32, unique=True)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Online form"),
+                            ("email", "Email"),
+                            ("post", "Post"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("summary", models.TextField()),
+                (
+                    "complainant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints_made",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='case',
-            name='complaints',
-            field=models.ManyToManyField(related_name='cases', to='cases.complaint'),
+            model_name="case",
+            name="complaints",
+            field=models.ManyToManyField(related_name="cases", to="cases.complaint"),
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('complainant', 'Complainant'), ('witness', 'Witness')], max_length=12)),
-                ('identity_protected', models.BooleanField(default=False)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='cases.case')),
-                ('complaint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.complaint')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("complainant", "Complainant"), ("witness", "Witness")],
+                        max_length=12,
+                    ),
+                ),
+                ("identity_protected", models.BooleanField(default=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.complaint",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'parties',
+                "verbose_name_plural": "parties",
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=60)),
-                ('from_stage', models.CharField(max_length=40)),
-                ('to_stage', models.CharField(max_length=40)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reasons', models.TextField()),
-                ('rule_applied', models.CharField(max_length=200)),
-                ('outcome', models.CharField(blank=True, max_length=40)),
-                ('sanction', models.CharField(blank=True, max_length=40)),
-                ('sanction_ends_on', models.DateField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stage_changes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=60)),
+                ("from_stage", models.CharField(max_length=40)),
+                ("to_stage", models.CharField(max_length=40)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reasons", models.TextField()),
+                ("rule_applied", models.CharField(max_length=200)),
+                ("outcome", models.CharField(blank=True, max_length=40)),
+                ("sanction", models.CharField(blank=True, max_length=40)),
+                ("sanction_ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stage_changes",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('case_officer', 'Case officer'), ('investigator', 'Investigator')], max_length=20)),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_officer", "Case officer"),
+                            ("investigator", "Investigator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'ended_at'], name='assignment_user_active')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user', 'role'), name='assignment_unique_active')],
+                "indexes": [
+                    models.Index(fields=["user", "ended_at"], name="assignment_user_active")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("case", "user", "role"),
+                        name="assignment_unique_active",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'stage', 'opened_at'], name='case_org_stage'),
+            model_name="case",
+            index=models.Index(
+                fields=["organisation", "stage", "opened_at"], name="case_org_stage"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'category'], name='case_org_category'),
+            model_name="case",
+            index=models.Index(fields=["organisation", "category"], name="case_org_category"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'opened_at'], name='case_org_opened'),
+            model_name="case",
+            index=models.Index(fields=["organisation", "opened_at"], name="case_org_opened"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'closed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='case_closed_has_outcome'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("stage", "closed"), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="case_closed_has_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.UniqueConstraint(fields=('case', 'person', 'role'), name='party_unique_role'),
+            model_name="party",
+            constraint=models.UniqueConstraint(
+                fields=("case", "person", "role"), name="party_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.CheckConstraint(condition=models.Q(('reasons', ''), _negated=True), name='stage_change_has_reasons'),
+            model_name="stagechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reasons", ""), _negated=True), name="stage_change_has_reasons"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.CheckConstraint(condition=models.Q(('rule_applied', ''), _negated=True), name='stage_change_has_rule'),
+            model_name="stagechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rule_applied", ""), _negated=True),
+                name="stage_change_has_rule",
+            ),
         ),
     ]

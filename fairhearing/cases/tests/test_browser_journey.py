@@ -74,14 +74,26 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.goto(f"{base}/cases/{case.reference}/")
 
     decide(page, "Begin assessment", reasons="Complaint within scope.", rule="Procedure 3.1")
-    decide(page, "Assessment: investigate (send notice of allegations to the respondent)",
-           reasons="If proven this would breach the code.", rule="Assessment criteria 2(c)")
+    decide(
+        page,
+        "Assessment: investigate (send notice of allegations to the respondent)",
+        reasons="If proven this would breach the code.",
+        rule="Assessment criteria 2(c)",
+    )
     expect(page.locator("#case-stage")).to_have_text("Notice to respondent")
-    decide(page, "Respondent's reply received: begin investigation",
-           reasons="Reply received on time.", rule="Procedure 4.2")
+    decide(
+        page,
+        "Respondent's reply received: begin investigation",
+        reasons="Reply received on time.",
+        rule="Procedure 4.2",
+    )
     decide(page, "Complete investigation", reasons="Report written.", rule="Procedure 5")
-    decide(page, "Charge decision: refer to a panel", reasons="A case to answer.",
-           rule="Charging standard")
+    decide(
+        page,
+        "Charge decision: refer to a panel",
+        reasons="A case to answer.",
+        rule="Charging standard",
+    )
 
     # Schedule the hearing with the rulebook's notice.
     calendar = calendar_for(case)
@@ -92,20 +104,38 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_role("button", name="Schedule and send notice").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Hearing scheduled")
 
-    decide(page, "Record that the hearing was held", reasons="Hearing held; both sides heard.",
-           rule="Procedure 6")
-    decide(page, "Decision: allegations upheld, with sanction",
-           reasons="Proven on the balance of probabilities.", rule="Code of Conduct CC-1.3",
-           sanction="Formal warning")
+    decide(
+        page,
+        "Record that the hearing was held",
+        reasons="Hearing held; both sides heard.",
+        rule="Procedure 6",
+    )
+    decide(
+        page,
+        "Decision: allegations upheld, with sanction",
+        reasons="Proven on the balance of probabilities.",
+        rule="Code of Conduct CC-1.3",
+        sanction="Formal warning",
+    )
     expect(page.locator("#case-stage")).to_have_text("Appeal window")
     decide(page, "Appeal lodged", reasons="Appeal received in time.", rule="Procedure 8")
-    decide(page, "Appeal dismissed: decision stands", reasons="No ground of appeal made out.",
-           rule="Procedure 8.4")
+    decide(
+        page,
+        "Appeal dismissed: decision stands",
+        reasons="No ground of appeal made out.",
+        rule="Procedure 8.4",
+    )
     expect(page.locator("#case-stage")).to_have_text("Closed")
     expect(page.locator(".moj-timeline")).to_contain_text("No ground of appeal made out.")
     assert_accessible(page, context="closed case page")
 
     case.refresh_from_db()
-    assert (case.stage, case.outcome, case.sanction) == ("closed", "appeal_dismissed", "formal_warning")
-    assert case.hearing_at is not None and case.hearing_at.date() >= hearing_day - dt.timedelta(days=1)
+    assert (case.stage, case.outcome, case.sanction) == (
+        "closed",
+        "appeal_dismissed",
+        "formal_warning",
+    )
+    assert case.hearing_at is not None and case.hearing_at.date() >= hearing_day - dt.timedelta(
+        days=1
+    )
     assert ledger_verify().ok

@@ -1,16 +1,16 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from fairhearing.accounts.models import Role
 from fairhearing.cases.access import REFUSED
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import NEEDS_REASONS, case_assign
 from fairhearing.cases.tests.test_transitions import PATHS, reach
 from fairhearing.conftest import PASSWORD, make_user, walk
-from fairhearing.accounts.models import Role
 from fairhearing.ledger.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,9 @@ class TestCaseList:
         assert racism.reference in page and bullying.reference not in page
         page = client.get(reverse("cases:list"), {"stage": "acknowledged"}).content.decode()
         assert bullying.reference in page and racism.reference not in page
-        page = client.get(reverse("cases:list"), {"search": racism.reference.lower()}).content.decode()
+        page = client.get(
+            reverse("cases:list"), {"search": racism.reference.lower()}
+        ).content.decode()
         assert racism.reference in page and bullying.reference not in page
         complaint_ref = bullying.complaints.get().reference
         page = client.get(reverse("cases:list"), {"search": complaint_ref}).content.decode()
@@ -56,7 +58,9 @@ class TestCaseList:
     def test_it_filters_by_assignee_and_overdue(self, make_complaint, case_officer) -> None:
         mine = make_complaint().cases.get()
         other = make_complaint().cases.get()
-        case_assign(actor=case_officer, case=mine, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+        case_assign(
+            actor=case_officer, case=mine, user=case_officer, role=Assignment.Role.CASE_OFFICER
+        )
         client = signed_in(case_officer)
         page = client.get(reverse("cases:list"), {"assignee": case_officer.pk}).content.decode()
         assert mine.reference in page and other.reference not in page
@@ -88,16 +92,24 @@ class TestCaseList:
 
 
 class TestCaseDetail:
-    def test_it_shows_parties_allegations_deadlines_and_the_timeline(self, case, case_officer) -> None:
+    def test_it_shows_parties_allegations_deadlines_and_the_timeline(
+        self, case, case_officer
+    ) -> None:
         walk(case, case_officer, "acknowledge")
-        page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference])).content.decode()
+        page = (
+            signed_in(case_officer)
+            .get(reverse("cases:detail", args=[case.reference]))
+            .content.decode()
+        )
         assert "Rowan Ashby" in page and "Priya Callender" in page
         assert "Posted a cartoon demeaning a minority." in page
         assert "Complete the assessment" in page  # the running deadline
         assert "Reasons for acknowledge." in page  # from the timeline's stage change
         assert "Begin assessment" in page  # the action this stage allows
 
-    def test_the_governing_body_is_refused_and_the_attempt_recorded(self, case, governing_member) -> None:
+    def test_the_governing_body_is_refused_and_the_attempt_recorded(
+        self, case, governing_member
+    ) -> None:
         response = signed_in(governing_member).get(reverse("cases:detail", args=[case.reference]))
         assert response.status_code == 403
         assert refusals(case) == 1
@@ -122,7 +134,10 @@ class TestCaseDetail:
         assert refusals(case) == 1
 
     def test_an_unknown_reference_is_404(self, case_officer) -> None:
-        assert signed_in(case_officer).get(reverse("cases:detail", args=["FH-0000-00000"])).status_code == 404
+        assert (
+            signed_in(case_officer).get(reverse("cases:detail", args=["FH-0000-00000"])).status_code
+            == 404
+        )
 
 
 class TestCaseTransition:
@@ -139,12 +154,18 @@ class TestCaseTransition:
         assert case.stage == "acknowledged"
         change = case.stage_changes.get()
         assert (change.reasons, change.rule_applied, change.actor) == (
-            "Acknowledged by letter.", "R-02", case_officer
+            "Acknowledged by letter.",
+            "R-02",
+            case_officer,
         )
 
-    def test_missing_reasons_show_an_error_summary_and_change_nothing(self, case, case_officer) -> None:
+    def test_missing_reasons_show_an_error_summary_and_change_nothing(
+        self, case, case_officer
+    ) -> None:
         before = Event.objects.count()
-        response = signed_in(case_officer).post(self.url(case, "acknowledge"), {"reasons": "", "rule_applied": ""})
+        response = signed_in(case_officer).post(
+            self.url(case, "acknowledge"), {"reasons": "", "rule_applied": ""}
+        )
         page = response.content.decode()
         assert response.status_code == 400
         assert "There is a problem" in page
@@ -170,7 +191,9 @@ class TestCaseTransition:
         assert 'name="sanction"' not in response.content.decode()
 
     def test_outsiders_are_refused_and_recorded(self, case, governing_member) -> None:
-        response = signed_in(governing_member).post(self.url(case, "acknowledge"), {"reasons": "x", "rule_applied": "y"})
+        response = signed_in(governing_member).post(
+            self.url(case, "acknowledge"), {"reasons": "x", "rule_applied": "y"}
+        )
         assert response.status_code == 403
         assert refusals(case) == 1
         case.refresh_from_db()
@@ -188,8 +211,16 @@ class TestTeamAndHearing:
         assert Event.objects.filter(kind=EventKind.CASE_ASSIGNED, case_id=case.pk).exists()
 
     def test_a_hearing_too_soon_is_refused_with_the_reason(self, case, case_officer) -> None:
-        walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate",
-             "reply_received", "complete_investigation", "refer_to_panel")
+        walk(
+            case,
+            case_officer,
+            "acknowledge",
+            "begin_assessment",
+            "assess_investigate",
+            "reply_received",
+            "complete_investigation",
+            "refer_to_panel",
+        )
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         response = signed_in(case_officer).post(
             reverse("cases:hearing", args=[case.reference]),

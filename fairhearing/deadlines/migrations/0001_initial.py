@@ -6,36 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('label', models.CharField(max_length=200)),
-                ('binds', models.CharField(choices=[('organisation', 'Organisation'), ('respondent', 'Respondent')], max_length=12)),
-                ('working_days', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Running'), ('paused', 'Paused'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('pause_reasons', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('lapsed_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_percent', models.PositiveSmallIntegerField(default=0)),
-                ('next_reminder_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("label", models.CharField(max_length=200)),
+                (
+                    "binds",
+                    models.CharField(
+                        choices=[("organisation", "Organisation"), ("respondent", "Respondent")],
+                        max_length=12,
+                    ),
+                ),
+                ("working_days", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Running"), ("paused", "Paused"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("pause_reasons", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("lapsed_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_percent", models.PositiveSmallIntegerField(default=0)),
+                ("next_reminder_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'due_at'], name='deadline_status_due'), models.Index(fields=['case', 'status'], name='deadline_case_status'), models.Index(fields=['status', 'next_reminder_at'], name='deadline_status_reminder')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'paused'])), fields=('case', 'kind'), name='deadline_one_running_per_kind')],
+                "indexes": [
+                    models.Index(fields=["status", "due_at"], name="deadline_status_due"),
+                    models.Index(fields=["case", "status"], name="deadline_case_status"),
+                    models.Index(
+                        fields=["status", "next_reminder_at"], name="deadline_status_reminder"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["open", "paused"])),
+                        fields=("case", "kind"),
+                        name="deadline_one_running_per_kind",
+                    )
+                ],
             },
         ),
     ]

@@ -23,12 +23,16 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=LONDON)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=LONDON)
 
 
 def kinds(case_id: int) -> list[int]:
-    return list(Event.objects.filter(case_id=case_id).order_by("seq").values_list("kind", flat=True))
+    return list(
+        Event.objects.filter(case_id=case_id).order_by("seq").values_list("kind", flat=True)
+    )
 
 
 def test_a_new_case_gets_the_acknowledgement_limit(make_complaint) -> None:
@@ -43,8 +47,13 @@ def test_a_new_case_gets_the_acknowledgement_limit(make_complaint) -> None:
 def test_pause_and_resume_keep_the_working_days_that_were_left(case, case_officer) -> None:
     with time_machine.travel(at(2026, 11, 30, 9), tick=False):
         deadline = Deadline.objects.create(
-            case=case, kind="investigation", label="Investigate", binds="organisation",
-            working_days=10, started_at=at(2026, 11, 30, 9), due_at=at(2026, 12, 14, 23, 59),
+            case=case,
+            kind="investigation",
+            label="Investigate",
+            binds="organisation",
+            working_days=10,
+            started_at=at(2026, 11, 30, 9),
+            due_at=at(2026, 12, 14, 23, 59),
         )
     with time_machine.travel(at(2026, 12, 3, 12), tick=False):
         deadline_pause(actor=case_officer, deadline=deadline, reasons="Respondent in hospital.")
@@ -82,20 +91,31 @@ def test_a_breach_is_recorded_once_however_often_the_sweep_runs(make_complaint) 
     assert ledger_verify().ok
 
 
-def test_reminders_go_to_the_case_team_at_50_75_and_90_percent(make_complaint, case_officer) -> None:
+def test_reminders_go_to_the_case_team_at_50_75_and_90_percent(
+    make_complaint, case_officer
+) -> None:
     with time_machine.travel(at(2026, 11, 23, 0, 0, 1), tick=False):  # Monday; due Thu 26 23:59
         case = make_complaint().cases.get()
-        case_assign(actor=case_officer, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+        case_assign(
+            actor=case_officer, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER
+        )
     sent = []
-    for moment in [at(2026, 11, 24, 12), at(2026, 11, 25, 12), at(2026, 11, 25, 13),
-                   at(2026, 11, 26, 12), at(2026, 11, 26, 16)]:
+    for moment in [
+        at(2026, 11, 24, 12),
+        at(2026, 11, 25, 12),
+        at(2026, 11, 25, 13),
+        at(2026, 11, 26, 12),
+        at(2026, 11, 26, 16),
+    ]:
         with time_machine.travel(moment, tick=False):
             sent.append(deadline_sweep().reminders)
     assert sent == [0, 1, 0, 1, 1]  # 50% on Wed 12:00, 75% on Thu 12:00, 90% by Thu 16:00
     assert [m.to for m in mail.outbox] == [[case_officer.email]] * 3
     assert "50%" in mail.outbox[0].subject and case.reference in mail.outbox[0].subject
     assert "90%" in mail.outbox[2].subject
-    html = mail.outbox[0].alternatives[0]
+    first = mail.outbox[0]
+    assert isinstance(first, mail.EmailMultiAlternatives)
+    html = first.alternatives[0]
     assert html[1] == "text/html" and case.reference in str(html[0])
     events = Event.objects.filter(case_id=case.pk, kind=EventKind.REMINDER_SENT)
     assert [e.payload["percent"] for e in events.order_by("seq")] == [50, 75, 90]

@@ -31,19 +31,25 @@ def test_the_form_needs_no_sign_in(client: Client, organisation) -> None:
     assert "Your complaint" in response.content.decode()
 
 
-def test_a_complaint_gets_a_reference_an_email_and_an_acknowledged_case(client: Client, organisation) -> None:
+def test_a_complaint_gets_a_reference_an_email_and_an_acknowledged_case(
+    client: Client, organisation
+) -> None:
     response = client.post(reverse("intake:form"), VALID, follow=True)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     page = response.content.decode()
     assert complaint.reference in page
     case = complaint.cases.get()
+    assert case.respondent.branch is not None
     assert (case.stage, case.respondent.membership_number, case.respondent.branch.name) == (
-        "acknowledged", "M4471", "Bramley Vale"
+        "acknowledged",
+        "M4471",
+        "Bramley Vale",
     )
     allegation = case.allegations.get()
     assert (allegation.allegation_type, allegation.category) == ("share", "antisemitism")
     (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
     assert message.to == ["priya@example.invalid"]
     assert complaint.reference in message.subject and complaint.reference in message.body
     assert complaint.reference in str(message.alternatives[0][0])

@@ -4,27 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('case_id', models.BigIntegerField(blank=True, null=True)),
-                ('kind', models.PositiveSmallIntegerField(choices=[(1, 'Complaint received'), (2, 'Case opened'), (3, 'Case transitioned'), (4, 'Case assigned'), (5, 'Case unassigned'), (6, 'Acknowledgement sent'), (7, 'Hearing scheduled'), (8, 'Decision recorded'), (9, 'Appeal decided'), (20, 'Deadline opened'), (21, 'Deadline paused'), (22, 'Deadline resumed'), (23, 'Deadline met'), (24, 'Deadline breached'), (25, 'Deadline expired'), (26, 'Deadline cancelled'), (27, 'Reminder sent'), (40, 'Case viewed'), (41, 'Access refused'), (60, 'Rulebook published')])),
-                ('payload', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField()),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("case_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Complaint received"),
+                            (2, "Case opened"),
+                            (3, "Case transitioned"),
+                            (4, "Case assigned"),
+                            (5, "Case unassigned"),
+                            (6, "Acknowledgement sent"),
+                            (7, "Hearing scheduled"),
+                            (8, "Decision recorded"),
+                            (9, "Appeal decided"),
+                            (20, "Deadline opened"),
+                            (21, "Deadline paused"),
+                            (22, "Deadline resumed"),
+                            (23, "Deadline met"),
+                            (24, "Deadline breached"),
+                            (25, "Deadline expired"),
+                            (26, "Deadline cancelled"),
+                            (27, "Reminder sent"),
+                            (40, "Case viewed"),
+                            (41, "Access refused"),
+                            (60, "Rulebook published"),
+                        ]
+                    ),
+                ),
+                ("payload", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['case_id', 'seq'], name='ledger_event_case_seq'), models.Index(fields=['kind', 'at'], name='ledger_event_kind_at')],
+                "indexes": [
+                    models.Index(fields=["case_id", "seq"], name="ledger_event_case_seq"),
+                    models.Index(fields=["kind", "at"], name="ledger_event_kind_at"),
+                ],
             },
         ),
     ]

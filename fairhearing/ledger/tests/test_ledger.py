@@ -30,8 +30,14 @@ def test_it_links_each_event_to_the_one_before() -> None:
     assert third.prev_hash == second.hash
     expected = event_hash(
         first.hash,
-        canonical_bytes(seq=2, at=second.at, actor_id=None, case_id=7,
-                        kind=int(EventKind.CASE_VIEWED), payload={"note": "x"}),
+        canonical_bytes(
+            seq=2,
+            at=second.at,
+            actor_id=None,
+            case_id=7,
+            kind=int(EventKind.CASE_VIEWED),
+            payload={"note": "x"},
+        ),
     )
     assert second.hash == expected
 
@@ -65,9 +71,12 @@ def test_it_refuses_to_append_outside_a_transaction() -> None:
 )
 def test_the_database_refuses_changes_to_recorded_events(statement: str) -> None:
     append(2)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert Event.objects.count() == 2
 
 
@@ -78,15 +87,18 @@ def test_the_database_refuses_truncating_a_ledger_with_events() -> None:
     statement = (
         "TRUNCATE ledger_event" if connection.vendor == "postgresql" else "DELETE FROM ledger_event"
     )
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert Event.objects.count() == 1
 
 
-def tamper(statement: str) -> None:
+def tamper(statement: str, params: list[str] | None = None) -> None:
     with triggers_bypassed(), connection.cursor() as cursor:
-        cursor.execute(statement)
+        cursor.execute(statement, params)
 
 
 def test_verify_passes_an_intact_chain() -> None:
@@ -118,10 +130,13 @@ def test_verify_finds_a_rewritten_event_whose_own_hash_was_recomputed() -> None:
     target = events[1]
     forged = event_hash(
         target.prev_hash,
-        canonical_bytes(seq=2, at=target.at, actor_id=None, case_id=99,
-                        kind=target.kind, payload={}),
+        canonical_bytes(
+            seq=2, at=target.at, actor_id=None, case_id=99, kind=target.kind, payload={}
+        ),
     )
-    tamper(f"UPDATE ledger_event SET case_id = 99, payload = '{{}}', hash = '{forged}' WHERE seq = 2")
+    tamper(
+        "UPDATE ledger_event SET case_id = 99, payload = '{}', hash = %s WHERE seq = 2", [forged]
+    )
     result = ledger_verify()
     assert (result.ok, result.bad_seq) == (False, 3)
     assert "previous-hash" in result.reason
@@ -152,7 +167,7 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
             barrier.wait()
             for _ in range(per_writer):
                 event_append_now(actor=None, kind=EventKind.CASE_VIEWED)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -6,30 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('individual', 'Individual'), ('organisation', 'Organisation')], default='individual', max_length=12)),
-                ('full_name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('is_member', models.BooleanField(default=False)),
-                ('membership_number', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('branch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.branch')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("individual", "Individual"), ("organisation", "Organisation")],
+                        default="individual",
+                        max_length=12,
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("is_member", models.BooleanField(default=False)),
+                ("membership_number", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organisations.branch",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organisation', 'full_name'], name='people_pers_organis_bbe166_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('membership_number', ''), _negated=True), fields=('organisation', 'membership_number'), name='person_unique_membership_number')],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "full_name"], name="people_pers_organis_bbe166_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("membership_number", ""), _negated=True),
+                        fields=("organisation", "membership_number"),
+                        name="person_unique_membership_number",
+                    )
+                ],
             },
         ),
     ]

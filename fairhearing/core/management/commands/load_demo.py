@@ -25,7 +25,9 @@ class Command(BaseCommand):
             def progress(done: int, total: int) -> None:
                 if show:
                     filled = int(30 * done / total)
-                    sys.stderr.write(f"\rLoading demo [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+                    sys.stderr.write(
+                        f"\rLoading demo [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+                    )
                     if done == total:
                         sys.stderr.write("\n")
 

@@ -41,6 +41,4 @@ class Command(BaseCommand):
                 f"({result.checked} events verified before it)",
                 returncode=2,
             )
-        self.stdout.write(
-            f"ledger verify OK: {result.checked} events, head {result.head_hash}"
-        )
+        self.stdout.write(f"ledger verify OK: {result.checked} events, head {result.head_hash}")
