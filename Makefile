@@ -94,6 +94,7 @@ migrate: venv
 # The db_worker (reminders) runs in the background and is stopped when runserver exits.
 demo: node-deps venv assets migrate
 	$(FH) load_demo
+	$(FH) deadlines schedule
 	@$(FH) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; \

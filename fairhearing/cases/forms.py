@@ -124,3 +124,34 @@ class ReasonsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reasons."},
     )
+
+
+class WitnessForm(forms.Form):
+    full_name = forms.CharField(
+        label="Witness's full name",
+        max_length=200,
+        error_messages={"required": "Enter the witness's full name."},
+    )
+    email = forms.EmailField(
+        label="Email address (if known)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    membership_number = forms.CharField(
+        label="Membership number (if a member)", required=False, max_length=40
+    )
+
+
+class ConductRulesForm(forms.Form):
+    refs = forms.MultipleChoiceField(
+        label="Which rules does this allegation engage?",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="From the code of conduct in this case's rulebook.",
+    )
+
+    def __init__(self, *args: Any, spec: RulebookSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["refs"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(ref, f"{ref}: {text}") for ref, text in spec.conduct_rules.items()]

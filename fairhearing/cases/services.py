@@ -39,6 +39,8 @@ DECIDED_AT_OUT_OF_RANGE = (
 HEARING_TOO_SOON = (
     "The hearing must be at least {days} working days after the notice: {earliest} at the earliest."
 )
+UNKNOWN_RULES = "Not in this case's rulebook: {refs}."
+ALREADY_A_PARTY = "{name} is already a {role} in this case."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."
 ALREADY_ASSIGNED = "{name} is already on this case team as {role}."
 
@@ -353,3 +355,39 @@ def case_unassign(*, actor: Any, assignment: Assignment) -> Assignment:
         payload={"assignment": assignment.pk, "user": assignment.user_id, "role": assignment.role},
     )
     return assignment
+
+
+@transaction.atomic
+def case_add_witness(*, actor: Any, case: Case, details: PersonDetails) -> Party:
+    person = person_find_or_create(organisation=case.organisation, details=details)
+    if Party.objects.filter(case=case, person=person, role=Party.Role.WITNESS).exists():
+        raise CaseError(ALREADY_A_PARTY.format(name=person.full_name, role="witness"))
+    party = Party.objects.create(case=case, person=person, role=Party.Role.WITNESS)
+    event_append(
+        actor=actor,
+        kind=EventKind.PARTY_ADDED,
+        case_id=case.pk,
+        payload={"party": party.pk, "person": person.pk, "role": party.role},
+    )
+    return party
+
+
+@transaction.atomic
+def allegation_set_conduct_rules(
+    *, actor: Any, allegation: Allegation, refs: list[str]
+) -> Allegation:
+    """Record which conduct rules an allegation engages, from the case's rulebook."""
+    known = allegation.case.rulebook.spec.conduct_rules
+    unknown = [ref for ref in refs if ref not in known]
+    if unknown:
+        raise CaseError(UNKNOWN_RULES.format(refs=", ".join(unknown)))
+    previous = list(allegation.conduct_rule_refs)
+    allegation.conduct_rule_refs = sorted(set(refs))
+    allegation.save(update_fields=["conduct_rule_refs"])
+    event_append(
+        actor=actor,
+        kind=EventKind.ALLEGATION_RULES_SET,
+        case_id=allegation.case_id,
+        payload={"allegation": allegation.pk, "from": previous, "to": allegation.conduct_rule_refs},
+    )
+    return allegation

@@ -9,6 +9,12 @@ urlpatterns = [
     path("<str:reference>/act/<slug:transition>/", views.case_transition_view, name="transition"),
     path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),
     path("<str:reference>/team/", views.case_assign_view, name="assign"),
+    path("<str:reference>/witnesses/", views.case_witness_view, name="witness"),
+    path(
+        "<str:reference>/allegations/<int:pk>/rules/",
+        views.allegation_rules_view,
+        name="allegation_rules",
+    ),
     path(
         "<str:reference>/deadlines/", include("fairhearing.deadlines.urls", namespace="deadlines")
     ),

@@ -7,15 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.organisations.models import Organisation
+from fairhearing.people.services import PersonDetails
 
 from . import services
 from .access import case_for, cases_visible_to, user_may_act
-from .forms import AssignForm, CaseFilterForm, HearingForm, TransitionForm
+from .forms import (
+    AssignForm,
+    CaseFilterForm,
+    ConductRulesForm,
+    HearingForm,
+    TransitionForm,
+    WitnessForm,
+)
 from .queries import actors_by_id, case_list, case_timeline
 
 PAGE_SIZE = 25
@@ -164,5 +172,62 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "cases/case_assign.html",
         {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_witness_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act")
+    form = WitnessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_add_witness(
+                actor=request.user,
+                case=case,
+                details=PersonDetails(
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    membership_number=form.cleaned_data["membership_number"],
+                ),
+            )
+        except services.CaseError as error:
+            form.add_error("full_name", str(error))
+        else:
+            messages.success(request, "Witness added.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/case_witness.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allegation_rules_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act")
+    allegation = get_object_or_404(case.allegations, pk=pk)
+    form = ConductRulesForm(
+        request.POST or None,
+        spec=case.rulebook.spec,
+        initial={"refs": allegation.conduct_rule_refs},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allegation_set_conduct_rules(
+                actor=request.user, allegation=allegation, refs=form.cleaned_data["refs"]
+            )
+        except services.CaseError as error:
+            form.add_error("refs", str(error))
+        else:
+            messages.success(request, "Conduct rules recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/allegation_rules.html",
+        {"case": case, "allegation": allegation, "form": form},
         status=400 if form.errors else 200,
     )

@@ -15,6 +15,15 @@ from .services import deadline_sweep
 SWEEP_EVERY = dt.timedelta(minutes=5)
 
 
+def sweep_pending() -> bool:
+    """Whether a sweep is already waiting or running (so scheduling twice starts one chain)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=deadline_sweep_task.module_path, status__in=["READY", "RUNNING"]
+    ).exists()
+
+
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     result = deadline_sweep()

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from fairhearing.cases.models import AllegationType
+from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.organisations.rulebook import RulebookSpec
 
 RESPONDENT_SLOTS = 3
@@ -107,3 +107,43 @@ class ComplaintForm(forms.Form):
             if extra and not cleaned.get(f"respondent_{slot}_name"):
                 self.add_error(f"respondent_{slot}_name", "Enter this person's full name.")
         return cleaned
+
+
+class StaffComplaintForm(ComplaintForm):
+    """A complaint received by post, phone, email or in person, recorded by staff (R-01)."""
+
+    channel = forms.ChoiceField(
+        label="How did the complaint arrive?",
+        choices=[c for c in Channel.choices if c[0] != Channel.WEB],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how the complaint arrived."},
+    )
+    received_on = forms.DateField(
+        label="Date received",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date it was received.",
+            "invalid": "Enter a real date.",
+        },
+    )
+
+    field_order = ["channel", "received_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["complainant_name"].label = "Complainant's full name"
+        self.fields["complainant_email"].label = "Complainant's email address (if any)"
+        self.fields["complainant_email"].required = False
+        self.fields["complainant_email"].help_text = (
+            "With an address, the acknowledgement is emailed; without one, acknowledge by "
+            "letter or phone and record it on the case."
+        )
+        self.fields["complainant_is_member"].label = "Is the complainant a member?"
+        self.fields["complainant_membership_number"].label = "Their membership number (if known)"
+        self.fields["description"].label = "What the complainant says happened"
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data.get("received_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date received must be today or in the past.")
+        return value

@@ -1,5 +1,6 @@
 """The front door: a complaint from the public form, acknowledged with its reference."""
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -30,6 +31,7 @@ def complaint_submit(
     respondents: list[PersonDetails],
     allegation: AllegationDetails,
     summary: str,
+    received_at: dt.datetime | None = None,
 ) -> Complaint:
     """Record the complaint, then acknowledge it by email.
 
@@ -44,6 +46,7 @@ def complaint_submit(
         respondents=respondents,
         allegation=allegation,
         summary=summary,
+        received_at=received_at,
     )
     if complaint.complainant.email:
         complaint_acknowledge_by_email(complaint=complaint)

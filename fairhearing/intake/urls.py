@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.start_view, name="start"),
     path("complaint/", views.complaint_form_view, name="form"),
     path("complaint/submitted/", views.submitted_view, name="submitted"),
+    path("cases/record/", views.complaint_record_view, name="record"),
 ]

@@ -23,6 +23,8 @@ class EventKind(IntEnum):
     HEARING_SCHEDULED = 7
     DECISION_RECORDED = 8
     APPEAL_DECIDED = 9
+    PARTY_ADDED = 10
+    ALLEGATION_RULES_SET = 11
     DEADLINE_OPENED = 20
     DEADLINE_PAUSED = 21
     DEADLINE_RESUMED = 22
@@ -45,7 +47,8 @@ class Event(models.Model):
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True, blank=True)
     case_id = models.BigIntegerField(null=True, blank=True)
-    kind = models.PositiveSmallIntegerField(choices=[(k.value, k.label) for k in EventKind])
+    # An EventKind value; no `choices`, so adding a kind needs no migration.
+    kind = models.PositiveSmallIntegerField()
     payload = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

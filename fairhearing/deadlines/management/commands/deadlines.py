@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from fairhearing.deadlines.services import deadline_sweep
-from fairhearing.deadlines.tasks import deadline_sweep_task
+from fairhearing.deadlines.tasks import deadline_sweep_task, sweep_pending
 
 
 class Command(BaseCommand):
@@ -23,6 +23,8 @@ class Command(BaseCommand):
                 f"breaches recorded: {result.breaches}, windows ended: {result.expiries}, "
                 f"reminders sent: {result.reminders}"
             )
+        elif sweep_pending():
+            self.stdout.write("deadline sweep already scheduled")
         else:
             deadline_sweep_task.enqueue(reschedule=True)
             self.stdout.write("deadline sweep scheduled")
