@@ -245,3 +245,36 @@ def test_a_failed_intake_writes_nothing(make_complaint) -> None:
         make_complaint(category="not-a-category")
     assert (Complaint.objects.count(), Case.objects.count(), Event.objects.count()) == (0, 0, 1)
     # (the one event is the organisation's rulebook being published)
+
+
+@pytest.mark.parametrize("offset", [dt.timedelta(days=-1), dt.timedelta(days=1)])
+def test_a_decision_dated_outside_the_current_stage_is_refused(case, case_officer, offset) -> None:
+    when = (case.stage_entered_at if offset.days < 0 else timezone.now()) + offset
+    with pytest.raises(CaseError, match=services.DECIDED_AT_OUT_OF_RANGE):
+        case_transition(
+            actor=case_officer,
+            case=case,
+            transition="acknowledge",
+            reasons="Letter sent.",
+            rule_applied="R-02",
+            decided_at=when,
+        )
+
+
+def test_limits_run_from_the_date_a_decision_was_taken(make_complaint, case_officer) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):  # Monday
+        case = make_complaint().cases.get()
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
+        case_transition(
+            actor=case_officer,
+            case=case,
+            transition="acknowledge",
+            reasons="Letter sent on the Tuesday.",
+            rule_applied="R-02",
+            decided_at=dt.datetime(2026, 11, 24, 15, tzinfo=dt.UTC),
+        )
+    assessment = case.deadlines.get(kind="assessment")
+    assert timezone.localtime(assessment.started_at).date() == dt.date(2026, 11, 24)
+    assert timezone.localtime(assessment.due_at).date() == dt.date(2026, 12, 8)
+    acknowledge = case.deadlines.get(kind="acknowledge")
+    assert acknowledge.met is True  # decided on day 1 of 3, though recorded a week later

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -106,6 +107,28 @@ class TestCaseDetail:
         assert "Complete the assessment" in page  # the running deadline
         assert "Reasons for acknowledge." in page  # from the timeline's stage change
         assert "Begin assessment" in page  # the action this stage allows
+
+    def test_a_decision_recorded_later_shows_both_dates_and_the_sanction_label(
+        self, case, case_officer
+    ) -> None:
+        case = reach(case, case_officer, PATHS["decide_upheld"])
+        from fairhearing.cases.services import case_transition
+
+        decided = (case.stage_entered_at + dt.timedelta(minutes=1)).replace(microsecond=0)
+        with time_machine.travel(decided + dt.timedelta(hours=3)):
+            case_transition(
+                actor=case_officer,
+                case=case,
+                transition="decide_upheld",
+                reasons="Proven.",
+                rule_applied="CC-1.3",
+                sanction="formal_warning",
+                decided_at=decided,
+            )
+        url = reverse("cases:detail", args=[case.reference])
+        page = signed_in(case_officer).get(url).content.decode()
+        assert "Formal warning" in page and "formal_warning" not in page
+        assert f'Decided <time datetime="{timezone.localtime(decided).isoformat()}' in page
 
     def test_the_governing_body_is_refused_and_the_attempt_recorded(
         self, case, governing_member
