@@ -1,0 +1,74 @@
+"""Ledger append and verify rates.
+
+    FAIRHEARING_VAR_DIR=/tmp/bench DATABASE_URL=... python benchmarks/ledger_verify.py --events 100000
+
+Appends N events through `event_append` (in transactions of 1,000), then runs
+`ledger_verify` several times and prints JSON with the medians. Run it against an empty,
+migrated database: it refuses a database that already has events.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+
+import django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairhearing.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from fairhearing.ledger.models import Event, EventKind
+    from fairhearing.ledger.queries import ledger_verify
+    from fairhearing.ledger.services import event_append
+
+    call_command("migrate", verbosity=0)
+    if Event.objects.exists():
+        sys.exit("refusing to run: the ledger is not empty")
+    started = time.perf_counter()
+    batch = 1000
+    for offset in range(0, args.events, batch):
+        with transaction.atomic():
+            for i in range(offset, min(offset + batch, args.events)):
+                event_append(
+                    actor=None,
+                    kind=EventKind.CASE_TRANSITIONED,
+                    case_id=i % 5000,
+                    payload={"transition": "acknowledge", "stage_change": i, "reasons_sha256": "ab" * 32},
+                )
+    append_seconds = time.perf_counter() - started
+    rates = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = ledger_verify()
+        rates.append(result.checked / (time.perf_counter() - started))
+        assert result.ok
+    print(
+        json.dumps(
+            {
+                "benchmark": "ledger_verify",
+                "database": connection.vendor,
+                "events": args.events,
+                "append_events_per_s": round(args.events / append_seconds),
+                "verify_events_per_s_median": round(statistics.median(rates)),
+                "verify_events_per_s_runs": [round(r) for r in rates],
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
