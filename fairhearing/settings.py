@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "fairhearing.deadlines",
     "fairhearing.cases",
     "fairhearing.intake",
+    "fairhearing.oversight",
+    "fairhearing.interests",
+    "fairhearing.panels",
 ]
 
 MIDDLEWARE = [

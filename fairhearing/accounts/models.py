@@ -21,6 +21,11 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True
     )
+    # A member of staff or panel member who is also a member belongs to a branch: they are
+    # kept off cases whose parties belong to it.
+    branch = models.ForeignKey(
+        "organisations.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     @property
     def display_name(self) -> str:

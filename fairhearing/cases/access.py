@@ -1,68 +1,108 @@
-"""The only way a view or the API reaches a case.
+"""The only way a view or the API reaches a case: need-to-know, by construction (R-30).
 
-Who may do what, for now (the independence issue narrows this to need-to-know):
-- case officers read and act on every case of their organisation (they triage);
-- investigators read and act on cases they are assigned to;
-- oversight reads every case and changes nothing;
-- everyone else (governing body, administrators, panel members) reaches no case at all.
-Every refusal is recorded on the ledger, for the interference register.
+`POLICY` is the one declared table of who may do what; `tests/test_access_matrix.py` checks
+every route against it. A refusal looks exactly like a case that does not exist (404), and
+is recorded in the interference register and on the ledger.
 """
 
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 
 from fairhearing.accounts.models import Role
-from fairhearing.ledger.models import EventKind
-from fairhearing.ledger.services import event_append_now
 
-from .models import Case
+from .models import Assignment, Case
 
 Action = Literal["view", "act"]
-REFUSED = "You do not have access to this case. This attempt has been recorded."
+Relation = Literal["assigned", "unassigned", "seated", "any"]
+
+NOT_FOUND = "No case with that reference is open to you."
+
+# role -> relation to the case -> actions that relation allows.
+#   assigned:   on the case team now
+#   unassigned: the case has no team yet (the triage queue)
+#   seated:     sitting on one of the case's panels, after affirming no conflict
+#   any:        whatever the relation
+POLICY: dict[str, dict[Relation, frozenset[Action]]] = {
+    Role.CASE_OFFICER: {
+        "assigned": frozenset({"view", "act"}),
+        "unassigned": frozenset({"view", "act"}),
+    },
+    Role.INVESTIGATOR: {"assigned": frozenset({"view", "act"})},
+    Role.PANEL_MEMBER: {"seated": frozenset({"view"})},
+    Role.OVERSIGHT: {"any": frozenset({"view"})},
+    Role.GOVERNING_BODY: {},
+    Role.ADMINISTRATOR: {},
+}
+# Oversight reads everything (R-32); everyone else is kept off cases they are close to.
+CONFLICT_EXEMPT = frozenset({Role.OVERSIGHT})
 
 
-class CaseAccessDenied(PermissionDenied):
+class CaseNotFound(Http404):
     pass
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """Cases the user may list (an empty queryset for roles that see no case)."""
-    base = Case.objects.filter(organisation_id=user.organisation_id)
-    if user.role in {Role.CASE_OFFICER, Role.OVERSIGHT}:
-        return base
-    if user.role == Role.INVESTIGATOR:
-        return base.filter(assignments__user=user, assignments__ended_at__isnull=True).distinct()
-    return base.none()
+def _active_assignments(user: Any) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+
+
+def _affirmed_seats(user: Any) -> Any:
+    from fairhearing.panels.models import Seat
+
+    return Seat.objects.filter(
+        panel__case=OuterRef("pk"),
+        panel__dissolved_at__isnull=True,
+        user=user,
+        left_at__isnull=True,
+        affirmed_at__isnull=False,
+    )
+
+
+def _relation_filter(user: Any, relation: Relation) -> Q:
+    if relation == "assigned":
+        return Q(Exists(_active_assignments(user)))
+    if relation == "unassigned":
+        return ~Q(Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)))
+    if relation == "seated":
+        return Q(Exists(_affirmed_seats(user)))
+    return Q(pk__isnull=False)  # any case of the organisation
+
+
+def cases_visible_to(user: Any, action: Action = "view") -> QuerySet[Case]:
+    """Every case this user may take `action` on: the same rule as `case_for`, in SQL."""
+    from fairhearing.interests.queries import cases_without_conflict
+
+    if not user.is_authenticated or user.organisation_id is None:
+        return Case.objects.none()
+    relations = [rel for rel, actions in POLICY.get(user.role, {}).items() if action in actions]
+    if not relations:
+        return Case.objects.none()
+    condition = Q(pk__in=[])
+    for relation in relations:
+        condition |= _relation_filter(user, relation)
+    cases = Case.objects.filter(condition, organisation_id=user.organisation_id)
+    if user.role not in CONFLICT_EXEMPT:
+        cases = cases_without_conflict(user, cases)
+    return cases
 
 
 def _allowed(user: Any, case: Case, action: Action) -> bool:
-    if not user.is_authenticated or case.organisation_id != user.organisation_id:
-        return False
-    if user.role == Role.CASE_OFFICER:
-        return True
-    if user.role == Role.OVERSIGHT:
-        return action == "view"
-    if user.role == Role.INVESTIGATOR:
-        return case.assignments.filter(user=user, ended_at__isnull=True).exists()
-    return False
+    return cases_visible_to(user, action).filter(pk=case.pk).exists()
 
 
-def case_for(user: Any, reference: str, *, action: Action = "view") -> Case:
-    """The case, if this user may take this action on it; else record the attempt and refuse."""
+def case_for(
+    user: Any, reference: str, *, action: Action = "view", request: HttpRequest | None = None
+) -> Case:
+    """The case, if this user may take this action on it; otherwise record and refuse (404)."""
+    from fairhearing.oversight.services import access_attempt_record
+
     case = Case.objects.select_related("rulebook", "respondent").filter(reference=reference).first()
-    if case is None:
-        raise Http404("No case has that reference.")
-    if not _allowed(user, case, action):
-        event_append_now(
-            actor=user if user.is_authenticated else None,
-            kind=EventKind.ACCESS_REFUSED,
-            case_id=case.pk,
-            payload={"action": action, "role": getattr(user, "role", "anonymous")},
+    if case is None or not _allowed(user, case, action):
+        access_attempt_record(
+            user=user, reference=reference, action=action, case=case, request=request
         )
-        raise CaseAccessDenied(REFUSED)
+        raise CaseNotFound(NOT_FOUND)
     return case
 
 

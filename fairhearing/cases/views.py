@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.organisations.models import Organisation
+from fairhearing.oversight.services import case_view_log
 from fairhearing.people.services import PersonDetails
 
 from . import services
-from .access import case_for, cases_visible_to, user_may_act
+from .access import POLICY, case_for, cases_visible_to, user_may_act
 from .forms import (
     AssignForm,
     CaseFilterForm,
@@ -27,14 +28,15 @@ from .forms import (
 from .queries import actors_by_id, case_list, case_timeline
 
 PAGE_SIZE = 25
+NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
 
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if user.organisation_id is None or not POLICY.get(user.role):
+        raise PermissionDenied(NO_CASES_FOR_ROLE)
     visible = cases_visible_to(user)
-    if user.organisation_id is None or user.role not in {*CASEWORK_ROLES, "oversight"}:
-        raise PermissionDenied("Your role does not give access to individual cases.")
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec
     staff = list(
@@ -68,7 +70,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, action="view")
+    case = case_for(request.user, reference, action="view", request=request)
+    case_view_log(user=request.user, case=case, request=request)
     spec = case.rulebook.spec
     timeline = case_timeline(case)
     context = {
@@ -91,7 +94,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_transition_view(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     spec = case.rulebook.spec
     move = spec.transitions.get(transition)
     if move is None:
@@ -130,7 +133,7 @@ def case_transition_view(request: HttpRequest, reference: str, transition: str) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +156,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     form = AssignForm(request.POST or None, organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +182,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_witness_view(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     form = WitnessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,7 +211,7 @@ def case_witness_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def allegation_rules_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     allegation = get_object_or_404(case.allegations, pk=pk)
     form = ConductRulesForm(
         request.POST or None,

@@ -21,6 +21,9 @@ class Deadline(models.Model):
     label = models.CharField(max_length=200)
     binds = models.CharField(max_length=12, choices=Binds.choices)
     working_days = models.PositiveIntegerField()
+    # Stage limits open and close with the case's stages; others (an interim suspension's
+    # review) are opened and closed by the service that owns them.
+    stage_bound = models.BooleanField(default=True)
     started_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)

@@ -51,7 +51,9 @@ def _next_reminder_at(deadline: Deadline, percentages: list[int]) -> dt.datetime
 def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None:
     """Close the limits the case's new stage leaves behind and open the ones it enters."""
     spec = case.rulebook.spec
-    running = {d.kind: d for d in case.deadlines.filter(status__in=["open", "paused"])}
+    running = {
+        d.kind: d for d in case.deadlines.filter(status__in=["open", "paused"], stage_bound=True)
+    }
     wanted = {lim.kind: lim for lim in spec.limits_for_stage(case.stage)}
     for kind, deadline in running.items():
         if kind not in wanted:
@@ -92,6 +94,46 @@ def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None
                 "due_at": deadline.due_at.isoformat(),
             },
         )
+
+
+def deadline_open(
+    *, actor: Any, case: "Case", kind: str, label: str, working_days: int, at: dt.datetime
+) -> Deadline:
+    """A limit not tied to a stage (for example an interim suspension's review)."""
+    deadline = Deadline(
+        case=case,
+        kind=kind,
+        label=label,
+        binds=Deadline.Binds.ORGANISATION,
+        working_days=working_days,
+        started_at=at,
+        due_at=calendar_for(case).due_at(at, working_days),
+        stage_bound=False,
+    )
+    deadline.next_reminder_at = _next_reminder_at(deadline, case.rulebook.spec.reminder_percentages)
+    deadline.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.DEADLINE_OPENED,
+        case_id=case.pk,
+        payload={
+            "deadline": deadline.pk,
+            "kind": kind,
+            "working_days": working_days,
+            "due_at": deadline.due_at.isoformat(),
+        },
+    )
+    return deadline
+
+
+def deadline_close(*, actor: Any, deadline: Deadline, at: dt.datetime) -> None:
+    Deadline.objects.filter(pk=deadline.pk).update(status=Deadline.Status.CLOSED, closed_at=at)
+    event_append(
+        actor=actor,
+        kind=EventKind.DEADLINE_MET if at <= deadline.due_at else EventKind.DEADLINE_CANCELLED,
+        case_id=deadline.case_id,
+        payload={"deadline": deadline.pk, "kind": deadline.kind, "met": at <= deadline.due_at},
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from .services import DeadlineError, deadline_pause, deadline_resume
 @require_http_methods(["GET", "POST"])
 def deadline_clock_view(request: HttpRequest, reference: str, pk: int, action: str) -> HttpResponse:
     """Pause or restart a case's time limit, with reasons (R-40)."""
-    case = case_for(request.user, reference, action="act")
+    case = case_for(request.user, reference, action="act", request=request)
     deadline = get_object_or_404(Deadline, pk=pk, case=case)
     form = ReasonsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

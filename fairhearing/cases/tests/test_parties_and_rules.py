@@ -85,5 +85,5 @@ def test_an_allegation_of_another_case_is_not_reachable(make_complaint, case_off
 def test_outsiders_are_refused_and_recorded(case, governing_member, name) -> None:
     args = [case.reference] if name == "witness" else [case.reference, case.allegations.get().pk]
     response = signed_in(governing_member).post(reverse(f"cases:{name}", args=args), {})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Event.objects.filter(kind=EventKind.ACCESS_REFUSED, case_id=case.pk).count() == 1

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.cases.access import REFUSED
+from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import NEEDS_REASONS, case_assign
 from fairhearing.cases.tests.test_transitions import PATHS, reach
@@ -86,10 +86,28 @@ class TestCaseList:
         with django_assert_max_num_queries(8):
             client.get(reverse("cases:list"))
 
-    @pytest.mark.parametrize("role", [Role.GOVERNING_BODY, Role.ADMINISTRATOR, Role.PANEL_MEMBER])
+    @pytest.mark.parametrize("role", [Role.GOVERNING_BODY, Role.ADMINISTRATOR])
     def test_roles_without_case_access_are_refused(self, organisation, role) -> None:
         user = make_user(organisation, f"u-{role}", role)
         assert signed_in(user).get(reverse("cases:list")).status_code == 403
+
+    def test_a_panel_member_not_sitting_on_any_panel_sees_no_case(self, case, organisation) -> None:
+        user = make_user(organisation, "petra", Role.PANEL_MEMBER)
+        page = signed_in(user).get(reverse("cases:list")).content.decode()
+        assert case.reference not in page and "0 cases" in page
+
+    def test_a_case_officer_sees_their_cases_and_the_triage_queue_only(
+        self, make_complaint, case_officer, organisation
+    ) -> None:
+        colleague = make_user(organisation, "marcus", Role.CASE_OFFICER)
+        mine, theirs, untriaged = (make_complaint().cases.get() for _ in range(3))
+        case_assign(actor=None, case=mine, user=case_officer, role="case_officer")
+        case_assign(actor=None, case=theirs, user=colleague, role="case_officer")
+        page = signed_in(case_officer).get(reverse("cases:list")).content.decode()
+        assert mine.reference in page and untriaged.reference in page
+        assert theirs.reference not in page
+        url = reverse("cases:detail", args=[theirs.reference])
+        assert signed_in(case_officer).get(url).status_code == 404
 
 
 class TestCaseDetail:
@@ -134,14 +152,14 @@ class TestCaseDetail:
         self, case, governing_member
     ) -> None:
         response = signed_in(governing_member).get(reverse("cases:detail", args=[case.reference]))
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert refusals(case) == 1
         event = Event.objects.get(kind=EventKind.ACCESS_REFUSED)
         assert (event.actor_id, event.payload["role"]) == (governing_member.pk, "governing_body")
 
     def test_an_unassigned_investigator_is_refused(self, case, investigator) -> None:
         client = signed_in(investigator)
-        assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 403
+        assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
         case_assign(actor=None, case=case, user=investigator, role=Assignment.Role.INVESTIGATOR)
         assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
 
@@ -151,7 +169,7 @@ class TestCaseDetail:
         assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
         url = reverse("cases:transition", args=[case.reference, "acknowledge"])
         response = client.post(url, {"reasons": "x", "rule_applied": "y"})
-        assert response.status_code == 403
+        assert response.status_code == 404
         case.refresh_from_db()
         assert case.stage == "received"
         assert refusals(case) == 1
@@ -217,7 +235,7 @@ class TestCaseTransition:
         response = signed_in(governing_member).post(
             self.url(case, "acknowledge"), {"reasons": "x", "rule_applied": "y"}
         )
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert refusals(case) == 1
         case.refresh_from_db()
         assert case.stage == "received"
@@ -255,6 +273,6 @@ class TestTeamAndHearing:
     @pytest.mark.parametrize("name", ["assign", "hearing"])
     def test_outsiders_are_refused(self, case, governing_member, name) -> None:
         response = signed_in(governing_member).get(reverse(f"cases:{name}", args=[case.reference]))
-        assert response.status_code == 403
-        assert REFUSED in response.content.decode()
+        assert response.status_code == 404
+        assert NOT_FOUND in response.content.decode()
         assert refusals(case) == 1

@@ -47,6 +47,6 @@ def test_a_deadline_of_another_case_is_not_reachable(make_complaint, case_office
 
 def test_outsiders_are_refused_and_recorded(case, governing_member) -> None:
     url = reverse("cases:deadlines:pause", args=[case.reference, case.deadlines.get().pk])
-    assert signed_in(governing_member).post(url, {"reasons": "x"}).status_code == 403
+    assert signed_in(governing_member).post(url, {"reasons": "x"}).status_code == 404
     assert Event.objects.filter(kind=EventKind.ACCESS_REFUSED, case_id=case.pk).count() == 1
     assert case.deadlines.get().status == Deadline.Status.OPEN

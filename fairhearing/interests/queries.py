@@ -1,0 +1,76 @@
+"""Who is too close to a case to handle it (R-25)."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fairhearing.cases.models import Case, Party
+
+from .models import Declaration
+
+
+def active_declarations(user: Any) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(user=user, withdrawn_at__isnull=True).select_related(
+        "person", "branch"
+    )
+
+
+def _touching(user: Any) -> tuple[set[int], set[int], set[str]]:
+    people, branches, names = set(), set(), set()
+    for declaration in active_declarations(user):
+        if declaration.person_id:
+            people.add(declaration.person_id)
+        if declaration.branch_id:
+            branches.add(declaration.branch_id)
+        if declaration.kind in {Declaration.Kind.ORGANISATION, Declaration.Kind.GROUP}:
+            names.add(declaration.text.strip().lower())
+    if getattr(user, "branch_id", None):
+        branches.add(user.branch_id)
+    return people, branches, names
+
+
+def _party_condition(people: set[int], branches: set[int], names: set[str], prefix: str) -> Q:
+    condition = Q(**{f"{prefix}_id__in": people}) | Q(**{f"{prefix}__branch_id__in": branches})
+    for name in names:
+        condition |= Q(**{f"{prefix}__full_name__iexact": name})
+    return condition
+
+
+def cases_without_conflict(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` less those a declaration (or the user's own branch) touches."""
+    people, branches, names = _touching(user)
+    if not (people or branches or names):
+        return cases
+    touched_party = Party.objects.filter(
+        _party_condition(people, branches, names, "person"), case=OuterRef("pk")
+    )
+    return cases.exclude(_party_condition(people, branches, names, "respondent")).exclude(
+        Exists(touched_party)
+    )
+
+
+def conflicts_for(user: Any, case: Case) -> list[str]:
+    """Why this user must not handle this case, in words (empty when there is no conflict)."""
+    reasons = []
+    parties = [("the respondent", case.respondent)] + [
+        (f"a {p.get_role_display().lower()}", p.person)
+        for p in case.parties.select_related("person__branch")
+    ]
+    user_branch = getattr(user, "branch_id", None)
+    declarations = list(active_declarations(user))
+    for label, person in parties:
+        for declaration in declarations:
+            if declaration.person_id == person.pk:
+                reasons.append(f"You declared an interest in {label}, {person.full_name}.")
+            elif declaration.branch_id and declaration.branch_id == person.branch_id:
+                reasons.append(
+                    f"You declared an interest in {declaration.branch}, the branch of {label}."
+                )
+            elif (
+                declaration.kind in {Declaration.Kind.ORGANISATION, Declaration.Kind.GROUP}
+                and declaration.text.strip().lower() == person.full_name.strip().lower()
+            ):
+                reasons.append(f"You declared an interest in {label}, {person.full_name}.")
+        if user_branch and user_branch == person.branch_id:
+            reasons.append(f"You belong to the same branch as {label}.")
+    return reasons
