@@ -10,6 +10,7 @@ from django.conf import settings
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
+from fairhearing.core.demo import panel_ready_for
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
@@ -104,8 +105,13 @@ def case(make_complaint: ComplaintFactory) -> Case:
 
 
 def walk(case: Case, actor: Any, *transitions: str) -> Case:
-    """Take a case through transitions with stock reasons; returns it refreshed."""
+    """Take a case through transitions with stock reasons; returns it refreshed.
+
+    Where a transition needs a panel, the fictional pool is set up, a panel drawn, every
+    member affirms, and (for decisions) votes for the transition.
+    """
     for transition in transitions:
+        panel_ready_for(case, actor, transition, password=PASSWORD)
         case_transition(
             actor=actor,
             case=case,

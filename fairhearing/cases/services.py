@@ -41,6 +41,9 @@ HEARING_TOO_SOON = (
 )
 UNKNOWN_RULES = "Not in this case's rulebook: {refs}."
 ALREADY_A_PARTY = "{name} is already a {role} in this case."
+CONFLICTED = "{name} cannot join this case: {why}."
+STEPPED_ASIDE = "{name} has stepped aside from this case and cannot rejoin it."
+PANEL_NOT_READY = "The panel must be complete, each member having affirmed no conflict."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."
 ALREADY_ASSIGNED = "{name} is already on this case team as {role}."
 
@@ -171,6 +174,7 @@ def _decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
 
 def _check_requirements(
     case: Case,
+    transition: str,
     requires: tuple[str, ...],
     *,
     sanction: str,
@@ -190,6 +194,20 @@ def _check_requirements(
         elif requirement == "hearing_scheduled":
             if case.hearing_at is None:
                 raise CaseError(NEEDS_HEARING)
+        elif requirement.startswith("panel_vote:"):
+            from fairhearing.panels.services import check_panel_vote
+
+            problem = check_panel_vote(case, requirement.split(":", 1)[1], transition, sanction)
+            if problem:
+                raise CaseError(problem)
+        elif requirement.startswith("panel_seated:"):
+            from fairhearing.panels.queries import active_seats, sitting_panel
+
+            panel = sitting_panel(case, requirement.split(":", 1)[1])
+            seats = list(active_seats(panel)) if panel else []
+            size = int(spec.definition.get("panel", {}).get("size", 3))
+            if len(seats) < size or not all(s.affirmed_at for s in seats):
+                raise CaseError(PANEL_NOT_READY)
         elif requirement.startswith("deadline_expired:"):
             kind = requirement.split(":", 1)[1]
             running = case.deadlines.filter(kind=kind, status__in=["open", "paused"]).first()
@@ -238,11 +256,11 @@ def case_transition(
     if not rule_applied:
         raise CaseError(NEEDS_RULE)
     now = _decision_time(case, decided_at)
-    _check_requirements(
-        case, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
-    )
     if "sanction" not in move.requires:
         sanction, sanction_ends_on = "", None
+    _check_requirements(
+        case, move.key, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
+    )
     change = StageChange.objects.create(
         case=case,
         transition=move.key,
@@ -328,8 +346,17 @@ def case_schedule_hearing(
 
 @transaction.atomic
 def case_assign(*, actor: Any, case: Case, user: Any, role: str) -> Assignment:
+    """Put a member of staff on the case team, unless they are too close to it (R-25)."""
+    from fairhearing.interests.queries import conflicts_for
+    from fairhearing.interests.services import excluded_from_case
+
     if user.role not in CASEWORK_ROLES:
         raise CaseError(NOT_CASEWORKER)
+    if user.pk in excluded_from_case(case):
+        raise CaseError(STEPPED_ASIDE.format(name=user.display_name))
+    conflicts = conflicts_for(user, case)
+    if conflicts:
+        raise CaseError(CONFLICTED.format(name=user.display_name, why="; ".join(conflicts)))
     if Assignment.objects.filter(case=case, user=user, role=role, ended_at__isnull=True).exists():
         raise CaseError(
             ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)

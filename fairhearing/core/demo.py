@@ -351,6 +351,10 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
         sanction = rng.choice(["formal_warning", "mandatory_education", "suspension"])
         if sanction == "suspension":
             ends = timezone.localdate() + dt.timedelta(days=rng.randint(60, 400))
+    dissent = ""
+    if step in {"decide_upheld", "decide_not_upheld"} and rng.random() < 0.3:
+        dissent = "decide_not_upheld" if step == "decide_upheld" else "decide_upheld"
+    panel_ready_for(case, actor, step, sanction=sanction, dissent=dissent)
     case_transition(
         actor=actor,
         case=case,
@@ -445,3 +449,101 @@ def load_demo(
         if progress:
             progress(index + 1, cases)
     return {"organisation": organisation, "users": users}
+
+
+PANEL_POOL = [
+    ("lawyer1", "Lavinia", "Ormerod", "lawyer"),
+    ("lawyer2", "Leopold", "Szabo", "lawyer"),
+    ("lawyer3", "Larissa", "Quenby", "lawyer"),
+    ("hr1", "Harriet", "Voss", "hr_regulatory"),
+    ("hr2", "Hamish", "Tranter", "hr_regulatory"),
+    ("lay1", "Lucian", "Pemberton", "lay"),
+    ("lay2", "Linnea", "Ashdown", "lay"),
+]
+
+
+def panel_pool_ensure(organisation: Organisation, password: str = DEMO_PASSWORD) -> list[User]:
+    """The fictional independent pool, with current training (created once)."""
+    from fairhearing.panels.models import Panellist, TrainingRecord
+
+    members = []
+    today = timezone.localdate()
+    for username, first, last, qualification in PANEL_POOL:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username,
+                password=password,
+                role=Role.PANEL_MEMBER,
+                organisation=organisation,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@panel.invalid",
+            )
+            Panellist.objects.create(user=user, qualification=qualification)
+            TrainingRecord.objects.create(
+                user=user,
+                course="Panel member induction",
+                completed_on=today - dt.timedelta(days=200),
+                expires_on=today + dt.timedelta(days=530),
+            )
+        members.append(user)
+    return members
+
+
+def panel_prepare(case: Case, actor: Any, *, seed: int = 7) -> None:
+    """Draw the panel the case's stage needs (if none sits) and have every member affirm."""
+    from fairhearing.panels.queries import active_seats, sitting_panel
+    from fairhearing.panels.services import panel_draw, seat_affirm
+
+    kind = "appeal" if case.stage == "appeal" else "hearing"
+    panel = sitting_panel(case, kind) or panel_draw(actor=actor, case=case, kind=kind, seed=seed)
+    for seat in active_seats(panel):
+        if seat.affirmed_at is None:
+            seat_affirm(actor=seat.user, seat=seat)
+
+
+def panel_decide(
+    case: Case, actor: Any, transition: str, *, sanction: str = "", dissent: str = ""
+) -> None:
+    """Every member votes for `transition` (one dissenting for `dissent`, if given)."""
+    from fairhearing.panels.models import Vote
+    from fairhearing.panels.queries import active_seats, sitting_panel
+    from fairhearing.panels.services import panel_vote
+
+    panel_prepare(case, actor)
+    kind = "appeal" if case.stage == "appeal" else "hearing"
+    panel = sitting_panel(case, kind)
+    assert panel is not None
+    for index, seat in enumerate(active_seats(panel).order_by("pk")):
+        if Vote.objects.filter(seat=seat).exists():
+            continue
+        choice = dissent if dissent and index == 2 else transition
+        needs_sanction = "sanction" in case.rulebook.spec.transitions[choice].requires
+        panel_vote(
+            actor=seat.user,
+            seat=seat,
+            transition=choice,
+            reasons=f"My reasons for {choice.replace('_', ' ')}.",
+            sanction=(sanction or "formal_warning") if needs_sanction else "",
+        )
+
+
+def panel_ready_for(
+    case: Case,
+    actor: Any,
+    transition: str,
+    *,
+    password: str = DEMO_PASSWORD,
+    sanction: str = "",
+    dissent: str = "",
+) -> None:
+    """If the transition needs a panel: the pool, a drawn panel, affirmations, and votes."""
+    case.refresh_from_db()
+    requires = case.rulebook.spec.transitions[transition].requires
+    if any(r.startswith(("panel_seated:", "panel_vote:")) for r in requires):
+        panel_pool_ensure(case.organisation, password=password)
+        if any(r.startswith("panel_vote:") for r in requires):
+            panel_decide(case, actor, transition, sanction=sanction, dissent=dissent)
+        else:
+            panel_prepare(case, actor)

@@ -50,7 +50,7 @@ def cases_without_conflict(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def conflicts_for(user: Any, case: Case) -> list[str]:
-    """Why this user must not handle this case, in words (empty when there is no conflict)."""
+    """Why this user must not handle this case, as phrases (empty when there is no conflict)."""
     reasons = []
     parties = [("the respondent", case.respondent)] + [
         (f"a {p.get_role_display().lower()}", p.person)
@@ -61,16 +61,16 @@ def conflicts_for(user: Any, case: Case) -> list[str]:
     for label, person in parties:
         for declaration in declarations:
             if declaration.person_id == person.pk:
-                reasons.append(f"You declared an interest in {label}, {person.full_name}.")
+                reasons.append(f"declared an interest in {label}, {person.full_name}")
             elif declaration.branch_id and declaration.branch_id == person.branch_id:
                 reasons.append(
-                    f"You declared an interest in {declaration.branch}, the branch of {label}."
+                    f"declared an interest in {declaration.branch}, the branch of {label}"
                 )
             elif (
                 declaration.kind in {Declaration.Kind.ORGANISATION, Declaration.Kind.GROUP}
                 and declaration.text.strip().lower() == person.full_name.strip().lower()
             ):
-                reasons.append(f"You declared an interest in {label}, {person.full_name}.")
+                reasons.append(f"declared an interest in {label}, {person.full_name}")
         if user_branch and user_branch == person.branch_id:
-            reasons.append(f"You belong to the same branch as {label}.")
+            reasons.append(f"belongs to the same branch as {label}")
     return reasons

@@ -109,14 +109,14 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "from": "hearing",
             "to": "decision",
             "label": "Record that the hearing was held",
-            "requires": ["hearing_scheduled"],
+            "requires": ["hearing_scheduled", "panel_seated:hearing"],
         },
         {
             "key": "decide_upheld",
             "from": "decision",
             "to": "appeal_window",
             "label": "Decision: allegations upheld, with sanction",
-            "requires": ["sanction"],
+            "requires": ["sanction", "panel_vote:hearing"],
         },
         {
             "key": "decide_not_upheld",
@@ -124,6 +124,7 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "to": CLOSED,
             "label": "Decision: allegations not upheld",
             "outcome": "not_upheld",
+            "requires": ["panel_vote:hearing"],
         },
         {"key": "appeal_lodged", "from": "appeal_window", "to": "appeal", "label": "Appeal lodged"},
         {
@@ -140,6 +141,7 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "to": CLOSED,
             "label": "Appeal dismissed: decision stands",
             "outcome": "appeal_dismissed",
+            "requires": ["panel_vote:appeal"],
         },
         {
             "key": "appeal_allowed",
@@ -147,6 +149,7 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "to": CLOSED,
             "label": "Appeal allowed: decision set aside",
             "outcome": "appeal_allowed",
+            "requires": ["panel_vote:appeal"],
         },
         {
             "key": "appeal_sanction_varied",
@@ -154,7 +157,7 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "to": CLOSED,
             "label": "Appeal allowed in part: sanction varied",
             "outcome": "sanction_varied",
-            "requires": ["sanction"],
+            "requires": ["sanction", "panel_vote:appeal"],
         },
     ],
     "outcomes": {
@@ -257,7 +260,10 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "requires_end_date": True,
         },
     ],
+    # panels of 3 from the independent pool, chaired by a lawyer; quorum of 3.
     "panel": {"size": 3, "quorum": 3, "chair_qualification": "lawyer"},
+    # only a panel imposes it, with reasons, a review date and a maximum length.
+    "interim_suspension": {"max_days": 90, "review_working_days": 20},
     "retention_years": 6,
     "conduct_time_limit_years": 5,
     "categories": [

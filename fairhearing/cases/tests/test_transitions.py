@@ -8,7 +8,8 @@ from django.utils import timezone
 from fairhearing.cases import services
 from fairhearing.cases.models import Case, Complaint, StageChange
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
-from fairhearing.conftest import walk
+from fairhearing.conftest import PASSWORD, walk
+from fairhearing.core.demo import panel_decide, panel_ready_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -76,6 +77,7 @@ def test_each_transition_moves_the_case_and_writes_its_ledger_event(
         case = schedule_and_hold(case, case_officer)
         change = StageChange.objects.latest("pk")
     else:
+        panel_ready_for(case, case_officer, transition, password=PASSWORD)
         change = case_transition(
             actor=case_officer,
             case=case,
@@ -157,6 +159,7 @@ def test_a_closed_case_takes_no_further_action(case, case_officer) -> None:
 
 def test_an_upheld_decision_needs_a_sanction_from_the_ladder(case, case_officer) -> None:
     case = reach(case, case_officer, PATHS["decide_upheld"])
+    panel_decide(case, case_officer, "decide_upheld", sanction="suspension")
     with pytest.raises(CaseError, match=services.NEEDS_SANCTION):
         case_transition(
             actor=case_officer,

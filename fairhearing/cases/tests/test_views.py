@@ -12,6 +12,7 @@ from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import NEEDS_REASONS, case_assign
 from fairhearing.cases.tests.test_transitions import PATHS, reach
 from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.core.demo import panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,7 @@ class TestCaseDetail:
         from fairhearing.cases.services import case_transition
 
         decided = (case.stage_entered_at + dt.timedelta(minutes=1)).replace(microsecond=0)
+        panel_ready_for(case, case_officer, "decide_upheld", password=PASSWORD)
         with time_machine.travel(decided + dt.timedelta(hours=3)):
             case_transition(
                 actor=case_officer,

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from .models import Seat
+
+NOT_YOUR_SEAT = "No such panel seat is yours."
+
+
+def seat_for(user: Any, seat_id: int, *, request: HttpRequest | None = None) -> Seat:
+    """A panel member's own seat on a sitting panel; anything else is refused and recorded."""
+    from fairhearing.oversight.services import access_attempt_record
+
+    seat = (
+        Seat.objects.select_related("panel__case__rulebook", "panel__case__respondent", "user")
+        .filter(pk=seat_id)
+        .first()
+    )
+    if (
+        seat is None
+        or seat.user_id != user.pk
+        or seat.left_at is not None
+        or seat.panel.dissolved_at is not None
+    ):
+        case = seat.panel.case if seat is not None else None
+        access_attempt_record(
+            user=user,
+            reference=case.reference if case else f"seat {seat_id}",
+            action="sit",
+            case=case,
+            request=request,
+        )
+        raise Http404(NOT_YOUR_SEAT)
+    return seat

@@ -1,0 +1,121 @@
+"""Who may sit on a case's panel: the independent pool, less the untrained, the conflicted,
+those who stepped aside, and those already involved (separation of functions, R-23)."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fairhearing.cases.models import Assignment, Case, StageChange
+
+from .models import Panel, Panellist, Seat, Vote
+
+CHARGE_STAGE = "charge_decision"
+
+
+def involved_before(case: Case, kind: str) -> dict[int, str]:
+    """Users who may not sit on a `kind` panel for this case, with why.
+
+    Nobody who investigated, decided to charge, or sat on an earlier panel sits on the
+    decision or the appeal; nor anyone else who has been on the case team.
+    """
+    involved: dict[int, str] = {}
+    for user_id, role in Assignment.objects.filter(case=case).values_list("user_id", "role"):
+        involved[user_id] = (
+            "investigated the case" if role == "investigator" else "was on the case team"
+        )
+    for user_id in StageChange.objects.filter(case=case, from_stage=CHARGE_STAGE).values_list(
+        "actor_id", flat=True
+    ):
+        if user_id:
+            involved[user_id] = "decided to charge"
+    earlier = Seat.objects.filter(panel__case=case)
+    if kind == Panel.Kind.HEARING:
+        earlier = earlier.filter(panel__dissolved_at__isnull=False)  # a vetoed or failed panel
+    for user_id in earlier.values_list("user_id", flat=True):
+        involved[user_id] = "sat on an earlier panel in this case"
+    return involved
+
+
+def trained_panellists(organisation_id: int, on: dt.date | None = None) -> QuerySet[Panellist]:
+    on = on or timezone.localdate()
+    return (
+        Panellist.objects.filter(
+            active=True,
+            user__is_active=True,
+            user__organisation_id=organisation_id,
+            user__training__expires_on__gte=on,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: list[Panellist]
+    excluded: dict[int, str]
+
+
+def panel_eligibility(case: Case, kind: str) -> Eligibility:
+    from fairhearing.interests.queries import conflicts_for
+    from fairhearing.interests.services import excluded_from_case
+
+    involved = involved_before(case, kind)
+    stepped_aside = excluded_from_case(case)
+    seated = set(
+        Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    eligible, excluded = [], {}
+    for panellist in trained_panellists(case.organisation_id):
+        user = panellist.user
+        if user.pk in involved:
+            excluded[user.pk] = involved[user.pk]
+        elif user.pk in stepped_aside:
+            excluded[user.pk] = "stepped aside from this case"
+        elif user.pk in seated:
+            excluded[user.pk] = "already sits on a panel for this case"
+        elif conflicts := conflicts_for(user, case):
+            excluded[user.pk] = "; ".join(conflicts)
+        else:
+            eligible.append(panellist)
+    return Eligibility(eligible, excluded)
+
+
+def sitting_panel(case: Case, kind: str) -> Panel | None:
+    return Panel.objects.filter(case=case, kind=kind, dissolved_at__isnull=True).first()
+
+
+def active_seats(panel: Panel) -> QuerySet[Seat]:
+    return panel.seats.filter(left_at__isnull=True).select_related("user")
+
+
+@dataclass(frozen=True)
+class Tally:
+    votes: int
+    quorum: int
+    counts: dict[str, int]
+    majority: str | None
+    sanctions: dict[str, int]
+
+    @property
+    def quorate(self) -> bool:
+        return self.votes >= self.quorum
+
+
+def panel_tally(panel: Panel) -> Tally:
+    quorum = int(panel.case.rulebook.spec.definition.get("panel", {}).get("quorum", 3))
+    votes = list(Vote.objects.filter(panel=panel, seat__left_at__isnull=True))
+    counts = Counter(v.transition for v in votes)
+    majority = None
+    if counts:
+        top, n = counts.most_common(1)[0]
+        if n * 2 > len(votes):
+            majority = top
+    sanctions = Counter(v.sanction for v in votes if v.transition == majority and v.sanction)
+    return Tally(len(votes), quorum, dict(counts), majority, dict(sanctions))
