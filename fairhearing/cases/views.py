@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
+from fairhearing.panels.queries import case_panels, panel_kind_due, seat_of
 from fairhearing.people.services import PersonDetails
 
 from . import services
@@ -87,6 +88,11 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "timeline": timeline,
         "actors": actors_by_id(timeline),
         "stage_changes": {c.pk: c for c in case.stage_changes.all()},
+        "panels": case_panels(case),
+        "panel_kind_due": panel_kind_due(case),
+        "my_seat": seat_of(request.user, case),
+        "challenges": case.challenges.select_related("challenged", "raised_by"),
+        "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),
     }
     return render(request, "cases/case_detail.html", context)
 

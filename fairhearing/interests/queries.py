@@ -74,3 +74,16 @@ def conflicts_for(user: Any, case: Case) -> list[str]:
         if user_branch and user_branch == person.branch_id:
             reasons.append(f"belongs to the same branch as {label}")
     return reasons
+
+
+def user_on_case(user: Any, case: Case) -> bool:
+    """On the case team, or on one of its sitting panels (affirmed or not)."""
+    from fairhearing.cases.models import Assignment
+    from fairhearing.panels.models import Seat
+
+    return (
+        Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+        or Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
+        ).exists()
+    )

@@ -13,6 +13,7 @@ from fairhearing.ledger.services import event_append
 from fairhearing.people.models import Person
 
 from .models import BiasChallenge, Declaration, Recusal
+from .queries import user_on_case
 
 NEEDS_REASONS = "Give your reasons."
 NOT_ON_CASE = "You are not on this case's team or panel."
@@ -68,17 +69,6 @@ def interest_withdraw(*, actor: Any, declaration: Declaration) -> Declaration:
     return declaration
 
 
-def _on_case(user: Any, case: Case) -> bool:
-    from fairhearing.panels.models import Seat
-
-    return (
-        Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
-        or Seat.objects.filter(
-            panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
-        ).exists()
-    )
-
-
 def _step_aside(*, actor: Any, user: Any, case: Case, why: str) -> None:
     """End the user's place on the case team and on any sitting panel."""
     from fairhearing.panels.services import seat_leave
@@ -108,7 +98,7 @@ def case_recuse(*, actor: Any, case: Case, reasons: str) -> Recusal:
         raise CaseError(NEEDS_REASONS)
     if Recusal.objects.filter(case=case, user=actor).exists():
         raise CaseError(ALREADY_RECUSED)
-    if not _on_case(actor, case):
+    if not user_on_case(actor, case):
         raise CaseError(NOT_ON_CASE)
     recusal = Recusal.objects.create(case=case, user=actor, reasons=reasons.strip())
     event_append(
@@ -131,7 +121,7 @@ def challenge_raise(
     party_ids = {case.respondent_id, *case.parties.values_list("person_id", flat=True)}
     if raised_by.pk not in party_ids:
         raise CaseError(CHALLENGER_NOT_A_PARTY)
-    if not _on_case(challenged, case):
+    if not user_on_case(challenged, case):
         raise CaseError(CHALLENGED_NOT_ON_CASE)
     challenge = BiasChallenge.objects.create(
         case=case,

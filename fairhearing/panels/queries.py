@@ -2,6 +2,7 @@
 those who stepped aside, and those already involved (separation of functions, R-23)."""
 
 import datetime as dt
+from typing import Any
 from collections import Counter
 from dataclasses import dataclass
 
@@ -119,3 +120,43 @@ def panel_tally(panel: Panel) -> Tally:
             majority = top
     sanctions = Counter(v.sanction for v in votes if v.transition == majority and v.sanction)
     return Tally(len(votes), quorum, dict(counts), majority, dict(sanctions))
+
+
+@dataclass(frozen=True)
+class PanelView:
+    panel: Panel
+    seats: list[Seat]
+    votes: dict[int, Vote]
+    tally: Tally
+
+
+def case_panels(case: Case) -> list[PanelView]:
+    """Every panel of the case, sitting ones first, with seats, votes and the tally."""
+    views = []
+    panels = case.panels.order_by("dissolved_at", "-drawn_at").prefetch_related("seats__user")
+    for panel in panels:
+        votes = {v.seat_id: v for v in Vote.objects.filter(panel=panel)}
+        views.append(PanelView(panel, list(panel.seats.all()), votes, panel_tally(panel)))
+    return views
+
+
+def panel_kind_due(case: Case) -> str:
+    """The kind of panel the case's stage calls for and does not yet have ('' if none)."""
+    kind = {
+        "hearing": Panel.Kind.HEARING,
+        "decision": Panel.Kind.HEARING,
+        "appeal": Panel.Kind.APPEAL,
+    }.get(case.stage, "")
+    if not kind:
+        return ""
+    panel = sitting_panel(case, kind)
+    if panel is None:
+        return kind
+    size = int(case.rulebook.spec.definition.get("panel", {}).get("size", 3))
+    return kind if active_seats(panel).count() < size else ""
+
+
+def seat_of(user: Any, case: Case) -> Seat | None:
+    return Seat.objects.filter(
+        panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
+    ).first()

@@ -34,6 +34,9 @@ urlpatterns = [
     path("", include(([path("healthz", _dummy, name="healthz")], "core"))),
     path("complain/", include(([path("", _dummy, name="start")], "intake"))),
     path("cases/", include(([path("", _dummy, name="list")], "cases"))),
+    path("interests/", include(([path("", _dummy, name="list")], "interests"))),
+    path("panels/", include(([path("", _dummy, name="seats")], "panels"))),
+    path("oversight/", include(([path("", _dummy, name="register")], "oversight"))),
     path(
         "accounts/",
         include(

@@ -1,0 +1,33 @@
+from django import forms
+
+from .models import Approach
+
+
+class ApproachForm(forms.Form):
+    approached_on = forms.DateField(
+        label="When were you approached?",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    approached_by = forms.CharField(
+        label="Who approached you?",
+        max_length=200,
+        help_text="Their name, and any office they hold.",
+        error_messages={"required": "Say who approached you."},
+    )
+    channel = forms.ChoiceField(
+        label="How?",
+        choices=Approach.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how you were approached."},
+    )
+    asked = forms.CharField(
+        label="What were you asked?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what you were asked."},
+    )
+    answered = forms.CharField(
+        label="What did you answer?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what you answered."},
+    )

@@ -1,0 +1,50 @@
+from typing import Any
+
+from django import forms
+
+from fairhearing.organisations.rulebook import RulebookSpec, Transition
+
+
+class VoteForm(forms.Form):
+    transition = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your decision."},
+    )
+    sanction = forms.ChoiceField(
+        label="Sanction (if upheld)",
+        required=False,
+        help_text="The rulebook's ladder; every suspension and bar has an end.",
+    )
+    reasons = forms.CharField(
+        label="Your reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="If you are in the minority, these are your recorded dissent.",
+        error_messages={"required": "Give the reasons for your vote."},
+    )
+
+    def __init__(
+        self, *args: Any, spec: RulebookSpec, choices: list[Transition], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        transition = self.fields["transition"]
+        sanction = self.fields["sanction"]
+        assert isinstance(transition, forms.ChoiceField)
+        assert isinstance(sanction, forms.ChoiceField)
+        transition.choices = [(t.key, t.label) for t in choices]
+        sanction.choices = [("", "No sanction")] + [
+            (s.key, s.label) for s in spec.sanctions.values()
+        ]
+
+
+class InterimSuspensionForm(forms.Form):
+    reasons = forms.CharField(
+        label="Reasons for suspending the member while the case is decided",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the panel's reasons."},
+    )
+    ends_on = forms.DateField(
+        label="The suspension ends on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date it ends.", "invalid": "Enter a real date."},
+    )

@@ -1,0 +1,168 @@
+"""Pages for panel members: their seats, affirming no conflict, voting; and the case
+officer's actions to draw a panel or fill a seat."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fairhearing.cases.access import case_for
+from fairhearing.cases.forms import ReasonsForm
+from fairhearing.cases.services import CaseError
+
+from . import services
+from .access import seat_for
+from .forms import InterimSuspensionForm, VoteForm
+from .models import Panel, Seat, Vote
+from .queries import sitting_panel
+
+
+@login_required
+def seat_list_view(request: HttpRequest) -> HttpResponse:
+    """The panels this member sits on."""
+    user: Any = request.user
+    seats = (
+        Seat.objects.filter(
+            user=user, left_at__isnull=True, panel__dissolved_at__isnull=True
+        )
+        .select_related("panel__case")
+        .order_by("-panel__drawn_at")
+    )
+    return render(request, "panels/seat_list.html", {"seats": seats})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seat_affirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = seat_for(request.user, pk, request=request)
+    case = seat.panel.case
+    error = ""
+    if request.method == "POST":
+        try:
+            services.seat_affirm(actor=request.user, seat=seat)
+        except CaseError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Affirmed: you can now read the case.")
+            return redirect("cases:detail", reference=case.reference)
+    parties = [case.respondent.full_name] + [
+        p.person.full_name for p in case.parties.select_related("person")
+    ]
+    return render(
+        request,
+        "panels/seat_affirm.html",
+        {"seat": seat, "case": case, "parties": parties, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seat_vote_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = seat_for(request.user, pk, request=request)
+    case = seat.panel.case
+    spec = case.rulebook.spec
+    choices = services.voting_transitions(case, seat.panel)
+    existing = Vote.objects.filter(seat=seat).first()
+    form = VoteForm(request.POST or None, spec=spec, choices=choices)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.panel_vote(
+                actor=request.user,
+                seat=seat,
+                transition=form.cleaned_data["transition"],
+                sanction=form.cleaned_data["sanction"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your vote is recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "panels/seat_vote.html",
+        {"seat": seat, "case": case, "form": form, "choices": choices, "existing": existing},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def panel_draw_view(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    if kind not in Panel.Kind.values:
+        raise Http404("No such kind of panel.")
+    try:
+        if sitting_panel(case, kind) is None:
+            services.panel_draw(actor=request.user, case=case, kind=Panel.Kind(kind))
+            messages.success(request, f"{Panel.Kind(kind).label} drawn.")
+        else:
+            services.panel_add_member(actor=request.user, panel=sitting_panel(case, kind))  # type: ignore[arg-type]
+            messages.success(request, "Empty seat filled by a fresh draw.")
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases:detail", reference=case.reference)
+
+
+def _chair_seat(user: Any, case: Any) -> Seat | None:
+    return Seat.objects.filter(
+        panel__case=case,
+        panel__dissolved_at__isnull=True,
+        user=user,
+        is_chair=True,
+        left_at__isnull=True,
+    ).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interim_suspension_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The chair records the panel's interim suspension (never automatic, R-27)."""
+    case = case_for(request.user, reference, action="view", request=request)
+    form = InterimSuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interim_suspension_impose(
+                actor=request.user,
+                case=case,
+                reasons=form.cleaned_data["reasons"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Interim suspension recorded, with its review date.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "panels/interim_suspension.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interim_suspension_lift_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    form = ReasonsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interim_suspension_lift(
+                actor=request.user, case=case, reasons=form.cleaned_data["reasons"]
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Interim suspension lifted.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "panels/interim_suspension_lift.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
