@@ -2,9 +2,9 @@
 those who stepped aside, and those already involved (separation of functions, R-23)."""
 
 import datetime as dt
-from typing import Any
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone

@@ -25,9 +25,7 @@ def seat_list_view(request: HttpRequest) -> HttpResponse:
     """The panels this member sits on."""
     user: Any = request.user
     seats = (
-        Seat.objects.filter(
-            user=user, left_at__isnull=True, panel__dissolved_at__isnull=True
-        )
+        Seat.objects.filter(user=user, left_at__isnull=True, panel__dissolved_at__isnull=True)
         .select_related("panel__case")
         .order_by("-panel__drawn_at")
     )

@@ -9,11 +9,26 @@ from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD
+from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.panels.models import Panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Staff sign in")).to_be_visible()
 
 
 def decide(page: Page, action: str, *, reasons: str, rule: str, sanction: str = "") -> None:
@@ -31,6 +46,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page: Page, live_server, organisation, case_officer
 ) -> None:
     base = live_server.url
+    panel_pool_ensure(organisation, password=PASSWORD)
 
     # A member of the public complains, without signing in.
     page.goto(f"{base}/")
@@ -104,12 +120,57 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_role("button", name="Schedule and send notice").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Hearing scheduled")
 
+    page.get_by_role("button", name="Draw the hearing panel").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("panel drawn")
+    expect(page.locator("#panels")).to_be_visible()
+    assert_accessible(page, context="case page with a panel")
+    sign_out(page)
+
+    hearing = Panel.objects.get(case=case, kind="hearing")
+    members = [seat.user for seat in hearing.seats.order_by("-is_chair", "pk")]
+    for member in members:  # each affirms before the case opens to them
+        sign_in(page, base, member.username)
+        page.get_by_role("link", name="Your panels").click()
+        assert_accessible(page, context="your panels")
+        page.get_by_role(
+            "link", name=f"Check for conflicts and affirm for {case.reference}"
+        ).click()
+        assert_accessible(page, context="affirm no conflict")
+        page.get_by_role("button", name="I affirm I have no conflict").click()
+        expect(page.locator("#case-reference")).to_have_text(case.reference)
+        sign_out(page)
+
+    sign_in(page, base, case_officer.username)
+    page.goto(f"{base}/cases/{case.reference}/")
     decide(
         page,
         "Record that the hearing was held",
         reasons="Hearing held; both sides heard.",
         rule="Procedure 6",
     )
+    sign_out(page)
+
+    for index, member in enumerate(members):  # two uphold; the third dissents
+        sign_in(page, base, member.username)
+        page.goto(f"{base}/panels/")
+        page.get_by_role("link", name=f"Vote on {case.reference}").click()
+        if index == 0:
+            assert_accessible(page, context="vote form")
+        if index < 2:
+            page.get_by_label("Decision: allegations upheld, with sanction").check()
+            page.get_by_label("Sanction (if upheld)").select_option(label="Formal warning")
+        else:
+            page.get_by_label("Decision: allegations not upheld").check()
+        page.get_by_label("Your reasons").fill(f"Reasons of member {index + 1}.")
+        page.get_by_role("button", name="Record my vote").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "vote is recorded"
+        )
+        sign_out(page)
+
+    sign_in(page, base, case_officer.username)
+    page.goto(f"{base}/cases/{case.reference}/")
+    expect(page.locator("#panels")).to_contain_text("Dissent")
     decide(
         page,
         "Decision: allegations upheld, with sanction",
@@ -119,6 +180,32 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     )
     expect(page.locator("#case-stage")).to_have_text("Appeal window")
     decide(page, "Appeal lodged", reasons="Appeal received in time.", rule="Procedure 8")
+    page.get_by_role("button", name="Draw the appeal panel").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("panel drawn")
+    sign_out(page)
+
+    appeal = Panel.objects.get(case=case, kind="appeal")
+    appeal_members = [seat.user for seat in appeal.seats.all()]
+    assert not set(appeal_members) & set(members)  # nobody hears the appeal from their decision
+    for member in appeal_members:
+        sign_in(page, base, member.username)
+        page.goto(f"{base}/panels/")
+        page.get_by_role(
+            "link", name=f"Check for conflicts and affirm for {case.reference}"
+        ).click()
+        page.get_by_role("button", name="I affirm I have no conflict").click()
+        page.goto(f"{base}/panels/")
+        page.get_by_role("link", name=f"Vote on {case.reference}").click()
+        page.get_by_label("Appeal dismissed: decision stands").check()
+        page.get_by_label("Your reasons").fill("No ground of appeal is made out.")
+        page.get_by_role("button", name="Record my vote").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "vote is recorded"
+        )
+        sign_out(page)
+
+    sign_in(page, base, case_officer.username)
+    page.goto(f"{base}/cases/{case.reference}/")
     decide(
         page,
         "Appeal dismissed: decision stands",
