@@ -11,12 +11,11 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
 from fairhearing.core.demo import panel_ready_for
+from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 from fairhearing.people.services import PersonDetails
-
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test users only
 
 
 @pytest.fixture(autouse=True)

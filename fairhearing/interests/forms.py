@@ -53,9 +53,12 @@ class DeclarationForm(forms.Form):
             data["person"] = person
         elif kind == Declaration.Kind.BRANCH and not data.get("branch"):
             self.add_error("branch", "Choose the branch.")
-        elif kind and kind not in {Declaration.Kind.PERSON, Declaration.Kind.BRANCH}:
-            if not (data.get("text") or "").strip():
-                self.add_error("text", "Say who or what the interest is in.")
+        elif (
+            kind
+            and kind not in {Declaration.Kind.PERSON, Declaration.Kind.BRANCH}
+            and not (data.get("text") or "").strip()
+        ):
+            self.add_error("text", "Say who or what the interest is in.")
         return data
 
 

@@ -11,24 +11,12 @@ from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible
+from fairhearing.core.testing.pages import sign_in, sign_out
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.panels.models import Panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Staff sign in")).to_be_visible()
 
 
 def decide(page: Page, action: str, *, reasons: str, rule: str, sanction: str = "") -> None:

@@ -1,0 +1,189 @@
+"""Every route, against one declared policy.
+
+`ROUTES` says, for each named URL, which rule guards it. The first test fails when a route
+is added without an entry here. The second requests every case-scoped route as every role in
+every relation to the case and checks the answer against `cases.access.POLICY`.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fairhearing.accounts.models import Role
+from fairhearing.cases.access import POLICY
+from fairhearing.cases.models import Assignment, Case
+from fairhearing.cases.services import case_assign
+from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.core.demo import panel_pool_ensure
+from fairhearing.interests.models import BiasChallenge
+from fairhearing.oversight.models import AccessAttempt
+from fairhearing.panels.models import Seat
+from fairhearing.panels.services import panel_draw, seat_affirm
+
+# Rule per route name:
+#   public          anyone, no sign-in
+#   signed_in       any signed-in user, their own things only
+#   case:view       `case_for(..., action="view")`
+#   case:act        `case_for(..., action="act")`
+#   case:member     on the case team or a panel (to step aside), else `case:act`
+#   own_seat        the panel member's own seat (`panels.access.seat_for`)
+#   chair           `case:view`, then the service checks the user chairs a sitting panel
+#   role:<role>     only that role
+#   list            roles with a POLICY entry see their own visible cases
+ROUTES = {
+    "core:healthz": "public",
+    "intake:start": "public",
+    "intake:form": "public",
+    "intake:submitted": "public",
+    "intake:record": "role:case_officer",
+    "accounts:login": "public",
+    "accounts:logout": "public",
+    "cases:list": "list",
+    "cases:detail": "case:view",
+    "cases:transition": "case:act",
+    "cases:hearing": "case:act",
+    "cases:assign": "case:act",
+    "cases:witness": "case:act",
+    "cases:allegation_rules": "case:act",
+    "cases:deadlines:pause": "case:act",
+    "cases:deadlines:resume": "case:act",
+    "oversight:approach": "case:act",
+    "oversight:register": "role:oversight",
+    "interests:list": "signed_in",
+    "interests:withdraw": "signed_in",
+    "interests:recuse": "case:member",
+    "interests:challenge": "case:act",
+    "interests:challenge_decide": "case:act",
+    "panels:seats": "signed_in",
+    "panels:affirm": "own_seat",
+    "panels:vote": "own_seat",
+    "panels:draw": "case:act",
+    "panels:interim_suspension": "chair",
+    "panels:interim_suspension_lift": "chair",
+}
+
+
+def named_routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from named_routes(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}"
+
+
+def test_every_route_has_a_declared_policy() -> None:
+    routes = set(named_routes())
+    assert routes - set(ROUTES) == set(), "add the new route to ROUTES with its rule"
+    assert set(ROUTES) - routes == set(), "ROUTES names a route that no longer exists"
+
+
+RELATIONS = ["assigned", "seated", "unassigned", "other_team"]
+
+
+def setup(organisation, case: Case, role: str, relation: str):
+    user = make_user(organisation, f"user-{role}", role)
+    if relation == "assigned" and role in {Role.CASE_OFFICER, Role.INVESTIGATOR}:
+        case_assign(actor=None, case=case, user=user, role=role)
+    elif relation == "other_team":
+        colleague = make_user(organisation, "colleague", Role.CASE_OFFICER)
+        case_assign(actor=None, case=case, user=colleague, role=Assignment.Role.CASE_OFFICER)
+    elif relation == "seated" and role == Role.PANEL_MEMBER:
+        panel = panel_draw(actor=None, case=case, kind="hearing", seed=1)
+        seat = Seat.objects.create(panel=panel, user=user, is_chair=False)
+        seat_affirm(actor=user, seat=seat)
+    return user
+
+
+def expected(role: str, relation: str, action: str) -> bool:
+    rules = POLICY.get(role, {})
+    relations = {"any"}
+    if relation == "assigned" and role in {Role.CASE_OFFICER, Role.INVESTIGATOR}:
+        relations.add("assigned")
+    if relation == "seated" and role == Role.PANEL_MEMBER:
+        relations.add("seated")
+    if relation in {"unassigned", "seated"} or (
+        relation == "assigned" and role not in {Role.CASE_OFFICER, Role.INVESTIGATOR}
+    ):
+        relations.add("unassigned")  # nobody is on the case team
+    return any(action in rules.get(rel, frozenset()) for rel in relations)  # type: ignore[call-overload]
+
+
+def case_urls(case: Case) -> dict[str, tuple[str, str]]:
+    """(url, method) for each case-scoped route."""
+    deadline = case.deadlines.all()[0]
+    challenge = case.challenges.all()[0]
+    allegation = case.allegations.get()
+    ref = case.reference
+    return {
+        "cases:detail": (reverse("cases:detail", args=[ref]), "get"),
+        "cases:transition": (reverse("cases:transition", args=[ref, "hearing_held"]), "get"),
+        "cases:hearing": (reverse("cases:hearing", args=[ref]), "get"),
+        "cases:assign": (reverse("cases:assign", args=[ref]), "get"),
+        "cases:witness": (reverse("cases:witness", args=[ref]), "get"),
+        "cases:allegation_rules": (
+            reverse("cases:allegation_rules", args=[ref, allegation.pk]),
+            "get",
+        ),
+        "cases:deadlines:pause": (reverse("cases:deadlines:pause", args=[ref, deadline.pk]), "get"),
+        "cases:deadlines:resume": (
+            reverse("cases:deadlines:resume", args=[ref, deadline.pk]),
+            "get",
+        ),
+        "oversight:approach": (reverse("oversight:approach", args=[ref]), "get"),
+        "interests:challenge": (reverse("interests:challenge", args=[ref]), "get"),
+        "interests:challenge_decide": (
+            reverse("interests:challenge_decide", args=[ref, challenge.pk]),
+            "get",
+        ),
+        "panels:draw": (reverse("panels:draw", args=[ref, "hearing"]), "post"),
+        "panels:interim_suspension": (reverse("panels:interim_suspension", args=[ref]), "get"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_case_route_answers_as_the_policy_says(
+    organisation, case, case_officer, role, relation
+) -> None:
+    panel_pool_ensure(organisation, password=PASSWORD)
+    case = walk(
+        case,
+        case_officer,
+        "acknowledge",
+        "begin_assessment",
+        "assess_investigate",
+        "reply_received",
+        "complete_investigation",
+        "refer_to_panel",
+    )
+    BiasChallenge.objects.create(
+        case=case,
+        challenged=case_officer,
+        raised_by=case.respondent,
+        recorded_by=case_officer,
+        grounds="Test challenge.",
+    )
+    user = setup(organisation, case, role, relation)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    for name, (url, method) in case_urls(case).items():
+        rule = ROUTES[name]
+        action = "view" if rule in {"case:view", "chair"} else "act"
+        before = AccessAttempt.objects.count()
+        response = getattr(client, method)(url)
+        allowed = expected(role, relation, action)
+        if allowed:
+            assert response.status_code in {200, 302, 400, 409}, (
+                name,
+                role,
+                relation,
+                response.status_code,
+            )
+            assert AccessAttempt.objects.count() == before, (name, role, relation)
+        else:
+            assert response.status_code == 404, (name, role, relation, response.status_code)
+            assert AccessAttempt.objects.count() == before + 1, (name, role, relation)
