@@ -37,7 +37,17 @@ def _party_condition(people: set[int], branches: set[int], names: set[str], pref
 
 
 def cases_without_conflict(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`cases` less those a declaration (or the user's own branch) touches."""
+    """`cases` less those a declaration (or the user's own branch) touches, and those the
+    user stepped aside from or was removed from on a challenge."""
+    from .models import BiasChallenge, Recusal
+
+    cases = cases.exclude(Exists(Recusal.objects.filter(case=OuterRef("pk"), user=user))).exclude(
+        Exists(
+            BiasChallenge.objects.filter(
+                case=OuterRef("pk"), challenged=user, decision=BiasChallenge.Decision.UPHELD
+            )
+        )
+    )
     people, branches, names = _touching(user)
     if not (people or branches or names):
         return cases
