@@ -3,7 +3,9 @@ from django.core.management import call_command
 
 from fairhearing.cases.models import Case
 from fairhearing.core.demo import DEMO_USERS
+from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.oversight.models import AccessAttempt, Approach
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +24,7 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     assert "already loaded" in capsys.readouterr().out
     assert Case.objects.count() == count
     assert ledger_verify().ok
+    # The rule against bias shows in the demo.
+    assert Declaration.objects.count() >= 3
+    assert AccessAttempt.objects.filter(role="governing_body").exists()
+    assert Approach.objects.count() >= 1

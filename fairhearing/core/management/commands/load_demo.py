@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_loaded, load_demo
+from fairhearing.core.demo import DEMO_PASSWORD, DEMO_USERS, PANEL_POOL, demo_loaded, load_demo
 
 
 class Command(BaseCommand):
@@ -39,7 +39,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
         for username, role, first, last in DEMO_USERS:
             self.stdout.write(f"  {username:<13} {role.label} ({first} {last})")
+        pool = ", ".join(username for username, *_ in PANEL_POOL)
+        self.stdout.write(f"  Independent panel pool (same password): {pool}")
         self.stdout.write(
-            "Governing body, administrator and panel logins see no individual case: "
-            "trying is refused and recorded."
+            "Governing body and administrator logins see no individual case: trying is refused "
+            "and recorded in the interference register (sign in as oversight to read it)."
         )
