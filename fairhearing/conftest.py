@@ -76,7 +76,7 @@ def make_complaint(organisation: Organisation) -> ComplaintFactory:
         *,
         actor: Any = None,
         respondents: tuple[str, ...] = ("Rowan Ashby",),
-        category: str = "racism",
+        category: str = "bullying",
         channel: str = Channel.WEB,
         summary: str = "A post in the branch group on 3 March.",
     ) -> Complaint:

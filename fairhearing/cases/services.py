@@ -14,6 +14,7 @@ from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.organisations.default_rulebook import CLOSED
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.services import PersonDetails, person_find_or_create
 
@@ -163,7 +164,7 @@ def complaint_record(
     return complaint
 
 
-def _decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
+def decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
     now = timezone.now()
     if decided_at is None:
         return now
@@ -255,7 +256,7 @@ def case_transition(
         raise CaseError(NEEDS_REASONS)
     if not rule_applied:
         raise CaseError(NEEDS_RULE)
-    now = _decision_time(case, decided_at)
+    now = decision_time(case, decided_at)
     if "sanction" not in move.requires:
         sanction, sanction_ends_on = "", None
     _check_requirements(
@@ -274,16 +275,7 @@ def case_transition(
         sanction=sanction,
         sanction_ends_on=sanction_ends_on,
     )
-    case.stage = move.target
-    case.stage_entered_at = now
-    update = ["stage", "stage_entered_at"]
-    if sanction:
-        case.sanction, case.sanction_ends_on = sanction, sanction_ends_on
-        update += ["sanction", "sanction_ends_on"]
-    if move.closes:
-        case.outcome, case.closed_at = move.outcome, now
-        update += ["outcome", "closed_at"]
-    case.save(update_fields=update)
+    held = spec.needs_verification(case.category, move.key)
     event_append(
         actor=actor,
         kind=EventKind.CASE_TRANSITIONED,
@@ -291,7 +283,8 @@ def case_transition(
         payload={
             "transition": move.key,
             "from": change.from_stage,
-            "to": change.to_stage,
+            "to": spec.verification_stage if held else change.to_stage,
+            "held_for_verification": held,
             "stage_change": change.pk,
             "reasons_sha256": content_hash(reasons),
             "rule_applied": rule_applied,
@@ -300,8 +293,36 @@ def case_transition(
             "sanction_ends_on": sanction_ends_on.isoformat() if sanction_ends_on else None,
         },
     )
-    deadlines_follow_stage(actor=actor, case=case, at=now)
+    if held:
+        # The decision is recorded but takes effect only when oversight verifies it (R-32).
+        from fairhearing.oversight.services import verification_open
+
+        case_move(actor=actor, case=case, stage=spec.verification_stage, at=now)
+        verification_open(actor=actor, change=change)
+    else:
+        case_apply_decision(actor=actor, case=case, change=change, at=now)
     return change
+
+
+def case_move(*, actor: Any, case: Case, stage: str, at: dt.datetime) -> None:
+    """Put the case at `stage` and let its time limits follow (inside the caller's transaction)."""
+    case.stage, case.stage_entered_at = stage, at
+    case.save(update_fields=["stage", "stage_entered_at"])
+    deadlines_follow_stage(actor=actor, case=case, at=at)
+
+
+def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.datetime) -> None:
+    """Give a recorded decision its effect: its stage, its sanction, its outcome."""
+    update = []
+    if change.sanction:
+        case.sanction, case.sanction_ends_on = change.sanction, change.sanction_ends_on
+        update += ["sanction", "sanction_ends_on"]
+    if change.to_stage == CLOSED:
+        case.outcome, case.closed_at = change.outcome, at
+        update += ["outcome", "closed_at"]
+    case.stage, case.stage_entered_at = change.to_stage, at
+    case.save(update_fields=["stage", "stage_entered_at", *update])
+    deadlines_follow_stage(actor=actor, case=case, at=at)
 
 
 @transaction.atomic
@@ -319,7 +340,7 @@ def case_schedule_hearing(
         raise CaseError(HEARING_NOT_AT_STAGE)
     spec = case.rulebook.spec
     calendar = calendar_for(case)
-    now = _decision_time(case, decided_at)
+    now = decision_time(case, decided_at)
     earliest = calendar.add_working_days(
         calendar.local_date(now), spec.hearing_notice_min_working_days
     )

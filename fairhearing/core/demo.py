@@ -367,6 +367,31 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
     )
 
 
+def _oversight_decides(case: Case, oversight: User, rng: random.Random, when: dt.datetime) -> bool:
+    """Oversight verifies most held decisions and vetoes a few; True if verified."""
+    from fairhearing.oversight.models import Verification
+    from fairhearing.oversight.services import verification_verify, verification_veto
+
+    verification = Verification.objects.get(case=case, status="pending")
+    if rng.random() < 0.12:
+        verification_veto(
+            actor=oversight,
+            verification=verification,
+            reasons="The panel did not address the respondent's evidence on context; "
+            "a fresh panel must hear the case.",
+            decided_at=when,
+        )
+        return False
+    verification_verify(
+        actor=oversight,
+        verification=verification,
+        reasons="The decision applies the definition adopted in the code of conduct and gives "
+        "adequate reasons.",
+        decided_at=when,
+    )
+    return True
+
+
 def _age_in_days(path: tuple[str, ...], rng: random.Random) -> float:
     """How long ago a case on this path arrived: open cases are mostly recent (and so within
     their limits); about one in five has stalled; closed cases spread over the past year."""
@@ -446,6 +471,11 @@ def load_demo(
                         break
                     case.refresh_from_db()
                     _take(case, officer, step, when, rng)
+                    case.refresh_from_db()
+                    if case.stage == "verification":
+                        when = min(now, when + dt.timedelta(days=3))
+                        if not _oversight_decides(case, users["oversight"], rng, when):
+                            break  # vetoed: back to a hearing before a fresh panel
         if progress:
             progress(index + 1, cases)
     with transaction.atomic():

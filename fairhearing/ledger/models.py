@@ -51,6 +51,7 @@ class EventKind(IntEnum):
     INTERIM_SUSPENSION_LIFTED = 57
     DECISION_VERIFIED = 58
     DECISION_VETOED = 59
+    DECISION_HELD = 61
     RULEBOOK_PUBLISHED = 60
 
     @property

@@ -21,6 +21,7 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         {"key": "charge_decision", "label": "Charge decision"},
         {"key": "hearing", "label": "Hearing"},
         {"key": "decision", "label": "Decision"},
+        {"key": "verification", "label": "Awaiting oversight verification"},
         {"key": "appeal_window", "label": "Appeal window"},
         {"key": "appeal", "label": "Appeal"},
         {"key": CLOSED, "label": "Closed"},
@@ -243,6 +244,13 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "working_days": 30,
             "binds": "organisation",
         },
+        {
+            "kind": "verification",
+            "label": "Oversight verifies or vetoes the decision",
+            "stages": ["verification"],
+            "working_days": 10,
+            "binds": "organisation",
+        },
     ],
     "hearing_notice_min_working_days": 10,
     "reminder_percentages": [50, 75, 90],
@@ -264,6 +272,14 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
     "panel": {"size": 3, "quorum": 3, "chair_qualification": "lawyer"},
     # only a panel imposes it, with reasons, a review date and a maximum length.
     "interim_suspension": {"max_days": 90, "review_working_days": 20},
+    # R-32 (the ICP model): in these categories a panel's decision takes effect only once
+    # oversight verifies it; a veto sends the case to a fresh panel.
+    "verification": {
+        "stage": "verification",
+        "categories": ["racism", "antisemitism", "islamophobia", "sexism", "lgbt", "disability"],
+        "transitions": ["decide_upheld", "decide_not_upheld"],
+        "veto_returns_to": "hearing",
+    },
     "retention_years": 6,
     "conduct_time_limit_years": 5,
     "categories": [

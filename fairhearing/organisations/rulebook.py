@@ -127,6 +127,20 @@ class RulebookSpec:
                 rules[rule["ref"]] = rule["text"]
         return rules
 
+    def needs_verification(self, category: str, transition: str) -> bool:
+        rules = self.definition.get("verification") or {}
+        return category in rules.get("categories", []) and transition in rules.get(
+            "transitions", []
+        )
+
+    @property
+    def verification_stage(self) -> str:
+        return str((self.definition.get("verification") or {}).get("stage", "verification"))
+
+    @property
+    def veto_returns_to(self) -> str:
+        return str((self.definition.get("verification") or {}).get("veto_returns_to", "hearing"))
+
     def stage_label(self, stage: str) -> str:
         return self.stage_labels.get(stage, stage)
 

@@ -31,3 +31,20 @@ class ApproachForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what you answered."},
     )
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("verify", "Verify: the decision takes effect"),
+            ("veto", "Veto: a fresh panel hears the case"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to verify or veto."},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give your reasons."},
+    )

@@ -68,3 +68,31 @@ class Approach(models.Model):
 
     def __str__(self) -> str:
         return f"approach about {self.case_id}"
+
+
+class Verification(models.Model):
+    """A panel decision held until oversight verifies or vetoes it (R-32)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting verification"
+        VERIFIED = "verified", "Verified"
+        VETOED = "vetoed", "Vetoed"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="verifications")
+    stage_change = models.OneToOneField("cases.StageChange", on_delete=models.PROTECT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="pending"), name="one_pending_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.case_id}"

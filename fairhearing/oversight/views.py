@@ -15,8 +15,9 @@ from fairhearing.cases.access import case_for
 from fairhearing.cases.services import CaseError
 
 from . import queries
-from .forms import ApproachForm
-from .services import approach_record
+from .forms import ApproachForm, VerificationForm
+from .models import Verification
+from .services import approach_record, verification_verify, verification_veto
 
 ONLY_OVERSIGHT = "The interference register is for oversight only."
 
@@ -55,5 +56,40 @@ def approach_record_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "oversight/approach_record.html",
         {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Oversight verifies or vetoes a panel decision held for verification (R-32)."""
+    case = case_for(request.user, reference, action="view", request=request)
+    verification = (
+        Verification.objects.filter(case=case, status=Verification.Status.PENDING)
+        .select_related("stage_change")
+        .first()
+    )
+    form = VerificationForm(request.POST or None)
+    if request.method == "POST" and verification is not None and form.is_valid():
+        service = (
+            verification_verify if form.cleaned_data["decision"] == "verify" else verification_veto
+        )
+        try:
+            service(
+                actor=request.user, verification=verification, reasons=form.cleaned_data["reasons"]
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Decision verified." if service is verification_verify else "Decision vetoed.",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "oversight/verification.html",
+        {"case": case, "verification": verification, "form": form, "spec": case.rulebook.spec},
         status=400 if form.errors else 200,
     )

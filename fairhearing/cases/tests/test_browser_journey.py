@@ -48,7 +48,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_label("Your email address").fill("priya@example.invalid")
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Full name", exact=True).fill("Rowan Ashby")
-    page.get_by_label("What kind of behaviour").select_option(label="Racism")
+    page.get_by_label("What kind of behaviour").select_option(label="Bullying or harassment")
     page.get_by_label("A post or publication").check()
     page.get_by_label("Tell us what happened").fill("Posted a cartoon demeaning a minority.")
     page.get_by_role("button", name="Send complaint").click()

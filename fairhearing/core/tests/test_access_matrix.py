@@ -51,6 +51,7 @@ ROUTES = {
     "cases:deadlines:resume": "case:act",
     "oversight:approach": "case:act",
     "oversight:register": "role:oversight",
+    "oversight:verification": "case:view",
     "interests:list": "signed_in",
     "interests:withdraw": "signed_in",
     "interests:recuse": "case:member",
@@ -140,6 +141,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         ),
         "panels:draw": (reverse("panels:draw", args=[ref, "hearing"]), "post"),
         "panels:interim_suspension": (reverse("panels:interim_suspension", args=[ref]), "get"),
+        "oversight:verification": (reverse("oversight:verification", args=[ref]), "get"),
     }
 
 
