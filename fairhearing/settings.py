@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fairhearing.oversight",
     "fairhearing.interests",
     "fairhearing.panels",
+    "fairhearing.portal",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("panels/", include("fairhearing.panels.urls")),
     path("interests/", include("fairhearing.interests.urls")),
     path("oversight/", include("fairhearing.oversight.urls")),
+    path("portal/", include("fairhearing.portal.urls")),
 ]

@@ -121,6 +121,8 @@ class Party(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices)
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True)
     identity_protected = models.BooleanField(default=False)
+    # the respondent is told who complained unless there is a recorded reason not to.
+    protection_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [

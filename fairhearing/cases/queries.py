@@ -79,3 +79,25 @@ def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:
 
     ids = {entry.event.actor_id for entry in events if entry.event.actor_id}
     return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+
+
+@dataclass(frozen=True)
+class PartyThread:
+    person: Any
+    role: str
+    messages: list[Any]
+
+
+def messages_by_party(case: Case) -> list[PartyThread]:
+    """The respondent's and each complainant's message thread with the case team."""
+    from fairhearing.portal.models import Message
+
+    people = [(case.respondent, "respondent")] + [
+        (p.person, "complainant")
+        for p in case.parties.filter(role="complainant").select_related("person")
+    ]
+    messages = list(Message.objects.filter(case=case).select_related("from_staff").order_by("at"))
+    return [
+        PartyThread(person, role, [m for m in messages if m.party_person_id == person.pk])
+        for person, role in people
+    ]

@@ -26,7 +26,7 @@ from .forms import (
     TransitionForm,
     WitnessForm,
 )
-from .queries import actors_by_id, case_list, case_timeline
+from .queries import actors_by_id, case_list, case_timeline, messages_by_party
 
 PAGE_SIZE = 25
 NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
@@ -93,6 +93,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "my_seat": seat_of(request.user, case),
         "challenges": case.challenges.select_related("challenged", "raised_by"),
         "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),
+        "replies": case.replies.order_by("at"),
+        "hearing_request": getattr(case, "hearing_request", None),
+        "messages_by_party": messages_by_party(case),
     }
     return render(request, "cases/case_detail.html", context)
 

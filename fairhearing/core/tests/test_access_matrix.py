@@ -32,6 +32,7 @@ from fairhearing.panels.services import panel_draw, seat_affirm
 #   chair           `case:view`, then the service checks the user chairs a sitting panel
 #   role:<role>     only that role
 #   list            roles with a POLICY entry see their own visible cases
+#   party           a party's session opened by their own sign-in link (`portal.access`)
 ROUTES = {
     "core:healthz": "public",
     "intake:start": "public",
@@ -52,6 +53,15 @@ ROUTES = {
     "oversight:approach": "case:act",
     "oversight:register": "role:oversight",
     "oversight:verification": "case:view",
+    "portal:start": "public",
+    "portal:sign_in": "public",
+    "portal:case": "party",
+    "portal:reply": "party",
+    "portal:hearing": "party",
+    "portal:hearing_move": "party",
+    "portal:message": "party",
+    "portal:send_link": "case:act",
+    "portal:staff_message": "case:act",
     "interests:list": "signed_in",
     "interests:withdraw": "signed_in",
     "interests:recuse": "case:member",
@@ -142,6 +152,11 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "panels:draw": (reverse("panels:draw", args=[ref, "hearing"]), "post"),
         "panels:interim_suspension": (reverse("panels:interim_suspension", args=[ref]), "get"),
         "oversight:verification": (reverse("oversight:verification", args=[ref]), "get"),
+        "portal:send_link": (reverse("portal:send_link", args=[ref, case.respondent_id]), "post"),
+        "portal:staff_message": (
+            reverse("portal:staff_message", args=[ref, case.respondent_id]),
+            "post",
+        ),
     }
 
 

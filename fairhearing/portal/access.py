@@ -1,0 +1,39 @@
+"""How a party reaches their case: only through a session their own sign-in link opened."""
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+from fairhearing.cases.models import Case
+from fairhearing.people.models import Person
+
+SESSION_KEY = "portal_parties"
+NOT_FOUND = "No case with that reference is open to you. Use your sign-in link."
+
+
+@dataclass(frozen=True)
+class PartySession:
+    case: Case
+    person: Person
+    role: str
+
+
+def party_session_grant(request: HttpRequest, *, case_id: int, person_id: int, role: str) -> None:
+    parties = dict(request.session.get(SESSION_KEY, {}))
+    parties[str(case_id)] = {"person": person_id, "role": role}
+    request.session[SESSION_KEY] = parties
+    request.session.cycle_key()
+
+
+def party_case_for(request: HttpRequest, reference: str) -> PartySession:
+    """The case this visitor is a party to, or a 404 (recorded in the register)."""
+    from fairhearing.oversight.services import access_attempt_record
+
+    case = Case.objects.select_related("rulebook", "respondent").filter(reference=reference).first()
+    grant = request.session.get(SESSION_KEY, {}).get(str(case.pk)) if case else None
+    if case is None or grant is None:
+        access_attempt_record(
+            user=request.user, reference=reference, action="portal", case=case, request=request
+        )
+        raise Http404(NOT_FOUND)
+    return PartySession(case, Person.objects.get(pk=grant["person"]), grant["role"])

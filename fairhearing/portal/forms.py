@@ -1,0 +1,68 @@
+from django import forms
+
+
+class LinkRequestForm(forms.Form):
+    reference = forms.CharField(
+        label="Case reference",
+        max_length=40,
+        help_text="For example FH-2026-00042",
+        error_messages={"required": "Enter the case reference."},
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="The address we have for you on the case.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply to the allegations",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Say what you accept, what you dispute and why. The panel will read it.",
+        error_messages={"required": "Write your reply."},
+    )
+
+
+class HearingRequestForm(forms.Form):
+    oral = forms.ChoiceField(
+        label="Do you want an oral hearing?",
+        choices=[
+            ("yes", "Yes, I want to be heard in person or by video"),
+            ("no", "No, decide on the papers"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you want an oral hearing."},
+    )
+    companion_name = forms.CharField(
+        label="Your companion's name (optional)",
+        required=False,
+        max_length=200,
+        help_text="You may bring a companion to the hearing.",
+    )
+    companion_unavailable_on = forms.DateField(
+        label="A date your companion cannot attend (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date."},
+    )
+
+
+class MoveHearingForm(forms.Form):
+    new_date = forms.DateField(
+        label="New date for the hearing",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="At most 5 working days after the date set.",
+        error_messages={"required": "Enter the new date.", "invalid": "Enter a real date."},
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your message."},
+    )

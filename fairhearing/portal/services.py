@@ -1,0 +1,253 @@
+"""What parties do in their portal, and staff sending them sign-in links (R-12, R-22, R-26)."""
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from fairhearing.cases.models import Case, Party
+from fairhearing.cases.services import CaseError
+from fairhearing.deadlines.services import calendar_for
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+from fairhearing.people.models import Person
+
+from .models import HearingRequest, Message, PartyRole, Reply, SignInLink
+
+LINK_LIFETIME = dt.timedelta(days=7)
+NO_EMAIL = "This party has no email address: send the link another way."
+NOT_A_PARTY = "That person is not a complainant or the respondent in this case."
+LINK_INVALID = "This sign-in link has expired or has already been used. Ask for a new one."
+REPLY_CLOSED = "Replies are taken while the case is at the notice stage and the window is open."
+REPLY_EMPTY = "Write your reply."
+MESSAGE_EMPTY = "Write your message."
+ONLY_RESPONDENT = "Only the respondent can do this."
+NO_HEARING = "No hearing has been scheduled yet."
+COMPANION_NOT_UNAVAILABLE = "Your companion is not recorded as unavailable on the hearing date."
+MOVE_TOO_FAR = "The hearing can move by at most {days} working days: to {latest} at the latest."
+MOVE_NOT_LATER = "The new date must be after the scheduled one."
+COMPANION_MOVE_WORKING_DAYS = 5
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def party_role(case: Case, person: Person) -> str | None:
+    if person.pk == case.respondent_id:
+        return PartyRole.RESPONDENT
+    if Party.objects.filter(case=case, person=person, role=Party.Role.COMPLAINANT).exists():
+        return PartyRole.COMPLAINANT
+    return None
+
+
+@transaction.atomic
+def sign_in_link_send(*, actor: Any, case: Case, person: Person) -> SignInLink:
+    """Email a one-time sign-in link for this case to one of its parties."""
+    role = party_role(case, person)
+    if role is None:
+        raise CaseError(NOT_A_PARTY)
+    if not person.email:
+        raise CaseError(NO_EMAIL)
+    token = secrets.token_urlsafe(32)
+    link = SignInLink.objects.create(
+        case=case,
+        person=person,
+        role=role,
+        token_sha256=token_hash(token),
+        expires_at=timezone.now() + LINK_LIFETIME,
+    )
+    url = settings.SITE_URL + reverse("portal:sign_in", args=[token])
+    context = {"case": case, "person": person, "url": url, "role": role, "expires": link.expires_at}
+    message = EmailMultiAlternatives(
+        subject=f"Your sign-in link for case {case.reference}",
+        body=render_to_string("portal/email/sign_in_link.txt", context),
+        to=[person.email],
+    )
+    message.attach_alternative(
+        render_to_string("portal/email/sign_in_link.html", context), "text/html"
+    )
+    message.send()
+    event_append(
+        actor=actor,
+        kind=EventKind.SIGN_IN_LINK_SENT,
+        case_id=case.pk,
+        payload={"link": link.pk, "person": person.pk, "role": role},
+    )
+    return link
+
+
+def sign_in_link_request(*, reference: str, email: str) -> None:
+    """Self-service: if the reference and email match a party, send them a link. Says nothing
+    either way, so that nobody can learn who is a party to which case."""
+    case = Case.objects.filter(reference=reference.strip().upper()).first()
+    if case is None or not email.strip():
+        return
+    people = [case.respondent] + [
+        p.person for p in case.parties.filter(role=Party.Role.COMPLAINANT).select_related("person")
+    ]
+    for person in people:
+        if person.email and person.email.lower() == email.strip().lower():
+            sign_in_link_send(actor=None, case=case, person=person)
+            return
+
+
+@transaction.atomic
+def sign_in_link_use(*, token: str) -> SignInLink:
+    now = timezone.now()
+    link = (
+        SignInLink.objects.select_for_update()
+        .select_related("case", "person")
+        .filter(token_sha256=token_hash(token))
+        .first()
+    )
+    if link is None or link.used_at is not None or link.expires_at < now:
+        raise CaseError(LINK_INVALID)
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    event_append(
+        actor=None,
+        kind=EventKind.PARTY_SIGNED_IN,
+        case_id=link.case_id,
+        payload={"link": link.pk, "person": link.person_id, "role": link.role},
+    )
+    return link
+
+
+def _respondent_only(role: str) -> None:
+    if role != PartyRole.RESPONDENT:
+        raise CaseError(ONLY_RESPONDENT)
+
+
+@transaction.atomic
+def reply_submit(*, case: Case, person: Person, role: str, text: str) -> Reply:
+    """The respondent's reply, taken while the case is at the notice stage and the window is
+    open (R-22: told the allegations and given time to reply before any decision)."""
+    _respondent_only(role)
+    if not text.strip():
+        raise CaseError(REPLY_EMPTY)
+    window = case.deadlines.filter(kind="respondent_reply", status="open").first()
+    if case.stage != "notice" or window is None or window.due_at < timezone.now():
+        raise CaseError(REPLY_CLOSED)
+    reply = Reply.objects.create(case=case, person=person, text=text.strip(), within_window=True)
+    event_append(
+        actor=None,
+        kind=EventKind.REPLY_RECEIVED,
+        case_id=case.pk,
+        payload={"reply": reply.pk, "person": person.pk, "text_sha256": content_hash(reply.text)},
+    )
+    return reply
+
+
+@transaction.atomic
+def hearing_request_submit(
+    *,
+    case: Case,
+    person: Person,
+    role: str,
+    oral: bool,
+    companion_name: str = "",
+    companion_unavailable_on: dt.date | None = None,
+) -> HearingRequest:
+    """Ask for an oral hearing and name a companion (R-26)."""
+    _respondent_only(role)
+    request, _ = HearingRequest.objects.update_or_create(
+        case=case,
+        defaults={
+            "oral": oral,
+            "companion_name": companion_name.strip(),
+            "companion_unavailable_on": companion_unavailable_on,
+            "at": timezone.now(),
+        },
+    )
+    event_append(
+        actor=None,
+        kind=EventKind.HEARING_REQUESTED,
+        case_id=case.pk,
+        payload={
+            "request": request.pk,
+            "oral": oral,
+            "companion": bool(companion_name.strip()),
+            "companion_unavailable_on": companion_unavailable_on.isoformat()
+            if companion_unavailable_on
+            else None,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def hearing_move_for_companion(*, case: Case, person: Person, role: str, new_date: dt.date) -> Case:
+    """An unavailable companion moves the hearing, by at most 5 working days (R-26)."""
+    _respondent_only(role)
+    case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
+    if case.hearing_at is None:
+        raise CaseError(NO_HEARING)
+    calendar = calendar_for(case)
+    scheduled = calendar.local_date(case.hearing_at)
+    request = HearingRequest.objects.filter(case=case).first()
+    if request is None or request.companion_unavailable_on != scheduled:
+        raise CaseError(COMPANION_NOT_UNAVAILABLE)
+    latest = calendar.add_working_days(scheduled, COMPANION_MOVE_WORKING_DAYS)
+    if new_date <= scheduled:
+        raise CaseError(MOVE_NOT_LATER)
+    if new_date > latest:
+        raise CaseError(
+            MOVE_TOO_FAR.format(days=COMPANION_MOVE_WORKING_DAYS, latest=f"{latest:%d %B %Y}")
+        )
+    previous = case.hearing_at
+    local_time = timezone.localtime(previous).timetz()
+    case.hearing_at = dt.datetime.combine(
+        new_date, local_time.replace(tzinfo=None), tzinfo=calendar.tz
+    )
+    case.save(update_fields=["hearing_at"])
+    event_append(
+        actor=None,
+        kind=EventKind.HEARING_MOVED_FOR_COMPANION,
+        case_id=case.pk,
+        payload={"from": previous.isoformat(), "to": case.hearing_at.isoformat()},
+    )
+    return case
+
+
+@transaction.atomic
+def message_send(
+    *, case: Case, party_person: Person, party_role: str, body: str, from_staff: Any = None
+) -> Message:
+    """A message between a party and the case team (its body stays off the ledger)."""
+    if not body.strip():
+        raise CaseError(MESSAGE_EMPTY)
+    message = Message.objects.create(
+        case=case,
+        party_person=party_person,
+        party_role=party_role,
+        from_staff=from_staff,
+        body=body.strip(),
+    )
+    event_append(
+        actor=from_staff,
+        kind=EventKind.MESSAGE_SENT,
+        case_id=case.pk,
+        payload={
+            "message": message.pk,
+            "person": party_person.pk,
+            "role": party_role,
+            "from": "staff" if from_staff else "party",
+            "body_sha256": content_hash(message.body),
+        },
+    )
+    if from_staff is not None and party_person.email:
+        EmailMultiAlternatives(
+            subject=f"A message about case {case.reference}",
+            body=render_to_string("portal/email/new_message.txt", {"case": case}),
+            to=[party_person.email],
+        ).send()
+    return message

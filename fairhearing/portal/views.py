@@ -1,0 +1,204 @@
+"""The parties' portal: no staff account; a one-time emailed link opens a case to its party."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fairhearing.cases.access import case_for
+from fairhearing.cases.models import Party
+from fairhearing.cases.services import CaseError
+from fairhearing.people.models import Person
+
+from . import services
+from .access import party_case_for, party_session_grant
+from .forms import HearingRequestForm, LinkRequestForm, MessageForm, MoveHearingForm, ReplyForm
+from .models import HearingRequest, Message, PartyRole
+
+LINK_MAYBE_SENT = (
+    "If the reference and email address match a party to the case, we have sent a sign-in link."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def link_request_view(request: HttpRequest) -> HttpResponse:
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_link_request(**form.cleaned_data)
+        messages.success(request, LINK_MAYBE_SENT)
+        return redirect("portal:start")
+    return render(
+        request, "portal/link_request.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST uses the link, so mail scanners that follow links do
+    not spend it."""
+    error = ""
+    if request.method == "POST":
+        try:
+            link = services.sign_in_link_use(token=token)
+        except CaseError as exc:
+            error = str(exc)
+        else:
+            party_session_grant(
+                request, case_id=link.case_id, person_id=link.person_id, role=link.role
+            )
+            return redirect("portal:case", reference=link.case.reference)
+    return render(request, "portal/sign_in.html", {"error": error}, status=400 if error else 200)
+
+
+def case_view(request: HttpRequest, reference: str) -> HttpResponse:
+    party = party_case_for(request, reference)
+    case = party.case
+    spec = case.rulebook.spec
+    complainants = case.parties.filter(role=Party.Role.COMPLAINANT).select_related("person")
+    context = {
+        "party": party,
+        "case": case,
+        "spec": spec,
+        "decisions": case.stage_changes.order_by("at"),
+        "allegations": case.allegations.all(),
+        "complainants": complainants,
+        "reply_window": case.deadlines.filter(kind="respondent_reply", status="open").first(),
+        "replies": case.replies.filter(person=party.person).order_by("at"),
+        "hearing_request": HearingRequest.objects.filter(case=case).first(),
+        "thread": Message.objects.filter(case=case, party_person=party.person).order_by("at"),
+        "message_form": MessageForm(),
+        "is_respondent": party.role == PartyRole.RESPONDENT,
+    }
+    return render(request, "portal/case.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def reply_view(request: HttpRequest, reference: str) -> HttpResponse:
+    party = party_case_for(request, reference)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_submit(
+                case=party.case,
+                person=party.person,
+                role=party.role,
+                text=form.cleaned_data["text"],
+            )
+        except CaseError as exc:
+            form.add_error("text", str(exc))
+        else:
+            messages.success(request, "Your reply has been sent to the case team.")
+            return redirect("portal:case", reference=reference)
+    return render(
+        request,
+        "portal/reply.html",
+        {"case": party.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    party = party_case_for(request, reference)
+    form = HearingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hearing_request_submit(
+                case=party.case,
+                person=party.person,
+                role=party.role,
+                oral=form.cleaned_data["oral"] == "yes",
+                companion_name=form.cleaned_data["companion_name"],
+                companion_unavailable_on=form.cleaned_data["companion_unavailable_on"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your hearing request has been recorded.")
+            return redirect("portal:case", reference=reference)
+    return render(
+        request,
+        "portal/hearing_request.html",
+        {"case": party.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_move_view(request: HttpRequest, reference: str) -> HttpResponse:
+    party = party_case_for(request, reference)
+    form = MoveHearingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hearing_move_for_companion(
+                case=party.case,
+                person=party.person,
+                role=party.role,
+                new_date=form.cleaned_data["new_date"],
+            )
+        except CaseError as exc:
+            form.add_error("new_date", str(exc))
+        else:
+            messages.success(
+                request, "The hearing has been moved so that your companion can attend."
+            )
+            return redirect("portal:case", reference=reference)
+    return render(
+        request,
+        "portal/hearing_move.html",
+        {"case": party.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def message_view(request: HttpRequest, reference: str) -> HttpResponse:
+    party = party_case_for(request, reference)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        services.message_send(
+            case=party.case,
+            party_person=party.person,
+            party_role=party.role,
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, "Message sent to the case team.")
+    else:
+        messages.error(request, "Write your message before sending it.")
+    return redirect("portal:case", reference=reference)
+
+
+@login_required
+@require_POST
+def staff_send_link_view(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    person = get_object_or_404(Person, pk=person_id, organisation_id=case.organisation_id)
+    try:
+        services.sign_in_link_send(actor=request.user, case=case, person=person)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Sign-in link sent to {person.full_name}.")
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def staff_message_view(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    person = get_object_or_404(Person, pk=person_id, organisation_id=case.organisation_id)
+    role = services.party_role(case, person)
+    form = MessageForm(request.POST)
+    if role is None or not form.is_valid():
+        messages.error(request, "Write a message to one of the parties.")
+    else:
+        services.message_send(
+            case=case,
+            party_person=person,
+            party_role=role,
+            body=form.cleaned_data["body"],
+            from_staff=request.user,
+        )
+        messages.success(request, f"Message sent to {person.full_name}.")
+    return redirect("cases:detail", reference=case.reference)
