@@ -123,6 +123,8 @@ class Party(models.Model):
     identity_protected = models.BooleanField(default=False)
     # the respondent is told who complained unless there is a recorded reason not to.
     protection_reason = models.TextField(blank=True)
+    # complainants hear from us at least every 3 months while the case is open.
+    last_update_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

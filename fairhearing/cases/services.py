@@ -439,3 +439,22 @@ def allegation_set_conduct_rules(
         payload={"allegation": allegation.pk, "from": previous, "to": allegation.conduct_rule_refs},
     )
     return allegation
+
+
+NEEDS_PROTECTION_REASON = "Record the reason for withholding the complainant's identity."
+
+
+@transaction.atomic
+def party_protect_identity(*, actor: Any, party: Party, reason: str) -> Party:
+    """Withhold a complainant's identity from the respondent, for a recorded reason (R-12)."""
+    if not reason.strip():
+        raise CaseError(NEEDS_PROTECTION_REASON)
+    party.identity_protected, party.protection_reason = True, reason.strip()
+    party.save(update_fields=["identity_protected", "protection_reason"])
+    event_append(
+        actor=actor,
+        kind=EventKind.IDENTITY_PROTECTED,
+        case_id=party.case_id,
+        payload={"party": party.pk, "reason_sha256": content_hash(party.protection_reason)},
+    )
+    return party

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),
     path("<str:reference>/team/", views.case_assign_view, name="assign"),
     path("<str:reference>/witnesses/", views.case_witness_view, name="witness"),
+    path("<str:reference>/parties/<int:pk>/protect/", views.party_protect_view, name="protect"),
     path(
         "<str:reference>/allegations/<int:pk>/rules/",
         views.allegation_rules_view,

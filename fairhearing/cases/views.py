@@ -23,6 +23,7 @@ from .forms import (
     CaseFilterForm,
     ConductRulesForm,
     HearingForm,
+    ReasonsForm,
     TransitionForm,
     WitnessForm,
 )
@@ -241,5 +242,27 @@ def allegation_rules_view(request: HttpRequest, reference: str, pk: int) -> Http
         request,
         "cases/allegation_rules.html",
         {"case": case, "allegation": allegation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_protect_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    party = get_object_or_404(case.parties.select_related("person"), pk=pk, role="complainant")
+    form = ReasonsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.party_protect_identity(
+            actor=request.user, party=party, reason=form.cleaned_data["reasons"]
+        )
+        messages.success(
+            request, f"{party.person.full_name}'s identity is withheld from the respondent."
+        )
+        return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/party_protect.html",
+        {"case": case, "party": party, "form": form},
         status=400 if form.errors else 200,
     )

@@ -26,7 +26,15 @@ def sweep_pending() -> bool:
 
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
+    from fairhearing.portal.services import complainant_updates_send
+
     result = deadline_sweep()
+    updates = complainant_updates_send()
     if reschedule:
         deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
-    return {"breaches": result.breaches, "expiries": result.expiries, "reminders": result.reminders}
+    return {
+        "breaches": result.breaches,
+        "expiries": result.expiries,
+        "reminders": result.reminders,
+        "complainant_updates": updates,
+    }

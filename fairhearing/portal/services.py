@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -251,3 +251,49 @@ def message_send(
             to=[party_person.email],
         ).send()
     return message
+
+
+UPDATE_EVERY = dt.timedelta(days=91)
+
+
+def complainant_updates_send(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Send each complainant of an open case a status update if they have had none for three
+    months (R-42). Each is claimed with a conditional UPDATE, so workers never double-send."""
+    now = now or timezone.now()
+    due_before = now - UPDATE_EVERY
+    due = (
+        Party.objects.filter(
+            role=Party.Role.COMPLAINANT,
+            case__closed_at__isnull=True,
+            case__opened_at__lt=due_before,
+        )
+        .exclude(person__email="")
+        .filter(
+            models.Q(last_update_sent_at__isnull=True)
+            | models.Q(last_update_sent_at__lt=due_before)
+        )
+        .select_related("case__rulebook", "person")[:batch]
+    )
+    sent = 0
+    for party in due:
+        with transaction.atomic():
+            claimed = Party.objects.filter(
+                pk=party.pk, last_update_sent_at=party.last_update_sent_at
+            ).update(last_update_sent_at=now)
+            if not claimed:
+                continue
+            case = party.case
+            context = {"case": case, "person": party.person, "site_url": settings.SITE_URL}
+            EmailMultiAlternatives(
+                subject=f"An update on your complaint, case {case.reference}",
+                body=render_to_string("portal/email/complainant_update.txt", context),
+                to=[party.person.email],
+            ).send()
+            event_append(
+                actor=None,
+                kind=EventKind.COMPLAINANT_UPDATE_SENT,
+                case_id=case.pk,
+                payload={"party": party.pk, "stage": case.stage},
+            )
+            sent += 1
+    return sent

@@ -87,3 +87,15 @@ def test_outsiders_are_refused_and_recorded(case, governing_member, name) -> Non
     response = signed_in(governing_member).post(reverse(f"cases:{name}", args=args), {})
     assert response.status_code == 404
     assert Event.objects.filter(kind=EventKind.ACCESS_REFUSED, case_id=case.pk).count() == 1
+
+
+def test_withholding_a_complainants_identity_needs_a_reason(case, case_officer) -> None:
+    party = case.parties.get()
+    url = reverse("cases:protect", args=[case.reference, party.pk])
+    client = signed_in(case_officer)
+    assert client.post(url, {"reasons": ""}).status_code == 400
+    assert client.post(url, {"reasons": "Fear of reprisal at branch meetings."}).status_code == 302
+    party.refresh_from_db()
+    assert party.identity_protected and party.protection_reason.startswith("Fear of reprisal")
+    event = Event.objects.get(kind=EventKind.IDENTITY_PROTECTED)
+    assert "reprisal" not in str(event.payload)

@@ -47,6 +47,7 @@ ROUTES = {
     "cases:hearing": "case:act",
     "cases:assign": "case:act",
     "cases:witness": "case:act",
+    "cases:protect": "case:act",
     "cases:allegation_rules": "case:act",
     "cases:deadlines:pause": "case:act",
     "cases:deadlines:resume": "case:act",
@@ -134,6 +135,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "cases:hearing": (reverse("cases:hearing", args=[ref]), "get"),
         "cases:assign": (reverse("cases:assign", args=[ref]), "get"),
         "cases:witness": (reverse("cases:witness", args=[ref]), "get"),
+        "cases:protect": (reverse("cases:protect", args=[ref, case.parties.all()[0].pk]), "get"),
         "cases:allegation_rules": (
             reverse("cases:allegation_rules", args=[ref, allegation.pk]),
             "get",

@@ -190,3 +190,21 @@ def test_self_service_says_the_same_whether_or_not_it_matched(at_notice, client:
     assert hit.status_code == miss.status_code == 200
     assert LINK_MAYBE_SENT in hit.content.decode() and LINK_MAYBE_SENT in miss.content.decode()
     assert SignInLink.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_complainants_get_an_update_every_three_months_while_open(make_complaint) -> None:
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), tick=False):
+        case = make_complaint().cases.get()
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        assert services.complainant_updates_send() == 0  # not three months yet
+    with time_machine.travel(dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC), tick=False):
+        assert services.complainant_updates_send() == 1
+        assert services.complainant_updates_send() == 0  # once
+    assert mail.outbox[-1].to == ["priya@example.invalid"]
+    assert case.reference in mail.outbox[-1].subject
+    with time_machine.travel(dt.datetime(2026, 7, 15, 9, tzinfo=dt.UTC), tick=False):
+        assert services.complainant_updates_send() == 1  # the next quarter
+    assert (
+        Event.objects.filter(kind=EventKind.COMPLAINANT_UPDATE_SENT, case_id=case.pk).count() == 2
+    )
