@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from fairhearing.interests.models import BiasChallenge, Recusal
 
-from .models import AccessAttempt, Approach
+from .models import AccessAttempt, Approach, Verification
 
 
 def register_attempts(organisation_id: int) -> QuerySet[AccessAttempt]:
@@ -35,4 +35,13 @@ def register_challenges(organisation_id: int) -> QuerySet[BiasChallenge]:
         BiasChallenge.objects.filter(case__organisation_id=organisation_id)
         .select_related("case", "challenged", "raised_by", "decided_by")
         .order_by("-raised_at")
+    )
+
+
+def register_verifications(organisation_id: int) -> QuerySet[Verification]:
+    """Pending verifications first, then the latest decided."""
+    return (
+        Verification.objects.filter(case__organisation_id=organisation_id)
+        .select_related("case", "stage_change", "decided_by")
+        .order_by("-status", "-pk")
     )

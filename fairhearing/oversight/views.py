@@ -35,6 +35,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         "approaches": queries.register_approaches(organisation_id)[:100],
         "recusals": queries.register_recusals(organisation_id)[:100],
         "challenges": queries.register_challenges(organisation_id)[:100],
+        "verifications": queries.register_verifications(organisation_id)[:100],
     }
     return render(request, "oversight/register.html", context)
 

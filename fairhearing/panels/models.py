@@ -57,6 +57,9 @@ class Panel(models.Model):
     # here and on the ledger, so anyone can re-run it.
     seed = models.BigIntegerField()
     eligible = models.JSONField()
+    # Who was kept out of the draw and why (separation of functions, conflicts, training):
+    # shown on the case page so that the UI explains the rule, not just applies it.
+    excluded = models.JSONField(default=dict)
     dissolved_at = models.DateTimeField(null=True, blank=True)
     dissolved_reason = models.TextField(blank=True)
 

@@ -128,15 +128,23 @@ class PanelView:
     seats: list[Seat]
     votes: dict[int, Vote]
     tally: Tally
+    excluded: list[tuple[str, str]]
 
 
 def case_panels(case: Case) -> list[PanelView]:
     """Every panel of the case, sitting ones first, with seats, votes and the tally."""
+    from fairhearing.accounts.models import User
+
     views = []
-    panels = case.panels.order_by("dissolved_at", "-drawn_at").prefetch_related("seats__user")
+    panels = list(case.panels.order_by("dissolved_at", "-drawn_at").prefetch_related("seats__user"))
+    names = {
+        u.pk: u.display_name
+        for u in User.objects.filter(pk__in={int(k) for p in panels for k in p.excluded})
+    }
     for panel in panels:
         votes = {v.seat_id: v for v in Vote.objects.filter(panel=panel)}
-        views.append(PanelView(panel, list(panel.seats.all()), votes, panel_tally(panel)))
+        excluded = [(names.get(int(k), k), why) for k, why in panel.excluded.items()]
+        views.append(PanelView(panel, list(panel.seats.all()), votes, panel_tally(panel), excluded))
     return views
 
 

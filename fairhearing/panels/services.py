@@ -83,7 +83,12 @@ def panel_draw(*, actor: Any, case: Case, kind: str, seed: int | None = None) ->
     seed = secrets.randbits(62) if seed is None else seed
     chosen = draw(pool, seed=seed, size=rules["size"], chair_qualification=rules["chair"])
     panel = Panel.objects.create(
-        case=case, kind=kind, drawn_by=actor, seed=seed, eligible=[list(p) for p in sorted(pool)]
+        case=case,
+        kind=kind,
+        drawn_by=actor,
+        seed=seed,
+        eligible=[list(p) for p in sorted(pool)],
+        excluded={str(uid): why for uid, why in sorted(eligibility.excluded.items())},
     )
     for position, user_id in enumerate(chosen):
         Seat.objects.create(panel=panel, user_id=user_id, is_chair=position == 0)
@@ -332,5 +337,41 @@ def interim_suspension_lift(*, actor: Any, case: Case, reasons: str) -> InterimS
         kind=EventKind.INTERIM_SUSPENSION_LIFTED,
         case_id=case.pk,
         payload={"suspension": suspension.pk, "reasons_sha256": content_hash(reasons.strip())},
+    )
+    return suspension
+
+
+@transaction.atomic
+def interim_suspension_review(*, actor: Any, case: Case, reasons: str) -> InterimSuspension:
+    """The panel reviews the suspension and keeps it: the review is met and the next comes due."""
+    suspension = case.interim_suspensions.filter(lifted_at__isnull=True).first()
+    if suspension is None:
+        raise CaseError(NOT_SUSPENDED)
+    _chair_of_sitting_panel(actor, case)
+    if not reasons.strip():
+        raise CaseError(NEEDS_REASONS)
+    now = timezone.now()
+    review = suspension.review_deadline
+    if review is not None and review.status != Deadline.Status.CLOSED:
+        deadline_close(actor=actor, deadline=review, at=now)
+    rules = case.rulebook.spec.definition.get("interim_suspension", {})
+    suspension.review_deadline = deadline_open(
+        actor=actor,
+        case=case,
+        kind="interim_suspension_review",
+        label="Review the interim suspension",
+        working_days=int(rules.get("review_working_days", 20)),
+        at=now,
+    )
+    suspension.save(update_fields=["review_deadline"])
+    event_append(
+        actor=actor,
+        kind=EventKind.INTERIM_SUSPENSION_REVIEWED,
+        case_id=case.pk,
+        payload={
+            "suspension": suspension.pk,
+            "next_review": suspension.review_deadline.pk,
+            "reasons_sha256": content_hash(reasons.strip()),
+        },
     )
     return suspension

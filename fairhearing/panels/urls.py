@@ -14,8 +14,15 @@ urlpatterns = [
         name="interim_suspension",
     ),
     path(
+        "cases/<str:reference>/interim-suspension/review/",
+        views.interim_suspension_decide_view,
+        {"action": "review"},
+        name="interim_suspension_review",
+    ),
+    path(
         "cases/<str:reference>/interim-suspension/lift/",
-        views.interim_suspension_lift_view,
+        views.interim_suspension_decide_view,
+        {"action": "lift"},
         name="interim_suspension_lift",
     ),
 ]

@@ -145,22 +145,29 @@ def interim_suspension_view(request: HttpRequest, reference: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def interim_suspension_lift_view(request: HttpRequest, reference: str) -> HttpResponse:
+def interim_suspension_decide_view(
+    request: HttpRequest, reference: str, action: str
+) -> HttpResponse:
+    """The chair records the panel's review of the suspension: keep it (the next review comes
+    due) or lift it."""
     case = case_for(request.user, reference, action="view", request=request)
+    service = {
+        "review": services.interim_suspension_review,
+        "lift": services.interim_suspension_lift,
+    }[action]
     form = ReasonsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.interim_suspension_lift(
-                actor=request.user, case=case, reasons=form.cleaned_data["reasons"]
-            )
+            service(actor=request.user, case=case, reasons=form.cleaned_data["reasons"])
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Interim suspension lifted.")
+            done = "reviewed and kept" if action == "review" else "lifted"
+            messages.success(request, f"Interim suspension {done}.")
             return redirect("cases:detail", reference=case.reference)
     return render(
         request,
-        "panels/interim_suspension_lift.html",
-        {"case": case, "form": form},
+        "panels/interim_suspension_decide.html",
+        {"case": case, "form": form, "action": action},
         status=400 if form.errors else 200,
     )

@@ -74,6 +74,7 @@ ROUTES = {
     "panels:draw": "case:act",
     "panels:interim_suspension": "chair",
     "panels:interim_suspension_lift": "chair",
+    "panels:interim_suspension_review": "chair",
 }
 
 

@@ -130,3 +130,11 @@ def test_a_case_officer_cannot_verify_through_the_page(make_complaint, case_offi
     assert response.status_code == 400
     assert ONLY_OVERSIGHT_VERIFIES in response.content.decode()
     assert Verification.objects.get(case=case).status == "pending"
+
+
+def test_the_register_lists_held_decisions(make_complaint, case_officer, oversight) -> None:
+    case = decided(make_complaint, case_officer, "racism")
+    client = Client()
+    client.login(username=oversight.username, password=PASSWORD)
+    page = client.get(reverse("oversight:register")).content.decode()
+    assert case.reference in page and "Awaiting verification" in page

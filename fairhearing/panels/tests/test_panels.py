@@ -276,3 +276,49 @@ def test_a_panel_cannot_be_drawn_at_the_wrong_stage(case, case_officer, pool) ->
 def test_panel_members_outside_the_pool_are_not_case_officers(organisation) -> None:
     user = make_user(organisation, "petra", Role.PANEL_MEMBER)
     assert not cases_visible_to(user).exists()
+
+
+def test_reviewing_a_suspension_opens_the_next_review(at_hearing, case_officer) -> None:
+    panel_prepare(at_hearing, case_officer)
+    chair = Panel.objects.get(case=at_hearing, kind="hearing").seats.get(is_chair=True).user
+    suspension = services.interim_suspension_impose(
+        actor=chair,
+        case=at_hearing,
+        reasons="Risk.",
+        ends_on=timezone.localdate() + dt.timedelta(days=80),
+    )
+    first = suspension.review_deadline
+    assert first is not None
+    with pytest.raises(CaseError, match=services.NOT_CHAIR):
+        services.interim_suspension_review(actor=case_officer, case=at_hearing, reasons="Keep.")
+    services.interim_suspension_review(actor=chair, case=at_hearing, reasons="Risk continues.")
+    suspension.refresh_from_db()
+    first.refresh_from_db()
+    assert first.status == "closed"
+    assert suspension.review_deadline is not None and suspension.review_deadline.status == "open"
+    assert suspension.review_deadline.pk != first.pk
+    assert Event.objects.filter(kind=EventKind.INTERIM_SUSPENSION_REVIEWED).count() == 1
+
+
+def test_the_case_page_explains_who_could_not_be_drawn(
+    case, case_officer, investigator, pool
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    Panellist.objects.create(user=investigator, qualification="lay")
+    TrainingRecord.objects.create(
+        user=investigator,
+        course="Induction",
+        completed_on=timezone.localdate(),
+        expires_on=timezone.localdate() + dt.timedelta(days=300),
+    )
+    case_assign(actor=None, case=case, user=investigator, role=Assignment.Role.INVESTIGATOR)
+    case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+    case = walk(case, case_officer, *TO_HEARING)
+    panel = services.panel_draw(actor=case_officer, case=case, kind="hearing", seed=8)
+    assert panel.excluded[str(investigator.pk)] == "investigated the case"
+    client = Client()
+    client.login(username=case_officer.username, password=PASSWORD)
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "Ivo Brandt: investigated the case" in page
