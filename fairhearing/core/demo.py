@@ -33,7 +33,6 @@ DEMO_USERS = [
     ("officer", Role.CASE_OFFICER, "Olwen", "Tarrant"),
     ("officer2", Role.CASE_OFFICER, "Marcus", "Delaney"),
     ("investigator", Role.INVESTIGATOR, "Ivo", "Brandt"),
-    ("panel", Role.PANEL_MEMBER, "Petra", "Lindqvist"),
     ("oversight", Role.OVERSIGHT, "Odile", "Marchetti"),
     ("governing", Role.GOVERNING_BODY, "Gideon", "Farrow"),
     ("admin", Role.ADMINISTRATOR, "Ada", "Whitcombe"),
