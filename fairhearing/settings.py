@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves its API docs' assets locally, never from a CDN
     "django_tasks",
     "django_tasks_db",
     "fairhearing.core",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "fairhearing.interests",
     "fairhearing.panels",
     "fairhearing.portal",
+    "fairhearing.api",
 ]
 
 MIDDLEWARE = [

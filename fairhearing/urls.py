@@ -9,4 +9,5 @@ urlpatterns = [
     path("interests/", include("fairhearing.interests.urls")),
     path("oversight/", include("fairhearing.oversight.urls")),
     path("portal/", include("fairhearing.portal.urls")),
+    path("api/v1/", include("fairhearing.api.urls")),
 ]

@@ -89,3 +89,12 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
                     rule_applied=AUTO_ACK_RULE,
                 )
     return True
+
+
+def received_at_for(day: dt.date) -> dt.datetime:
+    """When a complaint received on `day` arrived: now if today, else noon that day."""
+    from django.utils import timezone
+
+    if day == timezone.localdate():
+        return timezone.now()
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=timezone.get_current_timezone())

@@ -1,7 +1,6 @@
 """The front door: the public form (no sign-in) and staff recording a complaint received by
 post, phone, email or in person."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import Role
@@ -19,7 +17,7 @@ from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 
 from .forms import RESPONDENT_SLOTS, ComplaintForm, StaffComplaintForm
-from .services import complaint_submit
+from .services import complaint_submit, received_at_for
 
 SESSION_KEY = "intake_submitted_reference"
 ONLY_CASE_OFFICERS = "Only case officers record complaints on behalf of complainants."
@@ -88,12 +86,6 @@ def submitted_view(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/submitted.html", {"complaint": complaint})
 
 
-def _received_at(day: dt.date) -> dt.datetime:
-    if day == timezone.localdate():
-        return timezone.now()
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=timezone.get_current_timezone())
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_record_view(request: HttpRequest) -> HttpResponse:
@@ -108,7 +100,7 @@ def complaint_record_view(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 organisation=organisation,
                 channel=form.cleaned_data["channel"],
-                received_at=_received_at(form.cleaned_data["received_on"]),
+                received_at=received_at_for(form.cleaned_data["received_on"]),
                 **_submission(form.cleaned_data),
             )
         except CaseError as error:

@@ -88,7 +88,8 @@ def named_routes(resolver: URLResolver | None = None, prefix: str = "") -> Itera
 
 
 def test_every_route_has_a_declared_policy() -> None:
-    routes = set(named_routes())
+    # The JSON API's routes are checked by api/tests/test_parity.py (token, scope, same access).
+    routes = {r for r in named_routes() if not r.startswith("api:")}
     assert routes - set(ROUTES) == set(), "add the new route to ROUTES with its rule"
     assert set(ROUTES) - routes == set(), "ROUTES names a route that no longer exists"
 

@@ -1,0 +1,183 @@
+"""The pieces every router shares: token auth and scopes, the one error shape, idempotent
+creates, and cursor pagination."""
+
+import base64
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from fairhearing.cases.services import CaseError
+from fairhearing.deadlines.services import DeadlineError
+
+from .models import ApiToken, IdempotentRequest
+from .services import token_hash
+
+MISSING_SCOPE = "This token lacks the scope {scope}."
+KEY_REUSED = "This Idempotency-Key was used for a different request."
+BAD_CURSOR = "The cursor is not one this API issued."
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """The one error shape of the API."""
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_sha256=token_hash(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    if scope not in token.scopes:
+        raise ApiError(403, "missing_scope", MISSING_SCOPE.format(scope=scope))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(
+        request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+    ) -> HttpResponse:
+        return api.create_response(
+            request, error_body(status, code, message, fields), status=status
+        )
+
+    @api.exception_handler(ApiError)
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return respond(request, exc.status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            location = ".".join(
+                str(part) for part in error.get("loc", ()) if part not in {"body", "payload"}
+            )
+            fields.setdefault(location or "request", []).append(str(error.get("msg", "Invalid.")))
+        return respond(request, 422, "validation_error", "The request is not valid.", fields)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(request, 401, "unauthenticated", "A valid bearer token is required.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return respond(request, exc.status_code, "bad_request", str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, "not_found", str(exc) or "Not found.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+    @api.exception_handler(CaseError)
+    def refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
+        return respond(request, 409, "refused", str(exc))
+
+    @api.exception_handler(DeadlineError)
+    def deadline_refused(request: HttpRequest, exc: DeadlineError) -> HttpResponse:
+        return respond(request, 409, "refused", str(exc))
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Creates take an optional `Idempotency-Key` header: a retry with the same key gets the
+    first response back, and nothing is created twice."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return view(request, *args, **kwargs)
+        token: ApiToken = request.auth  # type: ignore[attr-defined]
+        fingerprint = hashlib.sha256(
+            f"{request.method} {request.path}\n".encode() + request.body
+        ).hexdigest()
+        previous = IdempotentRequest.objects.filter(token=token, key=key[:200]).first()
+        if previous is not None:
+            if previous.fingerprint != fingerprint:
+                raise ApiError(409, "idempotency_key_reused", KEY_REUSED)
+            return Status(previous.status, previous.body)
+        try:
+            with transaction.atomic():
+                result = view(request, *args, **kwargs)
+                status, body = (
+                    (result.status_code, result.value)
+                    if isinstance(result, Status)
+                    else (200, result)
+                )
+                serialised = json.loads(json.dumps(_plain(body), default=str))
+                IdempotentRequest.objects.create(
+                    token=token,
+                    key=key[:200],
+                    fingerprint=fingerprint,
+                    status=status,
+                    body=serialised,
+                )
+        except IntegrityError:
+            # A concurrent retry with the same key committed first: replay its response.
+            previous = IdempotentRequest.objects.get(token=token, key=key[:200])
+            return Status(previous.status, previous.body)
+        return Status(status, body)
+
+    return wrapper
+
+
+def _plain(body: Any) -> Any:
+    if hasattr(body, "model_dump"):
+        return body.model_dump(mode="json")
+    if isinstance(body, list):
+        return [_plain(item) for item in body]
+    if isinstance(body, dict):
+        return {k: _plain(v) for k, v in body.items()}
+    return body
+
+
+def cursor_page(
+    queryset: QuerySet, *, cursor: str | None, limit: int, order: tuple[str, str]
+) -> tuple[list, str | None]:
+    """Keyset pagination on (a timestamp, pk), newest first; the cursor is opaque."""
+    time_field, _ = order
+    if cursor:
+        try:
+            at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().rsplit("|", 1)
+            queryset = queryset.filter(
+                Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": int(pk)})
+            )
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "bad_cursor", BAD_CURSOR) from exc
+    items = list(queryset.order_by(f"-{time_field}", "-pk")[: limit + 1])
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        raw = f"{getattr(last, time_field).isoformat()}|{last.pk}"
+        next_cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+    return items, next_cursor

@@ -1,0 +1,43 @@
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fairhearing.cases.services import CaseError
+
+from .models import ApiToken, Scope
+
+TOKEN_PREFIX = "fh_"  # noqa: S105 - a label, not a secret
+UNKNOWN_SCOPE = "Unknown scope: {scope}."
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: Any, user: Any, name: str, scopes: list[str]
+) -> tuple[ApiToken, str]:
+    """A new token; the clear value is returned once and never stored."""
+    for scope in scopes:
+        if scope not in Scope.values:
+            raise CaseError(UNKNOWN_SCOPE.format(scope=scope))
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=clear[:10],
+        token_sha256=token_hash(clear),
+        scopes=sorted(scopes),
+    )
+    return token, clear
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,99 @@
+"""Every operation a signed-in user can do in the pages is on the API (parity cannot drift)."""
+
+import pytest
+from django.test import Client
+
+from fairhearing.api.urls import api
+from fairhearing.core.tests.test_access_matrix import ROUTES
+
+# Page route -> the API operations that do the same.
+PARITY = {
+    "intake:form": ["complaints_submit"],
+    "intake:record": ["complaints_submit"],
+    "cases:list": ["cases_list"],
+    "cases:detail": ["cases_detail", "cases_timeline"],
+    "cases:transition": ["cases_transition"],
+    "cases:hearing": ["cases_hearing"],
+    "cases:assign": ["cases_assign"],
+    "cases:witness": ["cases_witness"],
+    "cases:allegation_rules": ["cases_allegation_rules"],
+    "cases:protect": ["cases_protect"],
+    "cases:deadlines:pause": ["deadlines_pause"],
+    "cases:deadlines:resume": ["deadlines_resume"],
+    "oversight:approach": ["oversight_approach"],
+    "oversight:register": ["oversight_register"],
+    "oversight:verification": ["oversight_verification"],
+    "interests:list": ["interests_list", "interests_declare"],
+    "interests:withdraw": ["interests_withdraw"],
+    "interests:recuse": ["interests_recuse"],
+    "interests:challenge": ["interests_challenge"],
+    "interests:challenge_decide": ["interests_challenge_decide"],
+    "panels:seats": ["panels_seats"],
+    "panels:affirm": ["panels_affirm"],
+    "panels:vote": ["panels_vote"],
+    "panels:draw": ["panels_draw"],
+    "panels:interim_suspension": ["panels_interim_suspension"],
+    "panels:interim_suspension_review": ["panels_interim_suspension_decide"],
+    "panels:interim_suspension_lift": ["panels_interim_suspension_decide"],
+    "portal:send_link": ["parties_send_link"],
+    "portal:staff_message": ["parties_message"],
+}
+# Pages that are not operations of a signed-in user: reading static pages, signing in and out,
+# and the parties' portal (parties are not API users; they sign in with an emailed link).
+NOT_OPERATIONS = {
+    "core:healthz",
+    "intake:start",
+    "intake:submitted",
+    "accounts:login",
+    "accounts:logout",
+    "portal:start",
+    "portal:sign_in",
+    "portal:case",
+    "portal:reply",
+    "portal:hearing",
+    "portal:hearing_move",
+    "portal:message",
+}
+
+
+@pytest.fixture(scope="module")
+def operations() -> dict[str, dict]:
+    schema = api.get_openapi_schema()
+    found = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            found[operation["operationId"]] = {"path": path, "method": method, **operation}
+    return found
+
+
+def test_every_page_operation_has_an_api_route(operations) -> None:
+    pages = set(ROUTES) - NOT_OPERATIONS
+    assert pages - set(PARITY) == set(), "add the new page's API operation to PARITY"
+    missing = {page: op for page, ops in PARITY.items() for op in ops if op not in operations}
+    assert missing == {}
+
+
+def test_every_api_operation_needs_a_token(operations) -> None:
+    assert all(op.get("security") for op in operations.values())
+
+
+@pytest.mark.django_db
+def test_every_api_operation_refuses_a_request_without_a_token(operations, organisation) -> None:
+    client = Client()
+    for op in operations.values():
+        path = op["path"]
+        for name in (
+            "reference",
+            "allegation_id",
+            "party_id",
+            "deadline_id",
+            "declaration_id",
+            "challenge_id",
+            "seat_id",
+            "person_id",
+        ):
+            path = path.replace("{" + name + "}", "1")
+        path = path.replace("{kind}", "hearing").replace("{action}", "lift")
+        response = getattr(client, op["method"])(path)
+        assert response.status_code == 401, (op["operationId"], response.status_code)
+        assert response.json()["error"]["code"] == "unauthenticated"

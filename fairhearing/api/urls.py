@@ -1,0 +1,38 @@
+"""`/api/v1/`: every router, one auth, one error shape. Schema at /api/v1/openapi.json,
+browsable docs at /api/v1/docs (assets served locally)."""
+
+from django.urls import path
+from ninja import NinjaAPI
+
+from fairhearing.cases.api import router as cases_router
+from fairhearing.deadlines.api import router as deadlines_router
+from fairhearing.intake.api import router as intake_router
+from fairhearing.interests.api import router as interests_router
+from fairhearing.oversight.api import router as oversight_router
+from fairhearing.panels.api import router as panels_router
+from fairhearing.portal.api import router as portal_router
+
+from .core import TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Fairhearing API",
+    version="1",
+    description="Conduct complaints and disciplinary cases. Bearer tokens carry scopes; "
+    "creates accept an Idempotency-Key header; every error has one shape.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+for router in (
+    intake_router,
+    cases_router,
+    deadlines_router,
+    oversight_router,
+    interests_router,
+    panels_router,
+    portal_router,
+):
+    api.add_router("", router)
+
+urlpatterns = [path("", api.urls)]

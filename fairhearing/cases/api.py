@@ -1,0 +1,338 @@
+"""Cases on the JSON API: the same access functions and services as the pages."""
+
+import datetime as dt
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from fairhearing.accounts.models import User
+from fairhearing.api.core import ApiError, cursor_page, idempotent, require_scope
+from fairhearing.api.models import Scope
+from fairhearing.people.services import PersonDetails
+
+from . import services
+from .access import case_for, cases_visible_to
+from .models import Case
+from .queries import case_list, case_timeline
+
+router = Router(tags=["cases"])
+MAX_PAGE = 100
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    role: str
+
+
+class AllegationOut(Schema):
+    id: int
+    allegation_type: str
+    category: str
+    conduct_date: dt.date | None
+    description: str
+    url: str
+    conduct_rule_refs: list[str]
+
+
+class DeadlineOut(Schema):
+    id: int
+    kind: str
+    label: str
+    working_days: int
+    due_at: dt.datetime
+    status: str
+    overdue: bool
+
+
+class CaseSummary(Schema):
+    reference: str
+    stage: str
+    stage_label: str
+    category: str
+    respondent: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    outcome: str
+    overdue: bool
+
+
+class CaseDetail(CaseSummary):
+    sanction: str
+    sanction_ends_on: dt.date | None
+    hearing_at: dt.datetime | None
+    rulebook_version: int
+    parties: list[PersonOut]
+    allegations: list[AllegationOut]
+    deadlines: list[DeadlineOut]
+    team: list[PersonOut]
+    actions: list[str]
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class TimelineEntryOut(Schema):
+    seq: int
+    at: dt.datetime
+    kind: str
+    actor_id: int | None
+    hash: str
+    transition: str | None = None
+    reasons: str | None = None
+    rule_applied: str | None = None
+
+
+def summary(case: Case, overdue: bool | None = None) -> dict[str, Any]:
+    if overdue is None:
+        now = timezone.now()
+        overdue = case.deadlines.filter(
+            status="open", binds="organisation", due_at__lt=now
+        ).exists()
+    return {
+        "reference": case.reference,
+        "stage": case.stage,
+        "stage_label": case.stage_label,
+        "category": case.category,
+        "respondent": case.respondent.full_name,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "outcome": case.outcome,
+        "overdue": overdue,
+    }
+
+
+def detail(case: Case) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        **summary(case),
+        "sanction": case.sanction,
+        "sanction_ends_on": case.sanction_ends_on,
+        "hearing_at": case.hearing_at,
+        "rulebook_version": case.rulebook.version,
+        "parties": [
+            {"id": case.respondent_id, "full_name": case.respondent.full_name, "role": "respondent"}
+        ]
+        + [
+            {"id": p.person_id, "full_name": p.person.full_name, "role": p.role}
+            for p in case.parties.select_related("person")
+        ],
+        "allegations": list(case.allegations.all()),
+        "deadlines": [
+            {
+                **{
+                    f: getattr(d, f)
+                    for f in ("id", "kind", "label", "working_days", "due_at", "status")
+                },
+                "overdue": d.is_overdue(now),
+            }
+            for d in case.deadlines.order_by("started_at")
+        ],
+        "team": [
+            {"id": a.user_id, "full_name": a.user.display_name, "role": a.role}
+            for a in case.assignments.filter(ended_at__isnull=True).select_related("user")
+        ],
+        "actions": [t.key for t in case.rulebook.spec.transitions_from(case.stage)],
+    }
+
+
+@router.get("/cases", response=CasePage, operation_id="cases_list")
+def cases_list(
+    request: Any,
+    stage: str = "",
+    category: str = "",
+    overdue: bool = False,
+    assignee: str = "",
+    search: str = "",
+    cursor: str | None = None,
+    limit: int = 25,
+) -> dict[str, Any]:
+    require_scope(request, Scope.CASES_READ)
+    if not 1 <= limit <= MAX_PAGE:
+        raise ApiError(
+            422,
+            "validation_error",
+            "The request is not valid.",
+            {"limit": [f"Between 1 and {MAX_PAGE}."]},
+        )
+    queryset = case_list(
+        cases_visible_to(request.user),
+        stage=stage,
+        category=category,
+        overdue=overdue,
+        assignee=assignee,
+        search=search,
+    )
+    items, next_cursor = cursor_page(
+        queryset, cursor=cursor, limit=limit, order=("opened_at", "pk")
+    )
+    return {
+        "items": [summary(c, getattr(c, "is_overdue", None)) for c in items],
+        "next_cursor": next_cursor,
+    }
+
+
+@router.get("/cases/{reference}", response=CaseDetail, operation_id="cases_detail")
+def cases_detail(request: Any, reference: str) -> dict[str, Any]:
+    from fairhearing.oversight.services import case_view_log
+
+    require_scope(request, Scope.CASES_READ)
+    case = case_for(request.user, reference, action="view", request=request)
+    case_view_log(user=request.user, case=case, request=request)
+    return detail(case)
+
+
+@router.get(
+    "/cases/{reference}/timeline", response=list[TimelineEntryOut], operation_id="cases_timeline"
+)
+def cases_timeline(request: Any, reference: str) -> list[dict[str, Any]]:
+    require_scope(request, Scope.CASES_READ)
+    case = case_for(request.user, reference, action="view", request=request)
+    entries = []
+    for entry in case_timeline(case):
+        event = entry.event
+        entries.append(
+            {
+                "seq": event.seq,
+                "at": event.at,
+                "kind": event.kind_enum.name.lower(),
+                "actor_id": event.actor_id,
+                "hash": event.hash,
+                "transition": entry.change.transition if entry.change else None,
+                "reasons": entry.change.reasons if entry.change else None,
+                "rule_applied": entry.change.rule_applied if entry.change else None,
+            }
+        )
+    return entries
+
+
+class TransitionIn(Schema):
+    transition: str
+    reasons: str
+    rule_applied: str
+    sanction: str = ""
+    sanction_ends_on: dt.date | None = None
+
+
+class StageChangeOut(Schema):
+    id: int
+    transition: str
+    from_stage: str
+    to_stage: str
+    at: dt.datetime
+    reasons: str
+    rule_applied: str
+    outcome: str
+    sanction: str
+
+
+def _act(request: Any, reference: str) -> Case:
+    require_scope(request, Scope.CASES_WRITE)
+    return case_for(request.user, reference, action="act", request=request)
+
+
+@router.post(
+    "/cases/{reference}/transitions",
+    response={201: StageChangeOut},
+    operation_id="cases_transition",
+)
+@idempotent
+def cases_transition(request: Any, reference: str, payload: TransitionIn) -> Status[Any]:
+    case = _act(request, reference)
+    change = services.case_transition(actor=request.user, case=case, **payload.dict())
+    return Status(201, StageChangeOut.from_orm(change))
+
+
+class HearingIn(Schema):
+    hearing_at: dt.datetime
+
+
+class OkOut(Schema):
+    ok: bool = True
+    id: int | None = None
+
+
+@router.post("/cases/{reference}/hearing", response={201: OkOut}, operation_id="cases_hearing")
+@idempotent
+def cases_hearing(request: Any, reference: str, payload: HearingIn) -> Status[Any]:
+    case = _act(request, reference)
+    if payload.hearing_at.tzinfo is None:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Give the hearing time with its time zone.",
+            {"hearing_at": ["Timezone-aware datetime required."]},
+        )
+    services.case_schedule_hearing(actor=request.user, case=case, hearing_at=payload.hearing_at)
+    return Status(201, {"ok": True, "id": case.pk})
+
+
+class AssignIn(Schema):
+    user_id: int
+    role: str
+
+
+@router.post("/cases/{reference}/team", response={201: OkOut}, operation_id="cases_assign")
+@idempotent
+def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]:
+    case = _act(request, reference)
+    user = get_object_or_404(User, pk=payload.user_id, organisation_id=case.organisation_id)
+    assignment = services.case_assign(actor=request.user, case=case, user=user, role=payload.role)
+    return Status(201, {"ok": True, "id": assignment.pk})
+
+
+class WitnessIn(Schema):
+    full_name: str = Field(..., min_length=1, max_length=200)
+    email: str = ""
+    membership_number: str = ""
+
+
+@router.post("/cases/{reference}/witnesses", response={201: OkOut}, operation_id="cases_witness")
+@idempotent
+def cases_witness(request: Any, reference: str, payload: WitnessIn) -> Status[Any]:
+    case = _act(request, reference)
+    party = services.case_add_witness(
+        actor=request.user, case=case, details=PersonDetails(**payload.dict())
+    )
+    return Status(201, {"ok": True, "id": party.pk})
+
+
+class RulesIn(Schema):
+    refs: list[str]
+
+
+@router.put(
+    "/cases/{reference}/allegations/{allegation_id}/rules",
+    response=OkOut,
+    operation_id="cases_allegation_rules",
+)
+def cases_allegation_rules(
+    request: Any, reference: str, allegation_id: int, payload: RulesIn
+) -> dict[str, Any]:
+    case = _act(request, reference)
+    allegation = get_object_or_404(case.allegations, pk=allegation_id)
+    services.allegation_set_conduct_rules(
+        actor=request.user, allegation=allegation, refs=payload.refs
+    )
+    return {"ok": True, "id": allegation.pk}
+
+
+class ReasonIn(Schema):
+    reasons: str
+
+
+@router.post(
+    "/cases/{reference}/parties/{party_id}/protect",
+    response={201: OkOut},
+    operation_id="cases_protect",
+)
+@idempotent
+def cases_protect(request: Any, reference: str, party_id: int, payload: ReasonIn) -> Status[Any]:
+    case = _act(request, reference)
+    party = get_object_or_404(case.parties, pk=party_id, role="complainant")
+    services.party_protect_identity(actor=request.user, party=party, reason=payload.reasons)
+    return Status(201, {"ok": True, "id": party.pk})

@@ -1,0 +1,122 @@
+import datetime as dt
+from typing import Any
+
+from ninja import Router, Schema, Status
+
+from fairhearing.accounts.models import Role
+from fairhearing.api.core import ApiError, idempotent, require_scope
+from fairhearing.api.models import Scope
+from fairhearing.cases.access import case_for
+
+from . import queries
+from .models import Verification
+from .services import approach_record, verification_verify, verification_veto
+from .views import ONLY_OVERSIGHT
+
+router = Router(tags=["oversight"])
+
+
+class AttemptOut(Schema):
+    at: dt.datetime
+    user_id: int | None
+    role: str
+    reference: str
+    action: str
+    path: str
+    ip_address: str | None
+
+
+class ApproachOut(Schema):
+    id: int
+    case_reference: str
+    approached_on: dt.date
+    approached_by: str
+    channel: str
+    asked: str
+    answered: str
+
+
+class RegisterOut(Schema):
+    attempts: list[AttemptOut]
+    approaches: list[ApproachOut]
+
+
+@router.get("/oversight/register", response=RegisterOut, operation_id="oversight_register")
+def oversight_register(request: Any) -> dict[str, Any]:
+    require_scope(request, Scope.CASES_READ)
+    if request.user.role != Role.OVERSIGHT:
+        raise ApiError(403, "forbidden", ONLY_OVERSIGHT)
+    organisation_id = request.user.organisation_id
+    return {
+        "attempts": list(queries.register_attempts(organisation_id)[:200]),
+        "approaches": [
+            {
+                **{
+                    f: getattr(a, f)
+                    for f in (
+                        "id",
+                        "approached_on",
+                        "approached_by",
+                        "channel",
+                        "asked",
+                        "answered",
+                    )
+                },
+                "case_reference": a.case.reference,
+            }
+            for a in queries.register_approaches(organisation_id)[:200]
+        ],
+    }
+
+
+class ApproachIn(Schema):
+    approached_on: dt.date
+    approached_by: str
+    channel: str
+    asked: str
+    answered: str
+
+
+class OkOut(Schema):
+    ok: bool = True
+    id: int | None = None
+
+
+@router.post(
+    "/cases/{reference}/approaches", response={201: OkOut}, operation_id="oversight_approach"
+)
+@idempotent
+def oversight_approach(request: Any, reference: str, payload: ApproachIn) -> Status[Any]:
+    require_scope(request, Scope.CASES_WRITE)
+    case = case_for(request.user, reference, action="act", request=request)
+    approach = approach_record(actor=request.user, case=case, **payload.dict())
+    return Status(201, {"ok": True, "id": approach.pk})
+
+
+class VerificationIn(Schema):
+    decision: str
+    reasons: str
+
+
+@router.post(
+    "/cases/{reference}/verification", response={201: OkOut}, operation_id="oversight_verification"
+)
+@idempotent
+def oversight_verification(request: Any, reference: str, payload: VerificationIn) -> Status[Any]:
+    require_scope(request, Scope.CASES_WRITE)
+    case = case_for(request.user, reference, action="view", request=request)
+    verification = Verification.objects.filter(
+        case=case, status=Verification.Status.PENDING
+    ).first()
+    if verification is None:
+        raise ApiError(409, "refused", "No decision on this case awaits verification.")
+    if payload.decision not in {"verify", "veto"}:
+        raise ApiError(
+            422,
+            "validation_error",
+            "The request is not valid.",
+            {"decision": ["One of verify, veto."]},
+        )
+    service = verification_verify if payload.decision == "verify" else verification_veto
+    service(actor=request.user, verification=verification, reasons=payload.reasons)
+    return Status(201, {"ok": True, "id": verification.pk})
