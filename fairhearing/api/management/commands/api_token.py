@@ -47,10 +47,10 @@ class Command(BaseCommand):
                     f"{','.join(token.scopes):<45} {state}"
                 )
         else:
-            token = ApiToken.objects.filter(
+            found = ApiToken.objects.filter(
                 prefix=options["prefix"], revoked_at__isnull=True
             ).first()
-            if token is None:
+            if found is None:
                 raise CommandError("no active token with that prefix")
-            api_token_revoke(actor=None, token=token)
-            self.stdout.write(f"revoked {token.prefix}…")
+            api_token_revoke(actor=None, token=found)
+            self.stdout.write(f"revoked {found.prefix}…")
