@@ -9,13 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from fairhearing.cases.services import CaseError
 from fairhearing.deadlines.services import DeadlineError
@@ -26,6 +28,43 @@ from .services import token_hash
 MISSING_SCOPE = "This token lacks the scope {scope}."
 KEY_REUSED = "This Idempotency-Key was used for a different request."
 BAD_CURSOR = "The cursor is not one this API issued."
+
+
+class StrictSchema(Schema):
+    """Input schemas refuse fields they do not know (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def refuse_unknown_query(request: HttpRequest, known: set[str]) -> None:
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise ApiError(
+            422,
+            "validation_error",
+            "The request is not valid.",
+            {name or "(empty)": ["Unknown parameter."] for name in unknown},
+        )
+
+
+class ErrorDetail(Schema):
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """The one error shape: {"error": {"status", "code", "message", "fields"}}."""
+
+    error: ErrorDetail
+
+
+# A text field that must hold something other than spaces.
+NON_BLANK = r"\S"
+
+# Declared on every operation, so the schema says what errors look like.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ApiError(Exception):
@@ -97,6 +136,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+    @api.exception_handler(DjangoValidationError)
+    def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+        return respond(request, 409, "refused", "The request was refused.", fields)
 
     @api.exception_handler(CaseError)
     def refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
@@ -172,7 +216,7 @@ def cursor_page(
                 Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": int(pk)})
             )
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "bad_cursor", BAD_CURSOR) from exc
+            raise ApiError(404, "bad_cursor", BAD_CURSOR) from exc
     items = list(queryset.order_by(f"-{time_field}", "-pk")[: limit + 1])
     next_cursor = None
     if len(items) > limit:

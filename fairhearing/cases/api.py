@@ -1,14 +1,23 @@
 """Cases on the JSON API: the same access functions and services as the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from fairhearing.accounts.models import User
-from fairhearing.api.core import ApiError, cursor_page, idempotent, require_scope
+from fairhearing.api.core import (
+    ERRORS,
+    NON_BLANK,
+    ApiError,
+    StrictSchema,
+    cursor_page,
+    idempotent,
+    refuse_unknown_query,
+    require_scope,
+)
 from fairhearing.api.models import Scope
 from fairhearing.people.services import PersonDetails
 
@@ -17,8 +26,8 @@ from .access import case_for, cases_visible_to
 from .models import Case
 from .queries import case_list, case_timeline
 
-router = Router(tags=["cases"])
 MAX_PAGE = 100
+router = Router(tags=["cases"])
 
 
 class PersonOut(Schema):
@@ -69,6 +78,18 @@ class CaseDetail(CaseSummary):
     deadlines: list[DeadlineOut]
     team: list[PersonOut]
     actions: list[str]
+
+
+class CaseFilters(StrictSchema):
+    stage: str = ""
+    category: str = ""
+    overdue: bool = False
+    assignee: str = Field(
+        "", pattern=r"^(unassigned|[0-9]*)$", description="a user id or 'unassigned'"
+    )
+    search: str = ""
+    cursor: str | None = None
+    limit: int = Field(25, ge=1, le=MAX_PAGE)
 
 
 class CasePage(Schema):
@@ -140,32 +161,18 @@ def detail(case: Case) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=CasePage, operation_id="cases_list")
-def cases_list(
-    request: Any,
-    stage: str = "",
-    category: str = "",
-    overdue: bool = False,
-    assignee: str = "",
-    search: str = "",
-    cursor: str | None = None,
-    limit: int = 25,
-) -> dict[str, Any]:
+@router.get("/cases", response={200: CasePage, **ERRORS}, operation_id="cases_list")
+def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
     require_scope(request, Scope.CASES_READ)
-    if not 1 <= limit <= MAX_PAGE:
-        raise ApiError(
-            422,
-            "validation_error",
-            "The request is not valid.",
-            {"limit": [f"Between 1 and {MAX_PAGE}."]},
-        )
+    refuse_unknown_query(request, set(CaseFilters.model_fields))
+    limit, cursor = filters.limit, filters.cursor
     queryset = case_list(
         cases_visible_to(request.user),
-        stage=stage,
-        category=category,
-        overdue=overdue,
-        assignee=assignee,
-        search=search,
+        stage=filters.stage,
+        category=filters.category,
+        overdue=filters.overdue,
+        assignee=filters.assignee,
+        search=filters.search,
     )
     items, next_cursor = cursor_page(
         queryset, cursor=cursor, limit=limit, order=("opened_at", "pk")
@@ -176,7 +183,7 @@ def cases_list(
     }
 
 
-@router.get("/cases/{reference}", response=CaseDetail, operation_id="cases_detail")
+@router.get("/cases/{reference}", response={200: CaseDetail, **ERRORS}, operation_id="cases_detail")
 def cases_detail(request: Any, reference: str) -> dict[str, Any]:
     from fairhearing.oversight.services import case_view_log
 
@@ -187,7 +194,9 @@ def cases_detail(request: Any, reference: str) -> dict[str, Any]:
 
 
 @router.get(
-    "/cases/{reference}/timeline", response=list[TimelineEntryOut], operation_id="cases_timeline"
+    "/cases/{reference}/timeline",
+    response={200: list[TimelineEntryOut], **ERRORS},
+    operation_id="cases_timeline",
 )
 def cases_timeline(request: Any, reference: str) -> list[dict[str, Any]]:
     require_scope(request, Scope.CASES_READ)
@@ -210,7 +219,7 @@ def cases_timeline(request: Any, reference: str) -> list[dict[str, Any]]:
     return entries
 
 
-class TransitionIn(Schema):
+class TransitionIn(StrictSchema):
     transition: str
     reasons: str
     rule_applied: str
@@ -237,7 +246,7 @@ def _act(request: Any, reference: str) -> Case:
 
 @router.post(
     "/cases/{reference}/transitions",
-    response={201: StageChangeOut},
+    response={201: StageChangeOut, **ERRORS},
     operation_id="cases_transition",
 )
 @idempotent
@@ -247,7 +256,7 @@ def cases_transition(request: Any, reference: str, payload: TransitionIn) -> Sta
     return Status(201, StageChangeOut.from_orm(change))
 
 
-class HearingIn(Schema):
+class HearingIn(StrictSchema):
     hearing_at: dt.datetime
 
 
@@ -256,14 +265,16 @@ class OkOut(Schema):
     id: int | None = None
 
 
-@router.post("/cases/{reference}/hearing", response={201: OkOut}, operation_id="cases_hearing")
+@router.post(
+    "/cases/{reference}/hearing", response={201: OkOut, **ERRORS}, operation_id="cases_hearing"
+)
 @idempotent
 def cases_hearing(request: Any, reference: str, payload: HearingIn) -> Status[Any]:
     case = _act(request, reference)
     if payload.hearing_at.tzinfo is None:
         raise ApiError(
-            422,
-            "validation_error",
+            409,
+            "refused",
             "Give the hearing time with its time zone.",
             {"hearing_at": ["Timezone-aware datetime required."]},
         )
@@ -271,12 +282,14 @@ def cases_hearing(request: Any, reference: str, payload: HearingIn) -> Status[An
     return Status(201, {"ok": True, "id": case.pk})
 
 
-class AssignIn(Schema):
+class AssignIn(StrictSchema):
     user_id: int
-    role: str
+    role: Literal["case_officer", "investigator"]
 
 
-@router.post("/cases/{reference}/team", response={201: OkOut}, operation_id="cases_assign")
+@router.post(
+    "/cases/{reference}/team", response={201: OkOut, **ERRORS}, operation_id="cases_assign"
+)
 @idempotent
 def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]:
     case = _act(request, reference)
@@ -285,13 +298,15 @@ def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]
     return Status(201, {"ok": True, "id": assignment.pk})
 
 
-class WitnessIn(Schema):
-    full_name: str = Field(..., min_length=1, max_length=200)
+class WitnessIn(StrictSchema):
+    full_name: str = Field(..., max_length=200, pattern=NON_BLANK)
     email: str = ""
     membership_number: str = ""
 
 
-@router.post("/cases/{reference}/witnesses", response={201: OkOut}, operation_id="cases_witness")
+@router.post(
+    "/cases/{reference}/witnesses", response={201: OkOut, **ERRORS}, operation_id="cases_witness"
+)
 @idempotent
 def cases_witness(request: Any, reference: str, payload: WitnessIn) -> Status[Any]:
     case = _act(request, reference)
@@ -301,13 +316,13 @@ def cases_witness(request: Any, reference: str, payload: WitnessIn) -> Status[An
     return Status(201, {"ok": True, "id": party.pk})
 
 
-class RulesIn(Schema):
+class RulesIn(StrictSchema):
     refs: list[str]
 
 
 @router.put(
     "/cases/{reference}/allegations/{allegation_id}/rules",
-    response=OkOut,
+    response={200: OkOut, **ERRORS},
     operation_id="cases_allegation_rules",
 )
 def cases_allegation_rules(
@@ -321,13 +336,13 @@ def cases_allegation_rules(
     return {"ok": True, "id": allegation.pk}
 
 
-class ReasonIn(Schema):
+class ReasonIn(StrictSchema):
     reasons: str
 
 
 @router.post(
     "/cases/{reference}/parties/{party_id}/protect",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="cases_protect",
 )
 @idempotent

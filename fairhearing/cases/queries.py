@@ -43,6 +43,8 @@ def case_list(
         queryset = queryset.exclude(
             Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
         )
+    elif assignee and not assignee.isdigit():
+        queryset = queryset.none()
     elif assignee:
         queryset = queryset.filter(
             Exists(

@@ -4,7 +4,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import idempotent, require_scope
+from fairhearing.api.core import ERRORS, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
@@ -14,7 +14,7 @@ from .services import deadline_pause, deadline_resume
 router = Router(tags=["deadlines"])
 
 
-class ReasonIn(Schema):
+class ReasonIn(StrictSchema):
     reasons: str
 
 
@@ -33,7 +33,7 @@ def _deadline(request: Any, reference: str, deadline_id: int) -> Deadline:
 
 @router.post(
     "/cases/{reference}/deadlines/{deadline_id}/pause",
-    response={201: DeadlineOut},
+    response={201: DeadlineOut, **ERRORS},
     operation_id="deadlines_pause",
 )
 @idempotent
@@ -50,7 +50,7 @@ def deadlines_pause(
 
 @router.post(
     "/cases/{reference}/deadlines/{deadline_id}/resume",
-    response={201: DeadlineOut},
+    response={201: DeadlineOut, **ERRORS},
     operation_id="deadlines_resume",
 )
 @idempotent

@@ -1,10 +1,10 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from fairhearing.accounts.models import User
-from fairhearing.api.core import idempotent, require_scope
+from fairhearing.api.core import ERRORS, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.organisations.models import Branch
@@ -18,8 +18,8 @@ from .queries import active_declarations
 router = Router(tags=["interests"])
 
 
-class DeclarationIn(Schema):
-    kind: str
+class DeclarationIn(StrictSchema):
+    kind: Literal[tuple(Declaration.Kind.values)]  # type: ignore[valid-type]
     person_id: int | None = None
     branch_id: int | None = None
     text: str = ""
@@ -40,13 +40,17 @@ def _out(declaration: Declaration) -> dict[str, Any]:
     return {"id": declaration.pk, "kind": declaration.kind, "description": declaration.describe()}
 
 
-@router.get("/interests", response=list[DeclarationOut], operation_id="interests_list")
+@router.get(
+    "/interests", response={200: list[DeclarationOut], **ERRORS}, operation_id="interests_list"
+)
 def interests_list(request: Any) -> list[dict[str, Any]]:
     require_scope(request, Scope.CASES_READ)
     return [_out(d) for d in active_declarations(request.user)]
 
 
-@router.post("/interests", response={201: DeclarationOut}, operation_id="interests_declare")
+@router.post(
+    "/interests", response={201: DeclarationOut, **ERRORS}, operation_id="interests_declare"
+)
 @idempotent
 def interests_declare(request: Any, payload: DeclarationIn) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
@@ -68,7 +72,9 @@ def interests_declare(request: Any, payload: DeclarationIn) -> Status[Any]:
 
 
 @router.post(
-    "/interests/{declaration_id}/withdraw", response={201: OkOut}, operation_id="interests_withdraw"
+    "/interests/{declaration_id}/withdraw",
+    response={201: OkOut, **ERRORS},
+    operation_id="interests_withdraw",
 )
 @idempotent
 def interests_withdraw(request: Any, declaration_id: int) -> Status[Any]:
@@ -80,11 +86,13 @@ def interests_withdraw(request: Any, declaration_id: int) -> Status[Any]:
     return Status(201, {"ok": True, "id": declaration.pk})
 
 
-class ReasonIn(Schema):
+class ReasonIn(StrictSchema):
     reasons: str
 
 
-@router.post("/cases/{reference}/recusal", response={201: OkOut}, operation_id="interests_recuse")
+@router.post(
+    "/cases/{reference}/recusal", response={201: OkOut, **ERRORS}, operation_id="interests_recuse"
+)
 @idempotent
 def interests_recuse(request: Any, reference: str, payload: ReasonIn) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
@@ -93,14 +101,16 @@ def interests_recuse(request: Any, reference: str, payload: ReasonIn) -> Status[
     return Status(201, {"ok": True, "id": recusal.pk})
 
 
-class ChallengeIn(Schema):
+class ChallengeIn(StrictSchema):
     challenged_user_id: int
     raised_by_person_id: int
     grounds: str
 
 
 @router.post(
-    "/cases/{reference}/challenges", response={201: OkOut}, operation_id="interests_challenge"
+    "/cases/{reference}/challenges",
+    response={201: OkOut, **ERRORS},
+    operation_id="interests_challenge",
 )
 @idempotent
 def interests_challenge(request: Any, reference: str, payload: ChallengeIn) -> Status[Any]:
@@ -120,14 +130,14 @@ def interests_challenge(request: Any, reference: str, payload: ChallengeIn) -> S
     return Status(201, {"ok": True, "id": challenge.pk})
 
 
-class ChallengeDecisionIn(Schema):
+class ChallengeDecisionIn(StrictSchema):
     upheld: bool
     reasons: str
 
 
 @router.post(
     "/cases/{reference}/challenges/{challenge_id}/decision",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="interests_challenge_decide",
 )
 @idempotent

@@ -23,6 +23,7 @@ CHALLENGED_NOT_ON_CASE = "That person is not on this case's team or panel."
 CANNOT_DECIDE_OWN_CHALLENGE = "A challenge is decided by someone other than the member challenged."
 ALREADY_DECIDED = "This challenge has already been decided."
 DECLARATION_INCOMPLETE = "Say who or what the interest is in."
+UNKNOWN_KIND = "Choose what the interest is in from the list."
 
 
 @transaction.atomic
@@ -34,6 +35,8 @@ def interest_declare(
     branch: Any = None,
     text: str = "",
 ) -> Declaration:
+    if kind not in Declaration.Kind.values:
+        raise CaseError(UNKNOWN_KIND)
     declaration = Declaration(
         user=actor, kind=kind, person=person, branch=branch, text=text.strip()
     )

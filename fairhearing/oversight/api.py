@@ -1,15 +1,15 @@
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Router, Schema, Status
 
 from fairhearing.accounts.models import Role
-from fairhearing.api.core import ApiError, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
 from . import queries
-from .models import Verification
+from .models import Approach, Verification
 from .services import approach_record, verification_verify, verification_veto
 from .views import ONLY_OVERSIGHT
 
@@ -41,7 +41,9 @@ class RegisterOut(Schema):
     approaches: list[ApproachOut]
 
 
-@router.get("/oversight/register", response=RegisterOut, operation_id="oversight_register")
+@router.get(
+    "/oversight/register", response={200: RegisterOut, **ERRORS}, operation_id="oversight_register"
+)
 def oversight_register(request: Any) -> dict[str, Any]:
     require_scope(request, Scope.CASES_READ)
     if request.user.role != Role.OVERSIGHT:
@@ -69,10 +71,10 @@ def oversight_register(request: Any) -> dict[str, Any]:
     }
 
 
-class ApproachIn(Schema):
+class ApproachIn(StrictSchema):
     approached_on: dt.date
     approached_by: str
-    channel: str
+    channel: Literal[tuple(Approach.Channel.values)]  # type: ignore[valid-type]
     asked: str
     answered: str
 
@@ -83,7 +85,9 @@ class OkOut(Schema):
 
 
 @router.post(
-    "/cases/{reference}/approaches", response={201: OkOut}, operation_id="oversight_approach"
+    "/cases/{reference}/approaches",
+    response={201: OkOut, **ERRORS},
+    operation_id="oversight_approach",
 )
 @idempotent
 def oversight_approach(request: Any, reference: str, payload: ApproachIn) -> Status[Any]:
@@ -93,13 +97,15 @@ def oversight_approach(request: Any, reference: str, payload: ApproachIn) -> Sta
     return Status(201, {"ok": True, "id": approach.pk})
 
 
-class VerificationIn(Schema):
-    decision: str
+class VerificationIn(StrictSchema):
+    decision: Literal["verify", "veto"]
     reasons: str
 
 
 @router.post(
-    "/cases/{reference}/verification", response={201: OkOut}, operation_id="oversight_verification"
+    "/cases/{reference}/verification",
+    response={201: OkOut, **ERRORS},
+    operation_id="oversight_verification",
 )
 @idempotent
 def oversight_verification(request: Any, reference: str, payload: VerificationIn) -> Status[Any]:
@@ -110,13 +116,6 @@ def oversight_verification(request: Any, reference: str, payload: VerificationIn
     ).first()
     if verification is None:
         raise ApiError(409, "refused", "No decision on this case awaits verification.")
-    if payload.decision not in {"verify", "veto"}:
-        raise ApiError(
-            422,
-            "validation_error",
-            "The request is not valid.",
-            {"decision": ["One of verify, veto."]},
-        )
     service = verification_verify if payload.decision == "verify" else verification_veto
     service(actor=request.user, verification=verification, reasons=payload.reasons)
     return Status(201, {"ok": True, "id": verification.pk})

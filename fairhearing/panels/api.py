@@ -1,15 +1,15 @@
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import ApiError, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
 from . import services
 from .access import seat_for
-from .models import Panel, Seat
+from .models import Seat
 from .queries import sitting_panel
 
 router = Router(tags=["panels"])
@@ -28,7 +28,7 @@ class OkOut(Schema):
     id: int | None = None
 
 
-@router.get("/panels/seats", response=list[SeatOut], operation_id="panels_seats")
+@router.get("/panels/seats", response={200: list[SeatOut], **ERRORS}, operation_id="panels_seats")
 def panels_seats(request: Any) -> list[dict[str, Any]]:
     require_scope(request, Scope.CASES_READ)
     seats = Seat.objects.filter(
@@ -47,7 +47,9 @@ def panels_seats(request: Any) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/panels/seats/{seat_id}/affirmation", response={201: OkOut}, operation_id="panels_affirm"
+    "/panels/seats/{seat_id}/affirmation",
+    response={201: OkOut, **ERRORS},
+    operation_id="panels_affirm",
 )
 @idempotent
 def panels_affirm(request: Any, seat_id: int) -> Status[Any]:
@@ -57,13 +59,15 @@ def panels_affirm(request: Any, seat_id: int) -> Status[Any]:
     return Status(201, {"ok": True, "id": seat.pk})
 
 
-class VoteIn(Schema):
+class VoteIn(StrictSchema):
     transition: str
     reasons: str
     sanction: str = ""
 
 
-@router.post("/panels/seats/{seat_id}/vote", response={201: OkOut}, operation_id="panels_vote")
+@router.post(
+    "/panels/seats/{seat_id}/vote", response={201: OkOut, **ERRORS}, operation_id="panels_vote"
+)
 @idempotent
 def panels_vote(request: Any, seat_id: int, payload: VoteIn) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
@@ -72,13 +76,13 @@ def panels_vote(request: Any, seat_id: int, payload: VoteIn) -> Status[Any]:
     return Status(201, {"ok": True, "id": vote.pk})
 
 
-@router.post("/cases/{reference}/panels/{kind}", response={201: OkOut}, operation_id="panels_draw")
+@router.post(
+    "/cases/{reference}/panels/{kind}", response={201: OkOut, **ERRORS}, operation_id="panels_draw"
+)
 @idempotent
-def panels_draw(request: Any, reference: str, kind: str) -> Status[Any]:
+def panels_draw(request: Any, reference: str, kind: Literal["hearing", "appeal"]) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
     case = case_for(request.user, reference, action="act", request=request)
-    if kind not in Panel.Kind.values:
-        raise ApiError(404, "not_found", "No such kind of panel.")
     panel = sitting_panel(case, kind)
     if panel is None:
         panel = services.panel_draw(actor=request.user, case=case, kind=kind)
@@ -87,18 +91,18 @@ def panels_draw(request: Any, reference: str, kind: str) -> Status[Any]:
     return Status(201, {"ok": True, "id": panel.pk})
 
 
-class SuspensionIn(Schema):
+class SuspensionIn(StrictSchema):
     reasons: str
     ends_on: dt.date
 
 
-class ReasonIn(Schema):
+class ReasonIn(StrictSchema):
     reasons: str
 
 
 @router.post(
     "/cases/{reference}/interim-suspension",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="panels_interim_suspension",
 )
 @idempotent
@@ -111,12 +115,12 @@ def panels_interim_suspension(request: Any, reference: str, payload: SuspensionI
 
 @router.post(
     "/cases/{reference}/interim-suspension/{action}",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="panels_interim_suspension_decide",
 )
 @idempotent
 def panels_interim_suspension_decide(
-    request: Any, reference: str, action: str, payload: ReasonIn
+    request: Any, reference: str, action: Literal["review", "lift"], payload: ReasonIn
 ) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
     case = case_for(request.user, reference, action="view", request=request)

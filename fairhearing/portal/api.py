@@ -3,7 +3,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import ApiError, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.people.models import Person
@@ -18,7 +18,7 @@ class OkOut(Schema):
     id: int | None = None
 
 
-class MessageIn(Schema):
+class MessageIn(StrictSchema):
     body: str
 
 
@@ -30,7 +30,7 @@ def _party(request: Any, reference: str, person_id: int) -> tuple[Any, Person]:
 
 @router.post(
     "/cases/{reference}/people/{person_id}/sign-in-link",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="parties_send_link",
 )
 @idempotent
@@ -42,7 +42,7 @@ def parties_send_link(request: Any, reference: str, person_id: int) -> Status[An
 
 @router.post(
     "/cases/{reference}/people/{person_id}/messages",
-    response={201: OkOut},
+    response={201: OkOut, **ERRORS},
     operation_id="parties_message",
 )
 @idempotent

@@ -107,7 +107,7 @@ def test_bad_input_gets_a_message_per_field_and_writes_nothing(case_officer) -> 
     error = assert_error(api_for(case_officer).post("/complaints", bad), 422, "validation_error")
     assert "respondents" in error["fields"] and "allegation.description" in error["fields"]
     future = {**COMPLAINT, "allegation": {**COMPLAINT["allegation"], "conduct_date": "2999-01-01"}}
-    error = assert_error(api_for(case_officer).post("/complaints", future), 422, "validation_error")
+    error = assert_error(api_for(case_officer).post("/complaints", future), 409, "refused")
     assert error["fields"] == {
         "allegation.conduct_date": ["The date must be today or in the past."]
     }
@@ -139,7 +139,7 @@ def test_cursor_pagination_visits_every_case_once(make_complaint, case_officer) 
         if not cursor:
             break
     assert pages == 3 and len(seen) == len(set(seen)) == 23
-    assert_error(api.get("/cases", cursor="garbage!"), 400, "bad_cursor")
+    assert_error(api.get("/cases", cursor="garbage!"), 404, "bad_cursor")
 
 
 def test_a_case_outside_need_to_know_is_404_and_recorded(case, organisation) -> None:
@@ -259,3 +259,19 @@ def test_the_token_command_creates_lists_and_revokes(case_officer, capsys) -> No
     assert "membership sync" in capsys.readouterr().out
     call_command("api_token", "revoke", clear[:10])
     assert Api(clear).get("/cases").status_code == 401
+
+
+def test_unknown_fields_and_parameters_are_refused_by_name(case, case_officer) -> None:
+    api = api_for(case_officer)
+    error = assert_error(
+        api.post(
+            f"/cases/{case.reference}/transitions",
+            {"transition": "acknowledge", "reasons": "x", "rule_applied": "y", "reason": "typo"},
+        ),
+        422,
+        "validation_error",
+    )
+    assert list(error["fields"]) == ["reason"]
+    error = assert_error(api.get("/cases", stagee="received"), 422, "validation_error")
+    assert error["fields"] == {"stagee": ["Unknown parameter."]}
+    assert case.stage_changes.count() == 0
