@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "fairhearing.panels",
     "fairhearing.portal",
     "fairhearing.api",
+    "fairhearing.notifications",
+    "fairhearing.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -323,6 +323,9 @@ def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.d
     case.stage, case.stage_entered_at = change.to_stage, at
     case.save(update_fields=["stage", "stage_entered_at", *update])
     deadlines_follow_stage(actor=actor, case=case, at=at)
+    from fairhearing.notifications.services import notifications_for_decision
+
+    notifications_for_decision(case=case, change=change)
 
 
 @transaction.atomic
@@ -352,6 +355,9 @@ def case_schedule_hearing(
         )
     case.hearing_at, case.hearing_notice_sent_at = hearing_at, now
     case.save(update_fields=["hearing_at", "hearing_notice_sent_at"])
+    from fairhearing.notifications.services import notifications_for_hearing
+
+    notifications_for_hearing(case=case)
     event_append(
         actor=actor,
         kind=EventKind.HEARING_SCHEDULED,

@@ -97,6 +97,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "replies": case.replies.order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
+        "notifications": case.notifications.order_by("-created_at")[:50],
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -26,10 +26,12 @@ def sweep_pending() -> bool:
 
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
+    from fairhearing.notifications.services import notifications_send_pending
     from fairhearing.portal.services import complainant_updates_send
 
     result = deadline_sweep()
     updates = complainant_updates_send()
+    notifications = notifications_send_pending()
     if reschedule:
         deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
     return {
@@ -37,4 +39,5 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
         "expiries": result.expiries,
         "reminders": result.reminders,
         "complainant_updates": updates,
+        "notifications": notifications,
     }
