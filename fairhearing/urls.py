@@ -10,4 +10,5 @@ urlpatterns = [
     path("oversight/", include("fairhearing.oversight.urls")),
     path("portal/", include("fairhearing.portal.urls")),
     path("api/v1/", include("fairhearing.api.urls")),
+    path("webhooks/", include("fairhearing.webhooks.urls")),
 ]

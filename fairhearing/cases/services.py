@@ -326,6 +326,9 @@ def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.d
     from fairhearing.notifications.services import notifications_for_decision
 
     notifications_for_decision(case=case, change=change)
+    from fairhearing.webhooks.services import webhooks_for_decision
+
+    webhooks_for_decision(case=case, change=change)
 
 
 @transaction.atomic

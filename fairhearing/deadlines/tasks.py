@@ -32,6 +32,13 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     result = deadline_sweep()
     updates = complainant_updates_send()
     notifications = notifications_send_pending()
+    from fairhearing.webhooks.services import (
+        webhooks_deliver_pending,
+        webhooks_for_expired_sanctions,
+    )
+
+    webhooks_for_expired_sanctions()
+    deliveries = webhooks_deliver_pending()
     if reschedule:
         deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
     return {
@@ -40,4 +47,5 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
         "reminders": result.reminders,
         "complainant_updates": updates,
         "notifications": notifications,
+        "webhook_deliveries": deliveries,
     }

@@ -302,6 +302,14 @@ def interim_suspension_impose(
     suspension = InterimSuspension.objects.create(
         case=case, panel=panel, reasons=reasons.strip(), review_deadline=review, ends_on=ends_on
     )
+    from fairhearing.webhooks.services import webhook_raise
+
+    webhook_raise(
+        case=case,
+        name="suspension.started",
+        dedupe_key=f"interim:{suspension.pk}:start",
+        details={"interim": True, "ends_on": ends_on.isoformat()},
+    )
     event_append(
         actor=actor,
         kind=EventKind.INTERIM_SUSPENSION_IMPOSED,
@@ -332,6 +340,14 @@ def interim_suspension_lift(*, actor: Any, case: Case, reasons: str) -> InterimS
     review = suspension.review_deadline
     if review is not None and review.status != Deadline.Status.CLOSED:
         deadline_close(actor=actor, deadline=review, at=now)
+    from fairhearing.webhooks.services import webhook_raise
+
+    webhook_raise(
+        case=case,
+        name="suspension.ended",
+        dedupe_key=f"interim:{suspension.pk}:end",
+        details={"interim": True, "ends_on": None},
+    )
     event_append(
         actor=actor,
         kind=EventKind.INTERIM_SUSPENSION_LIFTED,

@@ -53,6 +53,9 @@ NOT_OPERATIONS = {
     "portal:hearing",
     "portal:hearing_move",
     "portal:message",
+    # Administration of webhook endpoints: `fairhearing webhooks` and the delivery log page.
+    "webhooks:log",
+    "webhooks:replay",
 }
 
 

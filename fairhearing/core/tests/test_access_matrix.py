@@ -63,6 +63,8 @@ ROUTES = {
     "portal:message": "party",
     "portal:send_link": "case:act",
     "portal:staff_message": "case:act",
+    "webhooks:log": "role:administrator",
+    "webhooks:replay": "role:administrator",
     "interests:list": "signed_in",
     "interests:withdraw": "signed_in",
     "interests:recuse": "case:member",

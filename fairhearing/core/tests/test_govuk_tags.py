@@ -37,6 +37,7 @@ urlpatterns = [
     path("interests/", include(([path("", _dummy, name="list")], "interests"))),
     path("panels/", include(([path("", _dummy, name="seats")], "panels"))),
     path("oversight/", include(([path("", _dummy, name="register")], "oversight"))),
+    path("webhooks/", include(([path("", _dummy, name="log")], "webhooks"))),
     path(
         "accounts/",
         include(
