@@ -26,11 +26,12 @@ def sweep_pending() -> bool:
 
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
-    from fairhearing.notifications.services import notifications_send_pending
+    from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
 
     result = deadline_sweep()
     updates = complainant_updates_send()
+    staff_digests_queue()
     notifications = notifications_send_pending()
     from fairhearing.webhooks.services import (
         webhooks_deliver_pending,

@@ -200,3 +200,59 @@ def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 2
             )
         sent += 1
     return sent
+
+
+def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
+    """Once a day, each member of a case team gets a digest of their cases' time limits:
+    what is overdue and what falls due in the next week."""
+    from fairhearing.accounts.models import User
+    from fairhearing.deadlines.models import Deadline
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    soon = now + dt.timedelta(days=7)
+    queued = 0
+    staff = (
+        User.objects.filter(assignments__ended_at__isnull=True, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+    for user in staff:
+        if Notification.objects.filter(
+            kind=Notification.Kind.STAFF_DIGEST,
+            to_email=user.email,
+            context__date=today.isoformat(),
+        ).exists():
+            continue
+        deadlines = (
+            Deadline.objects.filter(
+                status=Deadline.Status.OPEN,
+                binds=Deadline.Binds.ORGANISATION,
+                due_at__lt=soon,
+                case__assignments__user=user,
+                case__assignments__ended_at__isnull=True,
+            )
+            .select_related("case")
+            .order_by("due_at")
+            .distinct()
+        )
+        lines = [
+            {
+                "reference": d.case.reference,
+                "label": d.label,
+                "due": f"{timezone.localtime(d.due_at):%d %B %Y}",
+                "overdue": d.due_at < now,
+            }
+            for d in deadlines
+        ]
+        if not lines:
+            continue
+        Notification.objects.create(
+            kind=Notification.Kind.STAFF_DIGEST,
+            to_email=user.email,
+            to_name=user.display_name,
+            role="staff",
+            context={"date": today.isoformat(), "lines": lines, "site_url": settings.SITE_URL},
+        )
+        queued += 1
+    return queued

@@ -129,3 +129,25 @@ def test_every_message_is_recorded_on_the_case_page(case_with_emails, case_offic
     client.login(username=case_officer.username, password=PASSWORD)
     page = client.get(reverse("cases:detail", args=[case_with_emails.reference])).content.decode()
     assert "Notice of allegations" in page and "Rowan Ashby (respondent)" in page and "Sent" in page
+
+
+def test_staff_get_one_daily_digest_of_their_cases_limits(make_complaint, case_officer) -> None:
+    from fairhearing.cases.models import Assignment
+    from fairhearing.cases.services import case_assign
+    from fairhearing.notifications.services import staff_digests_queue
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):
+        mine = make_complaint().cases.get()
+        other = make_complaint().cases.get()
+        case_assign(actor=None, case=mine, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+    with time_machine.travel(dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC), tick=False):
+        assert staff_digests_queue() == 1
+        assert staff_digests_queue() == 0  # once a day
+        mail.outbox.clear()
+        notifications_send_pending()
+    (digest,) = mail.outbox
+    assert digest.to == [case_officer.email]
+    assert mine.reference in digest.body and "OVERDUE" in digest.body
+    assert other.reference not in digest.body
+    with time_machine.travel(dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC), tick=False):
+        assert staff_digests_queue() == 1  # the next day
