@@ -15,6 +15,7 @@ from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
+from fairhearing.panels.models import TrainingRecord
 from fairhearing.people.services import PersonDetails
 
 
@@ -46,6 +47,12 @@ def make_user(organisation: Organisation, username: str, role: str, **extra: Any
         role=role,
         organisation=organisation,
         **extra,
+    )
+    TrainingRecord.objects.create(
+        user=user,
+        course="Complaints handling",
+        completed_on=dt.date(2026, 1, 10),
+        expires_on=dt.date(2030, 1, 10),
     )
     return user
 

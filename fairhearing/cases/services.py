@@ -43,6 +43,7 @@ HEARING_TOO_SOON = (
 UNKNOWN_RULES = "Not in this case's rulebook: {refs}."
 ALREADY_A_PARTY = "{name} is already a {role} in this case."
 CONFLICTED = "{name} cannot join this case: {why}."
+UNTRAINED = "{name} holds no current training and cannot be assigned until it is renewed (R-64)."
 STEPPED_ASIDE = "{name} has stepped aside from this case and cannot rejoin it."
 PANEL_NOT_READY = "The panel must be complete, each member having affirmed no conflict."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."
@@ -387,6 +388,8 @@ def case_assign(*, actor: Any, case: Case, user: Any, role: str) -> Assignment:
     conflicts = conflicts_for(user, case)
     if conflicts:
         raise CaseError(CONFLICTED.format(name=user.display_name, why="; ".join(conflicts)))
+    if not user.training.filter(expires_on__gte=timezone.localdate()).exists():
+        raise CaseError(UNTRAINED.format(name=user.display_name))
     if Assignment.objects.filter(case=case, user=user, role=role, ended_at__isnull=True).exists():
         raise CaseError(
             ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)

@@ -301,7 +301,10 @@ def demo_loaded() -> bool:
 
 
 def _users(organisation: Organisation) -> dict[str, User]:
+    from fairhearing.panels.models import TrainingRecord
+
     users = {}
+    today = timezone.localdate()
     for username, role, first, last in DEMO_USERS:
         users[username] = User.objects.create_user(
             username=username,
@@ -311,6 +314,12 @@ def _users(organisation: Organisation) -> dict[str, User]:
             first_name=first,
             last_name=last,
             email=f"{username}@northfield.invalid",
+        )
+        TrainingRecord.objects.create(
+            user=users[username],
+            course="Complaints handling",
+            completed_on=today - dt.timedelta(days=120),
+            expires_on=today + dt.timedelta(days=610),
         )
     return users
 

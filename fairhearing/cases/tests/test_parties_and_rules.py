@@ -99,3 +99,14 @@ def test_withholding_a_complainants_identity_needs_a_reason(case, case_officer) 
     assert party.identity_protected and party.protection_reason.startswith("Fear of reprisal")
     event = Event.objects.get(kind=EventKind.IDENTITY_PROTECTED)
     assert "reprisal" not in str(event.payload)
+
+
+def test_nobody_without_current_training_joins_a_case_team(case, investigator) -> None:
+    from fairhearing.cases.services import UNTRAINED, case_assign
+    from fairhearing.panels.models import TrainingRecord
+
+    TrainingRecord.objects.filter(user=investigator).update(expires_on="2020-01-01")
+    with pytest.raises(CaseError, match="no current training"):
+        case_assign(actor=None, case=case, user=investigator, role="investigator")
+    assert not case.assignments.exists()
+    assert UNTRAINED.endswith("(R-64).")

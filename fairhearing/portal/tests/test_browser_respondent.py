@@ -24,7 +24,7 @@ def test_a_respondent_replies_and_asks_for_an_oral_hearing(
 
     sign_in(page, base, case_officer.username)
     page.goto(f"{base}/cases/{case.reference}/")
-    page.get_by_text("Rowan Ashby (respondent)").click()
+    page.get_by_text("Rowan Ashby (respondent): 0 messages").click()
     page.get_by_role("button", name="Email a sign-in link to Rowan Ashby").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Sign-in link sent")
     sign_out(page)
