@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
@@ -128,6 +129,24 @@ def walk(case: Case, actor: Any, *transitions: str) -> Case:
         )
     case.refresh_from_db()
     return case
+
+
+# The stages a case passes through to reach its hearing, by the main road.
+TO_HEARING = (
+    "acknowledge",
+    "begin_assessment",
+    "assess_investigate",
+    "reply_received",
+    "complete_investigation",
+    "refer_to_panel",
+)
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as this user."""
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
 
 
 def pytest_report_header(config: Any) -> str:

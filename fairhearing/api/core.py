@@ -47,6 +47,17 @@ def refuse_unknown_query(request: HttpRequest, known: set[str]) -> None:
         )
 
 
+class OkOut(Schema):
+    """What an action returns: it happened, and the id of what it made or changed."""
+
+    ok: bool = True
+    id: int | None = None
+
+
+class ReasonIn(StrictSchema):
+    reasons: str
+
+
 class ErrorDetail(Schema):
     status: int
     code: str

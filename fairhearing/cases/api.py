@@ -12,6 +12,8 @@ from fairhearing.api.core import (
     ERRORS,
     NON_BLANK,
     ApiError,
+    OkOut,
+    ReasonIn,
     StrictSchema,
     cursor_page,
     idempotent,
@@ -260,11 +262,6 @@ class HearingIn(StrictSchema):
     hearing_at: dt.datetime
 
 
-class OkOut(Schema):
-    ok: bool = True
-    id: int | None = None
-
-
 @router.post(
     "/cases/{reference}/hearing", response={201: OkOut, **ERRORS}, operation_id="cases_hearing"
 )
@@ -334,10 +331,6 @@ def cases_allegation_rules(
         actor=request.user, allegation=allegation, refs=payload.refs
     )
     return {"ok": True, "id": allegation.pk}
-
-
-class ReasonIn(StrictSchema):
-    reasons: str
 
 
 @router.post(

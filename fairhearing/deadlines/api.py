@@ -4,7 +4,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import ERRORS, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ReasonIn, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
@@ -12,10 +12,6 @@ from .models import Deadline
 from .services import deadline_pause, deadline_resume
 
 router = Router(tags=["deadlines"])
-
-
-class ReasonIn(StrictSchema):
-    reasons: str
 
 
 class DeadlineOut(Schema):

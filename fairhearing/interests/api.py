@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from fairhearing.accounts.models import User
-from fairhearing.api.core import ERRORS, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import ERRORS, OkOut, ReasonIn, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.organisations.models import Branch
@@ -29,11 +29,6 @@ class DeclarationOut(Schema):
     id: int
     kind: str
     description: str
-
-
-class OkOut(Schema):
-    ok: bool = True
-    id: int | None = None
 
 
 def _out(declaration: Declaration) -> dict[str, Any]:
@@ -84,10 +79,6 @@ def interests_withdraw(request: Any, declaration_id: int) -> Status[Any]:
     )
     services.interest_withdraw(actor=request.user, declaration=declaration)
     return Status(201, {"ok": True, "id": declaration.pk})
-
-
-class ReasonIn(StrictSchema):
-    reasons: str
 
 
 @router.post(

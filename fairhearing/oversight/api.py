@@ -4,7 +4,7 @@ from typing import Any, Literal
 from ninja import Router, Schema, Status
 
 from fairhearing.accounts.models import Role
-from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ApiError, OkOut, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
@@ -77,11 +77,6 @@ class ApproachIn(StrictSchema):
     channel: Literal[tuple(Approach.Channel.values)]  # type: ignore[valid-type]
     asked: str
     answered: str
-
-
-class OkOut(Schema):
-    ok: bool = True
-    id: int | None = None
 
 
 @router.post(

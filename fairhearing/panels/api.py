@@ -3,7 +3,15 @@ from typing import Any, Literal
 
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import (
+    ERRORS,
+    ApiError,
+    OkOut,
+    ReasonIn,
+    StrictSchema,
+    idempotent,
+    require_scope,
+)
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
@@ -21,11 +29,6 @@ class SeatOut(Schema):
     panel_kind: str
     is_chair: bool
     affirmed: bool
-
-
-class OkOut(Schema):
-    ok: bool = True
-    id: int | None = None
 
 
 @router.get("/panels/seats", response={200: list[SeatOut], **ERRORS}, operation_id="panels_seats")
@@ -94,10 +97,6 @@ def panels_draw(request: Any, reference: str, kind: Literal["hearing", "appeal"]
 class SuspensionIn(StrictSchema):
     reasons: str
     ends_on: dt.date
-
-
-class ReasonIn(StrictSchema):
-    reasons: str
 
 
 @router.post(

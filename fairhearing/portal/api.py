@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
-from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import ERRORS, ApiError, OkOut, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.people.models import Person
@@ -11,11 +11,6 @@ from fairhearing.people.models import Person
 from . import services
 
 router = Router(tags=["parties"])
-
-
-class OkOut(Schema):
-    ok: bool = True
-    id: int | None = None
 
 
 class MessageIn(StrictSchema):

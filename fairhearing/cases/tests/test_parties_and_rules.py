@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fairhearing.cases.models import Party
@@ -8,17 +7,11 @@ from fairhearing.cases.services import (
     allegation_set_conduct_rules,
     case_add_witness,
 )
-from fairhearing.conftest import PASSWORD
+from fairhearing.conftest import signed_in
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.services import PersonDetails
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_adding_a_witness_records_the_party_and_its_event(case, case_officer) -> None:

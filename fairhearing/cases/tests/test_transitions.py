@@ -8,7 +8,7 @@ from django.utils import timezone
 from fairhearing.cases import services
 from fairhearing.cases.models import Case, Complaint, StageChange
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
-from fairhearing.conftest import PASSWORD, walk
+from fairhearing.conftest import PASSWORD, TO_HEARING, walk
 from fairhearing.core.demo import panel_decide, panel_ready_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
@@ -16,15 +16,6 @@ from fairhearing.ledger.queries import ledger_verify
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 
 pytestmark = pytest.mark.django_db
-
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 def schedule_and_hold(case: Case, actor) -> Case:

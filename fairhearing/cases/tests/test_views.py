@@ -11,17 +11,11 @@ from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import NEEDS_REASONS, case_assign
 from fairhearing.cases.tests.test_transitions import PATHS, reach
-from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.conftest import PASSWORD, make_user, signed_in, walk
 from fairhearing.core.demo import panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def refusals(case: Case) -> int:

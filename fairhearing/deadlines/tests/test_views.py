@@ -1,18 +1,11 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from fairhearing.conftest import PASSWORD
+from fairhearing.conftest import signed_in
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_case_officer_pauses_and_restarts_the_clock(case, case_officer) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Complaint
-from fairhearing.conftest import PASSWORD, make_user
+from fairhearing.conftest import make_user, signed_in
 from fairhearing.intake.tests.test_complaint_form import VALID
 from fairhearing.intake.views import ONLY_CASE_OFFICERS
 from fairhearing.ledger.models import Event, EventKind
@@ -20,12 +20,6 @@ BY_PHONE = {
     "channel": "phone",
     "received_on": "2026-11-20",
 }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_case_officer_records_a_phoned_in_complaint(case_officer) -> None:

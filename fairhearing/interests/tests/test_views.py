@@ -1,20 +1,13 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Assignment
 from fairhearing.cases.services import case_assign
-from fairhearing.conftest import PASSWORD, make_user
+from fairhearing.conftest import make_user, signed_in
 from fairhearing.interests.models import BiasChallenge, Declaration, Recusal
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_declaring_an_interest_in_a_member_by_number(case, case_officer) -> None:

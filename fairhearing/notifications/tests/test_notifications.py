@@ -6,21 +6,13 @@ from django.core import mail
 from django.utils import timezone
 
 from fairhearing.cases.services import case_schedule_hearing
-from fairhearing.conftest import walk
+from fairhearing.conftest import TO_HEARING, walk
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.notifications.services import notifications_send_pending
 from fairhearing.people.models import Person
 
 pytestmark = pytest.mark.django_db
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
-from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure, panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import Verification
@@ -21,14 +21,6 @@ from fairhearing.panels.queries import involved_before
 from fairhearing.panels.services import panel_draw
 
 pytestmark = pytest.mark.django_db
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 @pytest.fixture

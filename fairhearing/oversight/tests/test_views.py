@@ -1,23 +1,16 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Assignment
 from fairhearing.cases.services import case_assign
-from fairhearing.conftest import PASSWORD, make_user
+from fairhearing.conftest import make_user, signed_in
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt, Approach, CaseView
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_every_view_of_a_case_file_is_logged(case, case_officer) -> None:

@@ -13,7 +13,7 @@ from fairhearing.cases.services import (
     case_schedule_hearing,
     case_transition,
 )
-from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.core.demo import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.deadlines.services import deadline_sweep
 from fairhearing.interests.services import case_recuse, interest_declare
@@ -23,15 +23,6 @@ from fairhearing.panels.models import Panel, Panellist, TrainingRecord
 from fairhearing.panels.queries import involved_before, panel_eligibility
 
 pytestmark = pytest.mark.django_db
-
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 def hold(case, actor):

@@ -1,32 +1,17 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.cases.services import case_schedule_hearing
-from fairhearing.conftest import PASSWORD, walk
+from fairhearing.conftest import PASSWORD, TO_HEARING, signed_in, walk
 from fairhearing.core.demo import panel_pool_ensure, panel_prepare
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Panel, Vote
 from fairhearing.panels.services import panel_draw
 
 pytestmark = pytest.mark.django_db
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

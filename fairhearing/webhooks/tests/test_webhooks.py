@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.services import case_schedule_hearing
-from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.people.models import Person
 from fairhearing.webhooks.models import Delivery, Endpoint, WebhookEvent
 from fairhearing.webhooks.services import (
@@ -26,14 +26,6 @@ from fairhearing.webhooks.services import (
 
 pytestmark = pytest.mark.django_db
 SECRET = "whsec-test-secret"
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 class Receiver:
