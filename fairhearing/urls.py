@@ -11,4 +11,5 @@ urlpatterns = [
     path("portal/", include("fairhearing.portal.urls")),
     path("api/v1/", include("fairhearing.api.urls")),
     path("webhooks/", include("fairhearing.webhooks.urls")),
+    path("ledger/", include("fairhearing.ledger.urls")),
 ]

@@ -488,6 +488,9 @@ def load_demo(
             progress(index + 1, cases)
     with transaction.atomic():
         independence_demo(organisation, users, rng)
+    from fairhearing.ledger.heads import tree_head_sign
+
+    tree_head_sign()
     return {"organisation": organisation, "users": users}
 
 

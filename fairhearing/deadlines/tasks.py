@@ -13,6 +13,7 @@ from django_tasks import task
 from .services import deadline_sweep
 
 SWEEP_EVERY = dt.timedelta(minutes=5)
+SIGN_HEAD_EVERY = dt.timedelta(hours=1)
 
 
 def sweep_pending() -> bool:
@@ -40,6 +41,11 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
 
     webhooks_for_expired_sanctions()
     deliveries = webhooks_deliver_pending()
+    from fairhearing.ledger.heads import latest_head, tree_head_sign
+
+    head = latest_head()
+    if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
+        tree_head_sign()
     if reschedule:
         deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
     return {

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from fairhearing.cases.models import Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
-from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.services import PersonDetails
@@ -55,7 +55,12 @@ def complaint_submit(
 
 def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
     cases = list(complaint.cases.select_related("rulebook").order_by("pk"))
-    context = {"complaint": complaint, "cases": cases, "site_url": settings.SITE_URL}
+    context = {
+        "complaint": complaint,
+        "cases": cases,
+        "site_url": settings.SITE_URL,
+        "receipt": complaint_receipt_event(complaint),
+    }
     message = EmailMultiAlternatives(
         subject=f"We have received your complaint: reference {complaint.reference}",
         body=render_to_string("intake/email/acknowledgement.txt", context),
@@ -98,3 +103,11 @@ def received_at_for(day: dt.date) -> dt.datetime:
     if day == timezone.localdate():
         return timezone.now()
     return dt.datetime.combine(day, dt.time(12, 0), tzinfo=timezone.get_current_timezone())
+
+
+def complaint_receipt_event(complaint: Complaint) -> Event | None:
+    """The ledger event that recorded the complaint: its leaf hash lets the complainant check,
+    later, that the record was never changed (an inclusion proof against a signed head)."""
+    return Event.objects.filter(
+        kind=EventKind.COMPLAINT_RECEIVED, payload__complaint=complaint.pk
+    ).first()

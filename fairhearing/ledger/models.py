@@ -97,3 +97,17 @@ class Event(models.Model):
     @property
     def kind_label(self) -> str:
         return EventKind(self.kind).label
+
+
+class TreeHead(models.Model):
+    """A signed statement of the ledger's Merkle root at a size (R-53). Published in every
+    report; anyone holding one can check later heads extend it and that events are in it."""
+
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16, help_text="First 16 hex of SHA-256(public key)")
+    signature = models.CharField(max_length=128)
+
+    def __str__(self) -> str:
+        return f"head {self.tree_size} {self.root_hash[:12]}…"

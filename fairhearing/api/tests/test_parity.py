@@ -54,6 +54,9 @@ NOT_OPERATIONS = {
     "portal:hearing_move",
     "portal:message",
     # Administration of webhook endpoints: `fairhearing webhooks` and the delivery log page.
+    "ledger:heads",
+    "ledger:inclusion",
+    "ledger:consistency",
     "webhooks:log",
     "webhooks:replay",
 }

@@ -1,11 +1,16 @@
-"""`fairhearing ledger verify`: re-compute the hash chain and name the first bad event."""
+"""`fairhearing ledger verify|sign-head|proof|consistency|check-proof|public-key`.
 
+`verify` re-computes the hash chain and names the first bad event; `check-proof` checks a
+signed head and an inclusion or consistency proof from a file, without the database."""
+
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fairhearing.ledger.models import Event
+from fairhearing.ledger.models import Event, TreeHead
 from fairhearing.ledger.queries import ledger_verify
 
 
@@ -16,10 +21,47 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="check every event's hash and link")
         verify.add_argument("--quiet", action="store_true", help="no progress bar")
+        sub.add_parser("sign-head", help="sign the Merkle root of the ledger as it stands")
+        sub.add_parser("public-key", help="print the public key that verifies tree heads")
+        proof = sub.add_parser("proof", help="inclusion proof of an event in the latest head")
+        proof.add_argument("--seq", type=int, required=True)
+        consistency = sub.add_parser("consistency", help="consistency proof between two heads")
+        consistency.add_argument("--from", dest="old", type=int, required=True, help="tree size")
+        consistency.add_argument("--to", dest="new", type=int, required=True, help="tree size")
+        check = sub.add_parser("check-proof", help="check a proof file (no database needed)")
+        check.add_argument("file")
+        check.add_argument("--public-key", required=True, help="hex Ed25519 public key")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "verify":
+        from fairhearing.ledger import heads
+
+        action = options["action"]
+        if action == "verify":
             self.verify(quiet=options["quiet"])
+        elif action == "sign-head":
+            self.stdout.write(json.dumps(heads.head_as_dict(heads.tree_head_sign()), indent=2))
+        elif action == "public-key":
+            self.stdout.write(heads.public_key_hex())
+        elif action == "proof":
+            head = heads.tree_head_sign()
+            if not 0 < options["seq"] <= head.tree_size:
+                raise CommandError(f"no event #{options['seq']} in the latest head")
+            self.stdout.write(json.dumps(heads.inclusion_proof(options["seq"], head), indent=2))
+        elif action == "consistency":
+            old = TreeHead.objects.filter(tree_size=options["old"]).first()
+            new = TreeHead.objects.filter(tree_size=options["new"]).first()
+            if old is None or new is None or old.tree_size > new.tree_size:
+                raise CommandError("give the sizes of two signed heads, older first")
+            self.stdout.write(json.dumps(heads.consistency_proof(old, new), indent=2))
+        else:
+            try:
+                document = json.loads(Path(options["file"]).read_text())
+                problems = heads.check_proof(document, options["public_key"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise CommandError(f"unreadable proof: {exc}", returncode=2) from exc
+            if problems:
+                raise CommandError("proof FAILED: " + "; ".join(problems), returncode=2)
+            self.stdout.write("proof OK")
 
     def verify(self, *, quiet: bool) -> None:
         total = Event.objects.count()

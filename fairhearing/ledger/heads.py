@@ -1,0 +1,170 @@
+"""Signed tree heads and proofs over the ledger's Merkle tree (R-53).
+
+The signing key is an Ed25519 key read from LEDGER_SIGNING_KEY_FILE (32 raw bytes, hex). For
+the demo and tests a key is made there on first use; production provides the file.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import merkle
+from .models import Event, TreeHead
+
+
+def _key_path() -> Path:
+    return Path(
+        getattr(settings, "LEDGER_SIGNING_KEY_FILE", settings.VAR_DIR / "ledger-signing.key")
+    )
+
+
+def signing_key() -> Ed25519PrivateKey:
+    path = _key_path()
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key.private_bytes_raw().hex())
+        path.chmod(0o600)
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(path.read_text().strip()))
+
+
+def public_key_hex() -> str:
+    return signing_key().public_key().public_bytes_raw().hex()
+
+
+def key_id(public_hex: str) -> str:
+    return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:16]
+
+
+def head_message(tree_size: int, root_hash: str, signed_at: str) -> bytes:
+    """The bytes a head's signature covers (canonical JSON)."""
+    return json.dumps(
+        {"tree_size": tree_size, "root_hash": root_hash, "timestamp": signed_at},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
+def verify_head(head: dict[str, Any], public_hex: str) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(
+            bytes.fromhex(head["signature"]),
+            head_message(int(head["tree_size"]), head["root_hash"], head["timestamp"]),
+        )
+    except Exception:  # any malformed or wrong signature
+        return False
+    return True
+
+
+def _leaf_hashes(start: int, end: int) -> Iterator[bytes]:
+    """Leaf hashes of leaves [start, end), 0-based (leaf i is event seq i + 1)."""
+    rows = (
+        Event.objects.filter(seq__gt=start, seq__lte=end)
+        .order_by("seq")
+        .values_list("hash", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    return (merkle.leaf_hash(bytes.fromhex(h)) for h in rows)
+
+
+def subtree_root(start: int, end: int) -> bytes:
+    return merkle.root_from_leaf_hashes(_leaf_hashes(start, end))
+
+
+def head_as_dict(head: TreeHead) -> dict[str, Any]:
+    return {
+        "tree_size": head.tree_size,
+        "root_hash": head.root_hash,
+        "timestamp": head.signed_at.isoformat(),
+        "key_id": head.key_id,
+        "signature": head.signature,
+    }
+
+
+@transaction.atomic
+def tree_head_sign(*, at: dt.datetime | None = None) -> TreeHead:
+    """Sign the root of the whole ledger as it stands (or return the head of that size)."""
+    size = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    existing = TreeHead.objects.filter(tree_size=size).first()
+    if existing is not None:
+        return existing
+    root = subtree_root(0, size).hex()
+    signed_at = (at or timezone.now()).replace(microsecond=0)
+    key = signing_key()
+    public_hex = key.public_key().public_bytes_raw().hex()
+    signature = key.sign(head_message(size, root, signed_at.isoformat())).hex()
+    return TreeHead.objects.create(
+        tree_size=size,
+        root_hash=root,
+        signed_at=signed_at,
+        key_id=key_id(public_hex),
+        signature=signature,
+    )
+
+
+def latest_head() -> TreeHead | None:
+    return TreeHead.objects.order_by("-tree_size").first()
+
+
+def inclusion_proof(seq: int, head: TreeHead) -> dict[str, Any]:
+    event = Event.objects.get(seq=seq)
+    path = merkle.inclusion_path(seq - 1, head.tree_size, subtree_root)
+    return {
+        "type": "inclusion",
+        "seq": seq,
+        "leaf": event.hash,
+        "leaf_index": seq - 1,
+        "path": [p.hex() for p in path],
+        "head": head_as_dict(head),
+    }
+
+
+def consistency_proof(old: TreeHead, new: TreeHead) -> dict[str, Any]:
+    path = merkle.consistency_path(old.tree_size, new.tree_size, subtree_root)
+    return {
+        "type": "consistency",
+        "old_head": head_as_dict(old),
+        "new_head": head_as_dict(new),
+        "path": [p.hex() for p in path],
+    }
+
+
+def check_proof(document: dict[str, Any], public_hex: str) -> list[str]:
+    """Everything wrong with a proof document (empty: it checks out). Needs no database."""
+    problems = []
+    if document.get("type") == "inclusion":
+        head = document["head"]
+        if not verify_head(head, public_hex):
+            problems.append("the tree head's signature does not verify")
+        if not merkle.verify_inclusion(
+            int(document["leaf_index"]),
+            int(head["tree_size"]),
+            bytes.fromhex(document["leaf"]),
+            [bytes.fromhex(p) for p in document["path"]],
+            bytes.fromhex(head["root_hash"]),
+        ):
+            problems.append("the event is not included in the tree head")
+    elif document.get("type") == "consistency":
+        old, new = document["old_head"], document["new_head"]
+        for name, head in (("old", old), ("new", new)):
+            if not verify_head(head, public_hex):
+                problems.append(f"the {name} tree head's signature does not verify")
+        if not merkle.verify_consistency(
+            int(old["tree_size"]),
+            int(new["tree_size"]),
+            bytes.fromhex(old["root_hash"]),
+            bytes.fromhex(new["root_hash"]),
+            [bytes.fromhex(p) for p in document["path"]],
+        ):
+            problems.append("the new tree head does not extend the old one")
+    else:
+        problems.append("not a proof document")
+    return problems
