@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fairhearing.api",
     "fairhearing.notifications",
     "fairhearing.webhooks",
+    "fairhearing.reporting",
 ]
 
 MIDDLEWARE = [
