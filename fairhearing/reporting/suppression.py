@@ -61,9 +61,10 @@ def attacker_ranges(
     group: Group, low: int = LOW, high: int = HIGH
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """The tightest range an attacker can put on every hidden number (and the total)."""
-    total_lo, total_hi = _bounds(group.total_shown, low, high)
-    cells = {
-        (t.name, k): list(_bounds(t.shown[k], low, high))
+    lo_t, hi_t = _bounds(group.total_shown, low, high)
+    total_lo, total_hi = float(lo_t), float(hi_t)
+    cells: dict[tuple[str, str], list[float]] = {
+        (t.name, k): [float(b) for b in _bounds(t.shown[k], low, high)]
         for t in group.tables
         if not t.withheld
         for k in t.counts
@@ -75,18 +76,16 @@ def attacker_ranges(
             if table.withheld:
                 continue
             keys = [(table.name, k) for k in table.counts]
-            lo_sum = sum(cells[k][0] for k in keys)
-            hi_sum = sum(cells[k][1] for k in keys)
-            if lo_sum > total_lo:
-                total_lo, changed = lo_sum, True
-            if hi_sum < total_hi:
-                total_hi, changed = hi_sum, True
+            total_lo_new = max(total_lo, sum(cells[k][0] for k in keys))
+            total_hi_new = min(total_hi, sum(cells[k][1] for k in keys))
+            if (total_lo_new, total_hi_new) != (total_lo, total_hi):
+                total_lo, total_hi, changed = total_lo_new, total_hi_new, True
             for key in keys:
-                others_lo = lo_sum - cells[key][0]
-                others_hi = hi_sum - cells[key][1]
+                others_lo = sum(cells[k][0] for k in keys if k != key)
+                others_hi = sum(cells[k][1] for k in keys if k != key)
                 new_lo = max(cells[key][0], total_lo - others_hi)
                 new_hi = min(cells[key][1], total_hi - others_lo)
-                if (new_lo, new_hi) != tuple(cells[key]):
+                if [new_lo, new_hi] != cells[key]:
                     cells[key] = [new_lo, new_hi]
                     changed = True
     ranges = {key: (lo, hi) for key, (lo, hi) in cells.items()}
