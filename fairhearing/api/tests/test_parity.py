@@ -55,6 +55,9 @@ NOT_OPERATIONS = {
     "portal:message",
     # Administration of webhook endpoints: `fairhearing webhooks` and the delivery log page.
     "ledger:heads",
+    "reporting:list",
+    "reporting:report",
+    "reporting:report_format",
     "ledger:inclusion",
     "ledger:consistency",
     "webhooks:log",

@@ -38,6 +38,8 @@ urlpatterns = [
     path("panels/", include(([path("", _dummy, name="seats")], "panels"))),
     path("oversight/", include(([path("", _dummy, name="register")], "oversight"))),
     path("webhooks/", include(([path("", _dummy, name="log")], "webhooks"))),
+    path("statistics/", include(([path("", _dummy, name="list")], "reporting"))),
+    path("portal/", include(([path("", _dummy, name="start")], "portal"))),
     path(
         "accounts/",
         include(

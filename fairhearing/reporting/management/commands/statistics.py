@@ -1,0 +1,37 @@
+"""`fairhearing statistics publish 2026-Q3` (default: the last full quarter)."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from fairhearing.cases.services import CaseError
+from fairhearing.organisations.queries import organisation_default
+from fairhearing.reporting.queries import period_of, period_parse
+from fairhearing.reporting.services import report_publish
+
+
+class Command(BaseCommand):
+    help = "Publish the statistics for a quarter."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        publish = sub.add_parser("publish")
+        publish.add_argument(
+            "period", nargs="?", help="e.g. 2026-Q3; default the last full quarter"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["period"]:
+                period = period_parse(options["period"])
+            else:
+                this = period_of(timezone.localdate())
+                period = period_of(this.starts_on - dt.timedelta(days=1))
+            report = report_publish(actor=None, organisation=organisation_default(), period=period)
+        except (ValueError, CaseError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"published statistics for {report.period}: {report.content['received']} received"
+        )

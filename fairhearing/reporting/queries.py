@@ -1,0 +1,118 @@
+"""The figures for a period, by aggregate queries over every complaint (R-50), including
+those closed by staff without a panel."""
+
+import datetime as dt
+import re
+import statistics as stats
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from fairhearing.cases.models import Case, StageChange
+from fairhearing.deadlines.models import Deadline
+from fairhearing.organisations.models import Organisation
+from fairhearing.panels.models import InterimSuspension
+
+PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
+BAD_PERIOD = "A period is a quarter written like 2026-Q3."
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date  # exclusive
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.ends_on, dt.time.min, tzinfo=tz),
+        )
+
+
+def period_parse(name: str) -> Period:
+    match = PERIOD.match(name.strip().upper())
+    if not match:
+        raise ValueError(BAD_PERIOD)
+    year, quarter = int(match.group(1)), int(match.group(2))
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return Period(f"{year}-Q{quarter}", start, end)
+
+
+def period_of(day: dt.date) -> Period:
+    return period_parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+def _counts(rows: Any, key: str, labels: dict[str, str]) -> dict[str, int]:
+    found = {row[key]: row["n"] for row in rows}
+    counts = {label: found.get(k, 0) for k, label in labels.items()}
+    for k, n in found.items():  # values no longer in the rulebook still count
+        if k not in labels:
+            counts[k or "Not recorded"] = counts.get(k or "Not recorded", 0) + n
+    return counts
+
+
+def period_figures(organisation: Organisation, period: Period) -> dict[str, Any]:
+    """Raw (unsuppressed) figures for the period; `services.report_publish` suppresses them."""
+    spec = organisation.current_rulebook().spec
+    start, end = period.bounds()
+    cases = Case.objects.filter(organisation=organisation)
+    received = cases.filter(opened_at__gte=start, opened_at__lt=end)
+    closed = cases.filter(closed_at__gte=start, closed_at__lt=end)
+    days = sorted(
+        (c - o).total_seconds() / 86400
+        for o, c in closed.values_list("opened_at", "closed_at")
+        if c is not None
+    )
+    limits = (
+        Deadline.objects.filter(
+            case__organisation=organisation,
+            closed_at__gte=start,
+            closed_at__lt=end,
+            binds="organisation",
+        )
+        .values("kind")
+        .annotate(on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))), n=Count("pk"))
+    )
+    appeal_outcomes = {
+        k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
+    }
+    return {
+        "received": received.count(),
+        "by_category": _counts(
+            received.values("category").annotate(n=Count("pk")), "category", spec.categories
+        ),
+        "by_stage": _counts(
+            received.values("stage").annotate(n=Count("pk")), "stage", spec.stage_labels
+        ),
+        "closed": closed.count(),
+        "outcomes": _counts(
+            closed.values("outcome").annotate(n=Count("pk")), "outcome", spec.outcomes
+        ),
+        "closed_by_staff": closed.exclude(
+            pk__in=StageChange.objects.filter(transition__startswith="decide_").values("case_id")
+        ).count(),
+        "time_to_outcome_days": {
+            "median": round(stats.median(days), 1) if days else None,
+            "p90": round(days[min(len(days) - 1, int(0.9 * len(days)))], 1) if days else None,
+        },
+        "limits": {
+            row["kind"]: {"met": row["on_time"], "missed": row["n"] - row["on_time"]}
+            for row in limits
+        },
+        "appeals_lodged": StageChange.objects.filter(
+            case__organisation=organisation, transition="appeal_lodged", at__gte=start, at__lt=end
+        ).count(),
+        "appeal_results": _counts(
+            closed.filter(outcome__in=appeal_outcomes).values("outcome").annotate(n=Count("pk")),
+            "outcome",
+            appeal_outcomes,
+        ),
+        "interim_suspensions": InterimSuspension.objects.filter(
+            case__organisation=organisation, imposed_at__gte=start, imposed_at__lt=end
+        ).count(),
+    }

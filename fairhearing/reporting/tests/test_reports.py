@@ -1,0 +1,89 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from fairhearing.cases.models import Case
+from fairhearing.conftest import walk
+from fairhearing.reporting.queries import period_figures, period_parse
+from fairhearing.reporting.services import report_publish
+from fairhearing.reporting.suppression import SMALL
+
+pytestmark = pytest.mark.django_db
+Q4 = period_parse("2026-Q4")
+
+
+@pytest.fixture(autouse=True)
+def _key(settings, tmp_path) -> None:
+    settings.LEDGER_SIGNING_KEY_FILE = tmp_path / "ledger.key"
+
+
+@pytest.fixture
+def quarter(make_complaint, case_officer) -> list[Case]:
+    """Twelve complaints in 2026-Q4: eight bullying, four racism; three closed by staff."""
+    cases = []
+    with time_machine.travel(dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)):
+        for i in range(12):
+            cases.append(make_complaint(category="bullying" if i < 8 else "racism").cases.get())
+        for case in cases[:3]:
+            walk(case, case_officer, "acknowledge", "begin_assessment", "assess_no_further_action")
+    return cases
+
+
+def test_every_figure_matches_a_direct_count_and_staff_closures_count(
+    organisation, quarter
+) -> None:
+    figures = period_figures(organisation, Q4)
+    in_period = Case.objects.filter(opened_at__gte=Q4.bounds()[0], opened_at__lt=Q4.bounds()[1])
+    assert figures["received"] == in_period.count() == 12
+    assert (
+        figures["by_category"]["Bullying or harassment"]
+        == in_period.filter(category="bullying").count()
+    )
+    assert figures["by_category"]["Racism"] == 4
+    assert sum(figures["by_stage"].values()) == 12 and figures["by_stage"]["Closed"] == 3
+    assert figures["closed"] == 3 and figures["closed_by_staff"] == 3
+    assert figures["outcomes"]["No further action after assessment"] == 3
+
+
+def test_the_published_report_suppresses_small_numbers_and_freezes_a_ledger_head(
+    organisation, quarter
+) -> None:
+    report = report_publish(actor=None, organisation=organisation, period=Q4)
+    content = report.content
+    assert content["received"] == "12"
+    by_category = next(t for t in content["tables"] if t["name"] == "by_category")
+    shown = {r["label"]: r["shown"] for r in by_category["rows"]}
+    assert shown["Racism"] == SMALL and shown["Bullying or harassment"] == "*"  # hidden behind
+    assert shown["Antisemitism"] == "0"
+    assert content["closed"] == SMALL
+    assert content["time_to_outcome_days"]["median"] is None  # fewer than 6 closed
+    assert content["ledger_head"]["tree_size"] == report.tree_size > 0
+
+
+def test_the_public_page_csv_and_json(organisation, quarter, client: Client) -> None:
+    report_publish(actor=None, organisation=organisation, period=Q4)
+    assert "2026-Q4" in client.get("/statistics/").content.decode()
+    page = client.get("/statistics/2026-Q4/")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert "Priya" not in page.content.decode() and "Rowan" not in page.content.decode()
+    csv_response = client.get("/statistics/2026-Q4.csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert "Racism,1-5" in csv_response.content.decode()
+    assert client.get("/statistics/2026-Q4.json").json()["received"] == "12"
+
+
+def test_bad_periods_and_formats_are_a_clear_4xx(organisation, client: Client) -> None:
+    assert client.get("/statistics/2026-Q9/").status_code == 400
+    assert client.get("/statistics/2026-Q4.pdfx").status_code == 400
+    assert client.get("/statistics/2025-Q1/").status_code == 404
+
+
+def test_an_empty_period_says_so(organisation, client: Client) -> None:
+    report = report_publish(actor=None, organisation=organisation, period=period_parse("2020-Q1"))
+    assert report.content["empty"] is True
+    assert (
+        "No complaints were received or closed"
+        in client.get("/statistics/2020-Q1/").content.decode()
+    )
