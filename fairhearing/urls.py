@@ -12,5 +12,5 @@ urlpatterns = [
     path("api/v1/", include("fairhearing.api.urls")),
     path("webhooks/", include("fairhearing.webhooks.urls")),
     path("ledger/", include("fairhearing.ledger.urls")),
-    path("statistics/", include("fairhearing.reporting.urls")),
+    path("", include("fairhearing.reporting.urls")),
 ]

@@ -2,18 +2,26 @@
 those closed by staff without a panel."""
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 import statistics as stats
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, StageChange
 from fairhearing.deadlines.models import Deadline
+from fairhearing.interests.models import BiasChallenge, Recusal
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.models import Organisation
+from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.panels.models import InterimSuspension
+
+from .models import Recommendation
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 BAD_PERIOD = "A period is a quarter written like 2026-Q3."
@@ -115,4 +123,68 @@ def period_figures(organisation: Organisation, period: Period) -> dict[str, Any]
         "interim_suspensions": InterimSuspension.objects.filter(
             case__organisation=organisation, imposed_at__gte=start, imposed_at__lt=end
         ).count(),
+    }
+
+
+def anonymised_reference(reference: str) -> str:
+    """A stable alias for a case that tells the governing body nothing about it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), reference.encode(), hashlib.sha256).hexdigest()
+    return f"OC-{digest[:6].upper()}"
+
+
+def pack_content(
+    organisation: Organisation, *, since: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
+    overdue = (
+        Deadline.objects.filter(
+            case__organisation=organisation,
+            status=Deadline.Status.OPEN,
+            binds=Deadline.Binds.ORGANISATION,
+            due_at__lt=now,
+        )
+        .select_related("case__rulebook")
+        .order_by("due_at")
+    )
+    rows = [
+        {
+            "case": anonymised_reference(d.case.reference),
+            "stage": d.case.stage_label,
+            "limit": d.label,
+            "days_over": (now - d.due_at).days,
+        }
+        for d in overdue
+    ]
+    breaches = Event.objects.filter(kind=EventKind.DEADLINE_BREACHED)
+    attempts = AccessAttempt.objects.filter(user__organisation=organisation)
+    approaches = Approach.objects.filter(case__organisation=organisation)
+    recusals = Recusal.objects.filter(case__organisation=organisation)
+    challenges = BiasChallenge.objects.filter(case__organisation=organisation)
+    if since is not None:
+        breaches = breaches.filter(at__gte=since)
+        attempts = attempts.filter(at__gte=since)
+        approaches = approaches.filter(recorded_at__gte=since)
+        recusals = recusals.filter(at__gte=since)
+        challenges = challenges.filter(raised_at__gte=since)
+    recommendations = {
+        row["status"]: row["n"]
+        for row in Recommendation.objects.filter(review__organisation=organisation)
+        .values("status")
+        .annotate(n=Count("pk"))
+    }
+    return {
+        "since": since.isoformat() if since else None,
+        "open_cases": Case.objects.filter(
+            organisation=organisation, closed_at__isnull=True
+        ).count(),
+        "overdue": rows,
+        "breaches_since_last_pack": breaches.count(),
+        "interference": {
+            "refused_attempts": attempts.count(),
+            "approaches_recorded": approaches.count(),
+            "recusals": recusals.count(),
+            "challenges": challenges.count(),
+        },
+        "recommendations": {
+            label: recommendations.get(key, 0) for key, label in Recommendation.Status.choices
+        },
     }

@@ -1,15 +1,31 @@
 """Publishing statistics: figures from aggregate queries, suppressed, frozen with the signed
 ledger head of the moment."""
 
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from fairhearing.cases.services import CaseError
 from fairhearing.ledger.heads import head_as_dict, tree_head_sign
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
 
-from .models import StatisticsReport
-from .queries import Period, period_figures
+from .models import (
+    Meeting,
+    MeetingPack,
+    Recommendation,
+    RecommendationUpdate,
+    Review,
+    StatisticsReport,
+)
+from .queries import Period, pack_content, period_figures
 from .suppression import SMALL, Group, Table, suppress
 
 MIN_FOR_DURATIONS = 6
@@ -75,8 +91,6 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def report_publish(*, actor: Any, organisation: Organisation, period: Period) -> StatisticsReport:
-    from fairhearing.cases.services import CaseError
-
     if StatisticsReport.objects.filter(organisation=organisation, period=period.name).exists():
         raise CaseError(ALREADY_PUBLISHED.format(period=period.name))
     head = tree_head_sign()
@@ -91,3 +105,165 @@ def report_publish(*, actor: Any, organisation: Organisation, period: Period) ->
         tree_size=head.tree_size,
         root_hash=head.root_hash,
     )
+
+
+@transaction.atomic
+def meeting_pack_make(*, meeting: Meeting, now: dt.datetime | None = None) -> MeetingPack:
+    now = now or timezone.now()
+    previous = (
+        MeetingPack.objects.filter(meeting__organisation=meeting.organisation, generated_at__lt=now)
+        .order_by("-generated_at")
+        .first()
+    )
+    pack = MeetingPack.objects.create(
+        meeting=meeting,
+        generated_at=now,
+        content=pack_content(
+            meeting.organisation, since=previous.generated_at if previous else None, now=now
+        ),
+    )
+    event_append(
+        actor=None,
+        kind=EventKind.MEETING_PACK_MADE,
+        payload={"pack": pack.pk, "meeting": meeting.pk},
+    )
+    return pack
+
+
+def meeting_packs_due(*, today: dt.date | None = None) -> int:
+    """Make every pack whose day has come (run by the worker's sweep)."""
+    today = today or timezone.localdate()
+    made = 0
+    for meeting in Meeting.objects.filter(pack__isnull=True, held_on__gte=today):
+        if meeting.held_on - dt.timedelta(days=meeting.pack_days_before) <= today:
+            meeting_pack_make(meeting=meeting)
+            made += 1
+    return made
+
+
+# --- recommendations -------------------------------------------------------------------------
+
+COLUMNS = ("number", "text", "owner", "due_on", "status", "evidence")
+
+
+@dataclass
+class ImportReport:
+    accepted: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _rows(data: bytes, filename: str) -> list[dict[str, Any]]:
+    text = data.decode("utf-8-sig")
+    if filename.lower().endswith(".json"):
+        rows = json.loads(text)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValueError("JSON must be a list of objects")
+        return rows
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@transaction.atomic
+def recommendations_import(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    published_on: dt.date,
+    data: bytes,
+    filename: str,
+) -> ImportReport:
+    """Import a review's recommendations: every row is checked, and if any is bad nothing is
+    imported and each bad row is reported."""
+    report = ImportReport()
+    try:
+        rows = _rows(data, filename)
+    except (UnicodeDecodeError, ValueError, json.JSONDecodeError) as exc:
+        report.errors.append((0, f"The file cannot be read: {exc}"))
+        return report
+    cleaned, seen = [], set()
+    for line, row in enumerate(rows, start=2 if not filename.lower().endswith(".json") else 1):
+        problems = [
+            f"missing {c}"
+            for c in ("number", "text", "owner", "due_on")
+            if not str(row.get(c) or "").strip()
+        ]
+        status = str(row.get("status") or "not_started").strip()
+        if status not in Recommendation.Status.values:
+            problems.append(f"unknown status {status!r}")
+        try:
+            due_on = dt.date.fromisoformat(str(row.get("due_on") or "").strip())
+        except ValueError:
+            problems.append("due_on must be a date like 2027-03-31")
+            due_on = None
+        number = str(row.get("number") or "").strip()
+        if number in seen:
+            problems.append(f"duplicate number {number}")
+        seen.add(number)
+        if problems or due_on is None:
+            report.errors.append((line, "; ".join(problems)))
+        else:
+            cleaned.append(
+                (
+                    number,
+                    str(row["text"]).strip(),
+                    str(row["owner"]).strip(),
+                    due_on,
+                    status,
+                    str(row.get("evidence") or "").strip(),
+                )
+            )
+    if not cleaned and not report.errors:
+        report.errors.append((0, "The file has no recommendations."))
+    if report.errors:
+        return report
+    review = Review.objects.create(
+        organisation=organisation, title=title, published_on=published_on
+    )
+    for number, text, owner, due_on, status, evidence in cleaned:
+        recommendation = Recommendation.objects.create(
+            review=review,
+            number=number,
+            text=text,
+            owner=owner,
+            due_on=due_on,
+            status=status,
+            evidence=evidence,
+        )
+        RecommendationUpdate.objects.create(
+            recommendation=recommendation, actor=actor, status=status, evidence=evidence
+        )
+    report.accepted = len(cleaned)
+    event_append(
+        actor=actor,
+        kind=EventKind.RECOMMENDATIONS_IMPORTED,
+        payload={"review": review.pk, "recommendations": len(cleaned)},
+    )
+    return report
+
+
+NEEDS_EVIDENCE = "Give the evidence of implementation."
+
+
+@transaction.atomic
+def recommendation_update(
+    *, actor: Any, recommendation: Recommendation, status: str, evidence: str
+) -> Recommendation:
+    if status not in Recommendation.Status.values:
+        raise CaseError("Choose a status from the list.")
+    if status == Recommendation.Status.IMPLEMENTED and not evidence.strip():
+        raise CaseError(NEEDS_EVIDENCE)
+    recommendation.status, recommendation.evidence = status, evidence.strip()
+    recommendation.save(update_fields=["status", "evidence"])
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation, actor=actor, status=status, evidence=evidence.strip()
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.RECOMMENDATION_UPDATED,
+        payload={"recommendation": recommendation.pk, "status": status},
+    )
+    return recommendation

@@ -1,15 +1,25 @@
-"""Public statistics: every published report as HTML (with charts), CSV and JSON."""
+"""Public statistics (HTML with charts, CSV, JSON), the public recommendations tracker, and
+the governing body's meeting packs."""
 
 import csv
 import io
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
+from fairhearing.accounts.models import Role
+from fairhearing.cases.services import CaseError
 from fairhearing.organisations.queries import organisation_default
 
-from .models import StatisticsReport
+from .access import require_pack_reader, require_tracker_editor
+from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
+from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, period_parse
+from .services import recommendation_update, recommendations_import
 
 FORMATS = {"html", "csv", "json"}
 
@@ -67,3 +77,105 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         response["Content-Disposition"] = f'attachment; filename="statistics-{report.period}.csv"'
         return response
     return render(request, "reporting/report.html", {"report": report, "content": report.content})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_list_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_pack_reader(user)
+    form = MeetingForm(request.POST or None) if user.role == Role.ADMINISTRATOR else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        Meeting.objects.create(organisation_id=user.organisation_id, **form.cleaned_data)
+        messages.success(request, "Meeting scheduled: its pack will be made before it.")
+        return redirect("reporting:packs")
+    meetings = (
+        Meeting.objects.filter(organisation_id=user.organisation_id)
+        .select_related("pack")
+        .order_by("-held_on")
+    )
+    return render(
+        request,
+        "reporting/pack_list.html",
+        {"meetings": meetings, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def pack_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    require_pack_reader(user)
+    pack = get_object_or_404(MeetingPack, pk=pk, meeting__organisation_id=user.organisation_id)
+    return render(request, "reporting/pack.html", {"pack": pack, "content": pack.content})
+
+
+def tracker_view(request: HttpRequest) -> HttpResponse:
+    reviews = Review.objects.filter(organisation=organisation_default()).prefetch_related(
+        "recommendations"
+    )
+    return render(
+        request,
+        "reporting/tracker.html",
+        {
+            "reviews": reviews,
+            "may_edit": getattr(request.user, "role", None)
+            in {Role.ADMINISTRATOR, Role.GOVERNING_BODY},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tracker_import_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_tracker_editor(user)
+    form = RecommendationsImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = recommendations_import(
+            actor=user,
+            organisation=user.organisation,
+            title=form.cleaned_data["title"],
+            published_on=form.cleaned_data["published_on"],
+            data=upload.read(),
+            filename=upload.name,
+        )
+        if report.ok:
+            messages.success(request, f"{report.accepted} recommendations imported.")
+            return redirect("reporting:tracker")
+    return render(
+        request,
+        "reporting/tracker_import.html",
+        {"form": form, "report": report},
+        status=400 if form.errors or (report and not report.ok) else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tracker_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    require_tracker_editor(user)
+    recommendation = get_object_or_404(
+        Recommendation, pk=pk, review__organisation_id=user.organisation_id
+    )
+    form = RecommendationUpdateForm(
+        request.POST or None,
+        initial={"status": recommendation.status, "evidence": recommendation.evidence},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            recommendation_update(actor=user, recommendation=recommendation, **form.cleaned_data)
+        except CaseError as exc:
+            form.add_error("evidence", str(exc))
+        else:
+            messages.success(request, f"Recommendation {recommendation.number} updated.")
+            return redirect("reporting:tracker")
+    return render(
+        request,
+        "reporting/tracker_update.html",
+        {"form": form, "recommendation": recommendation},
+        status=400 if form.errors else 200,
+    )

@@ -58,6 +58,12 @@ NOT_OPERATIONS = {
     "reporting:list",
     "reporting:report",
     "reporting:report_format",
+    # Governing-body and administration pages (packs, the tracker); not case operations.
+    "reporting:tracker",
+    "reporting:packs",
+    "reporting:pack",
+    "reporting:tracker_import",
+    "reporting:tracker_update",
     "ledger:inclusion",
     "ledger:consistency",
     "webhooks:log",

@@ -6,6 +6,7 @@ from fairhearing.core.demo import DEMO_USERS
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt, Approach
+from fairhearing.reporting.models import MeetingPack, Recommendation, StatisticsReport
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +29,7 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     assert Declaration.objects.count() >= 3
     assert AccessAttempt.objects.filter(role="governing_body").exists()
     assert Approach.objects.count() >= 1
+    # So does the governance side: a review's recommendations, a pack, published statistics.
+    assert Recommendation.objects.count() == 20
+    assert len(set(Recommendation.objects.values_list("status", flat=True))) == 4
+    assert MeetingPack.objects.count() == 1 and StatisticsReport.objects.count() == 2

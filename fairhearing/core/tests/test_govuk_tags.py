@@ -38,7 +38,19 @@ urlpatterns = [
     path("panels/", include(([path("", _dummy, name="seats")], "panels"))),
     path("oversight/", include(([path("", _dummy, name="register")], "oversight"))),
     path("webhooks/", include(([path("", _dummy, name="log")], "webhooks"))),
-    path("statistics/", include(([path("", _dummy, name="list")], "reporting"))),
+    path(
+        "statistics/",
+        include(
+            (
+                [
+                    path("", _dummy, name="list"),
+                    path("t/", _dummy, name="tracker"),
+                    path("p/", _dummy, name="packs"),
+                ],
+                "reporting",
+            )
+        ),
+    ),
     path("portal/", include(([path("", _dummy, name="start")], "portal"))),
     path(
         "accounts/",

@@ -36,3 +36,30 @@ def test_a_visitor_reads_the_statistics_and_downloads_the_csv(
     path = download.value.path()
     text = Path(path).read_text(encoding="utf-8")
     assert "Racism,1-5" in text and "table,row,count" in text
+
+
+def test_a_governing_body_member_reads_a_pack(
+    page: Page, live_server, organisation, make_complaint
+) -> None:
+    from fairhearing.accounts.models import Role
+    from fairhearing.conftest import make_user
+    from fairhearing.core.testing.pages import sign_in
+    from fairhearing.reporting.models import Meeting
+    from fairhearing.reporting.services import meeting_pack_make
+
+    case = make_complaint().cases.get()
+    case.deadlines.update(due_at="2026-01-01T00:00:00Z")
+    meeting = Meeting.objects.create(
+        organisation=organisation, title="Executive Committee", held_on=dt.date(2026, 12, 10)
+    )
+    meeting_pack_make(meeting=meeting)
+    make_user(organisation, "gideon", Role.GOVERNING_BODY)
+    sign_in(page, live_server.url, "gideon")
+    page.get_by_role("link", name="Meeting packs").click()
+    assert_accessible(page, context="meeting packs")
+    page.get_by_role("link", name="Read the pack for Executive Committee").click()
+    expect(page.locator("#overdue-count")).to_have_text("1")
+    expect(page.get_by_test_id("overdue")).to_contain_text("OC-")
+    expect(page.locator("body")).not_to_contain_text(case.reference)
+    expect(page.locator("body")).not_to_contain_text("Rowan Ashby")
+    assert_accessible(page, context="meeting pack")

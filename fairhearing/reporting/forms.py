@@ -1,0 +1,44 @@
+from django import forms
+
+from .models import Recommendation
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        label="Meeting", max_length=200, error_messages={"required": "Name the meeting."}
+    )
+    held_on = forms.DateField(
+        label="Date of the meeting",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    pack_days_before = forms.IntegerField(
+        label="Make the pack this many days before", initial=7, min_value=0, max_value=60
+    )
+
+
+class RecommendationsImportForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the review",
+        max_length=300,
+        error_messages={"required": "Give the review's title."},
+    )
+    published_on = forms.DateField(
+        label="Published on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
+    )
+    file = forms.FileField(
+        label="Recommendations (CSV or JSON)",
+        help_text="Columns: number, text, owner, due_on, status, evidence.",
+        error_messages={"required": "Choose a file."},
+    )
+
+
+class RecommendationUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", choices=Recommendation.Status.choices, widget=forms.RadioSelect
+    )
+    evidence = forms.CharField(
+        label="Evidence of implementation", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,144 @@
+import datetime as dt
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from fairhearing.accounts.models import Role
+from fairhearing.cases.services import CaseError
+from fairhearing.conftest import make_user, signed_in
+from fairhearing.reporting.models import Meeting, MeetingPack, Recommendation
+from fairhearing.reporting.queries import anonymised_reference
+from fairhearing.reporting.services import (
+    NEEDS_EVIDENCE,
+    meeting_packs_due,
+    recommendation_update,
+    recommendations_import,
+)
+
+pytestmark = pytest.mark.django_db
+
+GOOD_CSV = (
+    b"number,text,owner,due_on,status,evidence\n"
+    b"R1,Publish the complaints procedure,General Secretary,2027-01-31,implemented,"
+    b"Published in June\n"
+    b"R2,Train every panel member,Head of Governance,2027-03-31,in_progress,\n"
+)
+
+
+def test_a_pack_is_made_on_schedule_with_no_names(organisation, make_complaint) -> None:
+    case = make_complaint().cases.get()
+    case.deadlines.update(due_at="2026-01-01T00:00:00Z")  # the acknowledgement is long overdue
+    Meeting.objects.create(
+        organisation=organisation,
+        title="Executive Committee",
+        held_on=dt.date(2026, 12, 10),
+        pack_days_before=7,
+    )
+    assert meeting_packs_due(today=dt.date(2026, 12, 2)) == 0
+    assert meeting_packs_due(today=dt.date(2026, 12, 3)) == 1
+    assert meeting_packs_due(today=dt.date(2026, 12, 4)) == 0  # once
+    content = MeetingPack.objects.get().content
+    text = json.dumps(content)
+    assert case.reference not in text and "Rowan" not in text and "Priya" not in text
+    (row,) = content["overdue"]
+    assert row["case"] == anonymised_reference(case.reference) and row["days_over"] > 300
+
+
+def test_the_governing_body_reads_packs_and_staff_do_not(organisation, case_officer) -> None:
+    Meeting.objects.create(
+        organisation=organisation, title="Executive Committee", held_on=dt.date(2026, 12, 10)
+    )
+    meeting_packs_due(today=dt.date(2026, 12, 9))
+    governing = make_user(organisation, "gideon", Role.GOVERNING_BODY)
+    pack = MeetingPack.objects.get()
+    assert signed_in(governing).get(f"/packs/{pack.pk}/").status_code == 200
+    assert signed_in(case_officer).get(f"/packs/{pack.pk}/").status_code == 403
+    assert signed_in(case_officer).get("/packs/").status_code == 403
+
+
+def test_administrators_schedule_meetings(organisation) -> None:
+    admin = make_user(organisation, "ada", Role.ADMINISTRATOR)
+    response = signed_in(admin).post(
+        "/packs/", {"title": "Board", "held_on": "2027-01-20", "pack_days_before": 5}
+    )
+    assert response.status_code == 302 and Meeting.objects.get().pack_days_before == 5
+
+
+def test_importing_recommendations_and_the_public_page(organisation, client: Client) -> None:
+    report = recommendations_import(
+        actor=None,
+        organisation=organisation,
+        title="Independent review",
+        published_on=dt.date(2026, 6, 1),
+        data=GOOD_CSV,
+        filename="r.csv",
+    )
+    assert report.ok and report.accepted == 2
+    page = client.get("/recommendations/").content.decode()
+    assert "Publish the complaints procedure" in page and "Published in June" in page
+
+
+def test_a_bad_file_is_reported_row_by_row_and_imports_nothing(organisation) -> None:
+    bad = (
+        GOOD_CSV + b"R2,Duplicate,Someone,2027-01-01,in_progress,\nR4,,Owner,not-a-date,unknown,\n"
+    )
+    report = recommendations_import(
+        actor=None,
+        organisation=organisation,
+        title="Review",
+        published_on=dt.date(2026, 6, 1),
+        data=bad,
+        filename="r.csv",
+    )
+    assert not report.ok and Recommendation.objects.count() == 0
+    assert report.errors[0] == (4, "duplicate number R2")
+    line, problem = report.errors[1]
+    assert (
+        line == 5
+        and "missing text" in problem
+        and "unknown status" in problem
+        and "due_on" in problem
+    )
+    broken = recommendations_import(
+        actor=None,
+        organisation=organisation,
+        title="Review",
+        published_on=dt.date(2026, 6, 1),
+        data=b"{not json",
+        filename="r.json",
+    )
+    assert broken.errors and broken.errors[0][0] == 0
+
+
+def test_implemented_needs_evidence_and_history_is_kept(organisation) -> None:
+    recommendations_import(
+        actor=None,
+        organisation=organisation,
+        title="Review",
+        published_on=dt.date(2026, 6, 1),
+        data=GOOD_CSV,
+        filename="r.csv",
+    )
+    r2 = Recommendation.objects.get(number="R2")
+    with pytest.raises(CaseError, match=NEEDS_EVIDENCE):
+        recommendation_update(actor=None, recommendation=r2, status="implemented", evidence="")
+    recommendation_update(
+        actor=None,
+        recommendation=r2,
+        status="implemented",
+        evidence="All 14 members trained by May.",
+    )
+    assert list(r2.updates.values_list("status", flat=True)) == ["in_progress", "implemented"]
+
+
+def test_the_import_page_for_administrators(organisation, case_officer) -> None:
+    admin = make_user(organisation, "ada", Role.ADMINISTRATOR)
+    upload = SimpleUploadedFile("r.csv", GOOD_CSV, content_type="text/csv")
+    response = signed_in(admin).post(
+        "/recommendations/import/",
+        {"title": "Review", "published_on": "2026-06-01", "file": upload},
+    )
+    assert response.status_code == 302 and Recommendation.objects.count() == 2
+    assert signed_in(case_officer).get("/recommendations/import/").status_code == 403
