@@ -21,7 +21,7 @@ from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsRepo
 from .queries import BAD_PERIOD, period_parse
 from .services import recommendation_update, recommendations_import
 
-FORMATS = {"html", "csv", "json"}
+FORMATS = {"html", "csv", "json", "pdf"}
 
 
 def report_list_view(request: HttpRequest) -> HttpResponse:
@@ -38,7 +38,7 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
                 "error": {
                     "status": 400,
                     "code": "bad_format",
-                    "message": "Formats are html, csv and json.",
+                    "message": "Formats are html, csv, json and pdf.",
                     "fields": {},
                 }
             },
@@ -65,6 +65,14 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
                 **report.content,
             }
         )
+    if fmt == "pdf":
+        from .pdf import report_pdf
+
+        response = HttpResponse(
+            report_pdf(report.period, report.content), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="statistics-{report.period}.pdf"'
+        return response
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -72,6 +72,9 @@ def test_the_public_page_csv_and_json(organisation, quarter, client: Client) -> 
     assert csv_response["Content-Type"].startswith("text/csv")
     assert "Racism,1-5" in csv_response.content.decode()
     assert client.get("/statistics/2026-Q4.json").json()["received"] == "12"
+    pdf = client.get("/statistics/2026-Q4.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"Complaints statistics 2026-Q4" in pdf.content  # the document's title metadata
 
 
 def test_bad_periods_and_formats_are_a_clear_4xx(organisation, client: Client) -> None:
