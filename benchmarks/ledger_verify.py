@@ -45,7 +45,11 @@ def main() -> None:
                     actor=None,
                     kind=EventKind.CASE_TRANSITIONED,
                     case_id=i % 5000,
-                    payload={"transition": "acknowledge", "stage_change": i, "reasons_sha256": "ab" * 32},
+                    payload={
+                        "transition": "acknowledge",
+                        "stage_change": i,
+                        "reasons_sha256": "ab" * 32,
+                    },
                 )
     append_seconds = time.perf_counter() - started
     rates = []

@@ -42,9 +42,10 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     webhooks_for_expired_sanctions()
     deliveries = webhooks_deliver_pending()
     from fairhearing.ledger.heads import latest_head, tree_head_sign
-    from fairhearing.reporting.services import meeting_packs_due
+    from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
 
     meeting_packs_due()
+    statistics_publish_due()
     head = latest_head()
     if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
         tree_head_sign()

@@ -267,3 +267,20 @@ def recommendation_update(
         payload={"recommendation": recommendation.pk, "status": status},
     )
     return recommendation
+
+
+def statistics_publish_due(*, today: dt.date | None = None) -> StatisticsReport | None:
+    """Publish the last full quarter if it is not yet published (run by the worker's sweep)."""
+    from fairhearing.organisations.models import Organisation as Org
+
+    from .queries import period_of
+
+    today = today or timezone.localdate()
+    last = period_of(period_of(today).starts_on - dt.timedelta(days=1))
+    report = None
+    for organisation in Org.objects.all():
+        if not StatisticsReport.objects.filter(
+            organisation=organisation, period=last.name
+        ).exists():
+            report = report_publish(actor=None, organisation=organisation, period=last)
+    return report

@@ -90,3 +90,13 @@ def test_an_empty_period_says_so(organisation, client: Client) -> None:
         "No complaints were received or closed"
         in client.get("/statistics/2020-Q1/").content.decode()
     )
+
+
+def test_each_quarter_is_published_once_when_it_ends(organisation, quarter) -> None:
+    from fairhearing.reporting.models import StatisticsReport
+    from fairhearing.reporting.services import statistics_publish_due
+
+    assert statistics_publish_due(today=dt.date(2026, 12, 31)) is not None  # 2026-Q3
+    assert statistics_publish_due(today=dt.date(2027, 1, 2)).period == "2026-Q4"  # type: ignore[union-attr]
+    assert statistics_publish_due(today=dt.date(2027, 1, 3)) is None  # already published
+    assert StatisticsReport.objects.get(period="2026-Q4").content["received"] == "12"
