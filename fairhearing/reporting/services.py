@@ -284,3 +284,25 @@ def statistics_publish_due(*, today: dt.date | None = None) -> StatisticsReport 
         ).exists():
             report = report_publish(actor=None, organisation=organisation, period=last)
     return report
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    held_on: dt.date,
+    pack_days_before: int = 7,
+) -> Meeting:
+    meeting = Meeting(
+        organisation=organisation, title=title, held_on=held_on, pack_days_before=pack_days_before
+    )
+    meeting.full_clean()
+    meeting.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.MEETING_SCHEDULED,
+        payload={"meeting": meeting.pk, "held_on": held_on.isoformat()},
+    )
+    return meeting

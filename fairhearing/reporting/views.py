@@ -19,7 +19,7 @@ from .access import require_pack_reader, require_tracker_editor
 from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, period_parse
-from .services import recommendation_update, recommendations_import
+from .services import meeting_schedule, recommendation_update, recommendations_import
 
 FORMATS = {"html", "csv", "json", "pdf"}
 
@@ -94,7 +94,7 @@ def pack_list_view(request: HttpRequest) -> HttpResponse:
     require_pack_reader(user)
     form = MeetingForm(request.POST or None) if user.role == Role.ADMINISTRATOR else None
     if form is not None and request.method == "POST" and form.is_valid():
-        Meeting.objects.create(organisation_id=user.organisation_id, **form.cleaned_data)
+        meeting_schedule(actor=user, organisation=user.organisation, **form.cleaned_data)
         messages.success(request, "Meeting scheduled: its pack will be made before it.")
         return redirect("reporting:packs")
     meetings = (

@@ -208,3 +208,18 @@ def delivery_replay(*, actor: Any, delivery: Delivery) -> Delivery:
     )
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def webhook_endpoint_add(
+    *, actor: Any, organisation: Any, url: str, secret: str, events: list[str]
+) -> Endpoint:
+    endpoint = Endpoint(organisation=organisation, url=url, secret=secret, events=events)
+    endpoint.full_clean()
+    endpoint.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.WEBHOOK_ENDPOINT_ADDED,
+        payload={"endpoint": endpoint.pk, "events": events},
+    )
+    return endpoint

@@ -8,6 +8,7 @@ from django.test import Client
 from fairhearing.accounts.models import Role
 from fairhearing.cases.services import CaseError
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.reporting.models import Meeting, MeetingPack, Recommendation
 from fairhearing.reporting.queries import anonymised_reference
 from fairhearing.reporting.services import (
@@ -64,6 +65,7 @@ def test_administrators_schedule_meetings(organisation) -> None:
         "/packs/", {"title": "Board", "held_on": "2027-01-20", "pack_days_before": 5}
     )
     assert response.status_code == 302 and Meeting.objects.get().pack_days_before == 5
+    assert Event.objects.filter(kind=EventKind.MEETING_SCHEDULED).count() == 1
 
 
 def test_importing_recommendations_and_the_public_page(organisation, client: Client) -> None:

@@ -147,3 +147,23 @@ def test_administrators_replay_a_delivery_from_the_log(
     officer = Client()
     officer.login(username=case_officer.username, password=PASSWORD)
     assert officer.get(reverse("webhooks:log")).status_code == 403
+
+
+def test_the_command_adds_an_endpoint_through_the_service(organisation) -> None:
+    from django.core.management import call_command
+
+    from fairhearing.ledger.models import Event, EventKind
+
+    call_command(
+        "webhooks",
+        "add",
+        "https://members.example.invalid/hooks",
+        "--secret",
+        "s3cret",
+        "--event",
+        "sanction.imposed",
+    )
+    endpoint = Endpoint.objects.get()
+    assert endpoint.events == ["sanction.imposed"] and endpoint.wants("sanction.imposed")
+    assert not endpoint.wants("suspension.started")
+    assert Event.objects.filter(kind=EventKind.WEBHOOK_ENDPOINT_ADDED).count() == 1

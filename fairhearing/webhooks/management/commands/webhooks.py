@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from fairhearing.organisations.queries import organisation_default
-from fairhearing.webhooks.models import Delivery, Endpoint, WebhookEvent
-from fairhearing.webhooks.services import webhooks_deliver_pending
+from fairhearing.webhooks.models import Delivery, WebhookEvent
+from fairhearing.webhooks.services import webhook_endpoint_add, webhooks_deliver_pending
 
 
 class Command(BaseCommand):
@@ -23,14 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "add":
-            endpoint = Endpoint(
+            endpoint = webhook_endpoint_add(
+                actor=None,
                 organisation=organisation_default(),
                 url=options["url"],
                 secret=options["secret"],
                 events=options["event"],
             )
-            endpoint.full_clean()
-            endpoint.save()
             self.stdout.write(f"endpoint {endpoint.pk}: {endpoint.url}")
         elif options["action"] == "list":
             for delivery in Delivery.objects.select_related("endpoint", "event").order_by("-pk")[
