@@ -2,6 +2,7 @@
 the governing body's meeting packs."""
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -84,7 +85,12 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statistics-{report.period}.csv"'
         return response
-    return render(request, "reporting/report.html", {"report": report, "content": report.content})
+    last_day = report.ends_on - dt.timedelta(days=1)
+    return render(
+        request,
+        "reporting/report.html",
+        {"report": report, "content": {**report.content, "last_day": last_day}},
+    )
 
 
 @login_required

@@ -476,3 +476,9 @@ def test_built_stylesheet_has_no_government_branding():
     assert "crown" not in css.lower()
     assert "crest" not in css.lower()
     assert "system-ui" in css
+
+
+def test_the_governing_body_is_not_offered_the_case_list():
+    html = render_page(SimpleNamespace(is_authenticated=True, role="governing_body"))
+    assert not attrs_of(html, "a", href="/cases/")
+    assert "Sign out" in html

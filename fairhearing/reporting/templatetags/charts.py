@@ -47,7 +47,8 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
     )
     return format_html(
         '<svg class="fh-chart" role="img" aria-labelledby="{}-title" width="100%" '
-        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg">'
+        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif">'
         '<title id="{}-title">{}</title>{}</svg>',
         chart_id,
         LABEL_W + BAR_W + 80,
