@@ -119,3 +119,30 @@ def test_assert_accessible_can_run_twice_on_one_page(page: Page, static_server: 
     page.goto(f"{static_server}/good")
     assert_accessible(page)
     assert_accessible(page)
+
+
+def test_a_csp_violation_is_caught(chromium_browser) -> None:
+    from fairhearing.core.testing.browser import record_csp_violations
+
+    context = chromium_browser.new_context()
+    try:
+        page = context.new_page()
+        refused = record_csp_violations(page)
+        page.set_content(
+            '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
+            "<script>document.title = 'ran'</script>"
+        )
+        page.wait_for_timeout(200)
+        assert refused and "inline script" in refused[0]
+        assert page.title() != "ran"
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db
+def test_the_site_sends_its_content_security_policy(client) -> None:
+    from fairhearing.core.middleware import POLICY
+
+    response = client.get("/healthz")
+    assert response["Content-Security-Policy"] == POLICY
+    assert "script-src 'self'" in POLICY and "unsafe-inline" not in POLICY
