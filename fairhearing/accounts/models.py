@@ -30,3 +30,20 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept to throttle guessing (never the password tried)."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="signin_failure_user"),
+            models.Index(fields=["ip_address", "at"], name="signin_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"failed sign-in for {self.username}"

@@ -23,6 +23,8 @@ from fairhearing.people.models import Person
 from .models import HearingRequest, Message, PartyRole, Reply, SignInLink
 
 LINK_LIFETIME = dt.timedelta(days=7)
+LINK_REQUEST_WINDOW = dt.timedelta(hours=1)
+LINK_REQUESTS_PER_WINDOW = 3
 NO_EMAIL = "This party has no email address: send the link another way."
 NOT_A_PARTY = "That person is not a complainant or the respondent in this case."
 LINK_INVALID = "This sign-in link has expired or has already been used. Ask for a new one."
@@ -96,7 +98,11 @@ def sign_in_link_request(*, reference: str, email: str) -> None:
     ]
     for person in people:
         if person.email and person.email.lower() == email.strip().lower():
-            sign_in_link_send(actor=None, case=case, person=person)
+            recent = SignInLink.objects.filter(
+                case=case, person=person, created_at__gte=timezone.now() - LINK_REQUEST_WINDOW
+            ).count()
+            if recent < LINK_REQUESTS_PER_WINDOW:  # beyond that, silently: no mail bombing
+                sign_in_link_send(actor=None, case=case, person=person)
             return
 
 

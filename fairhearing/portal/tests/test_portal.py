@@ -208,3 +208,11 @@ def test_complainants_get_an_update_every_three_months_while_open(make_complaint
     assert (
         Event.objects.filter(kind=EventKind.COMPLAINANT_UPDATE_SENT, case_id=case.pk).count() == 2
     )
+
+
+def test_link_requests_are_throttled(at_notice, client: Client) -> None:
+    url = reverse("portal:start")
+    for _ in range(5):
+        client.post(url, {"reference": at_notice.reference, "email": "rowan@example.invalid"})
+    assert SignInLink.objects.count() == services.LINK_REQUESTS_PER_WINDOW
+    assert len(mail.outbox) == services.LINK_REQUESTS_PER_WINDOW
