@@ -504,11 +504,16 @@ PANEL_POOL = [
     ("lawyer1", "Lavinia", "Ormerod", "lawyer"),
     ("lawyer2", "Leopold", "Szabo", "lawyer"),
     ("lawyer3", "Larissa", "Quenby", "lawyer"),
+    ("lawyer4", "Lysander", "Okafor", "lawyer"),
     ("hr1", "Harriet", "Voss", "hr_regulatory"),
     ("hr2", "Hamish", "Tranter", "hr_regulatory"),
+    ("hr3", "Henrietta", "Blythe", "hr_regulatory"),
     ("lay1", "Lucian", "Pemberton", "lay"),
     ("lay2", "Linnea", "Ashdown", "lay"),
+    ("lay3", "Lowenna", "Trevithick", "lay"),
 ]
+# Ten members, four of them lawyers: whatever the hearing panel's draw, an appeal panel of
+# three people not previously involved, chaired by a lawyer, can always be drawn.
 
 
 def panel_pool_ensure(organisation: Organisation, password: str = DEMO_PASSWORD) -> list[User]:
