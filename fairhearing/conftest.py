@@ -1,12 +1,14 @@
 """Shared fixtures: a fictional organisation, its staff, and a factory for complaints."""
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
@@ -147,6 +149,13 @@ def signed_in(user: User) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+# CI runs the property tests on fixed examples, so a landing never depends on luck; local runs
+# keep drawing new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_report_header(config: Any) -> str:
