@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
-from fairhearing.core.demo import panel_ready_for
+from fairhearing.core.demo import TO_HEARING, panel_ready_for  # noqa: F401 - shared by tests
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
@@ -131,17 +131,6 @@ def walk(case: Case, actor: Any, *transitions: str) -> Case:
         )
     case.refresh_from_db()
     return case
-
-
-# The stages a case passes through to reach its hearing, by the main road.
-TO_HEARING = (
-    "acknowledge",
-    "begin_assessment",
-    "assess_investigate",
-    "reply_received",
-    "complete_investigation",
-    "refer_to_panel",
-)
 
 
 def signed_in(user: User) -> Client:
