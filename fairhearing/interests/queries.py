@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from fairhearing.cases.models import Case, Party
+from fairhearing.cases.models import Assignment, Case, Party
 
 from .models import Declaration
 
@@ -97,3 +97,31 @@ def user_on_case(user: Any, case: Case) -> bool:
             panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
         ).exists()
     )
+
+
+def team_and_panel_members(case: Case) -> list[tuple[int, str]]:
+    """Who is on the case team or a sitting panel, as (user id, name), for a challenge."""
+    from fairhearing.accounts.models import User
+    from fairhearing.panels.models import Seat
+
+    ids = set(
+        Assignment.objects.filter(case=case, ended_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    ids |= set(
+        Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
+
+
+def case_parties(case: Case) -> list[tuple[int, str]]:
+    """The respondent and the other parties, as (person id, label)."""
+    people = [(case.respondent_id, f"{case.respondent.full_name} (respondent)")]
+    people += [
+        (p.person_id, f"{p.person.full_name} ({p.get_role_display().lower()})")
+        for p in case.parties.select_related("person")
+    ]
+    return people

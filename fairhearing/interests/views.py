@@ -11,16 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.forms import ReasonsForm
-from fairhearing.cases.models import Assignment
 from fairhearing.cases.services import CaseError
-from fairhearing.panels.models import Seat
 from fairhearing.people.models import Person
 
 from . import services
 from .access import case_to_step_aside_from
 from .forms import ChallengeDecisionForm, ChallengeForm, DeclarationForm
 from .models import BiasChallenge, Declaration
-from .queries import active_declarations
+from .queries import active_declarations, case_parties, team_and_panel_members
 
 
 @login_required
@@ -87,34 +85,13 @@ def recuse_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _members(case: Any) -> list[tuple[int, str]]:
-    ids = set(
-        Assignment.objects.filter(case=case, ended_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    ids |= set(
-        Seat.objects.filter(
-            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
-    return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
-
-
-def _parties(case: Any) -> list[tuple[int, str]]:
-    people = [(case.respondent_id, f"{case.respondent.full_name} (respondent)")]
-    people += [
-        (p.person_id, f"{p.person.full_name} ({p.get_role_display().lower()})")
-        for p in case.parties.select_related("person")
-    ]
-    return people
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def challenge_raise_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, action="act", request=request)
-    form = ChallengeForm(request.POST or None, members=_members(case), parties=_parties(case))
+    form = ChallengeForm(
+        request.POST or None, members=team_and_panel_members(case), parties=case_parties(case)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.challenge_raise(

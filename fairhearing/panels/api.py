@@ -18,7 +18,6 @@ from fairhearing.cases.access import case_for
 from . import services
 from .access import seat_for
 from .models import Seat
-from .queries import sitting_panel
 
 router = Router(tags=["panels"])
 
@@ -86,11 +85,7 @@ def panels_vote(request: Any, seat_id: int, payload: VoteIn) -> Status[Any]:
 def panels_draw(request: Any, reference: str, kind: Literal["hearing", "appeal"]) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
     case = case_for(request.user, reference, action="act", request=request)
-    panel = sitting_panel(case, kind)
-    if panel is None:
-        panel = services.panel_draw(actor=request.user, case=case, kind=kind)
-    else:
-        services.panel_add_member(actor=request.user, panel=panel)
+    panel, _ = services.panel_constitute(actor=request.user, case=case, kind=kind)
     return Status(201, {"ok": True, "id": panel.pk})
 
 

@@ -147,6 +147,19 @@ def panel_add_member(*, actor: Any, panel: Panel, seed: int | None = None) -> Se
 
 
 @transaction.atomic
+def panel_constitute(*, actor: Any, case: Case, kind: str) -> tuple[Panel, bool]:
+    """Draw the panel the case needs, or fill an empty seat of the one sitting.
+
+    Returns the panel and whether it was newly drawn.
+    """
+    panel = sitting_panel(case, kind)
+    if panel is None:
+        return panel_draw(actor=actor, case=case, kind=kind), True
+    panel_add_member(actor=actor, panel=panel)
+    return panel, False
+
+
+@transaction.atomic
 def seat_affirm(*, actor: Any, seat: Seat) -> Seat:
     """The member affirms they have no conflict; only then do they see the case."""
     from fairhearing.interests.queries import conflicts_for

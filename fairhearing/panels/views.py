@@ -17,7 +17,6 @@ from . import services
 from .access import seat_for
 from .forms import InterimSuspensionForm, VoteForm
 from .models import Panel, Seat, Vote
-from .queries import sitting_panel
 
 
 @login_required
@@ -95,12 +94,11 @@ def panel_draw_view(request: HttpRequest, reference: str, kind: str) -> HttpResp
     if kind not in Panel.Kind.values:
         raise Http404("No such kind of panel.")
     try:
-        if sitting_panel(case, kind) is None:
-            services.panel_draw(actor=request.user, case=case, kind=Panel.Kind(kind))
-            messages.success(request, f"{Panel.Kind(kind).label} drawn.")
-        else:
-            services.panel_add_member(actor=request.user, panel=sitting_panel(case, kind))  # type: ignore[arg-type]
-            messages.success(request, "Empty seat filled by a fresh draw.")
+        _, drawn = services.panel_constitute(actor=request.user, case=case, kind=kind)
+        messages.success(
+            request,
+            f"{Panel.Kind(kind).label} drawn." if drawn else "Empty seat filled by a fresh draw.",
+        )
     except CaseError as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", reference=case.reference)

@@ -313,3 +313,15 @@ def test_the_case_page_explains_who_could_not_be_drawn(
     client.login(username=case_officer.username, password=PASSWORD)
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Ivo Brandt: investigated the case" in page
+
+
+def test_constituting_draws_once_then_fills_an_empty_seat(at_hearing, case_officer) -> None:
+    panel, drawn = services.panel_constitute(actor=case_officer, case=at_hearing, kind="hearing")
+    assert drawn and Event.objects.filter(kind=EventKind.PANEL_DRAWN).count() == 1
+    seat = panel.seats.filter(is_chair=False)[0]
+    case_recuse(actor=seat.user, case=at_hearing, reasons="I know the complainant.")
+    same, drawn_again = services.panel_constitute(
+        actor=case_officer, case=at_hearing, kind="hearing"
+    )
+    assert same.pk == panel.pk and not drawn_again
+    assert Event.objects.filter(kind=EventKind.PANEL_MEMBER_ADDED).count() == 1
