@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fairhearing.notifications",
     "fairhearing.webhooks",
     "fairhearing.reporting",
+    "fairhearing.evidence",
 ]
 
 MIDDLEWARE = [
@@ -180,3 +181,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Evidence files: outside the web root, each stored once under its SHA-256 (evidence/storage.py).
+EVIDENCE_ROOT = Path(os.environ.get("FAIRHEARING_EVIDENCE_ROOT", VAR_DIR / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("FAIRHEARING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("fairhearing.intake.urls")),
     path("accounts/", include("fairhearing.accounts.urls")),
     path("cases/", include("fairhearing.cases.urls")),
+    path("", include("fairhearing.evidence.urls")),
     path("panels/", include("fairhearing.panels.urls")),
     path("interests/", include("fairhearing.interests.urls")),
     path("oversight/", include("fairhearing.oversight.urls")),

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from fairhearing.cases.api import router as cases_router
 from fairhearing.deadlines.api import router as deadlines_router
+from fairhearing.evidence.api import router as evidence_router
 from fairhearing.intake.api import router as intake_router
 from fairhearing.interests.api import router as interests_router
 from fairhearing.oversight.api import router as oversight_router
@@ -27,6 +28,7 @@ install_error_handlers(api)
 for router in (
     intake_router,
     cases_router,
+    evidence_router,
     deadlines_router,
     oversight_router,
     interests_router,

@@ -36,6 +36,11 @@ PARITY = {
     "panels:interim_suspension_review": ["panels_interim_suspension_decide"],
     "panels:interim_suspension_lift": ["panels_interim_suspension_decide"],
     "portal:send_link": ["parties_send_link"],
+    "evidence:list": ["evidence_list"],
+    "evidence:add_file": ["evidence_add_file"],
+    "evidence:add_post": ["evidence_add_post"],
+    "evidence:download": ["evidence_download"],
+    "evidence:bundle": ["evidence_bundle"],
     "portal:staff_message": ["parties_message"],
 }
 # Pages that are not operations of a signed-in user: reading static pages, signing in and out,

@@ -17,6 +17,7 @@ from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import case_assign
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure
+from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
@@ -76,6 +77,11 @@ ROUTES = {
     "ledger:consistency": "public",
     "webhooks:log": "role:administrator",
     "webhooks:replay": "role:administrator",
+    "evidence:list": "case:view",
+    "evidence:add_file": "case:act",
+    "evidence:add_post": "case:act",
+    "evidence:download": "case:view",
+    "evidence:bundle": "case:view",
     "interests:list": "signed_in",
     "interests:withdraw": "signed_in",
     "interests:recuse": "case:member",
@@ -161,6 +167,11 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
             "get",
         ),
         "oversight:approach": (reverse("oversight:approach", args=[ref]), "get"),
+        "evidence:list": (reverse("evidence:list", args=[ref]), "get"),
+        "evidence:add_file": (reverse("evidence:add_file", args=[ref]), "get"),
+        "evidence:add_post": (reverse("evidence:add_post", args=[ref]), "get"),
+        "evidence:download": (reverse("evidence:download", args=[ref, 1]), "get"),
+        "evidence:bundle": (reverse("evidence:bundle", args=[ref, "panel"]), "get"),
         "interests:challenge": (reverse("interests:challenge", args=[ref]), "get"),
         "interests:challenge_decide": (
             reverse("interests:challenge_decide", args=[ref, challenge.pk]),
@@ -201,6 +212,7 @@ def test_every_case_route_answers_as_the_policy_says(
         recorded_by=case_officer,
         grounds="Test challenge.",
     )
+    evidence_add_file(actor=None, case=case, upload=Upload("note.txt", b"A note."))
     user = setup(organisation, case, role, relation)
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)

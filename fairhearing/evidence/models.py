@@ -1,0 +1,94 @@
+"""Evidence: files and captured social-media posts, immutable once added (R-04, R-05).
+
+A file's bytes live outside the web root under their SHA-256 (`storage.py`); the database keeps
+what was added, by whom and when. Rows are never updated: database triggers refuse it
+(`triggers.py`). Every custody step (added, viewed, disclosed, exported) is a ledger event.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Blob(models.Model):
+    """Stored bytes, named by their SHA-256. Many items may share one blob."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    stored_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class Kind(models.TextChoices):
+    FILE = "file", "File"
+    POST = "post", "Social-media post"
+
+
+class Source(models.TextChoices):
+    STAFF = "staff", "Case team"
+    PARTY = "party", "A party, through the portal"
+    ANONYMOUS = "anonymous", "Anonymous reporter"
+    DOSSIER = "dossier", "Bulk dossier"
+
+
+class Platform(models.TextChoices):
+    X = "x", "X (Twitter)"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    BLUESKY = "bluesky", "Bluesky"
+    THREADS = "threads", "Threads"
+    OTHER = "other", "Other"
+
+
+class EvidenceItem(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="evidence")
+    number = models.PositiveIntegerField(help_text="1, 2, 3... within the case: the bundle index")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    # A captured post (kind=post). `post_key` is the URL normalised, for finding the same post.
+    url = models.URLField(max_length=500, blank=True)
+    post_key = models.CharField(max_length=300, blank=True)
+    platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
+    author_handle = models.CharField(max_length=100, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    captured_text = models.TextField(blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    # Provenance.
+    source = models.CharField(max_length=10, choices=Source.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    added_by_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    # SHA-256 of the item: the file's bytes, or the capture's canonical form (with its
+    # screenshot's hash). The bundle prints it; the ledger holds it.
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="evidence_case_number"),
+            models.CheckConstraint(
+                condition=models.Q(kind="post") | models.Q(blob__isnull=False),
+                name="evidence_file_has_blob",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["post_key"],
+                name="evidence_post_key",
+                condition=~models.Q(post_key=""),
+            )
+        ]
+        ordering = ["case", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.number}"

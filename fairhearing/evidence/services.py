@@ -1,0 +1,267 @@
+"""Every write to evidence: add a file, add a post capture, and the custody of both.
+
+Items are immutable: there is no edit and no delete here. Reading an item's bytes, disclosing
+it to a party and exporting it in a bundle each leave a custody event on the ledger.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fairhearing.cases.models import Case
+from fairhearing.cases.services import CaseError
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+from fairhearing.people.models import Person
+
+from . import sniff
+from .models import Blob, EvidenceItem, Kind, Source
+from .posts import platform_of, post_key
+from .queries import evidence_of
+from .storage import blob_read, blob_write, sha256_hex
+
+NEEDS_URL_OR_TEXT = "Give the post's web address or the text that was captured."
+SCREENSHOT_NOT_IMAGE = "The screenshot must be an image (PNG, JPEG, GIF or WebP)."
+POSTED_IN_FUTURE = "The post cannot have been made in the future."
+CAPTURED_BEFORE_POSTED = "The capture cannot be earlier than the post."
+CLOSED = "Evidence cannot be added to a closed case."
+
+
+class EvidenceRefused(CaseError):
+    """A file or capture we will not accept, with the reason (shown on forms, 409 on the API)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def _blob(upload: Upload) -> tuple[Blob, str]:
+    try:
+        checked = sniff.check(upload.name, upload.data, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    except sniff.FileRefused as refused:
+        raise EvidenceRefused(str(refused)) from refused
+    digest = blob_write(upload.data)
+    blob, _ = Blob.objects.get_or_create(
+        sha256=digest, defaults={"size": len(upload.data), "content_type": checked.content_type}
+    )
+    return blob, checked.name
+
+
+def _next_number(case: Case) -> int:
+    # The case row lock serialises numbering per case on PostgreSQL (SQLite's IMMEDIATE
+    # transaction already holds the write lock).
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    top = EvidenceItem.objects.filter(case=case).aggregate(top=Max("number"))["top"]
+    return (top or 0) + 1
+
+
+def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
+    item.full_clean()
+    item.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_ADDED,
+        case_id=item.case_id,
+        payload={
+            "item": item.pk,
+            "number": item.number,
+            "kind": item.kind,
+            "sha256": item.sha256,
+            "blob": item.blob_id,
+            "source": item.source,
+            "person": item.added_by_person_id,
+            "description_sha256": content_hash(item.description),
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def evidence_add_file(
+    *,
+    actor: Any,
+    case: Case,
+    upload: Upload,
+    description: str = "",
+    source: str = Source.STAFF,
+    person: Person | None = None,
+) -> EvidenceItem:
+    """Store the file under its hash and record it as the case's next item."""
+    if case.is_closed:
+        raise EvidenceRefused(CLOSED)
+    blob, name = _blob(upload)
+    item = EvidenceItem(
+        case=case,
+        number=_next_number(case),
+        kind=Kind.FILE,
+        description=description.strip(),
+        blob=blob,
+        original_name=name,
+        source=source,
+        added_by=actor,
+        added_by_person=person,
+        sha256=blob.sha256,
+    )
+    return _record(item, actor)
+
+
+def capture_sha256(
+    *,
+    url: str,
+    platform: str,
+    author_handle: str,
+    posted_at: dt.datetime | None,
+    captured_text: str,
+    captured_at: dt.datetime,
+    screenshot_sha256: str | None,
+) -> str:
+    """The hash of a capture's canonical form: what the bundle prints and the ledger keeps."""
+    canonical = json.dumps(
+        {
+            "url": url,
+            "platform": platform,
+            "author_handle": author_handle,
+            "posted_at": posted_at.isoformat() if posted_at else None,
+            "captured_text": captured_text,
+            "captured_at": captured_at.isoformat(),
+            "screenshot_sha256": screenshot_sha256,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return content_hash(canonical)
+
+
+@transaction.atomic
+def evidence_add_post(
+    *,
+    actor: Any,
+    case: Case,
+    url: str = "",
+    author_handle: str = "",
+    posted_at: dt.datetime | None = None,
+    captured_text: str = "",
+    captured_at: dt.datetime | None = None,
+    platform: str = "",
+    screenshot: Upload | None = None,
+    description: str = "",
+    source: str = Source.STAFF,
+    person: Person | None = None,
+) -> EvidenceItem:
+    """Record a captured social-media post, with an optional screenshot."""
+    if case.is_closed:
+        raise EvidenceRefused(CLOSED)
+    url, captured_text = url.strip(), captured_text.strip()
+    if not url and not captured_text:
+        raise EvidenceRefused(NEEDS_URL_OR_TEXT)
+    now = timezone.now()
+    captured_at = captured_at or now
+    if posted_at is not None and posted_at > now:
+        raise EvidenceRefused(POSTED_IN_FUTURE)
+    if posted_at is not None and captured_at < posted_at:
+        raise EvidenceRefused(CAPTURED_BEFORE_POSTED)
+    blob = None
+    if screenshot is not None:
+        blob, _ = _blob(screenshot)
+        if blob.content_type not in sniff.IMAGE_TYPES:
+            raise EvidenceRefused(SCREENSHOT_NOT_IMAGE)
+    platform = platform or platform_of(url) or "other"
+    handle = author_handle.strip().lstrip("@")
+    item = EvidenceItem(
+        case=case,
+        number=_next_number(case),
+        kind=Kind.POST,
+        description=description.strip(),
+        blob=blob,
+        original_name=safe_screenshot_name(screenshot),
+        url=url,
+        post_key=post_key(url),
+        platform=platform,
+        author_handle=handle,
+        posted_at=posted_at,
+        captured_text=captured_text,
+        captured_at=captured_at,
+        source=source,
+        added_by=actor,
+        added_by_person=person,
+        sha256=capture_sha256(
+            url=url,
+            platform=platform,
+            author_handle=handle,
+            posted_at=posted_at,
+            captured_text=captured_text,
+            captured_at=captured_at,
+            screenshot_sha256=blob.sha256 if blob else None,
+        ),
+    )
+    return _record(item, actor)
+
+
+def safe_screenshot_name(screenshot: Upload | None) -> str:
+    return sniff.safe_name(screenshot.name) if screenshot else ""
+
+
+@transaction.atomic
+def evidence_open(*, actor: Any, item: EvidenceItem, person: Person | None = None) -> bytes:
+    """The item's stored bytes (checked against its hash), with a "viewed" custody event."""
+    if item.blob_id is None:
+        raise EvidenceRefused("This capture has no file.")
+    data = blob_read(item.blob_id)
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_VIEWED,
+        case_id=item.case_id,
+        payload={"item": item.pk, "sha256": item.blob_id, "person": getattr(person, "pk", None)},
+    )
+    return data
+
+
+@dataclass(frozen=True)
+class Bundle:
+    pdf: bytes
+    sha256: str
+    audience: str
+
+
+@transaction.atomic
+def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None = None) -> Bundle:
+    """Make the hearing bundle and record its custody: exported (with every item's hash and the
+    bundle's own), and, for the respondent, disclosed."""
+    from .bundle import AUDIENCES, RESPONDENT, bundle_pdf
+
+    if audience not in AUDIENCES:
+        raise EvidenceRefused(f"A bundle is for one of: {', '.join(AUDIENCES)}.")
+    items = list(evidence_of(case))
+    produced_by = "the respondent (portal)" if person is not None else "the case team"
+    pdf = bundle_pdf(case, items, audience=audience, produced_by=produced_by)
+    digest = sha256_hex(pdf)
+    listed = [{"item": i.pk, "number": i.number, "sha256": i.sha256} for i in items]
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_EXPORTED,
+        case_id=case.pk,
+        payload={"audience": audience, "items": listed, "bundle_sha256": digest},
+    )
+    if audience == RESPONDENT:
+        event_append(
+            actor=actor,
+            kind=EventKind.EVIDENCE_DISCLOSED,
+            case_id=case.pk,
+            payload={
+                "to": "respondent",
+                "person": case.respondent_id,
+                "items": listed,
+                "bundle_sha256": digest,
+            },
+        )
+    return Bundle(pdf=pdf, sha256=digest, audience=audience)

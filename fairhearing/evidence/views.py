@@ -1,0 +1,109 @@
+"""Staff pages for a case's evidence: list, add a file, add a post capture, download an item,
+and the hearing bundle."""
+
+from typing import Any, Literal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fairhearing.cases.access import case_for, user_may_act
+
+from . import services
+from .bundle import AUDIENCES, PANEL
+from .forms import FileEvidenceForm, PostEvidenceForm, upload_of
+from .queries import evidence_item, evidence_of
+from .responses import attachment, pdf_attachment
+
+
+@login_required
+def evidence_list_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    may_add = user_may_act(request.user, case) and not case.is_closed
+    return render(
+        request,
+        "evidence/evidence_list.html",
+        {"case": case, "items": evidence_of(case), "may_add": may_add},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_file_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    form = FileEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.evidence_add_file(
+                actor=request.user,
+                case=case,
+                upload=upload_of(form.cleaned_data["file"]),  # type: ignore[arg-type]
+                description=form.cleaned_data["description"],
+            )
+        except services.EvidenceRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            messages.success(request, f"Item {item.number} added. SHA-256 {item.sha256}.")
+            return redirect("evidence:list", reference=case.reference)
+    return render(
+        request,
+        "evidence/evidence_file.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_post_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    form = PostEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            item = services.evidence_add_post(
+                actor=request.user,
+                case=case,
+                url=data["url"],
+                author_handle=data["author_handle"],
+                posted_at=data["posted_at"],
+                captured_text=data["captured_text"],
+                screenshot=upload_of(data["screenshot"]),
+                description=data["description"],
+            )
+        except services.EvidenceRefused as refused:
+            field = "screenshot" if data.get("screenshot") else "url"
+            form.add_error(field, str(refused))
+        else:
+            messages.success(request, f"Item {item.number} added. SHA-256 {item.sha256}.")
+            return redirect("evidence:list", reference=case.reference)
+    return render(
+        request,
+        "evidence/evidence_post.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def evidence_download_view(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    item = evidence_item(case, number)
+    if item.blob is None:
+        raise Http404("This capture has no file.")
+    data = services.evidence_open(actor=request.user, item=item)
+    return attachment(data, content_type=item.blob.content_type, case=case, number=item.number)
+
+
+@login_required
+def evidence_bundle_view(request: HttpRequest, reference: str, audience: str) -> HttpResponse:
+    if audience not in AUDIENCES:
+        raise Http404("No such bundle.")
+    # Reading the panel's bundle is reading the case; the respondent's is a disclosure, which
+    # only the case team makes.
+    action: Literal["view", "act"] = "view" if audience == PANEL else "act"
+    case = case_for(request.user, reference, action=action, request=request)
+    bundle = services.bundle_make(actor=request.user, case=case, audience=audience)
+    return pdf_attachment(bundle.pdf, f"bundle-{case.reference}-{audience}.pdf")
