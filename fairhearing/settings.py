@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "fairhearing.webhooks",
     "fairhearing.reporting",
     "fairhearing.evidence",
+    "fairhearing.linking",
+    "fairhearing.dossiers",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("fairhearing.accounts.urls")),
     path("cases/", include("fairhearing.cases.urls")),
     path("", include("fairhearing.evidence.urls")),
+    path("", include("fairhearing.linking.urls")),
+    path("dossiers/", include("fairhearing.dossiers.urls")),
     path("panels/", include("fairhearing.panels.urls")),
     path("interests/", include("fairhearing.interests.urls")),
     path("oversight/", include("fairhearing.oversight.urls")),

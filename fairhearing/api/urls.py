@@ -6,9 +6,11 @@ from ninja import NinjaAPI
 
 from fairhearing.cases.api import router as cases_router
 from fairhearing.deadlines.api import router as deadlines_router
+from fairhearing.dossiers.api import router as dossiers_router
 from fairhearing.evidence.api import router as evidence_router
 from fairhearing.intake.api import router as intake_router
 from fairhearing.interests.api import router as interests_router
+from fairhearing.linking.api import router as linking_router
 from fairhearing.oversight.api import router as oversight_router
 from fairhearing.panels.api import router as panels_router
 from fairhearing.portal.api import router as portal_router
@@ -29,6 +31,8 @@ for router in (
     intake_router,
     cases_router,
     evidence_router,
+    linking_router,
+    dossiers_router,
     deadlines_router,
     oversight_router,
     interests_router,

@@ -19,6 +19,7 @@ class Channel(models.TextChoices):
     POST = "post", "Post"
     PHONE = "phone", "Phone"
     IN_PERSON = "in_person", "In person"
+    DOSSIER = "dossier", "Bulk dossier"
 
 
 class AllegationType(models.TextChoices):

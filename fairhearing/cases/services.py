@@ -16,6 +16,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.default_rulebook import CLOSED
 from fairhearing.organisations.models import Organisation
+from fairhearing.people.models import Person
 from fairhearing.people.services import PersonDetails, person_find_or_create
 
 from .models import Allegation, Assignment, Case, Complaint, Party, StageChange
@@ -62,6 +63,8 @@ class AllegationDetails:
     conduct_date: dt.date | None = None
     url: str = ""
     conduct_rule_refs: list[str] = field(default_factory=list)
+    # The words of the post complained about, if captured: finds the same post reported again.
+    post_text: str = ""
 
 
 def _next_number(organisation: Organisation, counter: str) -> int:
@@ -81,13 +84,16 @@ def complaint_record(
     actor: Any,
     organisation: Organisation,
     channel: str,
-    complainant: PersonDetails,
+    complainant: PersonDetails | Person,
     respondents: list[PersonDetails],
     allegation: AllegationDetails,
     summary: str,
     received_at: dt.datetime | None = None,
 ) -> Complaint:
-    """Record what arrived and open one case per person it is about (R-01, R-07)."""
+    """Record what arrived and open one case per person it is about (R-01, R-07).
+
+    The complainant is described (and found or created), or a known person (a dossier's
+    sending organisation, the same for every row)."""
     if not respondents:
         raise CaseError(NEEDS_RESPONDENT)
     rulebook = organisation.current_rulebook()
@@ -95,7 +101,11 @@ def complaint_record(
     if allegation.category not in spec.categories:
         raise CaseError(UNKNOWN_CATEGORY)
     at = received_at or timezone.now()
-    complainant_person = person_find_or_create(organisation=organisation, details=complainant)
+    complainant_person = (
+        complainant
+        if isinstance(complainant, Person)
+        else person_find_or_create(organisation=organisation, details=complainant)
+    )
     complaint = Complaint(
         organisation=organisation,
         reference=_reference(organisation, "next_complaint_number", at, "C"),
@@ -118,7 +128,35 @@ def complaint_record(
             "summary_sha256": content_hash(summary),
         },
     )
+    from fairhearing.evidence.posts import post_key
+    from fairhearing.linking.models import Fingerprint
+    from fairhearing.linking.queries import same_post_case
+    from fairhearing.linking.services import complaint_group, fingerprint_record
+
+    key = post_key(allegation.url)
     for details in respondents:
+        # The same post about the same person, already open: one case, many complainants.
+        found = (
+            same_post_case(
+                organisation=organisation,
+                respondent=details,
+                post_key=key,
+                post_text=allegation.post_text,
+            )
+            if key or allegation.post_text
+            else None
+        )
+        if found is not None:
+            existing, reason, score = found
+            complaint_group(
+                actor=actor,
+                complaint=complaint,
+                case=existing,
+                reason=reason,
+                score=score,
+                text=allegation.description,
+            )
+            continue
         respondent = person_find_or_create(organisation=organisation, details=details)
         case = Case.objects.create(
             organisation=organisation,
@@ -160,6 +198,13 @@ def complaint_record(
                 "rulebook_version": rulebook.version,
                 "stage": case.stage,
             },
+        )
+        fingerprint_record(
+            case=case,
+            source=Fingerprint.Source.ALLEGATION,
+            source_id=recorded.pk,
+            post_key=key,
+            text=allegation.description,
         )
         deadlines_follow_stage(actor=actor, case=case, at=at)
     return complaint

@@ -370,6 +370,10 @@ def load_demo(
         independence_demo(organisation, users, rng)
     with transaction.atomic():
         governance_demo(organisation, users["admin"])
+    from fairhearing.core.demo_evidence import evidence_demo
+
+    with transaction.atomic():
+        evidence_demo(organisation, users, rng)
     from fairhearing.reporting.queries import period_of
     from fairhearing.reporting.services import report_publish
 

@@ -204,7 +204,18 @@ def evidence_add_post(
             screenshot_sha256=blob.sha256 if blob else None,
         ),
     )
-    return _record(item, actor)
+    _record(item, actor)
+    from fairhearing.linking.models import Fingerprint
+    from fairhearing.linking.services import fingerprint_record
+
+    fingerprint_record(
+        case=case,
+        source=Fingerprint.Source.EVIDENCE,
+        source_id=item.pk,
+        post_key=item.post_key,
+        text=captured_text,
+    )
+    return item
 
 
 def safe_screenshot_name(screenshot: Upload | None) -> str:

@@ -37,6 +37,12 @@ PARITY = {
     "panels:interim_suspension_lift": ["panels_interim_suspension_decide"],
     "portal:send_link": ["parties_send_link"],
     "evidence:list": ["evidence_list"],
+    "dossiers:list": ["dossiers_upload"],
+    "dossiers:detail": ["dossiers_detail", "dossiers_rows"],
+    "dossiers:report": ["dossiers_rows"],
+    "linking:related": ["linking_related"],
+    "linking:link": ["linking_link"],
+    "linking:undo": ["linking_undo"],
     "evidence:add_file": ["evidence_add_file"],
     "evidence:add_post": ["evidence_add_post"],
     "evidence:download": ["evidence_download"],
@@ -72,6 +78,8 @@ NOT_OPERATIONS = {
     "ledger:inclusion",
     "ledger:consistency",
     "webhooks:log",
+    # The blank dossier templates are static files to fill in.
+    "dossiers:template",
     "webhooks:replay",
 }
 

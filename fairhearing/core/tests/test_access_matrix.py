@@ -19,6 +19,7 @@ from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
+from fairhearing.linking.models import CaseLink
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
 from fairhearing.panels.services import panel_draw, seat_affirm
@@ -78,6 +79,13 @@ ROUTES = {
     "webhooks:log": "role:administrator",
     "webhooks:replay": "role:administrator",
     "evidence:list": "case:view",
+    "dossiers:list": "role:case_officer",
+    "dossiers:detail": "role:case_officer",
+    "dossiers:report": "role:case_officer",
+    "dossiers:template": "role:case_officer",
+    "linking:related": "case:view",
+    "linking:link": "case:act",
+    "linking:undo": "case:act",
     "evidence:add_file": "case:act",
     "evidence:add_post": "case:act",
     "evidence:download": "case:view",
@@ -168,6 +176,12 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         ),
         "oversight:approach": (reverse("oversight:approach", args=[ref]), "get"),
         "evidence:list": (reverse("evidence:list", args=[ref]), "get"),
+        "linking:related": (reverse("linking:related", args=[ref]), "get"),
+        "linking:link": (reverse("linking:link", args=[ref, ref]), "get"),
+        "linking:undo": (
+            reverse("linking:undo", args=[ref, CaseLink.objects.get(case=case).pk]),
+            "get",
+        ),
         "evidence:add_file": (reverse("evidence:add_file", args=[ref]), "get"),
         "evidence:add_post": (reverse("evidence:add_post", args=[ref]), "get"),
         "evidence:download": (reverse("evidence:download", args=[ref, 1]), "get"),
@@ -192,7 +206,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("relation", RELATIONS)
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_case_route_answers_as_the_policy_says(
-    organisation, case, case_officer, role, relation
+    organisation, case, case_officer, make_complaint, role, relation
 ) -> None:
     panel_pool_ensure(organisation, password=PASSWORD)
     case = walk(
@@ -213,6 +227,10 @@ def test_every_case_route_answers_as_the_policy_says(
         grounds="Test challenge.",
     )
     evidence_add_file(actor=None, case=case, upload=Upload("note.txt", b"A note."))
+    other = make_complaint(respondents=("Ellis Moreno",)).cases.get()
+    CaseLink.objects.create(
+        kind="link", case=case, other=other, reasons="Same branch.", created_by=case_officer
+    )
     user = setup(organisation, case, role, relation)
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)

@@ -1,0 +1,125 @@
+"""Dossiers on the JSON API: upload (multipart), progress, and the row report."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fairhearing.api.core import ERRORS, NON_BLANK, idempotent, require_scope
+from fairhearing.api.models import Scope
+from fairhearing.evidence.forms import upload_of
+
+from . import services
+from .access import dossier_for, dossier_user
+from .models import Dossier, DossierRow
+from .tasks import dossier_import_task
+
+router = Router(tags=["dossiers"])
+
+
+class RowOut(Schema):
+    number: int
+    status: str
+    reasons: list[str]
+    cases: list[str]
+    duplicate_of: str | None
+
+
+class DossierOut(Schema):
+    id: int
+    filename: str
+    source: str
+    status: str
+    total_rows: int
+    processed_rows: int
+    uploaded_at: dt.datetime
+    finished_at: dt.datetime | None
+    sha256: str
+    created: bool
+
+
+def dossier_out(dossier: Dossier, created: bool = False) -> dict[str, Any]:
+    return {
+        "id": dossier.pk,
+        "filename": dossier.filename,
+        "source": dossier.source.full_name,
+        "status": dossier.status,
+        "total_rows": dossier.total_rows,
+        "processed_rows": dossier.processed_rows,
+        "uploaded_at": dossier.uploaded_at,
+        "finished_at": dossier.finished_at,
+        "sha256": dossier.sha256,
+        "created": created,
+    }
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierOut, 200: DossierOut, **ERRORS},
+    operation_id="dossiers_upload",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"schema": {"properties": {"file": {"minLength": 1}}}}
+            }
+        }
+    },
+)
+@idempotent
+def dossiers_upload(
+    request: Any,
+    file: File[UploadedFile],
+    source_name: str = Form(..., min_length=1, max_length=200, pattern=NON_BLANK),
+) -> Status[Any]:
+    """Upload a dossier; 201 and the import starts, or 200 with the dossier this same file
+    already made (nothing new is created)."""
+    require_scope(request, Scope.CASES_WRITE)
+    user = dossier_user(request.user)
+    upload = upload_of(file)
+    assert upload is not None
+    dossier, created = services.dossier_receive(
+        actor=user,
+        organisation=user.organisation,
+        source_name=source_name,
+        filename=upload.name,
+        data=upload.data,
+    )
+    if created:
+        transaction.on_commit(lambda: dossier_import_task.enqueue(dossier.pk))
+    return Status(201 if created else 200, dossier_out(dossier, created))
+
+
+@router.get(
+    "/dossiers/{dossier_id}", response={200: DossierOut, **ERRORS}, operation_id="dossiers_detail"
+)
+def dossiers_detail(request: Any, dossier_id: int) -> dict[str, Any]:
+    require_scope(request, Scope.CASES_READ)
+    return dossier_out(dossier_for(request.user, dossier_id))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/rows",
+    response={200: list[RowOut], **ERRORS},
+    operation_id="dossiers_rows",
+)
+def dossiers_rows(request: Any, dossier_id: int) -> list[dict[str, Any]]:
+    require_scope(request, Scope.CASES_READ)
+    dossier = dossier_for(request.user, dossier_id)
+    rows = (
+        DossierRow.objects.filter(dossier=dossier)
+        .select_related("duplicate_of")
+        .prefetch_related("complaint__cases")
+        .order_by("number")
+    )
+    return [
+        {
+            "number": r.number,
+            "status": r.status,
+            "reasons": r.reasons,
+            "cases": [c.reference for c in r.complaint.cases.all()] if r.complaint else [],
+            "duplicate_of": r.duplicate_of.reference if r.duplicate_of else None,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,214 @@
+"""Bulk dossiers: receive the file, then import it row by row (in a background task, or from
+`fairhearing dossier import`). Each chunk of rows commits with the complaints it made, so a
+crash loses no row and a re-run repeats none."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fairhearing.cases.models import Channel
+from fairhearing.cases.services import AllegationDetails, CaseError, complaint_record
+from fairhearing.evidence.models import Blob, Source
+from fairhearing.evidence.services import evidence_add_post
+from fairhearing.evidence.storage import blob_read, blob_write, sha256_hex
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+from fairhearing.linking.models import Grouping
+from fairhearing.organisations.models import Organisation
+from fairhearing.people.models import Person
+from fairhearing.people.services import PersonDetails
+
+from . import read
+from .models import Dossier, DossierRow
+
+MAX_BYTES = 50 * 1024 * 1024
+CHUNK = 100
+TOO_LARGE = "The file is larger than 50 MB: split it into smaller dossiers."
+NEEDS_SOURCE = "Give the name of the organisation that sent the dossier."
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class DossierRefused(CaseError):
+    """The whole file is refused, with the reason; nothing was written."""
+
+
+def _source(organisation: Organisation, name: str) -> Person:
+    found = Person.objects.filter(
+        organisation=organisation, kind=Person.Kind.ORGANISATION, full_name__iexact=name
+    ).first()
+    return found or Person.objects.create(
+        organisation=organisation, kind=Person.Kind.ORGANISATION, full_name=name
+    )
+
+
+def dossier_receive(
+    *, actor: Any, organisation: Organisation, source_name: str, filename: str, data: bytes
+) -> tuple[Dossier, bool]:
+    """Check and store the file; (the dossier, whether it is new). The same file again is the
+    same dossier: nothing new is created."""
+    if not source_name.strip():
+        raise DossierRefused(NEEDS_SOURCE)
+    if len(data) > MAX_BYTES:
+        raise DossierRefused(TOO_LARGE)
+    digest = sha256_hex(data)
+    existing = Dossier.objects.filter(organisation=organisation, sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    try:
+        file_format, rows = read.read(data)
+    except read.DossierUnreadable as exc:
+        raise DossierRefused(str(exc)) from exc
+    with transaction.atomic():
+        blob_write(data)
+        blob, _ = Blob.objects.get_or_create(
+            sha256=digest,
+            defaults={"size": len(data), "content_type": CONTENT_TYPES[file_format]},
+        )
+        dossier = Dossier.objects.create(
+            organisation=organisation,
+            source=_source(organisation, source_name.strip()),
+            uploaded_by=actor,
+            filename=filename[-200:] or "dossier",
+            file_format=file_format,
+            sha256=digest,
+            blob=blob,
+            total_rows=len(rows),
+        )
+        event_append(
+            actor=actor,
+            kind=EventKind.DOSSIER_RECEIVED,
+            payload={
+                "dossier": dossier.pk,
+                "sha256": digest,
+                "format": file_format,
+                "rows": len(rows),
+                "source": dossier.source_id,
+            },
+        )
+    return dossier, True
+
+
+def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
+    record = DossierRow(dossier=dossier, number=row.number, data=row.data)
+    if row.errors:
+        record.status, record.reasons = DossierRow.Status.REJECTED, row.errors
+        record.save()
+        return record
+    d = row.data
+    try:
+        with transaction.atomic():
+            complaint = complaint_record(
+                actor=actor,
+                organisation=dossier.organisation,
+                channel=Channel.DOSSIER,
+                complainant=dossier.source,
+                respondents=[
+                    PersonDetails(
+                        full_name=d["respondent_name"],
+                        membership_number=d.get("respondent_membership_number", ""),
+                        branch_name=d.get("respondent_branch", ""),
+                    )
+                ],
+                allegation=AllegationDetails(
+                    allegation_type=row.allegation_type,
+                    category=row.category,
+                    description=d["description"],
+                    conduct_date=row.conduct_date,
+                    url=d.get("url", ""),
+                    post_text=d.get("post_text", ""),
+                ),
+                summary=d["description"],
+            )
+            grouped = {g.case_id: g for g in Grouping.objects.filter(complaint=complaint)}
+            for case in complaint.cases.all():
+                if case.pk in grouped or not (d.get("url") or d.get("post_text")):
+                    continue
+                evidence_add_post(
+                    actor=actor,
+                    case=case,
+                    url=d.get("url", ""),
+                    author_handle=d.get("author_handle", ""),
+                    posted_at=row.posted_at,
+                    captured_text=d.get("post_text", ""),
+                    description=f"From dossier {dossier.pk}, row {row.number}",
+                    source=Source.DOSSIER,
+                    person=dossier.source,
+                )
+            record.complaint = complaint
+            if grouped:
+                record.status = DossierRow.Status.DUPLICATE
+                record.duplicate_of_id = next(iter(grouped))
+            else:
+                record.status = DossierRow.Status.ACCEPTED
+            record.save()
+    except (CaseError, ValidationError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        record = DossierRow(
+            dossier=dossier,
+            number=row.number,
+            data=row.data,
+            status=DossierRow.Status.REJECTED,
+            reasons=messages,
+        )
+        record.save()
+    return record
+
+
+def dossier_import(
+    *,
+    dossier: Dossier,
+    actor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
+) -> Dossier:
+    """Import the rows not yet imported, a chunk per transaction. Safe to run again."""
+    Dossier.objects.filter(pk=dossier.pk, started_at__isnull=True).update(started_at=timezone.now())
+    Dossier.objects.filter(pk=dossier.pk).exclude(status=Dossier.Status.DONE).update(
+        status=Dossier.Status.RUNNING
+    )
+    dossier.refresh_from_db()
+    if dossier.status == Dossier.Status.DONE:
+        return dossier
+    try:
+        _, rows = read.read(blob_read(dossier.blob_id))
+    except read.DossierUnreadable as exc:  # the stored file no longer reads: say so
+        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.FAILED, error=str(exc))
+        dossier.refresh_from_db()
+        return dossier
+    read.check(rows, dossier.organisation.current_rulebook().spec)
+    done = set(DossierRow.objects.filter(dossier=dossier).values_list("number", flat=True))
+    todo = [row for row in rows if row.number not in done]
+    processed = len(done)
+    for start in range(0, len(todo), chunk):
+        batch = todo[start : start + chunk]
+        with transaction.atomic():
+            for row in batch:
+                _import_row(dossier, row, actor)
+            processed += len(batch)
+            Dossier.objects.filter(pk=dossier.pk).update(processed_rows=processed)
+        if progress:
+            progress(processed, len(rows))
+    with transaction.atomic():
+        counts = {
+            status: DossierRow.objects.filter(dossier=dossier, status=status).count()
+            for status in DossierRow.Status.values
+        }
+        Dossier.objects.filter(pk=dossier.pk).update(
+            status=Dossier.Status.DONE,
+            processed_rows=len(rows),
+            finished_at=timezone.now(),
+        )
+        event_append(
+            actor=actor,
+            kind=EventKind.DOSSIER_FINISHED,
+            payload={"dossier": dossier.pk, **counts},
+        )
+    dossier.refresh_from_db()
+    return dossier

@@ -1,0 +1,109 @@
+"""Staff pages for dossiers: upload (with the templates), progress, and the row report."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fairhearing.evidence.forms import upload_of
+
+from . import report, services
+from .access import dossier_for, dossier_user
+from .forms import DossierForm
+from .models import Dossier, DossierRow
+from .queries import dossiers_of
+from .tasks import dossier_import_task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_list_view(request: HttpRequest) -> HttpResponse:
+    user: Any = dossier_user(request.user)
+    form = DossierForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = upload_of(form.cleaned_data["file"])
+        assert upload is not None
+        try:
+            dossier, created = services.dossier_receive(
+                actor=user,
+                organisation=user.organisation,
+                source_name=form.cleaned_data["source_name"],
+                filename=upload.name,
+                data=upload.data,
+            )
+        except services.DossierRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if created:
+                transaction.on_commit(lambda: dossier_import_task.enqueue(dossier.pk))
+                messages.success(request, f"Dossier received: {dossier.total_rows} rows to import.")
+            else:
+                messages.info(
+                    request,
+                    "This file was uploaded before, so nothing new was created: "
+                    "here is its report.",
+                )
+            return redirect("dossiers:detail", dossier_id=dossier.pk)
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        {"form": form, "dossiers": dossiers_of(user.organisation_id)[:50]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    dossier = dossier_for(request.user, dossier_id)
+    rows = (
+        DossierRow.objects.filter(dossier=dossier)
+        .select_related("duplicate_of", "complaint")
+        .prefetch_related("complaint__cases")
+        .order_by("number")
+    )
+    status = request.GET.get("status", "")
+    if status in DossierRow.Status.values:
+        rows = rows.filter(status=status)
+    running = dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}
+    if request.GET.get("fragment") == "progress":
+        return render(request, "dossiers/_progress.html", {"dossier": dossier, "running": running})
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dossiers/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "page": page,
+            "status": status,
+            "statuses": DossierRow.Status,
+            "running": running,
+        },
+    )
+
+
+@login_required
+def dossier_report_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    dossier = dossier_for(request.user, dossier_id)
+    response = HttpResponse(report.report_csv(dossier), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}-report.csv"'
+    return response
+
+
+@login_required
+def dossier_template_view(request: HttpRequest, file_format: str) -> HttpResponse:
+    dossier_user(request.user)
+    if file_format == "csv":
+        response = HttpResponse(report.template_csv(), content_type="text/csv; charset=utf-8")
+    elif file_format == "xlsx":
+        response = HttpResponse(report.template_xlsx(), content_type=XLSX)
+    else:
+        raise Http404("No such template.")
+    response["Content-Disposition"] = f'attachment; filename="dossier-template.{file_format}"'
+    return response

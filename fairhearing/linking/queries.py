@@ -1,0 +1,167 @@
+"""Finding the same post and related cases: the reads intake, dossiers and the pages share."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fairhearing.cases.models import Case
+from fairhearing.organisations.models import Organisation
+from fairhearing.people.models import Person
+from fairhearing.people.services import PersonDetails
+
+from . import minhash
+from .models import Band, CaseLink, Fingerprint
+
+# Near-identical: the same post's words, give or take punctuation, a signature or a typo.
+SAME_TEXT = 0.9
+# Worth a look by staff.
+SUGGEST = 0.5
+CANDIDATE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Match:
+    fingerprint: Fingerprint
+    score: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case: Case
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _name(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def respondent_matches(person: Person, details: PersonDetails) -> bool:
+    """The case's respondent is the person described: same membership number when both have
+    one, otherwise the same name (case and spacing aside)."""
+    number = details.membership_number.strip()
+    if number and person.membership_number:
+        return number == person.membership_number
+    return _name(person.full_name) == _name(details.full_name)
+
+
+def merged_away() -> Exists:
+    return Exists(
+        CaseLink.objects.filter(
+            other=OuterRef("case"), kind=CaseLink.Kind.MERGE, undone_at__isnull=True
+        )
+    )
+
+
+def similar(
+    organisation: Organisation,
+    text: str,
+    *,
+    sources: Iterable[str] | None = None,
+    threshold: float = SUGGEST,
+    within: QuerySet[Fingerprint] | None = None,
+) -> list[Match]:
+    """Fingerprints whose text is at least `threshold` similar (exact Jaccard), best first.
+
+    LSH gives the candidates (one indexed query on the bands); Jaccard confirms each."""
+    if not minhash.usable(text):
+        return []
+    parts = minhash.shingles(text)
+    condition = Q()
+    for band, value in minhash.bands(parts):
+        condition |= Q(band=band, value=value)
+    candidate_ids = (
+        Band.objects.filter(condition).values_list("fingerprint_id", flat=True).distinct()
+    )
+    queryset = within if within is not None else Fingerprint.objects.all()
+    queryset = queryset.filter(organisation=organisation, pk__in=candidate_ids[:CANDIDATE_LIMIT])
+    if sources is not None:
+        queryset = queryset.filter(source__in=list(sources))
+    found = []
+    for fingerprint in queryset.select_related("case"):
+        score = minhash.jaccard(parts, minhash.shingles(fingerprint.text))
+        if score >= threshold:
+            found.append(Match(fingerprint, round(score, 3)))
+    return sorted(found, key=lambda m: (-m.score, m.fingerprint.pk))
+
+
+def same_post_case(
+    *, organisation: Organisation, respondent: PersonDetails, post_key: str, post_text: str = ""
+) -> tuple[Case, str, float] | None:
+    """The open case about this post and this person, if there is one: a new complaint about
+    it joins that case instead of opening another (R-07)."""
+    open_cases = Fingerprint.objects.filter(
+        organisation=organisation, case__closed_at__isnull=True
+    ).exclude(merged_away())
+    if post_key:
+        for fingerprint in open_cases.filter(post_key=post_key).select_related("case__respondent"):
+            if respondent_matches(fingerprint.case.respondent, respondent):
+                return fingerprint.case, "same_url", 1.0
+    if post_text:
+        for match in similar(
+            organisation,
+            post_text,
+            sources=[Fingerprint.Source.EVIDENCE],
+            threshold=SAME_TEXT,
+            within=open_cases,
+        ):
+            case = match.fingerprint.case
+            if respondent_matches(case.respondent, respondent):
+                return case, "same_text", match.score
+    return None
+
+
+def links_of(case: Case) -> QuerySet[CaseLink]:
+    return (
+        CaseLink.objects.filter(Q(case=case) | Q(other=case))
+        .select_related("case", "other", "created_by", "undone_by")
+        .order_by("-created_at")
+    )
+
+
+def related_cases(case: Case, *, limit: int = 20) -> list[Suggestion]:
+    """Cases staff might link or merge with this one, with a score and the reasons."""
+    found: dict[int, tuple[float, set[str]]] = {}
+
+    def note(other: Case, score: float, reason: str) -> None:
+        best, reasons = found.get(other.pk, (0.0, set()))
+        found[other.pk] = (max(best, score), reasons | {reason})
+
+    respondent = case.respondent
+    same_person = Q(respondent=respondent)
+    if respondent.membership_number:
+        same_person |= Q(respondent__membership_number=respondent.membership_number)
+    else:
+        same_person |= Q(respondent__full_name__iexact=respondent.full_name)
+    others = Case.objects.filter(organisation=case.organisation_id).exclude(pk=case.pk)
+    by_pk: dict[int, Case] = {}
+    for other in others.filter(same_person).select_related("respondent")[:limit]:
+        by_pk[other.pk] = other
+        note(other, 1.0, "same respondent")
+    mine = list(Fingerprint.objects.filter(case=case))
+    keys = {f.post_key for f in mine if f.post_key}
+    if keys:
+        for fingerprint in (
+            Fingerprint.objects.filter(organisation=case.organisation_id, post_key__in=keys)
+            .exclude(case=case)
+            .select_related("case")[:limit]
+        ):
+            by_pk[fingerprint.case_id] = fingerprint.case
+            note(fingerprint.case, 1.0, "same post")
+    for fingerprint in mine:
+        for match in similar(case.organisation, fingerprint.text):
+            if match.fingerprint.case_id != case.pk:
+                by_pk[match.fingerprint.case_id] = match.fingerprint.case
+                note(match.fingerprint.case, match.score, "similar text")
+    live = {
+        pk
+        for link in links_of(case).filter(undone_at__isnull=True)
+        for pk in (link.case_id, link.other_id)
+    }
+    suggestions = [
+        Suggestion(by_pk[pk], score, tuple(sorted(reasons)))
+        for pk, (score, reasons) in found.items()
+        if pk not in live
+    ]
+    return sorted(suggestions, key=lambda s: (-s.score, s.case.reference))[:limit]

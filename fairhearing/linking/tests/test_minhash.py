@@ -1,0 +1,36 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fairhearing.linking import minhash
+
+POST = (
+    "Members of the Riverside branch should be ashamed of letting those people vote "
+    "on anything that matters to this party."
+)
+
+
+def test_near_identical_texts_share_a_band_and_score_high() -> None:
+    variant = POST.upper().replace("ashamed", "ashamed!!") + "  #branchpolitics"
+    a, b = minhash.shingles(POST), minhash.shingles(variant)
+    assert minhash.jaccard(a, b) >= 0.85
+    assert set(minhash.bands(a)) & set(minhash.bands(b))
+
+
+def test_unrelated_texts_share_no_band() -> None:
+    other = "The treasurer's report was late again and the minutes were never circulated."
+    a, b = minhash.shingles(POST), minhash.shingles(other)
+    assert minhash.jaccard(a, b) < 0.1
+    assert not set(minhash.bands(a)) & set(minhash.bands(b))
+
+
+def test_bands_are_stable_across_calls() -> None:
+    assert minhash.bands(minhash.shingles(POST)) == minhash.bands(minhash.shingles(POST))
+    assert len(minhash.bands(minhash.shingles(POST))) == minhash.BANDS
+
+
+@settings(max_examples=50)
+@given(st.text(min_size=30, max_size=300))
+def test_identical_text_always_collides(text: str) -> None:
+    parts = minhash.shingles(text)
+    assert minhash.jaccard(parts, minhash.shingles(text)) == 1.0
+    assert minhash.bands(parts) == minhash.bands(minhash.shingles(text))
