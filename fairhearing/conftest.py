@@ -15,6 +15,7 @@ from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
 from fairhearing.core.demo import TO_HEARING, panel_ready_for  # noqa: F401 - shared by tests
 from fairhearing.core.testing.pages import PASSWORD
+from fairhearing.core.testing.second_factor import client_login_verified, device_for
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
@@ -28,6 +29,13 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture(autouse=True)
+def _client_login_verified(monkeypatch: Any) -> None:
+    """`Client.login()`/`force_login()` sign in with both factors (the user is given an
+    authenticator app if they have none); accounts/tests post the forms to test the steps."""
+    monkeypatch.setattr(Client, "_login", client_login_verified)
 
 
 @pytest.fixture
@@ -58,6 +66,7 @@ def make_user(organisation: Organisation, username: str, role: str, **extra: Any
         completed_on=dt.date(2026, 1, 10),
         expires_on=dt.date(2030, 1, 10),
     )
+    device_for(user)  # an authenticator app, set up (the second sign-in step)
     return user
 
 
@@ -135,7 +144,7 @@ def walk(case: Case, actor: Any, *transitions: str) -> Case:
 
 
 def signed_in(user: User) -> Client:
-    """A test client signed in as this user."""
+    """A test client signed in as this user, with both factors (see _client_login_verified)."""
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client

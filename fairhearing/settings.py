@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "ninja",  # serves its API docs' assets locally, never from a CDN
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fairhearing.core",
     "fairhearing.ledger",
     "fairhearing.accounts",
@@ -80,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fairhearing.accounts.middleware.SessionExpiryMiddleware",
+    "fairhearing.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -154,17 +160,31 @@ if _dist.exists():
     STATICFILES_DIRS.append(_dist.parent)
 WHITENOISE_USE_FINDERS = True
 
+# Sessions end when the browser closes, after 8 hours in all and after 30 minutes idle (the
+# last two enforced by accounts.middleware.SessionExpiryMiddleware, see docs/security.md).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_TIMEOUT = 60 * 30
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two factors for every user account (TOTP, with one-time recovery codes). Wrong codes are
+# counted with wrong passwords (accounts.services), so django-otp's own per-device delay is off.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Fairhearing")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+RECENT_AUTH_MAX_AGE = 60 * 15
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
+    # Production (DEBUG=0): HTTPS only. `fairhearing check --deploy` is clean under these
+    # (accounts/tests/test_deploy_check.py).
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Allows (does not itself make) submission to the browsers' HSTS preload list.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 
 # Mail: the demo writes messages to files in var/mail; production sets EMAIL_BACKEND=smtp.

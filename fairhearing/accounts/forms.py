@@ -29,3 +29,41 @@ class SignInForm(AuthenticationForm):
             if username:
                 sign_in_failure_record(username=username, ip_address=address)
             raise
+
+
+CODE_ATTRS = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+
+
+class CodeForm(forms.Form):
+    """The second step: a code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
+        "codes.",
+        widget=forms.TextInput(attrs=CODE_ATTRS),
+        error_messages={"required": "Enter a code."},
+    )
+
+
+class EnrolmentForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        help_text="After adding the key, the app shows a 6-digit code.",
+        widget=forms.TextInput(attrs={**CODE_ATTRS, "inputmode": "numeric"}),
+        error_messages={"required": "Enter the 6-digit code your authenticator app shows now."},
+    )
+
+
+class ReauthForm(CodeForm):
+    """Password and a code again, before a sensitive action."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+    field_order = ["password", "code"]

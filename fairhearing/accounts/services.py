@@ -1,11 +1,18 @@
-"""Throttling sign-in: after repeated failures an account (or an address) is locked out for a
-while. Failures are counted in the database, so every web process sees the same count."""
+"""Signing in. Throttling: after repeated failures (a wrong password or a wrong code) an
+account (or an address) is locked out for a while. Failures are counted in the database, so
+every web process sees the same count. The second factor: enrolment, recovery codes, codes."""
 
 import datetime as dt
+import secrets
 
+from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import SignInFailure
+from .models import SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USERNAME = 5
@@ -27,3 +34,120 @@ def sign_in_failure_record(*, username: str, ip_address: str | None) -> SignInFa
     return SignInFailure.objects.create(
         username=username[:150], ip_address=ip_address or None, at=timezone.now()
     )
+
+
+# --- the second factor -------------------------------------------------------------------
+# A TOTP device (an authenticator app) and ten one-time recovery codes (a django-otp static
+# device). A wrong code counts as a failed sign-in: the same lock-out covers both steps.
+
+TOTP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: easy to read back from paper.
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+WRONG_CODE = "Enter a correct code from your authenticator app, or one of your recovery codes."
+WRONG_SETUP_CODE = "Enter the 6-digit code your authenticator app shows now."
+
+
+class SecondFactorError(Exception):
+    pass
+
+
+def code_normalise(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+    """The user's device being set up: the same secret until it is confirmed."""
+    if totp_device_confirmed(actor) is not None:
+        raise SecondFactorError("You have already set up an authenticator app.")
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_enrolment_confirm(
+    *, actor: User, code: str, ip_address: str | None
+) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the app with a code it shows; returns the device and fresh recovery codes (the
+    only time they are shown)."""
+    _refuse_if_locked(actor, ip_address)
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=actor, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is not None and device.verify_token(code_normalise(code)):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+            return device, recovery_codes_issue(actor=actor)
+    _failure(actor, ip_address)
+    raise SecondFactorError(WRONG_SETUP_CODE)
+
+
+@transaction.atomic
+def recovery_codes_issue(*, actor: User) -> list[str]:
+    """Ten new one-time codes; any earlier ones stop working."""
+    StaticDevice.objects.filter(user=actor).delete()
+    device = StaticDevice.objects.create(user=actor, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def second_factor_verify(*, actor: User, code: str, ip_address: str | None) -> Device:
+    """The device that accepts `code` (a TOTP code, or a recovery code, which is used up).
+    A wrong code is recorded as a failed sign-in; too many lock the account out."""
+    _refuse_if_locked(actor, ip_address)
+    code = code_normalise(code)
+    device: Device | None = None
+    if code:
+        models: tuple[type[Device], ...] = (
+            (TOTPDevice,) if code.isdigit() and len(code) == 6 else (StaticDevice,)
+        )
+        with transaction.atomic():
+            for model in models:
+                for candidate in model.objects.filter(
+                    user=actor, confirmed=True
+                ).select_for_update():
+                    if candidate.verify_token(code):
+                        device = candidate
+                        break
+    if device is None:
+        _failure(actor, ip_address)
+        raise SecondFactorError(WRONG_CODE)
+    return device
+
+
+def _refuse_if_locked(user: User, ip_address: str | None) -> None:
+    if sign_in_locked(username=user.username, ip_address=ip_address):
+        raise SecondFactorError(LOCKED_OUT)
+
+
+def _failure(user: User, ip_address: str | None) -> None:
+    sign_in_failure_record(username=user.username, ip_address=ip_address)
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User | None, user: User) -> None:
+    """Forget the user's app and recovery codes (a lost phone): they set up a new app at their
+    next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def totp_code_now(device: TOTPDevice) -> str:
+    """The code the device's app shows now (the demo's `fairhearing otp code`, and tests)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import Role
+from fairhearing.accounts.second_factor import require_recent_auth
 from fairhearing.cases.services import CaseError
 from fairhearing.organisations.queries import organisation_default
 
@@ -141,6 +142,7 @@ def tracker_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@require_recent_auth()
 def tracker_import_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_tracker_editor(user)

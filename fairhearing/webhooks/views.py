@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fairhearing.accounts.models import Role
+from fairhearing.accounts.second_factor import require_recent_auth
 
 from .models import Delivery
 from .services import delivery_replay
@@ -37,6 +38,7 @@ def delivery_log_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@require_recent_auth()
 def delivery_replay_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _administrator(request)
     delivery = get_object_or_404(Delivery, pk=pk, endpoint__organisation_id=user.organisation_id)

@@ -57,6 +57,11 @@ NOT_OPERATIONS = {
     "intake:submitted",
     "accounts:login",
     "accounts:logout",
+    # The second sign-in step (the API signs in with a bearer token instead).
+    "accounts:two_factor",
+    "accounts:two_factor_enrol",
+    "accounts:recovery_codes",
+    "accounts:reauth",
     "portal:start",
     "portal:sign_in",
     "portal:case",

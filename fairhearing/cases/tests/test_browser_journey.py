@@ -11,7 +11,7 @@ from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible
-from fairhearing.core.testing.pages import sign_in, sign_out
+from fairhearing.core.testing.pages import enter_code, sign_in, sign_out
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.panels.models import Panel
@@ -63,6 +63,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_label("Username").fill(case_officer.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, case_officer.username)
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
     assert_accessible(page, context="case list")
     page.get_by_label("Reference").fill(complaint_ref)

@@ -6,8 +6,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from fairhearing.accounts.demo import DEMO_TOTP_SECRET, demo_second_factor_ensure
+from fairhearing.accounts.models import User
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import DEMO_PASSWORD, DEMO_USERS, PANEL_POOL, demo_loaded, load_demo
+from fairhearing.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_SLUG,
+    DEMO_USERS,
+    PANEL_POOL,
+    demo_loaded,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -33,6 +42,7 @@ class Command(BaseCommand):
 
             load_demo(cases=options["cases"], progress=progress)
             self.stdout.write(f"Demo data loaded: {Case.objects.count()} cases.")
+        demo_second_factor_ensure(User.objects.filter(organisation__slug=DEMO_SLUG))
         self.stdout.write("")
         self.stdout.write(f"Fairhearing demo: {settings.SITE_URL}/")
         self.stdout.write(f"Staff sign in: {settings.SITE_URL}/accounts/sign-in/")
@@ -41,6 +51,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<13} {role.label} ({first} {last})")
         pool = ", ".join(username for username, *_ in PANEL_POOL)
         self.stdout.write(f"  Independent panel pool (same password): {pool}")
+        self.stdout.write(
+            f"Second step: every demo login has the same authenticator key, {DEMO_TOTP_SECRET}"
+            " (add it to any authenticator app), or print the current code with:"
+            " fairhearing otp code USERNAME"
+        )
         self.stdout.write(
             "Governing body and administrator logins see no individual case: trying is refused "
             "and recorded in the interference register (sign in as oversight to read it)."
