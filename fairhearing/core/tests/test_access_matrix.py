@@ -34,11 +34,20 @@ from fairhearing.panels.services import panel_draw, seat_affirm
 #   role:<role>     only that role
 #   list            roles with a POLICY entry see their own visible cases
 #   party           a party's session opened by their own sign-in link (`portal.access`)
+#   reporter        an anonymous reporter's session opened by their receipt code
+#                   (`intake.access`: one report, nothing else; see intake/tests)
 ROUTES = {
     "core:healthz": "public",
     "intake:start": "public",
     "intake:form": "public",
     "intake:submitted": "public",
+    "intake:anonymous": "public",
+    "intake:anonymous_receipt": "public",
+    "intake:report": "public",
+    "intake:report_forget": "public",
+    "intake:report_status": "reporter",
+    "intake:report_message": "reporter",
+    "intake:report_evidence": "reporter",
     "intake:record": "role:case_officer",
     "accounts:login": "public",
     "accounts:logout": "public",
@@ -62,6 +71,7 @@ ROUTES = {
     "portal:hearing": "party",
     "portal:hearing_move": "party",
     "portal:message": "party",
+    "portal:bundle": "party",
     "portal:send_link": "case:act",
     "portal:staff_message": "case:act",
     "ledger:heads": "public",
