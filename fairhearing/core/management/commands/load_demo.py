@@ -7,7 +7,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import DEMO_PASSWORD, DEMO_USERS, PANEL_POOL, demo_loaded, load_demo
+from fairhearing.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_RECEIPT,
+    DEMO_USERS,
+    PANEL_POOL,
+    demo_loaded,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -44,4 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Governing body and administrator logins see no individual case: trying is refused "
             "and recorded in the interference register (sign in as oversight to read it)."
+        )
+        self.stdout.write(
+            f"Anonymous report: {settings.SITE_URL}/report/ with the receipt code {DEMO_RECEIPT}"
         )
