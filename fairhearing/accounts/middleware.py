@@ -33,6 +33,13 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "intake:start",
         "intake:form",
         "intake:submitted",
+        "intake:anonymous",
+        "intake:anonymous_receipt",
+        "intake:report",
+        "intake:report_status",
+        "intake:report_message",
+        "intake:report_evidence",
+        "intake:report_forget",
         "ledger:heads",
         "ledger:inclusion",
         "ledger:consistency",
@@ -47,6 +54,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "portal:hearing",
         "portal:hearing_move",
         "portal:message",
+        "portal:bundle",
     }
 )
 IDLE_MESSAGE = "You were signed out because you had not used the service for 30 minutes."

@@ -29,6 +29,10 @@ from fairhearing.people.services import PersonDetails
 DEMO_SLUG = "northfield"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never in production
 
+# The demo's anonymous report opens with this code (printed by `load_demo`). Chosen, not drawn,
+# so that it can be printed every time; real codes come from `secrets`.
+DEMO_RECEIPT = "N0RT-HF1E-7D26-DEM0-RECE-1PT5"
+
 DEMO_USERS = [
     ("officer", Role.CASE_OFFICER, "Olwen", "Tarrant"),
     ("officer2", Role.CASE_OFFICER, "Marcus", "Delaney"),
@@ -374,6 +378,7 @@ def load_demo(
 
     with transaction.atomic():
         evidence_demo(organisation, users, rng)
+    anonymous_demo(organisation, users["officer"])
     from fairhearing.reporting.queries import period_of
     from fairhearing.reporting.services import report_publish
 
@@ -381,7 +386,7 @@ def load_demo(
     for back in (1, 2):  # the last two full quarters, published
         period = period_of(this_quarter.starts_on - dt.timedelta(days=1 + 92 * (back - 1)))
         report_publish(actor=None, organisation=organisation, period=period)
-    return {"organisation": organisation, "users": users}
+    return {"organisation": organisation, "users": users, "receipt": DEMO_RECEIPT}
 
 
 PANEL_POOL = [
@@ -751,3 +756,67 @@ def governance_demo(organisation: Organisation, admin: User) -> None:
         title="Executive Committee",
         held_on=today + dt.timedelta(days=25),
     )
+
+
+def anonymous_demo(organisation: Organisation, officer: User) -> None:
+    """An anonymous report with a screenshot, sent this morning, opened with `DEMO_RECEIPT`:
+    the case officer has begun the assessment and asked the reporter a question."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from fairhearing.evidence.services import Upload
+    from fairhearing.intake.receipts import receipt_code_parse
+    from fairhearing.intake.services import anonymous_report_submit, reporter_message_send
+    from fairhearing.portal.models import PartyRole
+    from fairhearing.portal.services import message_send
+
+    image = Image.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((16, 16), "Castlegate members (group chat)", fill="black")
+    draw.text((16, 56), "Quentin Harrow: volunteers like her should know their place", fill="black")
+    draw.text((16, 96), "[cartoon]", fill="grey")
+    screenshot = io.BytesIO()
+    image.save(screenshot, format="PNG")
+    now = timezone.now()
+    submitted = anonymous_report_submit(
+        organisation=organisation,
+        respondents=[PersonDetails(full_name="Quentin Harrow", branch_name="Castlegate")],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST,
+            category=next(iter(organisation.current_rulebook().spec.categories)),
+            description="Posted a cartoon mocking a volunteer in the branch group chat, with "
+            "a comment that volunteers like her should know their place.",
+            conduct_date=(now - dt.timedelta(days=2)).date(),
+        ),
+        summary="A cartoon and comment mocking a volunteer in the branch group chat.",
+        upload=Upload("group-chat.png", screenshot.getvalue()),
+        upload_description="Screenshot of the group chat",
+        received_at=now - dt.timedelta(hours=3),
+        code=receipt_code_parse(DEMO_RECEIPT),
+    )
+    report = submitted.report
+    case = report.complaint.cases.get()
+    with transaction.atomic():
+        reporter_message_send(
+            report=report,
+            case=case,
+            body="I am a member of the branch and would rather not be named. The chat has "
+            "about 40 members.",
+        )
+        case_assign(actor=officer, case=case, user=officer, role=Assignment.Role.CASE_OFFICER)
+        case_transition(
+            actor=officer,
+            case=case,
+            transition="begin_assessment",
+            reasons="Anonymous report with a screenshot: enough to assess.",
+            rule_applied="Rulebook: assess every acknowledged complaint",
+        )
+        message_send(
+            case=case,
+            party_person=report.complaint.complainant,
+            party_role=PartyRole.COMPLAINANT,
+            body="Thank you for your report. Do you know roughly when the cartoon was posted, "
+            "and whether anyone replied to it?",
+            from_staff=officer,
+        )

@@ -147,3 +147,84 @@ class StaffComplaintForm(ComplaintForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The date received must be today or in the past.")
         return value
+
+
+COMPLAINANT_FIELDS = (
+    "complainant_name",
+    "complainant_email",
+    "complainant_is_member",
+    "complainant_membership_number",
+)
+FILE_HELP = "A screenshot, PDF or text file (PNG, JPEG, GIF, WebP, PDF or plain text), up to 20 MB."
+
+
+class AnonymousComplaintForm(ComplaintForm):
+    """The public form without anything about the reporter, and with an optional file."""
+
+    file = forms.FileField(
+        label="A screenshot or file (optional)",
+        required=False,
+        allow_empty_file=True,  # the evidence service refuses it with its own reason
+        help_text=FILE_HELP,
+    )
+    file_description = forms.CharField(
+        label="What does the file show? (optional)", required=False, max_length=2000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in COMPLAINANT_FIELDS:
+            del self.fields[name]
+        self.fields[
+            "description"
+        ].help_text = (
+            "Do not include your name or anything that identifies you, unless you want to."
+        )
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label="Your receipt code",
+        max_length=80,
+        help_text="24 letters and numbers, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ23.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter your receipt code."},
+    )
+
+
+class ReporterMessageForm(forms.Form):
+    case = forms.TypedChoiceField(
+        label="Which case is your message about?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the case.", "invalid_choice": "Choose the case."},
+    )
+    body = forms.CharField(
+        label="Your message to the case team",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "Write your message."},
+    )
+
+    def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case = self.fields["case"]
+        assert isinstance(case, forms.TypedChoiceField)
+        case.choices = [(c.pk, f"{c.reference}: about {c.respondent.full_name}") for c in cases]
+        if len(cases) == 1:
+            case.widget = forms.HiddenInput()
+            case.initial = cases[0].pk
+
+
+class ReporterEvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text=FILE_HELP,
+        allow_empty_file=True,
+        error_messages={"required": "Choose a file to upload."},
+    )
+    description = forms.CharField(
+        label="What does it show? (optional)", required=False, max_length=2000
+    )

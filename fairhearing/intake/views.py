@@ -1,5 +1,5 @@
-"""The front door: the public form (no sign-in) and staff recording a complaint received by
-post, phone, email or in person."""
+"""The front door: the public form (no sign-in), staff recording a complaint received by
+post, phone, email or in person, and anonymous reports with their receipt code."""
 
 from typing import Any
 
@@ -8,15 +8,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, CaseError
+from fairhearing.evidence.forms import upload_of
+from fairhearing.evidence.services import EvidenceRefused
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 
-from .forms import RESPONDENT_SLOTS, ComplaintForm, StaffComplaintForm
+from . import services
+from .access import reporter_report_for, reporter_session_end, reporter_session_grant
+from .forms import (
+    RESPONDENT_SLOTS,
+    AnonymousComplaintForm,
+    ComplaintForm,
+    ReceiptForm,
+    ReporterEvidenceForm,
+    ReporterMessageForm,
+    StaffComplaintForm,
+)
+from .queries import report_cases, report_status
 from .services import complaint_submit, received_at_for
 
 SESSION_KEY = "intake_submitted_reference"
@@ -32,6 +46,13 @@ def _submission(data: dict[str, Any]) -> dict[str, Any]:
             is_member=data["complainant_is_member"] == "yes",
             membership_number=data["complainant_membership_number"],
         ),
+        **_about(data),
+    }
+
+
+def _about(data: dict[str, Any]) -> dict[str, Any]:
+    """Whom the complaint is about and what happened, from a valid complaint form."""
+    return {
         "respondents": [
             PersonDetails(
                 full_name=data[f"respondent_{slot}_name"],
@@ -112,3 +133,152 @@ def complaint_record_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "intake/complaint_record.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+# --- anonymous reports -------------------------------------------------------------------
+
+RECEIPT_SESSION_KEY = "intake_anonymous_receipt"
+RECEIPT_GONE = (
+    "A receipt code is shown only once and is not kept anywhere. If you wrote it down, "
+    "enter it here."
+)
+FORGOTTEN = "You have left your report. Enter your receipt code to come back to it."
+NOT_SIGNED_IN = "Enter your receipt code to see your report."
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous_form_view(request: HttpRequest) -> HttpResponse:
+    organisation = organisation_default()
+    form = AnonymousComplaintForm(
+        request.POST or None, request.FILES or None, spec=organisation.current_rulebook().spec
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submitted = services.anonymous_report_submit(
+                organisation=organisation,
+                upload=upload_of(data["file"]),
+                upload_description=data["file_description"],
+                **_about(data),
+            )
+        except EvidenceRefused as refused:
+            form.add_error("file", str(refused))
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            # Kept only until the receipt page has shown it (then dropped from the session).
+            request.session[RECEIPT_SESSION_KEY] = {
+                "code": str(submitted.code),
+                "report": submitted.report.pk,
+            }
+            return redirect("intake:anonymous_receipt")
+    return render(
+        request, "intake/anonymous_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@never_cache
+def anonymous_receipt_view(request: HttpRequest) -> HttpResponse:
+    """Shows the receipt code once: it leaves the session as the page is made."""
+    shown = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if not shown:
+        messages.info(request, RECEIPT_GONE)
+        return redirect("intake:report")
+    complaint = Complaint.objects.prefetch_related("cases").get(anonymous_report=shown["report"])
+    return render(
+        request, "intake/anonymous_receipt.html", {"complaint": complaint, "code": shown["code"]}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_view(request: HttpRequest) -> HttpResponse:
+    """Enter the receipt code. Throttled per code and per address (`receipt_use`)."""
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.receipt_use(
+                text=form.cleaned_data["code"], ip_address=_client_address(request)
+            )
+        except services.ReceiptRefused as refused:
+            form.add_error("code", str(refused))
+            status = 429 if str(refused) == services.LOCKED else 400
+        else:
+            reporter_session_grant(request, report)
+            return redirect("intake:report_status")
+    if form.errors:
+        status = max(status, 400)
+    return render(request, "intake/report.html", {"form": form}, status=status)
+
+
+@never_cache
+def report_status_view(request: HttpRequest) -> HttpResponse:
+    report = reporter_report_for(request)
+    if report is None:
+        messages.info(request, NOT_SIGNED_IN)
+        return redirect("intake:report")
+    cases = report_cases(report)
+    context = {
+        "report": report,
+        "complaint": report.complaint,
+        "status": report_status(report),
+        "message_form": ReporterMessageForm(cases=cases),
+        "may_add_evidence": any(not c.is_closed for c in cases),
+    }
+    return render(request, "intake/report_status.html", context)
+
+
+@require_POST
+def report_message_view(request: HttpRequest) -> HttpResponse:
+    report = reporter_report_for(request)
+    if report is None:
+        messages.info(request, NOT_SIGNED_IN)
+        return redirect("intake:report")
+    form = ReporterMessageForm(request.POST, cases=report_cases(report))
+    if form.is_valid():
+        case = services.report_case(report, form.cleaned_data["case"])
+        services.reporter_message_send(report=report, case=case, body=form.cleaned_data["body"])
+        messages.success(request, "Message sent to the case team.")
+    else:
+        messages.error(request, "Write your message before sending it.")
+    return redirect("intake:report_status")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_evidence_view(request: HttpRequest) -> HttpResponse:
+    report = reporter_report_for(request)
+    if report is None:
+        messages.info(request, NOT_SIGNED_IN)
+        return redirect("intake:report")
+    form = ReporterEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            items = services.reporter_evidence_add(
+                report=report,
+                upload=upload_of(form.cleaned_data["file"]),  # type: ignore[arg-type]
+                description=form.cleaned_data["description"],
+            )
+        except EvidenceRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            messages.success(request, f"File added. Its SHA-256 is {items[0].sha256}.")
+            return redirect("intake:report_status")
+    return render(
+        request,
+        "intake/report_evidence.html",
+        {"form": form, "complaint": report.complaint},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def report_forget_view(request: HttpRequest) -> HttpResponse:
+    reporter_session_end(request)
+    messages.success(request, FORGOTTEN)
+    return redirect("intake:report")

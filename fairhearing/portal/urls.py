@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:reference>/hearing/", views.hearing_request_view, name="hearing"),
     path("cases/<str:reference>/hearing/move/", views.hearing_move_view, name="hearing_move"),
     path("cases/<str:reference>/messages/", views.message_view, name="message"),
+    path("cases/<str:reference>/bundle/", views.bundle_view, name="bundle"),
     path(
         "staff/cases/<str:reference>/people/<int:person_id>/link/",
         views.staff_send_link_view,

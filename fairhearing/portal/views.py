@@ -2,19 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.cases.services import CaseError
+from fairhearing.evidence.bundle import RESPONDENT
+from fairhearing.evidence.responses import pdf_attachment
+from fairhearing.evidence.services import bundle_make
 from fairhearing.people.models import Person
 
 from . import services
 from .access import party_case_for, party_session_grant
 from .forms import HearingRequestForm, LinkRequestForm, MessageForm, MoveHearingForm, ReplyForm
 from .models import HearingRequest, Message, PartyRole
+from .queries import party_evidence
 
 LINK_MAYBE_SENT = (
     "If the reference and email address match a party to the case, we have sent a sign-in link."
@@ -69,8 +73,21 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         "thread": Message.objects.filter(case=case, party_person=party.person).order_by("at"),
         "message_form": MessageForm(),
         "is_respondent": party.role == PartyRole.RESPONDENT,
+        "evidence": party_evidence(case, person=party.person, role=party.role),
     }
     return render(request, "portal/case.html", context)
+
+
+ONLY_RESPONDENT_BUNDLE = "The hearing bundle is disclosed to the respondent only."
+
+
+def bundle_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The respondent's hearing bundle: made now, its disclosure recorded on the ledger."""
+    party = party_case_for(request, reference)
+    if party.role != PartyRole.RESPONDENT:
+        raise Http404(ONLY_RESPONDENT_BUNDLE)
+    bundle = bundle_make(actor=None, case=party.case, audience=RESPONDENT, person=party.person)
+    return pdf_attachment(bundle.pdf, f"bundle-{party.case.reference}-respondent.pdf")
 
 
 @require_http_methods(["GET", "POST"])

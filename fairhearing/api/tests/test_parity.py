@@ -69,6 +69,15 @@ NOT_OPERATIONS = {
     "portal:hearing",
     "portal:hearing_move",
     "portal:message",
+    "portal:bundle",
+    # Anonymous reporting: reporters are not API users; their receipt code opens a session.
+    "intake:anonymous",
+    "intake:anonymous_receipt",
+    "intake:report",
+    "intake:report_forget",
+    "intake:report_status",
+    "intake:report_message",
+    "intake:report_evidence",
     # Administration of webhook endpoints: `fairhearing webhooks` and the delivery log page.
     "ledger:heads",
     "reporting:list",

@@ -35,11 +35,20 @@ from fairhearing.panels.services import panel_draw, seat_affirm
 #   role:<role>     only that role
 #   list            roles with a POLICY entry see their own visible cases
 #   party           a party's session opened by their own sign-in link (`portal.access`)
+#   reporter        an anonymous reporter's session opened by their receipt code
+#                   (`intake.access`: one report, nothing else; see intake/tests)
 ROUTES = {
     "core:healthz": "public",
     "intake:start": "public",
     "intake:form": "public",
     "intake:submitted": "public",
+    "intake:anonymous": "public",
+    "intake:anonymous_receipt": "public",
+    "intake:report": "public",
+    "intake:report_forget": "public",
+    "intake:report_status": "reporter",
+    "intake:report_message": "reporter",
+    "intake:report_evidence": "reporter",
     "intake:record": "role:case_officer",
     "accounts:login": "public",
     "accounts:logout": "public",
@@ -67,6 +76,7 @@ ROUTES = {
     "portal:hearing": "party",
     "portal:hearing_move": "party",
     "portal:message": "party",
+    "portal:bundle": "party",
     "portal:send_link": "case:act",
     "portal:staff_message": "case:act",
     "ledger:heads": "public",
@@ -255,3 +265,15 @@ def test_every_case_route_answers_as_the_policy_says(
         else:
             assert response.status_code == 404, (name, role, relation, response.status_code)
             assert AccessAttempt.objects.count() == before + 1, (name, role, relation)
+
+
+def test_pages_open_to_the_public_and_parties_never_wait_for_a_staff_second_factor() -> None:
+    from fairhearing.accounts.middleware import OPEN_NAMESPACES, OPEN_WITHOUT_SECOND_FACTOR
+
+    open_rules = {"public", "party", "reporter"}
+    open_routes = {
+        name
+        for name, rule in ROUTES.items()
+        if rule in open_rules and name.split(":")[0] not in OPEN_NAMESPACES
+    }
+    assert open_routes - OPEN_WITHOUT_SECOND_FACTOR == set()

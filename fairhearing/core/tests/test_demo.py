@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import DEMO_USERS
+from fairhearing.core.demo import DEMO_RECEIPT, DEMO_USERS
+from fairhearing.intake.services import receipt_use
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt, Approach
@@ -19,6 +20,8 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     for username, *_ in DEMO_USERS:
         assert username in first
     assert "http://127.0.0.1:8000/" in first
+    assert DEMO_RECEIPT in first  # the demo's anonymous report, opened by the printed code
+    assert receipt_use(text=DEMO_RECEIPT, ip_address=None).complaint.cases.count() == 1
     assert Case.objects.filter(stage="closed").exclude(outcome="").exists()
     assert Case.objects.exclude(stage="closed").exists()
     call_command("load_demo")

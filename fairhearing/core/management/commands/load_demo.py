@@ -11,6 +11,7 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.models import Case
 from fairhearing.core.demo import (
     DEMO_PASSWORD,
+    DEMO_RECEIPT,
     DEMO_SLUG,
     DEMO_USERS,
     PANEL_POOL,
@@ -59,4 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Governing body and administrator logins see no individual case: trying is refused "
             "and recorded in the interference register (sign in as oversight to read it)."
+        )
+        self.stdout.write(
+            f"Anonymous report: {settings.SITE_URL}/report/ with the receipt code {DEMO_RECEIPT}"
         )

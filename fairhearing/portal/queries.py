@@ -1,0 +1,48 @@
+"""Reads for the parties' portal."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fairhearing.cases.models import Case
+from fairhearing.evidence.bundle import RESPONDENT, redactor_for
+from fairhearing.evidence.models import EvidenceItem
+from fairhearing.evidence.queries import evidence_of
+from fairhearing.people.models import Person
+
+from .models import PartyRole
+
+
+@dataclass(frozen=True)
+class PartyItem:
+    number: int
+    kind: str
+    description: str
+    sha256: str
+    added_at: dt.datetime
+
+
+def party_evidence(case: Case, *, person: Person, role: str) -> list[PartyItem]:
+    """The evidence list a party sees in the portal.
+
+    The respondent sees every item, as the respondent's bundle shows it (a protected
+    complainant's name redacted): they are entitled to know the evidence against them. A
+    complainant sees only the items they added themselves: the case's evidence is disclosed to
+    the respondent and the panel, not to the people who complained.
+    """
+    items = evidence_of(case)
+    if role != PartyRole.RESPONDENT:
+        items = items.filter(added_by_person=person)
+    redact = redactor_for(case, RESPONDENT if role == PartyRole.RESPONDENT else "")
+    return [_shown(item, redact.text) for item in items]
+
+
+def _shown(item: EvidenceItem, redact: Callable[[str], str]) -> PartyItem:
+    label = item.description or item.get_kind_display()
+    return PartyItem(
+        number=item.number,
+        kind=item.get_kind_display(),
+        description=redact(label),
+        sha256=item.sha256,
+        added_at=item.added_at,
+    )
