@@ -6,7 +6,7 @@ under 30 s on PostgreSQL).
 
 Each run uses a fresh organisation in an empty, migrated database (the script refuses one
 with cases in it unless --reuse) and imports a generated CSV: 80% distinct rows, 20% that
-repeat an earlier row's post by another link (so they join its case as duplicates). Prints
+repeat an earlier row's post, found by its words (so they join its case as duplicates). Prints
 JSON with each run's seconds and the median.
 """
 
@@ -67,8 +67,10 @@ def dossier(rows: int, seed: int) -> bytes:
         base.append(row)
         writer.writerow(row)
     for i in range(rows - distinct):
+        # The same post again, found by its words (a copy with a comment added), not its link.
         again = dict(rng.choice(base))
-        again["url"] = again["url"].replace("https://x.com/", "https://twitter.com/") + "?s=20"
+        again["url"] = ""
+        again["post_text"] += " please look at this"
         again["their_reference"] = f"again-{i}"
         writer.writerow(again)
     return out.getvalue().encode()

@@ -2,6 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
     from .rulebook import RulebookSpec
@@ -64,8 +65,10 @@ class Rulebook(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} rulebook v{self.version}"
 
-    @property
+    @cached_property
     def spec(self) -> "RulebookSpec":
+        # A published rulebook is never edited (a change is a new version), so each instance
+        # parses its definition once.
         from .rulebook import RulebookSpec
 
         return RulebookSpec(self.definition)

@@ -200,10 +200,12 @@ def _sample_urls(resolver: URLResolver | None = None, prefix: str = "", route: s
             yield f"{prefix}{entry.name}", url
 
 
+# Pages for the public, parties (emailed link) and anonymous reporters (receipt code).
+OPEN_RULES = {"public", "party", "reporter"}
 STAFF_ROUTES = sorted(
     (name, url)
     for name, url in _sample_urls()
-    if not name.startswith(("api:", "accounts:")) and ROUTES.get(name) not in {"public", "party"}
+    if not name.startswith(("api:", "accounts:")) and ROUTES.get(name) not in OPEN_RULES
 )
 
 
@@ -227,9 +229,13 @@ def test_every_staff_route_sends_a_half_signed_in_user_to_the_second_step(
         assert response["Location"] == expected, (name, url)
 
 
-def test_the_open_pages_are_the_public_and_party_ones() -> None:
+def test_the_open_pages_are_the_public_party_and_reporter_ones() -> None:
     for name in OPEN_WITHOUT_SECOND_FACTOR:
-        assert ROUTES[name] in {"public", "party"}, name
+        assert ROUTES[name] in OPEN_RULES, name
+    # ... and every such page is open (the access matrix's rules decide which they are).
+    for name, rule in ROUTES.items():
+        if rule in OPEN_RULES and not name.startswith("accounts:"):
+            assert name in OPEN_WITHOUT_SECOND_FACTOR, name
 
 
 def test_public_pages_stay_open_to_a_half_signed_in_user(case_officer) -> None:

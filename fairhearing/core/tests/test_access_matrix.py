@@ -265,15 +265,3 @@ def test_every_case_route_answers_as_the_policy_says(
         else:
             assert response.status_code == 404, (name, role, relation, response.status_code)
             assert AccessAttempt.objects.count() == before + 1, (name, role, relation)
-
-
-def test_pages_open_to_the_public_and_parties_never_wait_for_a_staff_second_factor() -> None:
-    from fairhearing.accounts.middleware import OPEN_NAMESPACES, OPEN_WITHOUT_SECOND_FACTOR
-
-    open_rules = {"public", "party", "reporter"}
-    open_routes = {
-        name
-        for name, rule in ROUTES.items()
-        if rule in open_rules and name.split(":")[0] not in OPEN_NAMESPACES
-    }
-    assert open_routes - OPEN_WITHOUT_SECOND_FACTOR == set()
