@@ -24,31 +24,23 @@ import time
 import django
 
 
+def vocabulary(size: int = 3000) -> list[str]:
+    """Pseudo-words: posts drawn from them differ about as much as real posts do."""
+    rng = random.Random(0)
+    return [
+        "".join(
+            rng.choice("bcdfghjklmnprstvwz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+        )
+        for _ in range(size)
+    ]
+
+
 def dossier(rows: int, seed: int) -> bytes:
     from fairhearing.dossiers.read import COLUMNS
 
     rng = random.Random(seed)
     distinct = int(rows * 0.8)
-    words = [
-        "branch",
-        "vote",
-        "members",
-        "motion",
-        "party",
-        "council",
-        "ward",
-        "meeting",
-        "selection",
-        "people",
-        "community",
-        "campaign",
-        "post",
-        "thread",
-        "shame",
-        "traitor",
-        "support",
-        "leadership",
-    ]
+    words = vocabulary()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -70,7 +62,7 @@ def dossier(rows: int, seed: int) -> bytes:
         # The same post again, found by its words (a copy with a comment added), not its link.
         again = dict(rng.choice(base))
         again["url"] = ""
-        again["post_text"] += " please look at this"
+        again["post_text"] += " (rt)"
         again["their_reference"] = f"again-{i}"
         writer.writerow(again)
     return out.getvalue().encode()

@@ -20,29 +20,19 @@ import time
 
 import django
 
-WORDS = [
-    "branch",
-    "vote",
-    "members",
-    "motion",
-    "party",
-    "council",
-    "ward",
-    "meeting",
-    "selection",
-    "people",
-    "community",
-    "campaign",
-    "post",
-    "thread",
-    "shame",
-    "traitor",
-    "support",
-    "leadership",
-    "secretary",
-    "treasurer",
-    "agenda",
-]
+
+def vocabulary(size: int = 3000) -> list[str]:
+    """Pseudo-words: posts drawn from them differ about as much as real posts do."""
+    rng = random.Random(0)
+    return [
+        "".join(
+            rng.choice("bcdfghjklmnprstvwz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+        )
+        for _ in range(size)
+    ]
+
+
+WORDS = vocabulary()
 
 
 def text_for(i: int) -> str:

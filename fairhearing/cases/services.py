@@ -218,7 +218,9 @@ def complaint_record(
             source=Fingerprint.Source.ALLEGATION,
             source_id=recorded.pk,
             post_key=key,
-            text=allegation.description,
+            # The post's own words when captured (a dossier's descriptions are often the same
+            # boilerplate on every row), else the complainant's account.
+            text=allegation.post_text or allegation.description,
         )
         deadlines_follow_stage(actor=actor, case=case, at=at)
     return complaint

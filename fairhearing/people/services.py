@@ -41,6 +41,8 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
         membership_number=number,
         branch=branch,
     )
-    person.full_clean()
+    # Field checks; the organisation and branch were just found, and the database enforces
+    # the membership number's uniqueness (checked above anyway).
+    person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
     person.save()
     return person
