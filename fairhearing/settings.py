@@ -204,6 +204,47 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Field encryption (core/crypto.py, docs/security.md "Encryption at rest"). FIELD_ENCRYPTION_KEYS
+# is a list of Fernet keys, the first current: from the environment (comma-separated) or from
+# the key file, one key a line. FIELD_HASH_KEY (hex) keys the lookup hashes. Development, the
+# demo and tests make the files in var/ when absent; production (DEBUG=0) must provide them.
+FIELD_ENCRYPTION_KEYS_FILE = Path(
+    os.environ.get("FIELD_ENCRYPTION_KEYS_FILE", VAR_DIR / "field-encryption.keys")
+)
+FIELD_HASH_KEY_FILE = Path(os.environ.get("FIELD_HASH_KEY_FILE", VAR_DIR / "field-hash.key"))
+
+
+def _read_keys() -> tuple[list[str], str]:
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    keys = env_list("FIELD_ENCRYPTION_KEYS", "")
+    hash_key = os.environ.get("FIELD_HASH_KEY", "").strip()
+    if not keys and not FIELD_ENCRYPTION_KEYS_FILE.exists() and DEBUG:
+        FIELD_ENCRYPTION_KEYS_FILE.write_text(Fernet.generate_key().decode() + "\n")
+        FIELD_ENCRYPTION_KEYS_FILE.chmod(0o600)
+    if not hash_key and not FIELD_HASH_KEY_FILE.exists() and DEBUG:
+        FIELD_HASH_KEY_FILE.write_text(secrets.token_hex(32) + "\n")
+        FIELD_HASH_KEY_FILE.chmod(0o600)
+    if not keys and FIELD_ENCRYPTION_KEYS_FILE.exists():
+        keys = [k.strip() for k in FIELD_ENCRYPTION_KEYS_FILE.read_text().split() if k.strip()]
+    if not hash_key and FIELD_HASH_KEY_FILE.exists():
+        hash_key = FIELD_HASH_KEY_FILE.read_text().strip()
+    if not keys or not hash_key:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY (or their key files) must be set when "
+            "DEBUG is off"
+        )
+    for key in keys:
+        Fernet(key)  # a malformed key fails here, at start-up
+    if len(bytes.fromhex(hash_key)) < 32:
+        raise ImproperlyConfigured("FIELD_HASH_KEY must be at least 32 bytes of hex")
+    return keys, hash_key
+
+
+FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY = _read_keys()
+
 # Evidence files: outside the web root, each stored once under its SHA-256 (evidence/storage.py).
 EVIDENCE_ROOT = Path(os.environ.get("FAIRHEARING_EVIDENCE_ROOT", VAR_DIR / "evidence"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("FAIRHEARING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))

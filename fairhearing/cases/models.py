@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedTextField
+
 if TYPE_CHECKING:
     from fairhearing.organisations.rulebook import RulebookSpec
 
@@ -40,7 +42,7 @@ class Complaint(models.Model):
     complainant = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="complaints_made"
     )
-    summary = models.TextField()
+    summary = EncryptedTextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -103,7 +105,7 @@ class Allegation(models.Model):
     category = models.CharField(max_length=40)
     conduct_rule_refs = models.JSONField(default=list, blank=True)
     conduct_date = models.DateField(null=True, blank=True)
-    description = models.TextField()
+    description = EncryptedTextField()
     url = models.URLField(blank=True, max_length=500)
 
     def __str__(self) -> str:
@@ -123,7 +125,7 @@ class Party(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True)
     identity_protected = models.BooleanField(default=False)
     # the respondent is told who complained unless there is a recorded reason not to.
-    protection_reason = models.TextField(blank=True)
+    protection_reason = EncryptedTextField(blank=True)
     # complainants hear from us at least every 3 months while the case is open.
     last_update_sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,6 +17,7 @@ from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.linking.services import case_link, case_merge
 from fairhearing.organisations.models import Organisation
+from fairhearing.people.models import person_hash
 from fairhearing.people.services import PersonDetails
 
 VIRAL_URL = "https://x.com/HaldenVoice/status/1882003141"
@@ -183,7 +184,8 @@ def evidence_demo(organisation: Organisation, users: dict[str, User], rng: rando
     # Two of the dossier's cases are about the same member: one link, one merge.
     same = list(
         Case.objects.filter(
-            organisation=organisation, respondent__membership_number="NCL-51020"
+            organisation=organisation,
+            respondent__membership_number_hash=person_hash("membership_number", "NCL-51020"),
         ).order_by("pk")
     )
     if len(same) >= 3:

@@ -18,7 +18,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.linking.models import Grouping
 from fairhearing.organisations.models import Organisation
-from fairhearing.people.models import Person
+from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 
 from . import read
@@ -41,7 +41,9 @@ class DossierRefused(CaseError):
 
 def _source(organisation: Organisation, name: str) -> Person:
     found = Person.objects.filter(
-        organisation=organisation, kind=Person.Kind.ORGANISATION, full_name__iexact=name
+        organisation=organisation,
+        kind=Person.Kind.ORGANISATION,
+        full_name_hash=person_hash("full_name", name),
     ).first()
     return found or Person.objects.create(
         organisation=organisation, kind=Person.Kind.ORGANISATION, full_name=name

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from fairhearing.organisations.models import Branch
-from fairhearing.people.models import Person
+from fairhearing.people.models import Person, person_hash
 
 from .models import BiasChallenge, Declaration
 
@@ -43,9 +43,14 @@ class DeclarationForm(forms.Form):
         kind = data.get("kind")
         if kind == Declaration.Kind.PERSON:
             number = (data.get("membership_number") or "").strip()
-            person = Person.objects.filter(
-                organisation_id=self.organisation_id, membership_number=number
-            ).first()
+            person = (
+                Person.objects.filter(
+                    organisation_id=self.organisation_id,
+                    membership_number_hash=person_hash("membership_number", number),
+                ).first()
+                if number
+                else None
+            )
             if not number:
                 self.add_error("membership_number", "Enter the person's membership number.")
             elif person is None:

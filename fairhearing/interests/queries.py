@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fairhearing.cases.models import Assignment, Case, Party
+from fairhearing.people.models import person_hash
 
 from .models import Declaration
 
@@ -31,8 +32,9 @@ def _touching(user: Any) -> tuple[set[int], set[int], set[str]]:
 
 def _party_condition(people: set[int], branches: set[int], names: set[str], prefix: str) -> Q:
     condition = Q(**{f"{prefix}_id__in": people}) | Q(**{f"{prefix}__branch_id__in": branches})
-    for name in names:
-        condition |= Q(**{f"{prefix}__full_name__iexact": name})
+    if names:  # names are encrypted: matched by their keyed hash (same as iexact, and more)
+        hashes = {person_hash("full_name", name) for name in names}
+        condition |= Q(**{f"{prefix}__full_name_hash__in": hashes - {""}})
     return condition
 
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedTextField
+
 
 class Fingerprint(models.Model):
     class Source(models.TextChoices):
@@ -22,7 +24,7 @@ class Fingerprint(models.Model):
     source = models.CharField(max_length=12, choices=Source.choices)
     source_id = models.BigIntegerField()
     post_key = models.CharField(max_length=300, blank=True)
-    text = models.TextField(blank=True, help_text="Normalised, for exact Jaccard")
+    text = EncryptedTextField(blank=True, help_text="Normalised, for exact Jaccard")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -161,10 +161,11 @@ def related_cases(case: Case, *, limit: int = 20) -> list[Suggestion]:
 
     respondent = case.respondent
     same_person = Q(respondent=respondent)
-    if respondent.membership_number:
-        same_person |= Q(respondent__membership_number=respondent.membership_number)
-    else:
-        same_person |= Q(respondent__full_name__iexact=respondent.full_name)
+    # Encrypted: matched by keyed hash (the name's is case- and space-insensitive, like iexact).
+    if respondent.membership_number_hash:
+        same_person |= Q(respondent__membership_number_hash=respondent.membership_number_hash)
+    elif respondent.full_name_hash:
+        same_person |= Q(respondent__full_name_hash=respondent.full_name_hash)
     others = Case.objects.filter(organisation=case.organisation_id).exclude(pk=case.pk)
     by_pk: dict[int, Case] = {}
     for other in others.filter(same_person).select_related("respondent")[:limit]:

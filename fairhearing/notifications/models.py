@@ -4,6 +4,8 @@ the change that causes it, sent by the worker, retried on failure."""
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedCharField, EncryptedEmailField, EncryptedJSONField
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -24,10 +26,10 @@ class Notification(models.Model):
         "cases.Case", on_delete=models.PROTECT, related_name="notifications", null=True, blank=True
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    to_email = models.EmailField()
-    to_name = models.CharField(max_length=200, blank=True)
+    to_email = EncryptedEmailField()
+    to_name = EncryptedCharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, blank=True, help_text="respondent, complainant, staff")
-    context = models.JSONField(default=dict, help_text="ids and values the template needs")
+    context = EncryptedJSONField(default=dict, help_text="ids and values the template needs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

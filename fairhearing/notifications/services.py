@@ -217,12 +217,16 @@ def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
         .exclude(email="")
         .distinct()
     )
+    # Address and context are encrypted (core/crypto.py): today's digests are compared here.
+    sent_today = {
+        n.to_email
+        for n in Notification.objects.filter(
+            kind=Notification.Kind.STAFF_DIGEST, created_at__gte=now - dt.timedelta(days=2)
+        )
+        if (n.context or {}).get("date") == today.isoformat()
+    }
     for user in staff:
-        if Notification.objects.filter(
-            kind=Notification.Kind.STAFF_DIGEST,
-            to_email=user.email,
-            context__date=today.isoformat(),
-        ).exists():
+        if user.email in sent_today:
             continue
         deadlines = (
             Deadline.objects.filter(
@@ -253,6 +257,7 @@ def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
             to_name=user.display_name,
             role="staff",
             context={"date": today.isoformat(), "lines": lines, "site_url": settings.SITE_URL},
+            created_at=now,
         )
         queued += 1
     return queued

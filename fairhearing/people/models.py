@@ -1,9 +1,39 @@
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedCharField, EncryptedEmailField, keyed_hash
+
+# The keyed hash (core/crypto.py) kept beside each encrypted value that is looked up.
+HASHED = {
+    "full_name": "full_name_hash",
+    "email": "email_hash",
+    "membership_number": "membership_number_hash",
+}
+
+
+def person_hash(field: str, value: str) -> str:
+    """The lookup hash of `value` as field `field` would hold it (for `filter(<field>_hash=)`)."""
+    return keyed_hash(value, purpose=f"people.Person.{field}")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def update(self, **kwargs: Any) -> int:
+        """Keeps the lookup hashes in step when a hashed value is set by `update()`."""
+        for field, hash_field in HASHED.items():
+            if isinstance(kwargs.get(field), str):
+                kwargs[hash_field] = person_hash(field, kwargs[field])
+        return super().update(**kwargs)
+
 
 class Person(models.Model):
-    """Anyone a case is about or from: a member, a member of the public or an organisation."""
+    """Anyone a case is about or from: a member, a member of the public or an organisation.
+
+    Name, email and membership number are encrypted (R-60). Each has a keyed hash of its
+    normalised form for exact lookups: the membership number (matching and uniqueness), the
+    name (conflicts of interest, duplicate detection) and the email (subject access).
+    """
 
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", "Individual"
@@ -13,24 +43,46 @@ class Person(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="people"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    full_name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    full_name = EncryptedCharField(max_length=200)
+    full_name_hash = models.CharField(max_length=64, blank=True, editable=False)
+    email = EncryptedEmailField(blank=True)
+    email_hash = models.CharField(max_length=64, blank=True, editable=False)
     is_member = models.BooleanField(default=False)
-    membership_number = models.CharField(max_length=40, blank=True)
+    membership_number = EncryptedCharField(max_length=40, blank=True)
+    membership_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     branch = models.ForeignKey(
         "organisations.Branch", on_delete=models.PROTECT, null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when retention anonymised this person (retention/services.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "membership_number"],
-                condition=~models.Q(membership_number=""),
-                name="person_unique_membership_number",
+                fields=["organisation", "membership_number_hash"],
+                condition=~models.Q(membership_number_hash=""),
+                name="person_unique_membership_hash",
             )
         ]
-        indexes = [models.Index(fields=["organisation", "full_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "full_name_hash"], name="person_name_hash"),
+            models.Index(fields=["organisation", "email_hash"], name="person_email_hash"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_hashes()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {HASHED[f] for f in update_fields if f in HASHED}
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, *extra]))
+        super().save(*args, **kwargs)
+
+    def refresh_hashes(self) -> None:
+        for field, hash_field in HASHED.items():
+            setattr(self, hash_field, person_hash(field, getattr(self, field) or ""))

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from fairhearing.organisations.models import Branch, Organisation
 
-from .models import Person
+from .models import Person, person_hash
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
     number = details.membership_number.strip()
     if number:
         existing = Person.objects.filter(
-            organisation=organisation, membership_number=number
+            organisation=organisation,
+            membership_number_hash=person_hash("membership_number", number),
         ).first()
         if existing is not None:
             return existing

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedCharField, EncryptedTextField
+
 
 class PartyRole(models.TextChoices):
     RESPONDENT = "respondent", "Respondent"
@@ -31,7 +33,7 @@ class Reply(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="replies")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT)
     at = models.DateTimeField(default=timezone.now)
-    text = models.TextField()
+    text = EncryptedTextField()
     within_window = models.BooleanField()
 
     def __str__(self) -> str:
@@ -45,7 +47,7 @@ class HearingRequest(models.Model):
         "cases.Case", on_delete=models.PROTECT, related_name="hearing_request"
     )
     oral = models.BooleanField(default=True)
-    companion_name = models.CharField(max_length=200, blank=True)
+    companion_name = EncryptedCharField(max_length=200, blank=True)
     companion_unavailable_on = models.DateField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -63,7 +65,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     at = models.DateTimeField(default=timezone.now)
-    body = models.TextField()
+    body = EncryptedTextField()
 
     class Meta:
         indexes = [models.Index(fields=["case", "at"], name="message_case_at")]

@@ -15,6 +15,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "complaints.example.org",
     "SITE_URL": "https://complaints.example.org",
     "DJANGO_SETTINGS_MODULE": "fairhearing.settings",
+    # Production provides the field-encryption keys (settings refuse to start without them).
+    "FIELD_ENCRYPTION_KEYS": "4OYt2hmBF8x0sKpN4V4hVGJ9Ck0rgJ0Mwl3YbJzcm-E=",
+    "FIELD_HASH_KEY": "ab" * 32,
 }
 REPO = Path(__file__).resolve().parents[3]
 # Only what a process needs to start: nothing from this test run (DATABASE_URL, DEBUG, or
@@ -96,3 +99,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path, secret
     result = run(["check"], tmp_path, **extra)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"])
+def test_production_refuses_to_start_without_field_keys(tmp_path: Path, missing: str) -> None:
+    env = production_env(tmp_path, SECRET_KEY="x" * 60)
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY" in result.stderr
+    assert not (tmp_path / "field-encryption.keys").exists()
