@@ -131,7 +131,8 @@ def test_link_and_merge_are_reversible_and_on_the_ledger(organisation, case_offi
     )
     assert a.parties.filter(person__full_name_hash=person_hash("full_name", "Bo Lind")).exists()
     assert not b.deadlines.filter(status=Deadline.Status.OPEN).exists()
-    assert b.parties.filter(person__full_name_hash=person_hash("full_name", "Bo Lind")).exists()  # kept on b too
+    # kept on b too
+    assert b.parties.filter(person__full_name_hash=person_hash("full_name", "Bo Lind")).exists()
     with pytest.raises(CaseError, match="merged into another"):
         services.case_merge(actor=case_officer, case=c, other=b, reasons="Again.")
     services.case_unlink(actor=case_officer, link=merge, reasons="Different posts after all.")
