@@ -53,10 +53,15 @@ def decrypt(token: str) -> str:
         ) from None
 
 
+@functools.lru_cache(maxsize=8)
+def _single(key: str) -> Fernet:
+    return Fernet(key)
+
+
 def current_key_encrypts(token: str) -> bool:
     """Whether the token was made with the current (first) key: rotation skips such values."""
     try:
-        Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(token.encode("ascii"))
+        _single(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(token.encode("ascii"))
     except InvalidToken:
         return False
     return True
