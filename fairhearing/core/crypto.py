@@ -163,12 +163,18 @@ class EncryptedCharField(EncryptedMixin, models.TextField):
         if self.max_length is not None:
             self.validators.append(validators.MaxLengthValidator(self.max_length))
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(
+        self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any
+    ) -> Any:
         from django import forms
 
-        defaults = {"form_class": forms.CharField, "max_length": self.max_length}
-        defaults.update(kwargs)
-        return super(models.TextField, self).formfield(**defaults)
+        kwargs.setdefault("max_length", self.max_length)
+        return models.Field.formfield(
+            self,
+            form_class=form_class or forms.CharField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )
 
 
 class EncryptedEmailField(EncryptedCharField):
@@ -181,6 +187,9 @@ class EncryptedEmailField(EncryptedCharField):
 
 class EncryptedJSONField(EncryptedMixin, models.TextField):
     """A JSON value stored as one encrypted text (never queried inside)."""
+
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_plain(self, value: Any) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
@@ -276,8 +285,10 @@ def encrypt_migration(table: str, columns: list[str], **kwargs: Any) -> Any:
     """A RunPython operation encrypting `columns` of `table` (reversible)."""
     from django.db import migrations
 
-    return migrations.RunPython(
-        lambda apps, schema_editor: encrypt_existing_rows(schema_editor, table, columns, **kwargs),
-        lambda apps, schema_editor: decrypt_existing_rows(schema_editor, table, columns),
-        elidable=False,
-    )
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        encrypt_existing_rows(schema_editor, table, columns, **kwargs)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        decrypt_existing_rows(schema_editor, table, columns)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -35,8 +35,8 @@ class RotationResult:
 def _tables() -> list[tuple[str, str, list[str]]]:
     found = []
     for model, names in encrypted_models():
-        columns = [model._meta.get_field(n).column for n in names]
-        found.append((model._meta.db_table, model._meta.pk.column, columns))
+        columns = [f.column for f in model._meta.concrete_fields if f.attname in names]
+        found.append((model._meta.db_table, str(model._meta.pk.column), columns))
     return sorted(found)
 
 
