@@ -9,8 +9,9 @@ from django.utils import timezone
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
+from fairhearing.people.models import Person, person_hash
 
-from .models import Assignment, Case, StageChange
+from .models import Assignment, Case, Party, StageChange
 
 
 def case_list(
@@ -56,7 +57,16 @@ def case_list(
     if search:
         term = search.strip().upper()
         by_complaint = Case.complaints.through.objects.filter(complaint__reference=term)
-        queryset = queryset.filter(Q(reference=term) | Q(pk__in=by_complaint.values("case_id")))
+        # Names and membership numbers are encrypted: an exact match (case and spaces aside)
+        # by their keyed hashes, on the respondent or any party. No partial-name search.
+        condition = Q(reference=term) | Q(pk__in=by_complaint.values("case_id"))
+        name, number = person_hash("full_name", search), person_hash("membership_number", search)
+        if name:
+            people = Q(full_name_hash=name) | Q(membership_number_hash=number)
+            by_person = Person.objects.filter(people)
+            by_party = Party.objects.filter(case=OuterRef("pk"), person__in=by_person)
+            condition |= Q(respondent__in=by_person) | Q(Exists(by_party))
+        queryset = queryset.filter(condition)
     return queryset
 
 

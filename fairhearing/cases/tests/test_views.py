@@ -274,3 +274,25 @@ class TestTeamAndHearing:
         assert response.status_code == 404
         assert NOT_FOUND in response.content.decode()
         assert refusals(case) == 1
+
+
+@pytest.mark.django_db
+def test_search_finds_a_case_by_an_exact_name_or_membership_number(
+    case_officer, make_complaint
+) -> None:
+    from fairhearing.people.models import Person
+
+    case = make_complaint(respondents=("Marisol Entwhistle",)).cases.get()
+    other = make_complaint(respondents=("Dorian Vale",)).cases.get()
+    Person.objects.filter(pk=other.respondent_id).update(membership_number="NCL-4410")
+    client = signed_in(case_officer)
+
+    def found(term: str) -> set[str]:
+        page = client.get(reverse("cases:list"), {"search": term}).content.decode()
+        return {c.reference for c in (case, other) if c.reference in page}
+
+    assert found("marisol  ENTWHISTLE") == {case.reference}
+    assert found("ncl-4410") == {other.reference}
+    assert found("Priya Callender") == {case.reference, other.reference}  # the complainant
+    assert found("Marisol") == set()  # names are encrypted: exact matches only
+    assert found("   ") == {case.reference, other.reference}  # blank: no filter
