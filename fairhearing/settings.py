@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fairhearing.evidence",
     "fairhearing.linking",
     "fairhearing.dossiers",
+    "fairhearing.dataprotection",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("fairhearing.intake.urls")),
     path("accounts/", include("fairhearing.accounts.urls")),
     path("cases/", include("fairhearing.cases.urls")),
+    path("", include("fairhearing.dataprotection.urls")),
     path("", include("fairhearing.evidence.urls")),
     path("", include("fairhearing.linking.urls")),
     path("dossiers/", include("fairhearing.dossiers.urls")),

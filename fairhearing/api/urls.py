@@ -5,6 +5,7 @@ from django.urls import path
 from ninja import NinjaAPI
 
 from fairhearing.cases.api import router as cases_router
+from fairhearing.dataprotection.api import router as dataprotection_router
 from fairhearing.deadlines.api import router as deadlines_router
 from fairhearing.dossiers.api import router as dossiers_router
 from fairhearing.evidence.api import router as evidence_router
@@ -38,6 +39,7 @@ for router in (
     interests_router,
     panels_router,
     portal_router,
+    dataprotection_router,
 ):
     api.add_router("", router)
 

@@ -46,6 +46,11 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
 
     meeting_packs_due()
     statistics_publish_due()
+    from fairhearing.dataprotection.retention import retention_run
+    from fairhearing.dataprotection.services import subject_access_sweep
+
+    anonymised = retention_run().anonymised
+    subject_access = subject_access_sweep()
     head = latest_head()
     if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
         tree_head_sign()
@@ -58,4 +63,7 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
         "complainant_updates": updates,
         "notifications": notifications,
         "webhook_deliveries": deliveries,
+        "anonymised": len(anonymised),
+        "subject_access_reminders": subject_access["reminders"],
+        "subject_access_breaches": subject_access["breaches"],
     }

@@ -91,6 +91,8 @@ class EventKind(IntEnum):
     SUBJECT_ACCESS_REQUESTED = 135
     SUBJECT_ACCESS_EXPORTED = 136
     SUBJECT_ACCESS_COMPLETED = 137
+    SUBJECT_ACCESS_REMINDER = 138
+    SUBJECT_ACCESS_BREACHED = 139
 
     @property
     def label(self) -> str:

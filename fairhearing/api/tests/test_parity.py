@@ -48,6 +48,13 @@ PARITY = {
     "evidence:download": ["evidence_download"],
     "evidence:bundle": ["evidence_bundle"],
     "portal:staff_message": ["parties_message"],
+    "dataprotection:hold": ["retention_holds", "retention_hold_place"],
+    "dataprotection:hold_review": ["retention_hold_review"],
+    "dataprotection:hold_lift": ["retention_hold_lift"],
+    "dataprotection:sar_list": ["subject_access_list", "subject_access_open"],
+    "dataprotection:sar_detail": ["subject_access_detail"],
+    "dataprotection:sar_export": ["subject_access_export_json", "subject_access_export_pdf"],
+    "dataprotection:sar_complete": ["subject_access_complete"],
 }
 # Pages that are not operations of a signed-in user: reading static pages, signing in and out,
 # and the parties' portal (parties are not API users; they sign in with an emailed link).
@@ -133,6 +140,7 @@ def test_every_api_operation_refuses_a_request_without_a_token(operations, organ
             "challenge_id",
             "seat_id",
             "person_id",
+            "request_id",
         ):
             path = path.replace("{" + name + "}", "1")
         path = path.replace("{kind}", "hearing").replace("{action}", "lift")

@@ -116,6 +116,13 @@ ROUTES = {
     "panels:interim_suspension": "chair",
     "panels:interim_suspension_lift": "chair",
     "panels:interim_suspension_review": "chair",
+    "dataprotection:hold": "case:act",
+    "dataprotection:hold_review": "case:act",
+    "dataprotection:hold_lift": "case:act",
+    "dataprotection:sar_list": "role:case_officer",
+    "dataprotection:sar_detail": "role:case_officer",
+    "dataprotection:sar_export": "role:case_officer",
+    "dataprotection:sar_complete": "role:case_officer",
 }
 
 
@@ -213,6 +220,9 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
             reverse("portal:staff_message", args=[ref, case.respondent_id]),
             "post",
         ),
+        "dataprotection:hold": (reverse("dataprotection:hold", args=[ref]), "get"),
+        "dataprotection:hold_review": (reverse("dataprotection:hold_review", args=[ref]), "get"),
+        "dataprotection:hold_lift": (reverse("dataprotection:hold_lift", args=[ref]), "get"),
     }
 
 

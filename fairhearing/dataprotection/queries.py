@@ -1,0 +1,38 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from fairhearing.cases.models import Case
+
+from .models import Anonymisation, LegalHold, SubjectAccessRequest
+from .retention import retention_years
+
+
+def active_hold(case: Case) -> LegalHold | None:
+    return case.legal_holds.filter(lifted_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class Retention:
+    years: int
+    anonymise_after: dt.datetime | None
+    anonymised: Anonymisation | None
+
+
+def retention_for(case: Case) -> Retention:
+    years = retention_years(case)
+    after = None
+    if case.closed_at:
+        after = (
+            case.closed_at.replace(year=case.closed_at.year + years)
+            if not (case.closed_at.month == 2 and case.closed_at.day == 29)
+            else case.closed_at.replace(year=case.closed_at.year + years, day=28)
+        )
+    return Retention(years, after, Anonymisation.objects.filter(case=case).first())
+
+
+def subject_access_requests(organisation_id: int) -> QuerySet[SubjectAccessRequest]:
+    return SubjectAccessRequest.objects.filter(organisation_id=organisation_id).select_related(
+        "person"
+    )
