@@ -15,6 +15,7 @@ from fairhearing.intake.services import received_at_for
 
 from . import access, queries, services
 from .forms import SubjectAccessForm
+from .models import LegalHold
 from .subject_access import export_download
 
 router = Router(tags=["data protection"])
@@ -52,9 +53,9 @@ class SarOut(Schema):
     completed_at: dt.datetime | None
     overdue: bool
 
-
-def _sar(sar: Any) -> dict[str, Any]:
-    return {**SarOut.from_orm(sar).dict(), "overdue": sar.is_overdue}
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.is_overdue)
 
 
 def _hold_case(request: Any, reference: str, scope: str) -> Any:
@@ -75,7 +76,7 @@ def _active(case: Any) -> Any:
     operation_id="retention_holds",
 )
 def retention_holds(request: Any, reference: str) -> Any:
-    return list(_hold_case(request, reference, Scope.CASES_READ).legal_holds.all())
+    return list(LegalHold.objects.filter(case=_hold_case(request, reference, Scope.CASES_READ)))
 
 
 @router.post(
@@ -124,7 +125,7 @@ def retention_hold_lift(request: Any, reference: str, payload: ReasonIn) -> Stat
 def subject_access_list(request: Any) -> Any:
     require_scope(request, Scope.CASES_READ)
     user = access.sar_user(request.user)
-    return [_sar(s) for s in queries.subject_access_requests(user.organisation_id)]
+    return list(queries.subject_access_requests(user.organisation_id))
 
 
 @router.post(
@@ -142,7 +143,7 @@ def subject_access_open(request: Any, payload: SarIn) -> Status[Any]:
         person=form.cleaned_data["person"],
         received_at=received_at_for(form.cleaned_data["received_on"]),
     )
-    return Status(201, _sar(sar))
+    return Status(201, sar)
 
 
 @router.get(
@@ -152,7 +153,7 @@ def subject_access_open(request: Any, payload: SarIn) -> Status[Any]:
 )
 def subject_access_detail(request: Any, request_id: int) -> Any:
     require_scope(request, Scope.CASES_READ)
-    return _sar(access.sar_for(request.user, request_id))
+    return access.sar_for(request.user, request_id)
 
 
 def _export(request: Any, request_id: int, fmt: str) -> HttpResponse:
@@ -191,4 +192,4 @@ def subject_access_complete(request: Any, request_id: int) -> Status[Any]:
     sar = services.subject_access_complete(
         actor=request.user, request=access.sar_for(request.user, request_id)
     )
-    return Status(201, _sar(sar))
+    return Status(201, sar)

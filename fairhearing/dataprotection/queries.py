@@ -10,7 +10,7 @@ from .retention import retention_years
 
 
 def active_hold(case: Case) -> LegalHold | None:
-    return case.legal_holds.filter(lifted_at__isnull=True).first()
+    return LegalHold.objects.filter(case=case, lifted_at__isnull=True).first()
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,7 @@ def collect(person: Person) -> dict[str, Any]:
             "membership_number": person.membership_number,
             "member": person.is_member,
             "kind": person.get_kind_display(),
-            "branch": person.branch.name if person.branch_id else "",
+            "branch": person.branch.name if person.branch else "",
             "recorded_at": _when(person.created_at),
             "anonymised_at": _when(person.anonymised_at),
         },

@@ -14,6 +14,7 @@ from fairhearing.intake.services import received_at_for
 
 from . import access, queries
 from .forms import HoldForm, LiftForm, SubjectAccessForm
+from .models import LegalHold
 from .services import (
     DataProtectionError,
     legal_hold_lift,
@@ -44,7 +45,7 @@ def hold_view(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "form": form,
         "active": active,
-        "holds": case.legal_holds.select_related("placed_by", "lifted_by"),
+        "holds": LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by"),
         "retention": queries.retention_for(case),
     }
     return render(request, "dataprotection/hold.html", context, status=400 if form.errors else 200)
