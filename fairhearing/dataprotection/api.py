@@ -6,9 +6,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from fairhearing.api.core import ERRORS, ReasonIn, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import (
+    ERRORS,
+    ReasonIn,
+    StrictSchema,
+    cursor_page,
+    idempotent,
+    refuse_unknown_query,
+    require_scope,
+)
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.intake.services import received_at_for
@@ -119,13 +127,31 @@ def retention_hold_lift(request: Any, reference: str, payload: ReasonIn) -> Stat
     return Status(201, hold)
 
 
+class SarPage(Schema):
+    items: list[SarOut]
+    next_cursor: str | None
+
+
+class SarFilters(StrictSchema):
+    cursor: str | None = None
+    limit: int = Field(25, ge=1, le=100)
+
+
 @router.get(
-    "/subject-access", response={200: list[SarOut], **ERRORS}, operation_id="subject_access_list"
+    "/subject-access", response={200: SarPage, **ERRORS}, operation_id="subject_access_list"
 )
-def subject_access_list(request: Any) -> Any:
+def subject_access_list(request: Any, filters: Query[SarFilters]) -> Any:
+    """Requests, most recently received first, cursor-paginated."""
     require_scope(request, Scope.CASES_READ)
+    refuse_unknown_query(request, set(SarFilters.model_fields))
     user = access.sar_user(request.user)
-    return list(queries.subject_access_requests(user.organisation_id))
+    items, next_cursor = cursor_page(
+        queries.subject_access_requests(user.organisation_id),
+        cursor=filters.cursor,
+        limit=filters.limit,
+        order=("received_at", "pk"),
+    )
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

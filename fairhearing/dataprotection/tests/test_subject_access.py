@@ -194,7 +194,8 @@ def test_api(organisation, case, case_officer, investigator) -> None:
     assert created.status_code == 201, created.content
     sar_id = created.json()["id"]
     assert created.json()["person_id"] == case.respondent_id
-    assert [s["id"] for s in api.get("/subject-access").json()] == [sar_id]
+    assert [s["id"] for s in api.get("/subject-access").json()["items"]] == [sar_id]
+    assert_error(api.get("/subject-access", person=1), 422, "validation_error")
     assert api.get(f"/subject-access/{sar_id}").json()["status"] == "open"
     exported = api.get(f"/subject-access/{sar_id}/export.json")
     assert exported.status_code == 200 and exported.json()["person"]["full_name"] == "Rowan Ashby"
