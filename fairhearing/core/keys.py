@@ -9,7 +9,7 @@ value. When `keys_status` shows nothing left under an old key, that key can be r
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -50,16 +50,37 @@ def encrypted_row_total() -> int:
     return total
 
 
-def keys_status() -> dict[str, int]:
-    """Per table, how many values the current key did not make (0 everywhere: old keys unused)."""
+def _batches(table: str, pk: str, columns: list[str], batch: int) -> Iterator[list[tuple]]:
+    """The rows of `table` in primary-key order, `batch` at a time (constant memory)."""
     quote = connection.ops.quote_name
-    stale: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for table, _, columns in _tables():
-            cursor.execute(f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)}")  # noqa: S608
-            stale[table] = sum(
-                1 for row in cursor.fetchall() for v in row if v and not current_key_encrypts(v)
+    cols = ", ".join(quote(c) for c in columns)
+    last = None
+    while True:
+        with connection.cursor() as cursor:
+            where = f"WHERE {quote(pk)} > %s " if last is not None else ""
+            cursor.execute(
+                f"SELECT {quote(pk)}, {cols} FROM {quote(table)} {where}"  # noqa: S608
+                f"ORDER BY {quote(pk)} LIMIT %s",
+                [last, batch] if last is not None else [batch],
             )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def keys_status(*, batch: int = 2000) -> dict[str, int]:
+    """Per table, how many values the current key did not make (0 everywhere: old keys unused)."""
+    stale: dict[str, int] = {}
+    for table, pk, columns in _tables():
+        stale[table] = sum(
+            1
+            for rows in _batches(table, pk, columns, batch)
+            for row in rows
+            for v in row[1:]
+            if v and not current_key_encrypts(v)
+        )
     return stale
 
 
@@ -72,20 +93,9 @@ def keys_rotate(
     total = encrypted_row_total()
     started = time.monotonic()
     for table, pk, columns in _tables():
-        last = None
         rotated_here = 0
-        cols = ", ".join(quote(c) for c in columns)
-        while True:
+        for rows in _batches(table, pk, columns, batch):
             with transaction.atomic(), connection.cursor() as cursor:
-                where = f"WHERE {quote(pk)} > %s " if last is not None else ""
-                cursor.execute(
-                    f"SELECT {quote(pk)}, {cols} FROM {quote(table)} {where}"  # noqa: S608
-                    f"ORDER BY {quote(pk)} LIMIT %s",
-                    [last, batch] if last is not None else [batch],
-                )
-                rows = cursor.fetchall()
-                if not rows:
-                    break
                 for row in rows:
                     key, values = row[0], row[1:]
                     for column, value in zip(columns, values, strict=True):
@@ -97,8 +107,7 @@ def keys_rotate(
                             [rotate_token(value), key, value],
                         )
                         rotated_here += cursor.rowcount
-                last = rows[-1][0]
-                result.rows_read += len(rows)
+            result.rows_read += len(rows)
             if progress:
                 progress(result.rows_read, total)
         result.by_table[table] = rotated_here
