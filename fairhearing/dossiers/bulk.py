@@ -152,14 +152,7 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
         for earlier in plans[:index]:
             if earlier.existing is not None or earlier.earlier is not None:
                 continue
-            details = PersonDetails(
-                full_name=earlier.respondent.full_name,
-                membership_number=earlier.respondent.membership_number,
-            )
-            same_person = respondent_matches(
-                Person(full_name=details.full_name, membership_number=details.membership_number),
-                plan.respondent,
-            )
+            same_person = respondent_matches(earlier.respondent, plan.respondent)
             if not same_person:
                 continue
             if plan.key and plan.key == earlier.key:
