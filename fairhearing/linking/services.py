@@ -61,8 +61,10 @@ def bands_insert(rows: list[tuple[int, int, int]]) -> None:
     """Many bands in few statements, without a model instance each (sixteen per text)."""
     table = Band._meta.db_table
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 300):  # 900 parameters: within SQLite's limit
-            chunk = rows[start : start + 300]
+        # Three parameters a row, within the database's limit on parameters per statement.
+        size = min(3000, (connection.features.max_query_params or 30000) // 3)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             cursor.execute(
                 f"INSERT INTO {table} (fingerprint_id, band, value) VALUES "  # noqa: S608
                 + ", ".join(["(%s, %s, %s)"] * len(chunk)),
