@@ -27,13 +27,14 @@ CHROMIUM := /usr/bin/chromium
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
 
 .PHONY: help system-deps node-deps venv venv-dev assets migrate demo lint typecheck \
-	test test-sqlite test-postgres clean
+	test test-sqlite test-postgres clean bench bench-full
 
 help:
 	@echo "make demo       run the demo on SQLite (http://127.0.0.1:8000)"
 	@echo "make test       install everything, lint, typecheck, pytest on SQLite and PostgreSQL"
 	@echo "other targets:  system-deps venv venv-dev assets migrate lint typecheck"
 	@echo "                test-sqlite test-postgres clean"
+	@echo "make bench      quick benchmark run on PostgreSQL (make bench-full: full sizes)"
 
 # --- system packages (Debian 12, as root) -------------------------------------------------
 
@@ -119,6 +120,13 @@ test-postgres: venv-dev
 	trap 'scripts/test-postgres stop' EXIT; \
 	echo "test-postgres: $$pg_env"; \
 	env "$$pg_env" $(PYTEST) $(PYTEST_ARGS)
+
+# Benchmarks (benchmarks/, results in benchmarks/results/; see docs/performance.md).
+bench: system-deps venv-dev
+	scripts/bench quick
+
+bench-full: system-deps venv-dev
+	scripts/bench full
 
 test: system-deps venv-dev assets lint typecheck
 	$(MAKE) --no-print-directory test-sqlite

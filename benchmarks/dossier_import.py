@@ -85,8 +85,12 @@ def main() -> None:
     seconds, results = [], []
     for run in range(args.runs):
         with transaction.atomic():
+            # References are unique across organisations: each run's gets its own prefix.
             organisation = organisation_create(
-                actor=None, name=f"Dossier bench {run}", slug=f"dossier-bench-{os.getpid()}-{run}"
+                actor=None,
+                name=f"Dossier bench {run}",
+                slug=f"dossier-bench-{os.getpid()}-{run}",
+                reference_prefix=f"DB{run}",
             )
         data = dossier(args.rows, seed=run + 1)
         started = time.perf_counter()

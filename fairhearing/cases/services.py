@@ -69,25 +69,38 @@ class AllegationDetails:
 COUNTERS = frozenset({"next_complaint_number", "next_case_number"})
 
 
-def _next_number(organisation: Organisation, counter: str) -> int:
-    """Take the next number: one UPDATE ... RETURNING (both databases support it), which also
-    holds the organisation's row until the transaction ends, so no two share a number."""
-    if counter not in COUNTERS:
+def _next_number(organisation: Organisation, counter: str, count: int = 1) -> int:
+    """Take the next `count` numbers (returns the first): one UPDATE ... RETURNING (both
+    databases support it), which also holds the organisation's row until the transaction
+    ends, so no two share a number."""
+    if counter not in COUNTERS or count < 1:
         raise ValueError(counter)
     table = Organisation._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             # `counter` is one of COUNTERS and `table` is ours: no outside text reaches the SQL.
-            f"UPDATE {table} SET {counter} = {counter} + 1 WHERE id = %s RETURNING {counter}",  # noqa: S608
-            [organisation.pk],
+            f"UPDATE {table} SET {counter} = {counter} + %s WHERE id = %s RETURNING {counter}",  # noqa: S608
+            [count, organisation.pk],
         )
         value: int = cursor.fetchone()[0]
-    return value - 1
+    return value - count
 
 
 def _reference(organisation: Organisation, counter: str, at: dt.datetime, kind: str) -> str:
-    number = _next_number(organisation, counter)
-    return f"{organisation.reference_prefix}{kind}-{at.year}-{number:05d}"
+    return references_take(organisation, counter, at, kind, 1)[0]
+
+
+def references_take(
+    organisation: Organisation, counter: str, at: dt.datetime, kind: str, count: int
+) -> list[str]:
+    """`count` new references: complaints ("C") or cases ("")."""
+    if count == 0:
+        return []
+    first = _next_number(organisation, counter, count)
+    return [
+        f"{organisation.reference_prefix}{kind}-{at.year}-{number:05d}"
+        for number in range(first, first + count)
+    ]
 
 
 @transaction.atomic

@@ -69,12 +69,28 @@ def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None
                 payload={"deadline": deadline.pk, "kind": kind, "met": at <= deadline.due_at},
             )
     calendar = calendar_for(case)
-    for kind, limit in wanted.items():
-        if kind in running:
+    for deadline in stage_deadlines_new(case, at, calendar, skip=set(running)):
+        deadline.save()
+        event_append(
+            actor=actor,
+            kind=EventKind.DEADLINE_OPENED,
+            case_id=case.pk,
+            payload=deadline_opened_payload(deadline),
+        )
+
+
+def stage_deadlines_new(
+    case: "Case", at: dt.datetime, calendar: WorkingCalendar, *, skip: set[str] | None = None
+) -> list[Deadline]:
+    """The limits the case's stage starts at `at`, unsaved (a dossier saves many at once)."""
+    spec = case.rulebook.spec
+    made = []
+    for limit in spec.limits_for_stage(case.stage):
+        if skip and limit.kind in skip:
             continue
         deadline = Deadline(
             case=case,
-            kind=kind,
+            kind=limit.kind,
             label=limit.label,
             binds=limit.binds,
             working_days=limit.working_days,
@@ -82,18 +98,17 @@ def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None
             due_at=calendar.due_at(at, limit.working_days),
         )
         deadline.next_reminder_at = _next_reminder_at(deadline, spec.reminder_percentages)
-        deadline.save()
-        event_append(
-            actor=actor,
-            kind=EventKind.DEADLINE_OPENED,
-            case_id=case.pk,
-            payload={
-                "deadline": deadline.pk,
-                "kind": kind,
-                "working_days": limit.working_days,
-                "due_at": deadline.due_at.isoformat(),
-            },
-        )
+        made.append(deadline)
+    return made
+
+
+def deadline_opened_payload(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "deadline": deadline.pk,
+        "kind": deadline.kind,
+        "working_days": deadline.working_days,
+        "due_at": deadline.due_at.isoformat(),
+    }
 
 
 def deadline_open(

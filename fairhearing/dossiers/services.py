@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fairhearing.cases.models import Channel
@@ -22,6 +22,7 @@ from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 
 from . import read
+from .bulk import import_chunk
 from .models import Dossier, DossierRow
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -191,8 +192,14 @@ def dossier_import(
     for start in range(0, len(todo), chunk):
         batch = todo[start : start + chunk]
         with transaction.atomic():
-            for row in batch:
-                _import_row(dossier, row, actor)
+            try:
+                with transaction.atomic():
+                    import_chunk(dossier, batch, actor)
+            except (CaseError, ValidationError, IntegrityError):
+                # Something the fast path cannot take: this chunk goes row by row, where a bad
+                # row is rejected with its reason and the others still import.
+                for row in batch:
+                    _import_row(dossier, row, actor)
             processed += len(batch)
             Dossier.objects.filter(pk=dossier.pk).update(processed_rows=processed)
         if progress:

@@ -61,6 +61,29 @@ def canonical_bytes(
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_PAYLOAD = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_bytes_fast(
+    seq: int, at: dt.datetime, actor_id: int | None, case_id: int | None, kind: int, payload: Any
+) -> bytes:
+    """`canonical_bytes`, byte for byte, built without encoding the outer document as JSON:
+    its keys are fixed (so their sorted order is too) and its values are integers, null and a
+    timestamp of digits and punctuation. `ledger_verify` calls it once per event; the tests
+    check it against `canonical_bytes` on random events."""
+    utc = at.astimezone(dt.UTC) if at.utcoffset() else at
+    stamp = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+        f"{utc.second:02d}.{utc.microsecond:06d}Z"
+    )
+    actor = "null" if actor_id is None else str(actor_id)
+    case = "null" if case_id is None else str(case_id)
+    return (
+        f'{{"actor":{actor},"at":"{stamp}","case":{case},"kind":{kind},'
+        f'"payload":{_PAYLOAD.encode(payload)},"seq":{seq}}}'
+    ).encode()
+
+
 def event_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(bytes.fromhex(prev_hash) + canonical).hexdigest()
 

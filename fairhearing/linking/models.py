@@ -46,7 +46,9 @@ class Band(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "value"], name="band_lookup")]
+        # Value first: a dossier's chunk looks up many values at once (IN), a single text its
+        # sixteen (band, value) pairs; both use this index.
+        indexes = [models.Index(fields=["value", "band"], name="band_lookup")]
 
     def __str__(self) -> str:
         return f"{self.band}:{self.value}"

@@ -39,12 +39,13 @@ def _name(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
-def respondent_matches(person: Person, details: PersonDetails) -> bool:
+def respondent_matches(person: Person | PersonDetails, details: PersonDetails) -> bool:
     """The case's respondent is the person described: same membership number when both have
     one, otherwise the same name (case and spacing aside)."""
     number = details.membership_number.strip()
-    if number and person.membership_number:
-        return number == person.membership_number
+    theirs = person.membership_number.strip()
+    if number and theirs:
+        return number == theirs
     return _name(person.full_name) == _name(details.full_name)
 
 

@@ -11,7 +11,14 @@ if TYPE_CHECKING:
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    reference_prefix = models.CharField(max_length=8, default="FH")
+    # References (FH-2026-00001) are unique across the whole system, so each organisation
+    # needs its own prefix: two organisations sharing one would collide on their first case.
+    reference_prefix = models.CharField(
+        max_length=8,
+        default="FH",
+        unique=True,
+        error_messages={"unique": "Another organisation already uses this reference prefix."},
+    )
     # Counters for human references; incremented with an UPDATE ... F() + 1 inside the
     # intake transaction, so two complaints never share a reference.
     next_complaint_number = models.PositiveIntegerField(default=1)

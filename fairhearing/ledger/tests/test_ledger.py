@@ -1,11 +1,20 @@
+import datetime as dt
 import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from fairhearing.ledger.chain import PayloadError, canonical_bytes, event_hash
+from fairhearing.ledger.chain import (
+    PayloadError,
+    canonical_bytes,
+    canonical_bytes_fast,
+    event_hash,
+    sanitise_payload,
+)
 from fairhearing.ledger.maintenance import triggers_bypassed
 from fairhearing.ledger.models import GENESIS_HASH, Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -182,3 +191,32 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
     assert result.ok, result.reason
     assert result.checked == writers * per_writer
     assert Event.objects.values("prev_hash").distinct().count() == writers * per_writer
+
+
+@settings(max_examples=300)
+@given(
+    seq=st.integers(min_value=1, max_value=2**53),
+    at=st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))]),
+    ),
+    actor_id=st.none() | st.integers(min_value=1, max_value=10**9),
+    case_id=st.none() | st.integers(min_value=1, max_value=10**9),
+    kind=st.integers(min_value=1, max_value=300),
+    payload=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=8), children, max_size=4)
+        ),
+        max_leaves=12,
+    ),
+)
+def test_the_fast_canonical_form_is_the_canonical_form(
+    seq, at, actor_id, case_id, kind, payload
+) -> None:
+    clean = sanitise_payload(payload)
+    assert canonical_bytes_fast(seq, at, actor_id, case_id, kind, clean) == canonical_bytes(
+        seq=seq, at=at, actor_id=actor_id, case_id=case_id, kind=kind, payload=clean
+    )
