@@ -36,7 +36,7 @@ from fairhearing.linking.models import Band, CaseLink, Fingerprint, Grouping
 from fairhearing.linking.queries import SAME_TEXT, respondent_matches
 from fairhearing.linking.services import bands_insert, permille
 from fairhearing.organisations.models import Branch
-from fairhearing.people.models import Person
+from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 
 from . import read
@@ -167,11 +167,12 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
 
 def _people(organisation_id: int, plans: list[Plan]) -> None:
     """Each new case's respondent: the member with that membership number, or a new person."""
-    numbers = {p.respondent.membership_number.strip() for p in plans} - {""}
+    # Membership numbers are encrypted: members are found, and keyed, by the number's hash.
+    hashes = {person_hash("membership_number", p.respondent.membership_number) for p in plans}
     members = {
-        person.membership_number: person
+        person.membership_number_hash: person
         for person in Person.objects.filter(
-            organisation_id=organisation_id, membership_number__in=numbers
+            organisation_id=organisation_id, membership_number_hash__in=hashes - {""}
         )
     }
     branches: dict[str, Branch] = {}
@@ -179,8 +180,9 @@ def _people(organisation_id: int, plans: list[Plan]) -> None:
     for plan in plans:
         details = plan.respondent
         number = details.membership_number.strip()
-        if number and number in members:
-            plan.respondent_person = members[number]
+        key = person_hash("membership_number", number)
+        if key and key in members:
+            plan.respondent_person = members[key]
             continue
         branch = None
         if details.branch_name.strip():
@@ -200,10 +202,11 @@ def _people(organisation_id: int, plans: list[Plan]) -> None:
             branch=branch,
         )
         person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
+        person.refresh_hashes()  # bulk_create does not call save()
         plan.respondent_person = person
         made.append(person)
-        if number:
-            members[number] = person  # a later row about the same member: the same person
+        if key:
+            members[key] = person  # a later row about the same member: the same person
     Person.objects.bulk_create(made)
 
 

@@ -45,6 +45,9 @@ def child_env(tmp_path: Path, settings) -> dict[str, str]:
         "FAIRHEARING_VAR_DIR": str(tmp_path / "var"),
         "FAIRHEARING_EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),
         "PYTHONUNBUFFERED": "1",
+        # The same field-encryption keys as this process (another var dir would make new ones).
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
     }
 
 

@@ -180,7 +180,9 @@ def test_pages(organisation, case, case_officer, investigator) -> None:
     # Another organisation's case officer does not find the request.
     from fairhearing.organisations.services import organisation_create
 
-    elsewhere = organisation_create(actor=None, name="Southmoor Union", slug="southmoor")
+    elsewhere = organisation_create(
+        actor=None, name="Southmoor Union", slug="southmoor", reference_prefix="SU"
+    )
     stranger = signed_in(make_user(elsewhere, "sten", Role.CASE_OFFICER))
     assert stranger.get(reverse("dataprotection:sar_detail", args=[sar.pk])).status_code == 404
 

@@ -7,7 +7,7 @@ import fairhearing.core.crypto
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("linking", "0001_initial"),
+        ("linking", "0002_band_lookup_value_first"),
     ]
 
     operations = [
