@@ -59,7 +59,7 @@ def test_the_case_page_costs_the_same_for_a_small_case_and_a_full_one(
         evidence_add_post(actor=None, case=case, captured_text=f"Captured words number {i}.")
         message_send(
             case=case,
-            party_person=case.parties.first().person,  # type: ignore[union-attr]
+            party_person=case.parties.first().person,
             party_role="complainant",
             body=f"Message {i}",
         )
