@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from fairhearing.cases.services import CaseError
 from fairhearing.deadlines.services import DeadlineError
@@ -34,6 +34,27 @@ class StrictSchema(Schema):
     """Input schemas refuse fields they do not know (a typo must not pass silently)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        """PostgreSQL cannot store a NUL character: refuse it here (422), not with a 500."""
+        if _holds_nul(data):
+            raise ValueError(NUL_IN_TEXT)
+        return data
+
+
+NUL_IN_TEXT = "Text cannot contain a NUL character."
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def refuse_unknown_query(request: HttpRequest, known: set[str]) -> None:
