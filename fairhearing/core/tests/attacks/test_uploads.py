@@ -7,7 +7,7 @@ filesystem (bytes live under their SHA-256 in EVIDENCE_ROOT, the name is only sh
 `evidence/tests/test_sniff.py` pins the sniffer itself; this file pins that every route goes
 through it (a new form with a FileField fails `test_every_upload_form_is_attacked` until it is
 added here). Checked that it can fail: with `sniff.check`'s script-marker loop emptied,
-`test_every_attack_is_refused...` failed at once ('evidence:add_file', 'html': 302, stored);
+`test_every_attack_is_refused...` failed at once ('evidence:add_file', 'png polyglot': 302, stored);
 restored.
 """
 
