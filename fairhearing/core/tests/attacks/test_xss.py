@@ -2,7 +2,7 @@
 is rendered with the payload in every free-text field, and the payload appears only escaped.
 The browser test (test_browser_xss.py) then opens the same pages in Chromium.
 
-Checked that it can fail: adding `|safe` to `{{ allegation.description }}` in
+Checked that it can fail: replacing `{{ allegation.description|linebreaksbr }}` with `|safe` in
 cases/templates/cases/case_detail.html made `test_every_page_shows_the_payload_only_escaped`
 fail on the case page; restored.
 """
