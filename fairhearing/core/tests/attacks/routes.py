@@ -18,7 +18,9 @@ class Route:
         return {arg for arg, kind in self.converters.items() if issubclass(kind, IntConverter)}
 
 
-def routes(resolver: URLResolver | None = None, prefix: str = "", inherited=None) -> Iterator[Route]:
+def routes(
+    resolver: URLResolver | None = None, prefix: str = "", inherited=None
+) -> Iterator[Route]:
     inherited = dict(inherited or {})
     for entry in (resolver or get_resolver()).url_patterns:
         converters = {**inherited, **{k: type(v) for k, v in entry.pattern.converters.items()}}

@@ -9,7 +9,7 @@ failed here on the case page (an `img[src="x"]` in the DOM, and a CSP violation)
 """
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Dialog, Page
 
 from .test_xss import pages
 from .xss import build_xss_world
@@ -17,12 +17,13 @@ from .xss import build_xss_world
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 
 VISIBLE = "<script>window.__xss=1</script>"
-INJECTED = """() => ({
+SHOWN = f"document.body.innerText.includes({VISIBLE!r})"
+INJECTED = f"""() => ({{
     ran: typeof window.__xss !== 'undefined',
     images: document.querySelectorAll('img[src="x"], [onerror]').length,
     scripts: [...document.scripts].filter(s => s.textContent.includes('__xss')).length,
-    shown: document.body.innerText.includes(%r),
-})""" % VISIBLE
+    shown: {SHOWN},
+}})"""
 
 
 def test_no_stored_payload_runs_or_injects_markup_on_any_page(
@@ -30,7 +31,12 @@ def test_no_stored_payload_runs_or_injects_markup_on_any_page(
 ) -> None:
     xss = build_xss_world(organisation)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     visited = pages(xss)
     for name, client, url in visited:
         page.context.clear_cookies()

@@ -87,9 +87,10 @@ def test_every_free_text_field_holds_the_payload(xss) -> None:
                 continue
             if field.name in NOT_FREE_TEXT.get(label, set()):
                 continue
-            found = model._base_manager.filter(
-                **{f"{field.name}__contains": SHORT[:20]}
-            ).exists() or model._base_manager.filter(**{f"{field.name}__contains": "&lt;"}).exists()
+            found = (
+                model._base_manager.filter(**{f"{field.name}__contains": SHORT[:20]}).exists()
+                or model._base_manager.filter(**{f"{field.name}__contains": "&lt;"}).exists()
+            )
             if not found:
                 missing.append(f"{label}.{field.name}")
     assert missing == [], f"give {missing} the payload in xss.py (or list them)"

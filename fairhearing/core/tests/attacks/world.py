@@ -139,7 +139,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         review=review, number="R1", text="Publish.", owner="Board", due_on=dt.date(2027, 1, 1)
     )
     endpoint = Endpoint.objects.create(
-        organisation=other_org, url="http://127.0.0.1:9/hooks", secret="s"  # noqa: S106
+        organisation=other_org, url="http://127.0.0.1:9/hooks", secret="s"
     )
     event = WebhookEvent.objects.create(
         organisation=other_org, case=foreign, name="sanction.imposed", payload={}, dedupe_key="k"

@@ -144,7 +144,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     )
     # The complainant, through the portal.
     sign_in_link_send(actor=officer, case=case, person=complainant.person)
-    token = re.search(r"/portal/sign-in/([^/]+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    token = re.search(r"/portal/sign-in/([^/]+)/", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     party = Client()
     party.post(reverse("portal:sign_in", args=[token]))
     party.post(reverse("portal:message", args=[case.reference]), {"body": "M " + PAYLOAD})
