@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, field_validator
 
 from fairhearing.cases.services import CaseError
 from fairhearing.deadlines.services import DeadlineError
@@ -35,26 +35,22 @@ class StrictSchema(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _refuse_nul(cls, data: Any) -> Any:
-        """PostgreSQL cannot store a NUL character: refuse it here (422), not with a 500."""
-        if _holds_nul(data):
-            raise ValueError(NUL_IN_TEXT)
-        return data
+    def _without_nul(cls, data: Any) -> Any:
+        """PostgreSQL cannot store a NUL character: it is removed (as the ledger removes it
+        from payloads), never a 500, and the schema's plain strings stay valid input."""
+        return _without_nul(data)
 
 
-NUL_IN_TEXT = "Text cannot contain a NUL character."
-
-
-def _holds_nul(value: Any) -> bool:
+def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
-        return "\x00" in value
+        return value.replace("\x00", "")
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_holds_nul(v) for v in value)
-    return False
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def refuse_unknown_query(request: HttpRequest, known: set[str]) -> None:
