@@ -45,8 +45,8 @@ def case_list(
         queryset = queryset.exclude(
             Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
         )
-    elif assignee and not assignee.isdigit():
-        queryset = queryset.none()
+    elif assignee and not (assignee.isascii() and assignee.isdigit() and len(assignee) <= 18):
+        queryset = queryset.none()  # not a user id (nor one that fits a database integer)
     elif assignee:
         queryset = queryset.filter(
             Exists(
