@@ -112,14 +112,17 @@ typecheck: venv-dev
 	$(BIN)/mypy fairhearing
 
 test-sqlite: venv-dev
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u READ_REPLICA_URL $(PYTEST) $(PYTEST_ARGS)
 
-# Throwaway PostgreSQL cluster on a free loopback port; always stopped, pytest's status kept.
+# Throwaway PostgreSQL cluster on a free loopback port, with a streaming standby on another
+# (READ_REPLICA_URL: core/tests/test_replica.py reads from it); both always stopped, pytest's
+# status kept.
 test-postgres: venv-dev
 	@pg_env=$$(scripts/test-postgres start); \
 	trap 'scripts/test-postgres stop' EXIT; \
-	echo "test-postgres: $$pg_env"; \
-	env "$$pg_env" $(PYTEST) $(PYTEST_ARGS)
+	replica_env=$$(scripts/test-postgres start-replica); \
+	echo "test-postgres: $$pg_env $$replica_env"; \
+	env "$$pg_env" "$$replica_env" $(PYTEST) $(PYTEST_ARGS)
 
 # Benchmarks (benchmarks/, results in benchmarks/results/; see docs/performance.md).
 bench: system-deps venv-dev

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fairhearing.core.middleware.ContentSecurityPolicyMiddleware",
+    "fairhearing.core.middleware.NulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +128,23 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 60
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
+
+# Read replica (optional): a PostgreSQL streaming standby of DATABASE_URL. Only the statistics
+# and meeting-pack figures read from it, inside `core.routers.replica_reads()`; every write and
+# every other read goes to default (replicas lag; see docs/architecture.md, "Read replica").
+# For tests it is a mirror of default: no test database is made for it, and on a real standby
+# it connects to the test database that replication brings from the primary.
+READ_REPLICA: str | None = None
+if os.environ.get("READ_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("READ_REPLICA_URL needs DATABASE_URL to be PostgreSQL too")
+    DATABASES["replica"] = dj_database_url.parse(os.environ["READ_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("READ_REPLICA_URL must point at PostgreSQL, like DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["fairhearing.core.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

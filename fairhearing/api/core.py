@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from fairhearing.cases.services import CaseError
 from fairhearing.deadlines.services import DeadlineError
@@ -34,6 +34,23 @@ class StrictSchema(Schema):
     """Input schemas refuse fields they do not know (a typo must not pass silently)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _without_nul(cls, data: Any) -> Any:
+        """PostgreSQL cannot store a NUL character: it is removed (as the ledger removes it
+        from payloads), never a 500, and the schema's plain strings stay valid input."""
+        return _without_nul(data)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def refuse_unknown_query(request: HttpRequest, known: set[str]) -> None:

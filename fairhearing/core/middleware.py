@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 
 POLICY = "; ".join(
     [
@@ -28,3 +28,34 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class NulMiddleware:
+    """PostgreSQL can neither store nor compare a NUL character (a query holding one fails:
+    a 500), and no honest link holds one. A path with a NUL names nothing that exists: 404
+    (in the API's one error shape under /api/). A NUL in the query string is removed, as the
+    ledger removes it from payloads, so filters keep to their documented types. Form fields
+    refuse it themselves (Django's CharField); API bodies lose it in `api.core.StrictSchema`.
+    Tested by core/tests/attacks/test_filters.py."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            if request.path_info.startswith("/api/"):
+                from fairhearing.api.core import error_body
+
+                return JsonResponse(error_body(404, "not_found", NO_SUCH_PAGE, {}), status=404)
+            return HttpResponseNotFound(NO_SUCH_PAGE, content_type="text/plain; charset=utf-8")
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned  # type: ignore[assignment]
+        return self.get_response(request)
+
+
+NO_SUCH_PAGE = "No such page."

@@ -27,7 +27,7 @@ def inclusion_view(request: HttpRequest) -> JsonResponse:
     size = request.GET.get("size")
     head = (
         TreeHead.objects.filter(tree_size=int(size)).first()
-        if size and size.isdigit()
+        if size and size.isascii() and size.isdigit()
         else heads.latest_head()
     )
     if head is None or not 0 < seq <= head.tree_size:

@@ -1,5 +1,9 @@
 """The figures for a period, by aggregate queries over every complaint (R-50), including
-those closed by staff without a panel."""
+those closed by staff without a panel, and the meeting packs' figures.
+
+Both read from the read replica when one is configured (`core.routers.replica_reads`): they
+are heavy aggregates over the whole history, and a lag of a moment does not change a quarter's
+figures. Their callers' writes (the stored report or pack, the signed head) go to default."""
 
 import datetime as dt
 import hashlib
@@ -14,6 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, StageChange
+from fairhearing.core.routers import replica_reads
 from fairhearing.deadlines.models import Deadline
 from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import Event, EventKind
@@ -64,6 +69,7 @@ def _counts(rows: Any, key: str, labels: dict[str, str]) -> dict[str, int]:
     return counts
 
 
+@replica_reads()
 def period_figures(organisation: Organisation, period: Period) -> dict[str, Any]:
     """Raw (unsuppressed) figures for the period; `services.report_publish` suppresses them."""
     spec = organisation.current_rulebook().spec
@@ -132,6 +138,7 @@ def anonymised_reference(reference: str) -> str:
     return f"OC-{digest[:6].upper()}"
 
 
+@replica_reads()
 def pack_content(
     organisation: Organisation, *, since: dt.datetime | None, now: dt.datetime
 ) -> dict[str, Any]:

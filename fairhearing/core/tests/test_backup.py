@@ -39,8 +39,9 @@ def fresh_database(tmp_path):
 
 
 def restore_command(backup: Path, url: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    inherited = {k: v for k, v in os.environ.items() if k != "READ_REPLICA_URL"}
     env = {
-        **os.environ,
+        **inherited,
         "DATABASE_URL": url,
         "FAIRHEARING_VAR_DIR": str(tmp_path / "var"),
         "FAIRHEARING_EVIDENCE_ROOT": str(tmp_path / "restored-evidence"),

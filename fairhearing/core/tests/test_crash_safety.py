@@ -39,8 +39,9 @@ def database_url() -> str:
 
 
 def child_env(tmp_path: Path, settings) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if k != "READ_REPLICA_URL"}
     return {
-        **os.environ,
+        **inherited,
         "DATABASE_URL": database_url(),
         "FAIRHEARING_VAR_DIR": str(tmp_path / "var"),
         "FAIRHEARING_EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),

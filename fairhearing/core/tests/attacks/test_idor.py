@@ -1,0 +1,310 @@
+"""IDOR: an object of another case (or another organisation) is never reached through a route
+that names a case the user may act on, nor through a route scoped by organisation or owner.
+
+Every route with an integer path argument (a sub-object's id or number) must be in `IDOR`
+(the first test fails otherwise), and so must every JSON API operation with one. Each attack
+is made by a user who may act on case `a`, naming an object of case `b` (or of another
+organisation, or another user's); once with a user who cannot reach `b` at all, once with one
+who can (so that the refusal comes from the route's own scoping, not from `case_for` on `b`).
+Each must answer 404 and change nothing.
+
+Checked by hand that it can fail: in deadlines/views.py `get_object_or_404(Deadline, pk=pk,
+case=case)` changed to `get_object_or_404(Deadline, pk=pk)` made `cases:deadlines:pause`
+answer 200 and fail here; in linking/views.py `links_of(case)` changed to
+`CaseLink.objects.all()` failed `linking:undo`; both restored.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from fairhearing.api.services import api_token_create
+from fairhearing.api.urls import api
+from fairhearing.conftest import signed_in
+from fairhearing.intake.tests.test_anonymous import report_directly
+from fairhearing.portal.models import Message
+from fairhearing.portal.services import sign_in_link_send
+
+from .routes import site_routes
+from .world import World, build_world, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Attack:
+    who: Callable[[World], Any]  # the user making it
+    url: Callable[[World], str]
+    data: dict[str, Any] = field(default_factory=dict)  # what an honest POST would carry
+    methods: tuple[str, ...] = ("get", "post")
+
+
+def officer(w: World) -> Any:
+    return w.officer
+
+
+IDOR: dict[str, Attack] = {
+    "cases:protect": Attack(
+        officer,
+        lambda w: reverse(
+            "cases:protect", args=[w.a.reference, w.b.parties.get(role="complainant").pk]
+        ),
+        {"reasons": "Forged."},
+    ),
+    "cases:allegation_rules": Attack(
+        officer,
+        lambda w: reverse("cases:allegation_rules", args=[w.a.reference, w.b.allegations.get().pk]),
+        {"refs": []},
+    ),
+    "cases:deadlines:pause": Attack(
+        officer,
+        lambda w: reverse("cases:deadlines:pause", args=[w.a.reference, w.b.deadlines.all()[0].pk]),
+        {"reasons": "Forged."},
+    ),
+    "cases:deadlines:resume": Attack(
+        officer,
+        lambda w: reverse(
+            "cases:deadlines:resume", args=[w.a.reference, w.b.deadlines.all()[0].pk]
+        ),
+        {"reasons": "Forged."},
+    ),
+    # Items are numbered per case: a has item 1, b has 1 to 3.
+    "evidence:download": Attack(
+        officer, lambda w: reverse("evidence:download", args=[w.a.reference, 3]), methods=("get",)
+    ),
+    "linking:undo": Attack(
+        officer,
+        lambda w: reverse("linking:undo", args=[w.a.reference, w.link_b.pk]),
+        {"reasons": "Forged."},
+    ),
+    "linking:link": Attack(
+        officer,
+        lambda w: reverse("linking:link", args=[w.a.reference, w.foreign.reference]),
+        {"kind": "merge", "reasons": "Forged."},
+    ),
+    "interests:withdraw": Attack(
+        officer,
+        lambda w: reverse("interests:withdraw", args=[w.declaration_other.pk]),
+        methods=("post",),
+    ),
+    "interests:challenge_decide": Attack(
+        officer,
+        lambda w: reverse("interests:challenge_decide", args=[w.a.reference, w.challenge_b.pk]),
+        {"decision": "upheld", "reasons": "Forged."},
+    ),
+    "panels:affirm": Attack(
+        lambda w: w.member_a, lambda w: reverse("panels:affirm", args=[w.seat_b.pk])
+    ),
+    "panels:vote": Attack(
+        lambda w: w.member_a,
+        lambda w: reverse("panels:vote", args=[w.seat_b.pk]),
+        {"transition": "decide_dismissed", "reasons": "Forged.", "sanction": ""},
+    ),
+    "portal:send_link": Attack(
+        officer,
+        lambda w: reverse("portal:send_link", args=[w.a.reference, w.foreign_person.pk]),
+        methods=("post",),
+    ),
+    "portal:staff_message": Attack(
+        officer,
+        lambda w: reverse("portal:staff_message", args=[w.a.reference, w.foreign_person.pk]),
+        {"body": "Forged."},
+        methods=("post",),
+    ),
+    "dossiers:detail": Attack(
+        officer, lambda w: reverse("dossiers:detail", args=[w.dossier_other.pk]), methods=("get",)
+    ),
+    "dossiers:report": Attack(
+        officer, lambda w: reverse("dossiers:report", args=[w.dossier_other.pk]), methods=("get",)
+    ),
+    "reporting:pack": Attack(
+        lambda w: w.governing,
+        lambda w: reverse("reporting:pack", args=[w.pack_other.pk]),
+        methods=("get",),
+    ),
+    "reporting:tracker_update": Attack(
+        lambda w: w.admin,
+        lambda w: reverse("reporting:tracker_update", args=[w.recommendation_other.pk]),
+        {"status": "implemented", "evidence": "Forged."},
+    ),
+    "webhooks:replay": Attack(
+        lambda w: w.admin,
+        lambda w: reverse("webhooks:replay", args=[w.delivery_other.pk]),
+        methods=("post",),
+    ),
+}
+
+# The API's operations with an integer path argument: (who, method, path, JSON body).
+ApiAttack = tuple[Any, str, str, dict[str, Any] | None]
+API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
+    "cases_allegation_rules": lambda w: (
+        w.officer,
+        "put",
+        f"/api/v1/cases/{w.a.reference}/allegations/{w.b.allegations.get().pk}/rules",
+        {"refs": []},
+    ),
+    "cases_protect": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/parties/{w.b.parties.get(role='complainant').pk}/protect",
+        {"reasons": "Forged."},
+    ),
+    "deadlines_pause": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/deadlines/{w.b.deadlines.all()[0].pk}/pause",
+        {"reasons": "Forged."},
+    ),
+    "deadlines_resume": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/deadlines/{w.b.deadlines.all()[0].pk}/resume",
+        {"reasons": "Forged."},
+    ),
+    "evidence_download": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/3/download",
+        None,
+    ),
+    "linking_undo": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/links/{w.link_b.pk}/undo",
+        {"reasons": "Forged."},
+    ),
+    "dossiers_detail": lambda w: (w.officer, "get", f"/api/v1/dossiers/{w.dossier_other.pk}", None),
+    "dossiers_rows": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/dossiers/{w.dossier_other.pk}/rows",
+        None,
+    ),
+    "interests_withdraw": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/interests/{w.declaration_other.pk}/withdraw",
+        None,
+    ),
+    "interests_challenge_decide": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/challenges/{w.challenge_b.pk}/decision",
+        {"upheld": True, "reasons": "Forged."},
+    ),
+    "panels_affirm": lambda w: (
+        w.member_a,
+        "post",
+        f"/api/v1/panels/seats/{w.seat_b.pk}/affirmation",
+        None,
+    ),
+    "panels_vote": lambda w: (
+        w.member_a,
+        "post",
+        f"/api/v1/panels/seats/{w.seat_b.pk}/vote",
+        {"transition": "decide_dismissed", "reasons": "Forged."},
+    ),
+    "parties_send_link": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/people/{w.foreign_person.pk}/sign-in-link",
+        None,
+    ),
+    "parties_message": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/people/{w.foreign_person.pk}/messages",
+        {"body": "Forged."},
+    ),
+}
+
+
+def bearer_of(user: Any) -> str:
+    _, clear = api_token_create(
+        actor=None, user=user, name=f"attack-{user.pk}", scopes=["cases:read", "cases:write"]
+    )
+    return clear
+
+
+def api_operations_with_int_path() -> set[str]:
+    schema = api.get_openapi_schema()
+    found = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                    found.add(operation["operationId"])
+    return found
+
+
+def test_every_route_naming_an_object_by_number_is_attacked() -> None:
+    with_ids = {name for name, route in site_routes().items() if route.int_args}
+    assert with_ids - set(IDOR) == set(), "add the route to IDOR with another case's object"
+    assert api_operations_with_int_path() - set(API_IDOR) == set(), "add it to API_IDOR"
+
+
+@pytest.mark.parametrize("reach_both", [False, True], ids=["b-out-of-reach", "b-in-reach"])
+def test_another_cases_objects_are_never_reached(organisation, reach_both) -> None:
+    world = build_world(organisation, reach_both=reach_both)
+    for name, attack in IDOR.items():
+        client = signed_in(attack.who(world))
+        url = attack.url(world)
+        for method in attack.methods:
+            before = snapshot()
+            outbox = len(mail.outbox)
+            response = getattr(client, method)(url, attack.data if method == "post" else None)
+            assert response.status_code == 404, (name, method, url, response.status_code)
+            assert snapshot() == before, (name, method)
+            assert len(mail.outbox) == outbox, (name, method)
+    tokens: dict[int, str] = {}
+    for operation, make in API_IDOR.items():
+        who, method, url, body = make(world)
+        if who.pk not in tokens:
+            tokens[who.pk] = bearer_of(who)
+        bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens[who.pk]}"}
+        before = snapshot()
+        extra = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        response = getattr(Client(), method)(url, **extra, **bearer)
+        assert response.status_code == 404, (operation, url, response.status_code)
+        assert response.json()["error"]["status"] == 404
+        assert snapshot() == before, operation
+
+
+def test_a_partys_link_opens_their_case_and_no_other(organisation) -> None:
+    world = build_world(organisation)
+    sign_in_link_send(
+        actor=None, case=world.a, person=world.a.parties.get(role="complainant").person
+    )
+    token = re.search(r"/portal/sign-in/([^/]+)/", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
+    party = Client()
+    assert party.post(reverse("portal:sign_in", args=[token])).status_code == 302
+    assert party.get(reverse("portal:case", args=[world.a.reference])).status_code == 200
+    before = snapshot()
+    for other in (world.b, world.foreign):
+        for name in ("portal:case", "portal:reply", "portal:hearing", "portal:bundle"):
+            url = reverse(name, args=[other.reference])
+            assert party.get(url).status_code == 404, name
+        url = reverse("portal:message", args=[other.reference])
+        assert party.post(url, {"body": "Forged."}).status_code == 404
+        url = reverse("portal:reply", args=[other.reference])
+        assert party.post(url, {"text": "Forged."}).status_code == 404
+    assert snapshot() == before
+
+
+def test_a_receipt_code_sends_messages_to_its_own_cases_only(organisation) -> None:
+    world = build_world(organisation)
+    submitted = report_directly(organisation)
+    code = str(submitted.code)
+    reporter = Client()
+    assert reporter.post(reverse("intake:report"), {"code": code}).status_code == 302
+    before = Message.objects.count()
+    for other in (world.a, world.b, world.foreign):
+        reporter.post(reverse("intake:report_message"), {"case": other.pk, "body": "Forged."})
+    assert Message.objects.count() == before
