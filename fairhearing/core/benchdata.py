@@ -142,9 +142,10 @@ def _batch(
             stage = transition.target
         plans.append((received, steps, stage))
 
-    people = Person.objects.bulk_create(
-        Person(organisation=organisation, full_name=_name(rng)) for _ in range(2 * size)
-    )
+    made_people = [Person(organisation=organisation, full_name=_name(rng)) for _ in range(2 * size)]
+    for person in made_people:
+        person.refresh_hashes()  # bulk_create does not call save(): the lookup hashes
+    people = Person.objects.bulk_create(made_people)
     complainants, respondents = people[:size], people[size:]
     complaint_refs = references_take(organisation, "next_complaint_number", now, "C", size)
     case_refs = references_take(organisation, "next_case_number", now, "", size)

@@ -139,6 +139,22 @@ IDOR: dict[str, Attack] = {
         lambda w: reverse("webhooks:replay", args=[w.delivery_other.pk]),
         methods=("post",),
     ),
+    # Subject access requests are scoped by organisation.
+    "dataprotection:sar_detail": Attack(
+        officer,
+        lambda w: reverse("dataprotection:sar_detail", args=[w.sar_other.pk]),
+        methods=("get",),
+    ),
+    "dataprotection:sar_export": Attack(
+        officer,
+        lambda w: reverse("dataprotection:sar_export", args=[w.sar_other.pk, "json"]),
+        methods=("get",),
+    ),
+    "dataprotection:sar_complete": Attack(
+        officer,
+        lambda w: reverse("dataprotection:sar_complete", args=[w.sar_other.pk]),
+        methods=("post",),
+    ),
 }
 
 # The API's operations with an integer path argument: (who, method, path, JSON body).
@@ -222,6 +238,30 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         "post",
         f"/api/v1/cases/{w.a.reference}/people/{w.foreign_person.pk}/messages",
         {"body": "Forged."},
+    ),
+    "subject_access_detail": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/subject-access/{w.sar_other.pk}",
+        None,
+    ),
+    "subject_access_export_json": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/subject-access/{w.sar_other.pk}/export.json",
+        None,
+    ),
+    "subject_access_export_pdf": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/subject-access/{w.sar_other.pk}/export.pdf",
+        None,
+    ),
+    "subject_access_complete": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/subject-access/{w.sar_other.pk}/complete",
+        None,
     ),
 }
 

@@ -15,6 +15,8 @@ from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.cases.services import AllegationDetails, case_assign, complaint_record
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure
+from fairhearing.dataprotection.models import SubjectAccessRequest
+from fairhearing.dataprotection.services import subject_access_open
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file
@@ -86,6 +88,7 @@ class World:
     pack_other: MeetingPack
     recommendation_other: Recommendation
     delivery_other: Delivery
+    sar_other: SubjectAccessRequest  # another organisation's subject access request
     admin: User
     governing: User
     bearer: str
@@ -145,6 +148,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         organisation=other_org, case=foreign, name="sanction.imposed", payload={}, dedupe_key="k"
     )
     delivery_other = Delivery.objects.create(endpoint=endpoint, event=event)
+    sar_other = subject_access_open(actor=other_officer, person=foreign_person)
     _, bearer = api_token_create(
         actor=None, user=officer, name="attack", scopes=["cases:read", "cases:write"]
     )
@@ -166,6 +170,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         pack_other=pack_other,
         recommendation_other=recommendation_other,
         delivery_other=delivery_other,
+        sar_other=sar_other,
         admin=make_user(organisation, "ada", Role.ADMINISTRATOR),
         governing=make_user(organisation, "gwen", Role.GOVERNING_BODY),
         bearer=bearer,

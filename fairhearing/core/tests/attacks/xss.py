@@ -21,6 +21,13 @@ from fairhearing.cases.services import (
     party_protect_identity,
 )
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.dataprotection.models import SubjectAccessRequest
+from fairhearing.dataprotection.services import (
+    legal_hold_lift,
+    legal_hold_place,
+    legal_hold_review,
+    subject_access_open,
+)
 from fairhearing.deadlines.services import deadline_pause
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
@@ -52,6 +59,9 @@ class XssWorld:
     party: Client  # the complainant's portal session
     reporter: Client  # an anonymous reporter's session
     dossier: Dossier
+    held: Case  # on legal hold, reviewed
+    lifted: Case  # a hold placed and lifted
+    sar: SubjectAccessRequest  # about the respondent of `case`
 
 
 def build_xss_world(organisation: Organisation) -> XssWorld:
@@ -201,6 +211,15 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         filename="recs.csv",
     )
     assert Review.objects.filter(title__startswith="Review").exists()
+    # Legal holds and a subject access request.
+    soon = timezone.localdate() + dt.timedelta(days=30)
+    hold = legal_hold_place(actor=officer, case=other, reasons="H " + PAYLOAD, review_on=soon)
+    legal_hold_review(actor=officer, hold=hold, reasons="HR " + PAYLOAD, review_on=soon)
+    lifted = legal_hold_place(
+        actor=officer, case=reporter_case, reasons="H2 " + PAYLOAD, review_on=soon
+    )
+    legal_hold_lift(actor=officer, hold=lifted, reasons="HL " + PAYLOAD)
+    sar = subject_access_open(actor=officer, person=case.respondent)
     return XssWorld(
         case=case,
         officer=officer,
@@ -209,4 +228,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         party=party,
         reporter=reporter,
         dossier=dossier,
+        held=other,
+        lifted=reporter_case,
+        sar=sar,
     )
