@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedJSONField
+
 
 class Dossier(models.Model):
     class Status(models.TextChoices):
@@ -59,7 +61,8 @@ class DossierRow(models.Model):
     number = models.PositiveIntegerField(help_text="Data row number, 1 for the first")
     status = models.CharField(max_length=9, choices=Status.choices)
     reasons = models.JSONField(default=list, blank=True)
-    data = models.JSONField(default=dict, blank=True, help_text="The row as read")
+    # The row as read: names and free text, so encrypted like the records it becomes.
+    data = EncryptedJSONField(default=dict, blank=True, help_text="The row as read")
     complaint = models.ForeignKey(
         "cases.Complaint",
         on_delete=models.PROTECT,
