@@ -103,6 +103,35 @@ def references_take(
     ]
 
 
+def complaint_received_payload(complaint: Complaint, *, respondents: int) -> dict[str, Any]:
+    """The COMPLAINT_RECEIVED event's payload (also written by the dossier fast path and the
+    benchmark generator: one definition, so the three cannot drift)."""
+    return {
+        "complaint": complaint.pk,
+        "reference": complaint.reference,
+        "channel": complaint.channel,
+        "respondents": respondents,
+        "summary_sha256": content_hash(complaint.summary),
+    }
+
+
+def case_opened_payload(
+    case: Case, *, complaint: Complaint, allegation: Allegation
+) -> dict[str, Any]:
+    """The CASE_OPENED event's payload, for a case at its first stage."""
+    return {
+        "complaint": complaint.pk,
+        "reference": case.reference,
+        "respondent": case.respondent_id,
+        "allegation": allegation.pk,
+        "allegation_type": allegation.allegation_type,
+        "category": allegation.category,
+        "rulebook": case.rulebook_id,
+        "rulebook_version": case.rulebook.version,
+        "stage": case.rulebook.spec.first_stage,
+    }
+
+
 @transaction.atomic
 def complaint_record(
     *,
@@ -147,13 +176,7 @@ def complaint_record(
     event_append(
         actor=actor,
         kind=EventKind.COMPLAINT_RECEIVED,
-        payload={
-            "complaint": complaint.pk,
-            "reference": complaint.reference,
-            "channel": channel,
-            "respondents": len(respondents),
-            "summary_sha256": content_hash(summary),
-        },
+        payload=complaint_received_payload(complaint, respondents=len(respondents)),
     )
     from fairhearing.evidence.posts import post_key
     from fairhearing.linking.models import Fingerprint
@@ -214,17 +237,7 @@ def complaint_record(
             actor=actor,
             kind=EventKind.CASE_OPENED,
             case_id=case.pk,
-            payload={
-                "complaint": complaint.pk,
-                "reference": case.reference,
-                "respondent": respondent.pk,
-                "allegation": recorded.pk,
-                "allegation_type": recorded.allegation_type,
-                "category": recorded.category,
-                "rulebook": rulebook.pk,
-                "rulebook_version": rulebook.version,
-                "stage": case.stage,
-            },
+            payload=case_opened_payload(case, complaint=complaint, allegation=recorded),
         )
         fingerprint_record(
             case=case,

@@ -25,7 +25,11 @@ from fairhearing.cases.models import (
     Party,
     StageChange,
 )
-from fairhearing.cases.services import references_take
+from fairhearing.cases.services import (
+    case_opened_payload,
+    complaint_received_payload,
+    references_take,
+)
 from fairhearing.core.demo import PATHS, STEP_DAYS, TEXTS
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.chain import content_hash
@@ -247,30 +251,14 @@ def _batch(
             (
                 EventKind.COMPLAINT_RECEIVED,
                 None,
-                {
-                    "complaint": complaint.pk,
-                    "reference": complaint.reference,
-                    "channel": complaint.channel,
-                    "respondents": 1,
-                    "summary_sha256": content_hash(complaint.summary),
-                },
+                complaint_received_payload(complaint, respondents=1),
             )
         )
         events.append(
             (
                 EventKind.CASE_OPENED,
                 case.pk,
-                {
-                    "complaint": complaint.pk,
-                    "reference": case.reference,
-                    "respondent": case.respondent_id,
-                    "allegation": allegation.pk,
-                    "allegation_type": allegation.allegation_type,
-                    "category": case.category,
-                    "rulebook": rulebook.pk,
-                    "rulebook_version": rulebook.version,
-                    "stage": spec.first_stage,
-                },
+                case_opened_payload(case, complaint=complaint, allegation=allegation),
             )
         )
         for change in by_case.get(case.pk, []):

@@ -19,7 +19,11 @@ from django.db import connection
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Channel, Complaint, Party
-from fairhearing.cases.services import references_take
+from fairhearing.cases.services import (
+    case_opened_payload,
+    complaint_received_payload,
+    references_take,
+)
 from fairhearing.deadlines.services import (
     calendar_for,
     deadline_opened_payload,
@@ -434,13 +438,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
             (
                 EventKind.COMPLAINT_RECEIVED,
                 None,
-                {
-                    "complaint": complaint.pk,
-                    "reference": complaint.reference,
-                    "channel": Channel.DOSSIER,
-                    "respondents": 1,
-                    "summary_sha256": content_hash(complaint.summary),
-                },
+                complaint_received_payload(complaint, respondents=1),
             )
         )
         if plan.case is None:
@@ -465,17 +463,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
                 (
                     EventKind.CASE_OPENED,
                     case.pk,
-                    {
-                        "complaint": complaint.pk,
-                        "reference": case.reference,
-                        "respondent": case.respondent_id,
-                        "allegation": opened.pk,
-                        "allegation_type": opened.allegation_type,
-                        "category": opened.category,
-                        "rulebook": rulebook.pk,
-                        "rulebook_version": rulebook.version,
-                        "stage": case.stage,
-                    },
+                    case_opened_payload(case, complaint=complaint, allegation=opened),
                 )
             )
             for deadline in plan.deadlines:
