@@ -91,6 +91,10 @@ def test_good_rows_import_and_each_bad_row_is_reported(organisation) -> None:
     [capture] = EvidenceItem.objects.filter(case=case)
     assert capture.captured_text == POST and capture.source == "dossier"
     assert Case.objects.count() == 1
+    [received] = Event.objects.filter(kind=EventKind.DOSSIER_RECEIVED)
+    assert received.payload["sha256"] == dossier.sha256 and received.payload["rows"] == 7
+    [finished] = Event.objects.filter(kind=EventKind.DOSSIER_FINISHED)
+    assert (finished.payload["accepted"], finished.payload["rejected"]) == (1, 6)
     assert ledger_verify().ok
 
 
