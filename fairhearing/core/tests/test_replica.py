@@ -174,7 +174,10 @@ def _one(alias: str, sql: str, params: list[Any] | None = None) -> Any:
 
 def replayed(timeout: float = 30) -> None:
     """Wait until the standby has replayed everything the primary has written so far."""
-    lsn = _one(DEFAULT_DB_ALIAS, "SELECT pg_current_wal_lsn()::text")
+    # The insert position, not the write position: with synchronous_commit off (the test
+    # cluster's setting) a commit can return before its record is written, and the write
+    # position would let this return before the standby has the commit.
+    lsn = _one(DEFAULT_DB_ALIAS, "SELECT pg_current_wal_insert_lsn()::text")
     deadline = time.monotonic() + timeout
     while not _one(REPLICA, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]):
         assert time.monotonic() < deadline, f"the standby has not replayed {lsn} in {timeout} s"
