@@ -26,7 +26,7 @@ from .bulk import import_chunk
 from .models import Dossier, DossierRow
 
 MAX_BYTES = 50 * 1024 * 1024
-CHUNK = 100
+CHUNK = 500
 TOO_LARGE = "The file is larger than 50 MB: split it into smaller dossiers."
 NEEDS_SOURCE = "Give the name of the organisation that sent the dossier."
 CONTENT_TYPES = {
