@@ -37,7 +37,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
 from fairhearing.linking import minhash
 from fairhearing.linking.models import Band, CaseLink, Fingerprint, Grouping
-from fairhearing.linking.queries import SAME_TEXT, respondent_matches
+from fairhearing.linking.queries import SAME_TEXT, name_key, respondent_matches
 from fairhearing.linking.services import bands_insert, permille
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person, person_hash
@@ -134,6 +134,8 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
         ):
             by_key[fingerprint.post_key].append(fingerprint)
     texts = _text_candidates(organisation_id, plans)
+    by_number: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
     for index, plan in enumerate(plans):
         for fingerprint in by_key.get(plan.key, []):
             if respondent_matches(fingerprint.case.respondent, plan.respondent):
@@ -152,12 +154,19 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
                 plan.existing, plan.reason, plan.score = best[2], "same_text", round(-best[0], 3)
         if plan.existing is not None:
             continue
-        # The chunk's own earlier rows (their cases do not exist yet).
-        for earlier in plans[:index]:
-            if earlier.existing is not None or earlier.earlier is not None:
-                continue
-            same_person = respondent_matches(earlier.respondent, plan.respondent)
-            if not same_person:
+        # The chunk's own earlier rows (their cases do not exist yet), found through an index
+        # by membership number and by name: comparing each row with every earlier one grew
+        # with the square of the chunk.
+        number, name = (
+            plan.respondent.membership_number.strip(),
+            name_key(plan.respondent.full_name),
+        )
+        candidates = sorted(
+            set(by_number.get(number, []) if number else []) | set(by_name.get(name, []))
+        )
+        for position in candidates:
+            earlier = plans[position]
+            if not respondent_matches(earlier.respondent, plan.respondent):
                 continue
             if plan.key and plan.key == earlier.key:
                 plan.earlier, plan.reason, plan.score = earlier, "same_url", 1.0
@@ -167,6 +176,10 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
                 if score >= SAME_TEXT:
                     plan.earlier, plan.reason, plan.score = earlier, "same_text", round(score, 3)
                     break
+        if plan.earlier is None:  # a new case: later rows of the chunk may join it
+            if number:
+                by_number.setdefault(number, []).append(index)
+            by_name.setdefault(name, []).append(index)
 
 
 def _people(organisation_id: int, plans: list[Plan]) -> None:

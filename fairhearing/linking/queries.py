@@ -35,7 +35,8 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-def _name(value: str) -> str:
+def name_key(value: str) -> str:
+    """A name as compared: case and spacing aside."""
     return " ".join(value.casefold().split())
 
 
@@ -46,7 +47,7 @@ def respondent_matches(person: Person | PersonDetails, details: PersonDetails) -
     theirs = person.membership_number.strip()
     if number and theirs:
         return number == theirs
-    return _name(person.full_name) == _name(details.full_name)
+    return name_key(person.full_name) == name_key(details.full_name)
 
 
 def merged_away() -> Exists:
