@@ -12,10 +12,11 @@ as with `bulk_create`, so encrypted fields are encrypted, `auto_now_add` is set 
 adapted the same way.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
@@ -54,6 +55,42 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
             )
 
 
+_TEXT, _INTEGER = (str,), (int,)
+# Field classes whose value of the given exact type goes to the database unchanged (psycopg
+# adapts it as Django would have prepared it). Any other value, a str or int subclass such
+# as a choices member, an encrypted or JSON field, takes Django's `get_db_prep_save`.
+_PLAIN: dict[type, tuple[type, ...]] = {
+    models.AutoField: _INTEGER,
+    models.BigAutoField: _INTEGER,
+    models.BigIntegerField: _INTEGER,
+    models.IntegerField: _INTEGER,
+    models.PositiveIntegerField: _INTEGER,
+    models.PositiveSmallIntegerField: _INTEGER,
+    models.SmallIntegerField: _INTEGER,
+    models.BooleanField: (bool,),
+    models.CharField: _TEXT,
+    models.SlugField: _TEXT,
+    models.TextField: _TEXT,
+    models.DateField: (dt.date,),
+    models.DateTimeField: (dt.datetime,),  # and aware: see _prepare
+}
+
+
+def _plain_types(field: models.Field) -> tuple[type, ...]:
+    if type(field) is models.ForeignKey:
+        return _PLAIN.get(type(field.target_field), ())
+    return _PLAIN.get(type(field), ())
+
+
+def _prepare(field: models.Field, plain: tuple[type, ...], value: Any, db: Any) -> Any:
+    kind = type(value)
+    if plain and (
+        value is None or (kind in plain and (kind is not dt.datetime or value.tzinfo is not None))
+    ):
+        return value
+    return field.get_db_prep_save(value, db)
+
+
 def insert_many(objs: list[M]) -> list[M]:
     """Save new instances of one model, as `bulk_create` does, and set their primary keys."""
     if not objs:
@@ -65,9 +102,12 @@ def insert_many(objs: list[M]) -> list[M]:
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    fields = list(meta.concrete_fields)
-    for obj in objs:  # a related object saved after it was assigned: take its key now
-        obj._prepare_related_fields_for_save(operation_name="insert_many")  # type: ignore[attr-defined]
+    fields = [(f, _plain_types(f)) for f in meta.concrete_fields]
+    relations = [f.attname for f in meta.concrete_fields if f.is_relation]
+    for obj in objs:
+        # A related object saved after it was assigned: take its key now, as bulk_create does.
+        if any(getattr(obj, name) is None for name in relations):
+            obj._prepare_related_fields_for_save(operation_name="insert_many")  # type: ignore[attr-defined]
     missing = [obj for obj in objs if obj.pk is None]
     with connection.cursor() as cursor:
         if missing:
@@ -77,10 +117,13 @@ def insert_many(objs: list[M]) -> list[M]:
             )
             for obj, key in zip(missing, sorted(r[0] for r in cursor.fetchall()), strict=True):
                 obj.pk = key
+    # The connection itself rather than `django.db.connection`, a proxy that looks it up again
+    # on every attribute: fields consult it for each value, hundreds of thousands of times.
+    db = connections[DEFAULT_DB_ALIAS]
     copy_rows(
         meta.db_table,
-        [f.column for f in fields],
-        ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs),
+        [f.column for f, _ in fields],
+        ([_prepare(f, plain, f.pre_save(obj, True), db) for f, plain in fields] for obj in objs),
     )
     for obj in objs:
         obj._state.adding = False

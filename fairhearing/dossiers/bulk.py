@@ -94,15 +94,25 @@ def _text_candidates(organisation_id: int, plans: list[Plan]) -> dict[int, list[
     band_table, print_table = Band._meta.db_table, Fingerprint._meta.db_table
     values = sorted({v for _, v in wanted})
     found: dict[tuple[int, int], set[int]] = defaultdict(set)
+    query = (
+        f"SELECT b.band, b.value, b.fingerprint_id FROM {band_table} b"  # noqa: S608
+        f" JOIN {print_table} f ON f.id = b.fingerprint_id"
+        " WHERE b.value {match} AND f.organisation_id = %s AND f.source = %s"
+    )
+    # PostgreSQL takes the chunk's values as one array; SQLite as a list, within its limit on
+    # parameters per statement.
+    step = len(values) if connection.vendor == "postgresql" else 800
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 800):  # within SQLite's parameter limit
-            chunk = values[start : start + 800]
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                match, params = "= ANY(%s)", [chunk]
+            else:
+                match, params = f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
             cursor.execute(
-                f"SELECT b.band, b.value, b.fingerprint_id FROM {band_table} b"  # noqa: S608
-                f" JOIN {print_table} f ON f.id = b.fingerprint_id"
-                f" WHERE b.value IN ({', '.join(['%s'] * len(chunk))})"
-                " AND f.organisation_id = %s AND f.source = %s",
-                [*chunk, organisation_id, Fingerprint.Source.EVIDENCE],
+                query.format(match=match),
+                [*params, organisation_id, Fingerprint.Source.EVIDENCE],
             )
             for band, value, fingerprint_id in cursor.fetchall():
                 if (band, value) in wanted:
