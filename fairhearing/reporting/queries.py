@@ -22,7 +22,7 @@ from fairhearing.core.routers import replica_reads
 from fairhearing.deadlines.models import Deadline
 from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import Event, EventKind
-from fairhearing.organisations.models import Organisation
+from fairhearing.organisations.models import Organisation, Rulebook
 from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.panels.models import InterimSuspension
 
@@ -30,6 +30,8 @@ from .models import Recommendation
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 BAD_PERIOD = "A period is a quarter written like 2026-Q3."
+# Overdue time limits listed by name in a meeting pack (all are counted).
+PACK_OVERDUE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -142,26 +144,35 @@ def anonymised_reference(reference: str) -> str:
 def pack_content(
     organisation: Organisation, *, since: dt.datetime | None, now: dt.datetime
 ) -> dict[str, Any]:
-    overdue = (
-        Deadline.objects.filter(
-            case__organisation=organisation,
-            status=Deadline.Status.OPEN,
-            binds=Deadline.Binds.ORGANISATION,
-            due_at__lt=now,
-        )
-        .select_related("case__rulebook")
-        .order_by("due_at")
+    overdue = Deadline.objects.filter(
+        case__organisation=organisation,
+        status=Deadline.Status.OPEN,
+        binds=Deadline.Binds.ORGANISATION,
+        due_at__lt=now,
     )
-    rows = [
-        {
-            "case": anonymised_reference(d.case.reference),
-            "stage": d.case.stage_label,
-            "limit": d.label,
-            "days_over": (now - d.due_at).days,
-        }
-        for d in overdue
-    ]
-    breaches = Event.objects.filter(kind=EventKind.DEADLINE_BREACHED)
+    # The longest overdue first, as many as a meeting can read; the total is given beside them.
+    # Stage names come from each case's rulebook, read once per rulebook, not once per row.
+    labels: dict[int, Any] = {}
+    rows = []
+    for reference, stage, rulebook_id, label, due_at in overdue.order_by(
+        "due_at", "pk"
+    ).values_list("case__reference", "case__stage", "case__rulebook_id", "label", "due_at")[
+        :PACK_OVERDUE_ROWS
+    ]:
+        if rulebook_id not in labels:
+            labels[rulebook_id] = Rulebook.objects.get(pk=rulebook_id).spec
+        rows.append(
+            {
+                "case": anonymised_reference(reference),
+                "stage": labels[rulebook_id].stage_label(stage),
+                "limit": label,
+                "days_over": (now - due_at).days,
+            }
+        )
+    breaches = Event.objects.filter(
+        kind=EventKind.DEADLINE_BREACHED,
+        case_id__in=Case.objects.filter(organisation=organisation).values("pk"),
+    )
     attempts = AccessAttempt.objects.filter(user__organisation=organisation)
     approaches = Approach.objects.filter(case__organisation=organisation)
     recusals = Recusal.objects.filter(case__organisation=organisation)
@@ -184,6 +195,7 @@ def pack_content(
             organisation=organisation, closed_at__isnull=True
         ).count(),
         "overdue": rows,
+        "overdue_total": overdue.count(),
         "breaches_since_last_pack": breaches.count(),
         "interference": {
             "refused_attempts": attempts.count(),
