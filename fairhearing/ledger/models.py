@@ -109,6 +109,10 @@ class Event(models.Model):
     payload = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The exact bytes the hash covers (UTF-8 text of the canonical JSON, chain.py). Kept so that
+    # PostgreSQL can check the whole chain itself (`ledger_verify`), hashing and comparing with
+    # the columns above in SQL, instead of re-encoding every event in Python.
+    canonical = models.TextField(default="", editable=False)
 
     class Meta:
         indexes = [

@@ -68,6 +68,7 @@ def event_append_many(
                 payload=clean,
                 prev_hash=prev_hash,
                 hash=event_hash(prev_hash, canonical),
+                canonical=canonical.decode(),
             )
             prev_hash = event.hash
             event._state.adding = False
