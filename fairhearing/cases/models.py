@@ -73,7 +73,9 @@ class Case(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "stage", "opened_at"], name="case_org_stage"),
-            models.Index(fields=["organisation", "category"], name="case_org_category"),
+            models.Index(
+                fields=["organisation", "category", "opened_at"], name="case_org_category_opened"
+            ),
             models.Index(fields=["organisation", "opened_at"], name="case_org_opened"),
         ]
         constraints = [
