@@ -77,6 +77,8 @@ class Case(models.Model):
                 fields=["organisation", "category", "opened_at"], name="case_org_category_opened"
             ),
             models.Index(fields=["organisation", "opened_at"], name="case_org_opened"),
+            # The statistics' "closed in the period" (reporting/queries.py).
+            models.Index(fields=["organisation", "closed_at"], name="case_org_closed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -188,6 +190,10 @@ class StageChange(models.Model):
     sanction_ends_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # Appeals lodged in a period, and decisions by panel (reporting/queries.py).
+            models.Index(fields=["transition", "at"], name="stage_change_transition_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(reasons=""), name="stage_change_has_reasons"
