@@ -119,7 +119,7 @@ def test_every_email_the_world_causes_is_escaped(organisation) -> None:
     for message in mail.outbox:
         assert_safe(message)
         with_payload += any(e in html for html in html_of(message) for e in ESCAPED)
-    subjects = " | ".join(m.subject for m in mail.outbox)
+    subjects = " | ".join(str(m.subject) for m in mail.outbox)
     # The letters (notice, decision), the acknowledgement and the sign-in links carry names.
     assert with_payload >= 4, subjects
     for expected in (
