@@ -3,7 +3,8 @@
 Every letter kind (notifications.Notification.Kind) is sent by the real sending path with the
 payload, and hostile line breaks, in its recipient's name and in every value its template
 reads; and every email the XSS world (xss.py) causes (acknowledgements, sign-in links, message
-alerts, the letters of a case walked to a decision), plus the sweeps' reminders and updates,
+alerts, the letters of a case walked to a decision), plus the sweeps' reminders and updates
+(deadlines, complainants' updates, subject access, legal hold reviews),
 is read from the outbox. In each: the HTML alternative shows the payload only escaped, and the
 subject is one line.
 
@@ -22,7 +23,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from fairhearing.dataprotection.services import subject_access_sweep
+from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
 from fairhearing.deadlines.services import deadline_sweep
 from fairhearing.intake.services import complaint_acknowledge_by_email
 from fairhearing.notifications.models import Notification
@@ -115,6 +116,7 @@ def test_every_email_the_world_causes_is_escaped(organisation) -> None:
     later = now + dt.timedelta(days=120)
     complainant_updates_send(now=later)  # three-monthly updates to complainants
     subject_access_sweep(now=later)  # the subject access request is overdue
+    legal_hold_reviews_due(today=timezone.localdate(later))  # the held case's review
     with_payload = 0
     for message in mail.outbox:
         assert_safe(message)
@@ -132,5 +134,6 @@ def test_every_email_the_world_causes_is_escaped(organisation) -> None:
         "% of the time",
         "An update on your complaint",
         "Subject access request",
+        "review due",
     ):
         assert expected in subjects, expected
