@@ -93,6 +93,7 @@ class EventKind(IntEnum):
     SUBJECT_ACCESS_COMPLETED = 137
     SUBJECT_ACCESS_REMINDER = 138
     SUBJECT_ACCESS_BREACHED = 139
+    LEGAL_HOLD_REVIEW_DUE = 140
 
     @property
     def label(self) -> str:
