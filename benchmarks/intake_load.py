@@ -11,7 +11,7 @@ POST /api/v1/complaints with locust, headless (.bench-venv, `make bench-venv`): 
 clients, each submitting a new complaint as soon as its last one was answered, for a warm-up
 and then `--seconds` measured. After the run it reads each gunicorn worker's resident memory
 (VmRSS and its peak VmHWM, /proc/PID/status) and the CPU time the workers and the PostgreSQL
-backends spent, and counts the complaints recorded, which must equal the 201s.
+backends spent, and counts the complaints recorded: each 201 must have its record.
 
 With `--peer` (the default when .bench-peer-venv exists: benchmarks/peer/venv.sh) the same
 load, worker counts and PostgreSQL server drive django-helpdesk 2.6.1's ticket creation
@@ -353,9 +353,9 @@ def measure(
             "errors": result["failures"] + warm["failures"],
             "warmup_requests": warm["requests"],
             "recorded": recorded,
-            # A request still in flight when locust stops is recorded but never counted: at
-            # most one a client for each of the two locust runs.
-            "recorded_matches_201s": ok_total <= recorded <= ok_total + 2 * args.users,
+            # Every 201 must have its record. There are a few more records than 201s: requests
+            # still in flight when locust stops a run are recorded but never counted.
+            "recorded_every_201": recorded >= ok_total,
             "app_cpu_ms_per_request": round(1000 * app_cpu / ok, 2) if ok else None,
             "db_cpu_ms_per_request": (
                 round(1000 * db_cpu / ok, 2) if ok and postmaster_pid(port) else None
@@ -382,7 +382,7 @@ def summary(runs: list[dict]) -> dict[str, Any]:
         "app_cpu_ms_per_request_median": med("app_cpu_ms_per_request"),
         "db_cpu_ms_per_request_median": med("db_cpu_ms_per_request"),
         "errors": sum(r["errors"] for r in runs),
-        "all_recorded": all(r["recorded_matches_201s"] for r in runs),
+        "every_201_recorded": all(r["recorded_every_201"] for r in runs),
         "worker_rss_mb_max": max(max(r["worker_rss_mb"]) for r in runs),
         "worker_peak_rss_mb_max": max(max(r["worker_peak_rss_mb"]) for r in runs),
         "per_s_runs": [r["per_s"] for r in runs],
