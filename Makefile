@@ -27,7 +27,7 @@ CHROMIUM := /usr/bin/chromium
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
 
 .PHONY: help system-deps node-deps venv venv-dev assets migrate demo lint typecheck \
-	test test-sqlite test-postgres clean bench bench-full
+	test test-sqlite test-postgres clean bench bench-full bench-venv bench-peer-venv
 
 help:
 	@echo "make demo       run the demo on SQLite (http://127.0.0.1:8000)"
@@ -124,11 +124,27 @@ test-postgres: venv-dev
 	echo "test-postgres: $$pg_env $$replica_env"; \
 	env "$$pg_env" "$$replica_env" $(PYTEST) $(PYTEST_ARGS)
 
-# Benchmarks (benchmarks/, results in benchmarks/results/; see docs/performance.md).
-bench: system-deps venv-dev
+# Benchmarks (benchmarks/, results in benchmarks/results/; see docs/performance.md). The load
+# generator (locust) and the peer (django-helpdesk) live in venvs of their own, so .venv stays
+# as production has it.
+BENCH_VENV := .bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.stamp-requirements
+
+$(BENCH_STAMP): benchmarks/requirements-load.txt
+	[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check -q \
+		-r benchmarks/requirements-load.txt
+	touch $@
+
+bench-venv: $(BENCH_STAMP)
+
+bench-peer-venv:
+	benchmarks/peer/venv.sh
+
+bench: system-deps venv-dev bench-venv bench-peer-venv
 	scripts/bench quick
 
-bench-full: system-deps venv-dev
+bench-full: system-deps venv-dev bench-venv bench-peer-venv
 	scripts/bench full
 
 test: system-deps venv-dev assets lint typecheck

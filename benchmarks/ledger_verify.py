@@ -1,6 +1,7 @@
 """Ledger append and verify rates.
 
-    FAIRHEARING_VAR_DIR=/tmp/bench DATABASE_URL=... python benchmarks/ledger_verify.py --events 100000
+    FAIRHEARING_VAR_DIR=/tmp/bench DATABASE_URL=... \
+        python benchmarks/ledger_verify.py --events 100000
 
 Appends N events through `event_append` (in transactions of 1,000), then runs
 `ledger_verify` several times and prints JSON with the medians. Run it against an empty,
@@ -68,7 +69,8 @@ def main() -> None:
                 "verify_events_per_s_median": round(statistics.median(rates)),
                 "verify_events_per_s_runs": [round(r) for r in rates],
                 "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}",
             }
         )
     )

@@ -47,8 +47,9 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO cases_case (organisation_id, reference, rulebook_id, respondent_id, category,
-                stage, stage_entered_at, opened_at, closed_at, outcome, sanction, sanction_ends_on,
+            INSERT INTO cases_case (organisation_id, reference, rulebook_id, respondent_id,
+                category, stage, stage_entered_at, opened_at, closed_at, outcome, sanction,
+                sanction_ends_on,
                 hearing_at, hearing_notice_sent_at)
             SELECT %s, 'B-' || g, %s, %s,
                 (ARRAY['racism','antisemitism','islamophobia','sexism','lgbt','disability',
@@ -85,7 +86,8 @@ def main() -> None:
                 "received_in_quarter": figures["received"],
                 "seconds_median": round(statistics.median(timings), 3),
                 "seconds_runs": [round(t, 3) for t in timings],
-                "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}",
             }
         )
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fairhearing.core.crypto import EncryptedTextField
 
 if TYPE_CHECKING:
+    from fairhearing.ledger.models import Event
     from fairhearing.organisations.rulebook import RulebookSpec
 
 
@@ -46,6 +47,10 @@ class Complaint(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
+
+    # Not a field: the ledger event that recorded it, on the instance that recording returned
+    # (the acknowledgement quotes it without searching the ledger's payloads for it).
+    received_event: "Event | None" = None
 
     def __str__(self) -> str:
         return self.reference

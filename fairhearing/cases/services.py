@@ -173,7 +173,7 @@ def complaint_record(
     # the reference's uniqueness (each would otherwise cost a query).
     complaint.full_clean(exclude=["organisation", "complainant", "recorded_by", "reference"])
     complaint.save()
-    event_append(
+    complaint.received_event = event_append(
         actor=actor,
         kind=EventKind.COMPLAINT_RECEIVED,
         payload=complaint_received_payload(complaint, respondents=len(respondents)),

@@ -128,7 +128,12 @@ def received_at_for(day: dt.date) -> dt.datetime:
 
 def complaint_receipt_event(complaint: Complaint) -> Event | None:
     """The ledger event that recorded the complaint: its leaf hash lets the complainant check,
-    later, that the record was never changed (an inclusion proof against a signed head)."""
+    later, that the record was never changed (an inclusion proof against a signed head).
+
+    The instance that recording returned carries it; otherwise the ledger is searched by
+    payload, which no index serves."""
+    if complaint.received_event is not None:
+        return complaint.received_event
     return Event.objects.filter(
         kind=EventKind.COMPLAINT_RECEIVED, payload__complaint=complaint.pk
     ).first()

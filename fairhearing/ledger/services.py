@@ -16,6 +16,15 @@ LEDGER_ADVISORY_LOCK_KEY = 0x4648_4C45  # "FHLE"
 
 NOT_IN_TRANSACTION = "ledger events are written inside the transaction that makes the change"
 
+# The head this connection's open transaction wrote last: (marker, savepoint ids, seq, hash).
+# Once a transaction has appended it holds the ledger's lock until it ends, so no one else can
+# move the head: its later appends need neither the lock nor a read of the head again (an
+# intake appends seven events in two transactions). The marker is a no-op on_commit callback:
+# Django drops it when the transaction commits or rolls back, and when the savepoint it was
+# registered in is rolled back (which also releases a lock taken inside it), so the head is
+# trusted only while the marker is still queued.
+_HEAD = "_fairhearing_ledger_head"
+
 
 def event_append(
     *,
@@ -48,11 +57,13 @@ def event_append_many(
     # Plain SQL on the hot path: every change appends at least one event, and the ORM's own
     # cost per statement was several times the database's (benchmarks/dossier_import.py).
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_ADVISORY_LOCK_KEY])
-        # On SQLite the transaction is IMMEDIATE: it already holds the database's write lock.
-        cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
-        head = cursor.fetchone()
+        head = _head_known()
+        if head is None:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_ADVISORY_LOCK_KEY])
+            # On SQLite the transaction is IMMEDIATE: it already holds the database's write lock.
+            cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+            head = cursor.fetchone()
         seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
         at = timezone.now()
         for kind, case_id, payload in events:
@@ -80,7 +91,41 @@ def event_append_many(
         [f.column for f in fields],
         ([f.get_db_prep_save(getattr(event, f.attname), db) for f in fields] for event in made),
     )
+    _head_remember(made[-1].seq, made[-1].hash)
     return made
+
+
+def _head_known() -> tuple[int, str] | None:
+    """The head this transaction wrote last, while its lock is still held; else None."""
+    known = getattr(connection, _HEAD, None)
+    if known is None:
+        return None
+    marker = known[0]
+    for entry in reversed(connection.run_on_commit):
+        if entry[1] is marker:
+            return known[2], known[3]
+    setattr(connection, _HEAD, None)
+    return None
+
+
+def _head_remember(seq: int, hash_: str) -> None:
+    known = getattr(connection, _HEAD, None)
+    savepoints = frozenset(connection.savepoint_ids)
+    if known is not None and known[1] == savepoints and _head_known() is not None:
+        setattr(connection, _HEAD, (known[0], savepoints, seq, hash_))
+        return
+
+    def marker() -> None:
+        """Queued only to be dropped with the transaction or savepoint (see _HEAD)."""
+
+    transaction.on_commit(marker)
+    setattr(connection, _HEAD, (marker, savepoints, seq, hash_))
+
+
+def ledger_head_forget() -> None:
+    """Read the head again at the next append (after rows were changed behind the service's
+    back: only the test suite's deliberate bypass in maintenance.py does that)."""
+    setattr(connection, _HEAD, None)
 
 
 @transaction.atomic

@@ -66,3 +66,48 @@ def test_other_roles_cannot_record(organisation, role) -> None:
 
 def test_it_requires_sign_in(client: Client, organisation) -> None:
     assert client.get(reverse("intake:record")).status_code == 302
+
+
+def test_the_acknowledgement_quotes_the_receipt_without_searching_the_ledger(
+    organisation,
+) -> None:
+    """The recording returns the event that recorded the complaint; the acknowledgement quotes
+    it, and no query looks for it among the ledger's payloads (no index serves that search,
+    and every intake would pay for the whole ledger's size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fairhearing.cases.models import AllegationType, Channel
+    from fairhearing.cases.services import AllegationDetails
+    from fairhearing.intake.services import complaint_submit
+    from fairhearing.people.services import PersonDetails
+
+    with CaptureQueriesContext(connection) as queries:
+        complaint = complaint_submit(
+            actor=None,
+            organisation=organisation,
+            channel=Channel.WEB,
+            complainant=PersonDetails(full_name="Priya Callender", email="priya@example.invalid"),
+            respondents=[PersonDetails(full_name="Rowan Ashby")],
+            allegation=AllegationDetails(
+                allegation_type=AllegationType.POST,
+                category="bullying",
+                description="Posted a cartoon demeaning a minority.",
+                conduct_date=dt.date(2026, 3, 3),
+            ),
+            summary="A post in the branch group on 3 March.",
+        )
+    received = Event.objects.get(kind=EventKind.COMPLAINT_RECEIVED)
+    assert complaint.received_event == received
+    assert not any(
+        "payload" in q["sql"]
+        and q["sql"].lstrip().startswith("SELECT")
+        and "ledger_event" in q["sql"]
+        for q in queries.captured_queries
+    )
+    (message,) = mail.outbox
+    assert f"#{received.seq}" in message.body and received.hash in message.body
+    # A complaint read back from the database carries no event: the ledger is searched.
+    from fairhearing.intake.services import complaint_receipt_event
+
+    assert complaint_receipt_event(Complaint.objects.get(pk=complaint.pk)) == received

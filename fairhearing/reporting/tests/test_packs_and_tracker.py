@@ -4,13 +4,16 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.services import CaseError
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.models import Event, EventKind
+from fairhearing.organisations.rulebook import RulebookSpec
 from fairhearing.reporting.models import Meeting, MeetingPack, Recommendation
-from fairhearing.reporting.queries import anonymised_reference
+from fairhearing.reporting.queries import anonymised_reference, pack_content
 from fairhearing.reporting.services import (
     NEEDS_EVIDENCE,
     meeting_packs_due,
@@ -75,6 +78,31 @@ def test_a_pack_lists_the_longest_overdue_and_counts_them_all(
     page = signed_in(governing).get(f"/packs/{pack.pk}/").content.decode()
     assert 'id="overdue-count">3<' in page
     assert "The 2 longest overdue of 3." in page
+
+
+def test_a_pack_reads_each_rulebook_once_however_many_rows(
+    organisation, make_complaint, monkeypatch
+) -> None:
+    cases = [c for _ in range(4) for c in make_complaint().cases.all()]
+    Deadline.objects.filter(case__in=cases).update(due_at="2026-01-01T00:00:00Z")
+    parsed = []
+    original = RulebookSpec.__post_init__
+
+    def counting(spec: RulebookSpec) -> None:
+        parsed.append(spec)
+        original(spec)
+
+    monkeypatch.setattr(RulebookSpec, "__post_init__", counting)
+    content = pack_content(organisation, since=None, now=timezone.now())
+    assert len(parsed) == 1
+    assert {row["case"] for row in content["overdue"]} == {
+        anonymised_reference(c.reference) for c in cases
+    }
+    labels = {organisation.current_rulebook().spec.stage_label(c.stage) for c in cases}
+    assert {row["stage"] for row in content["overdue"]} == labels
+    limit_labels = set(Deadline.objects.filter(case__in=cases).values_list("label", flat=True))
+    assert {row["limit"] for row in content["overdue"]} == limit_labels
+    assert all(row["days_over"] > 300 for row in content["overdue"])
 
 
 def test_the_governing_body_reads_packs_and_staff_do_not(organisation, case_officer) -> None:
