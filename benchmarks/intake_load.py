@@ -405,6 +405,8 @@ def main() -> None:
     peer.add_argument("--peer", dest="peer", action="store_true", default=None)
     peer.add_argument("--no-peer", dest="peer", action="store_false")
     args = parser.parse_args()
+    # Stopped from outside: unwind, so that gunicorn is stopped and the copies dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not (BENCH_VENV / "bin" / "locust").exists():
         sys.exit("no .bench-venv with locust: run `make bench-venv`")
     if args.peer is None:
