@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -136,7 +136,9 @@ def _time_to_outcome(closed: Any) -> tuple[float | None, float | None]:
     """Median and 90th percentile of days from opening to closing: computed by PostgreSQL
     (no row leaves the database), and from the rows on SQLite, with the same definition
     (the 90th percentile is the value at index int(0.9 n) of the sorted days)."""
-    if connection.vendor == "postgresql":
+    # The database the router reads this queryset from: the replica when one is configured.
+    database = connections[closed.db]
+    if database.vendor == "postgresql":
         sql, params = closed.values("pk").query.sql_with_params()
         query = (
             "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d),"  # noqa: S608 (Django's SQL)
@@ -144,7 +146,7 @@ def _time_to_outcome(closed: Any) -> tuple[float | None, float | None]:
             " FROM (SELECT extract(epoch FROM c.closed_at - c.opened_at) / 86400 AS d"
             " FROM cases_case c WHERE c.id IN (" + sql + ")) t"
         )
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute(query, params)
             median, p90 = cursor.fetchone()
         if median is None:
