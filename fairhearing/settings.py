@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
+    # Only for accounts' migration 0005, which moved its devices (clear-text keys) into
+    # accounts.AuthenticatorApp (keys encrypted); its table stays empty.
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "fairhearing.core",

@@ -1,5 +1,16 @@
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import hex_validator, random_hex
+
+from fairhearing.core.crypto import EncryptedCharField
 
 
 class Role(models.TextChoices):
@@ -14,7 +25,7 @@ class Role(models.TextChoices):
 CASEWORK_ROLES = frozenset({Role.CASE_OFFICER, Role.INVESTIGATOR})
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     """A signed-in user. Complainants and respondents are People, not Users."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CASE_OFFICER)
@@ -47,3 +58,94 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed sign-in for {self.username}"
+
+
+def totp_key_default() -> str:
+    return str(random_hex(20))
+
+
+def totp_key_validator(value: str) -> None:
+    hex_validator()(value)
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """A user's authenticator app (RFC 6238 TOTP): django-otp's TOTP device with its secret
+    encrypted at rest (`core/crypto.py`), so that a stolen database dump gives no one codes.
+
+    The same fields and the same check as `django_otp.plugins.otp_totp.TOTPDevice`: 30-second
+    steps, `tolerance` steps either side, `drift` learnt from the app, and `last_t`, so that a
+    code is accepted once. The key is hex, as there; encrypted, it is found by the user, never
+    by its value.
+    """
+
+    key = EncryptedCharField(
+        max_length=80,
+        validators=[totp_key_validator],
+        default=totp_key_default,
+        help_text="A hex-encoded secret key of up to 40 bytes (stored encrypted).",
+    )
+    # Annotated: django-otp has no type information, so the model's base is unknown to mypy.
+    step: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField(
+        default=30
+    )
+    t0: "models.BigIntegerField[int, int]" = models.BigIntegerField(default=0)
+    digits: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField(
+        choices=[(6, 6), (8, 8)], default=6
+    )
+    tolerance: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField(
+        default=1
+    )
+    drift: "models.SmallIntegerField[int, int]" = models.SmallIntegerField(default=0)
+    last_t: "models.BigIntegerField[int, int]" = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.key.encode())
+
+    def verify_token(self, token: object) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            value = int(str(token))
+        except ValueError:
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            # Only a step after the last accepted one: a code works once.
+            verified = totp.verify(value, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                if getattr(settings, "OTP_TOTP_SYNC", True):
+                    self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    @property
+    def config_url(self) -> str:
+        """The `otpauth://` URI an authenticator app reads (the key-URI format)."""
+        label = str(self.user.get_username())
+        params = urlencode(
+            {
+                "secret": b32encode(self.bin_key),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+            }
+        )
+        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        if issuer:
+            label = f"{issuer}:{label}"
+            params += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{params}"

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import SignInFailure, User
+from .models import AuthenticatorApp, SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USERNAME = 5
@@ -57,29 +56,29 @@ def code_normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+def totp_enrolment_start(*, actor: User) -> AuthenticatorApp:
     """The user's device being set up: the same secret until it is confirmed."""
     if totp_device_confirmed(actor) is not None:
         raise SecondFactorError("You have already set up an authenticator app.")
-    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
+    device = AuthenticatorApp.objects.filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = AuthenticatorApp.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
 
 
-def totp_device_confirmed(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def totp_device_confirmed(user: User) -> AuthenticatorApp | None:
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
 
 
 def totp_enrolment_confirm(
     *, actor: User, code: str, ip_address: str | None
-) -> tuple[TOTPDevice, list[str]]:
+) -> tuple[AuthenticatorApp, list[str]]:
     """Confirm the app with a code it shows; returns the device and fresh recovery codes (the
     only time they are shown)."""
     _refuse_if_locked(actor, ip_address)
     with transaction.atomic():
         device = (
-            TOTPDevice.objects.select_for_update()
+            AuthenticatorApp.objects.select_for_update()
             .filter(user=actor, confirmed=False)
             .order_by("pk")
             .first()
@@ -87,7 +86,7 @@ def totp_enrolment_confirm(
         if device is not None and device.verify_token(code_normalise(code)):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+            AuthenticatorApp.objects.filter(user=actor).exclude(pk=device.pk).delete()
             return device, recovery_codes_issue(actor=actor)
     _failure(actor, ip_address)
     raise SecondFactorError(WRONG_SETUP_CODE)
@@ -114,7 +113,7 @@ def second_factor_verify(*, actor: User, code: str, ip_address: str | None) -> D
     device: Device | None = None
     if code:
         models: tuple[type[Device], ...] = (
-            (TOTPDevice,) if code.isdigit() and len(code) == 6 else (StaticDevice,)
+            (AuthenticatorApp,) if code.isdigit() and len(code) == 6 else (StaticDevice,)
         )
         with transaction.atomic():
             for model in models:
@@ -143,11 +142,11 @@ def _failure(user: User, ip_address: str | None) -> None:
 def second_factor_reset(*, actor: User | None, user: User) -> None:
     """Forget the user's app and recovery codes (a lost phone): they set up a new app at their
     next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorApp.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 
-def totp_code_now(device: TOTPDevice) -> str:
+def totp_code_now(device: AuthenticatorApp) -> str:
     """The code the device's app shows now (the demo's `fairhearing otp code`, and tests)."""
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{code:0{device.digits}d}"

@@ -78,8 +78,12 @@ class Case(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "stage", "opened_at"], name="case_org_stage"),
-            models.Index(fields=["organisation", "category"], name="case_org_category"),
+            models.Index(
+                fields=["organisation", "category", "opened_at"], name="case_org_category_opened"
+            ),
             models.Index(fields=["organisation", "opened_at"], name="case_org_opened"),
+            # The statistics' "closed in the period" (reporting/queries.py).
+            models.Index(fields=["organisation", "closed_at"], name="case_org_closed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,6 +195,10 @@ class StageChange(models.Model):
     sanction_ends_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # Appeals lodged in a period, and decisions by panel (reporting/queries.py).
+            models.Index(fields=["transition", "at"], name="stage_change_transition_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(reasons=""), name="stage_change_has_reasons"

@@ -5,12 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.core.pagination import CappedPaginator
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
 from fairhearing.panels.queries import case_panels, panel_kind_due, seat_of
@@ -56,7 +56,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         assignee=filters.get("assignee", ""),
         search=filters.get("search", ""),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

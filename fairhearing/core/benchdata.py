@@ -4,8 +4,8 @@ Cases follow the demo's paths (every stage and outcome, weighted like a party's 
 figures: most complaints end at assessment, few reach a hearing, fewer an appeal), received
 over four years, each with its complainant, respondent, allegation, stage changes, running time
 limit and ledger events (about ten per case, a valid hash chain). Rows go in with bulk inserts
-through the models (so field encoding, encrypted or not, is the models' own), ledger events
-with one multi-row INSERT per batch (COPY-like speed without a second code path).
+through the models (so field encoding, encrypted or not, is the models' own) by COPY on
+PostgreSQL (`core/bulk.py`), ledger events likewise, a valid chain.
 """
 
 import datetime as dt
@@ -30,6 +30,7 @@ from fairhearing.cases.services import (
     complaint_received_payload,
     references_take,
 )
+from fairhearing.core.bulk import insert_many
 from fairhearing.core.demo import PATHS, STEP_DAYS, TEXTS
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.chain import content_hash
@@ -148,23 +149,27 @@ def _batch(
 
     made_people = [Person(organisation=organisation, full_name=_name(rng)) for _ in range(2 * size)]
     for person in made_people:
-        person.refresh_hashes()  # bulk_create does not call save(): the lookup hashes
-    people = Person.objects.bulk_create(made_people)
+        person.refresh_hashes()  # insert_many does not call save(): the lookup hashes
+    people = insert_many(made_people)
     complainants, respondents = people[:size], people[size:]
     complaint_refs = references_take(organisation, "next_complaint_number", now, "C", size)
     case_refs = references_take(organisation, "next_case_number", now, "", size)
-    complaints = Complaint.objects.bulk_create(
-        Complaint(
-            organisation=organisation,
-            reference=reference,
-            received_at=received,
-            channel=rng.choice([Channel.WEB] * 6 + [Channel.EMAIL, Channel.POST, Channel.PHONE]),
-            complainant=person,
-            summary=rng.choice(TEXTS),
-        )
-        for (received, _, _), reference, person in zip(
-            plans, complaint_refs, complainants, strict=True
-        )
+    complaints = insert_many(
+        [
+            Complaint(
+                organisation=organisation,
+                reference=reference,
+                received_at=received,
+                channel=rng.choice(
+                    [Channel.WEB] * 6 + [Channel.EMAIL, Channel.POST, Channel.PHONE]
+                ),
+                complainant=person,
+                summary=rng.choice(TEXTS),
+            )
+            for (received, _, _), reference, person in zip(
+                plans, complaint_refs, complainants, strict=True
+            )
+        ]
     )
     made = []
     for (received, steps, stage), reference, person in zip(
@@ -186,28 +191,34 @@ def _batch(
                 outcome=outcome,
             )
         )
-    cases = Case.objects.bulk_create(made)
-    Case.complaints.through.objects.bulk_create(
-        Case.complaints.through(case_id=case.pk, complaint_id=complaint.pk)
-        for case, complaint in zip(cases, complaints, strict=True)
+    cases = insert_many(made)
+    insert_many(
+        [
+            Case.complaints.through(case_id=case.pk, complaint_id=complaint.pk)
+            for case, complaint in zip(cases, complaints, strict=True)
+        ]
     )
-    Party.objects.bulk_create(
-        Party(
-            case=case,
-            person=complaint.complainant,
-            role=Party.Role.COMPLAINANT,
-            complaint=complaint,
-        )
-        for case, complaint in zip(cases, complaints, strict=True)
+    insert_many(
+        [
+            Party(
+                case=case,
+                person=complaint.complainant,
+                role=Party.Role.COMPLAINANT,
+                complaint=complaint,
+            )
+            for case, complaint in zip(cases, complaints, strict=True)
+        ]
     )
-    allegations = Allegation.objects.bulk_create(
-        Allegation(
-            case=case,
-            allegation_type=rng.choice(AllegationType.values),
-            category=case.category,
-            description=rng.choice(TEXTS),
-        )
-        for case in cases
+    allegations = insert_many(
+        [
+            Allegation(
+                case=case,
+                allegation_type=rng.choice(AllegationType.values),
+                category=case.category,
+                description=rng.choice(TEXTS),
+            )
+            for case in cases
+        ]
     )
     changes, deadlines = [], []
     for case, (_, steps, _) in zip(cases, plans, strict=True):
@@ -237,8 +248,8 @@ def _batch(
                         due_at=case.stage_entered_at + dt.timedelta(days=limit.working_days * 1.4),
                     )
                 )
-    StageChange.objects.bulk_create(changes, batch_size=5000)
-    created = Deadline.objects.bulk_create(deadlines, batch_size=5000)
+    insert_many(changes)
+    created = insert_many(deadlines)
     by_case: dict[int, list[Any]] = {}
     for change in changes:
         by_case.setdefault(change.case_id, []).append(change)

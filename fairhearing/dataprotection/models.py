@@ -1,7 +1,8 @@
 """Retention (R-61) and subject access (R-62).
 
 - `LegalHold`: keeps a closed case from being anonymised while a claim, inquiry or appeal
-  elsewhere may need it. Placed, reviewed (by `review_on`) and lifted with reasons.
+  elsewhere may need it. Placed, reviewed (by `review_on`) and lifted with reasons; when the
+  review date comes, the case officers are told once and the hold shows as due.
 - `Anonymisation`: the record that a case was anonymised (one per case), so the retention run
   never repeats one; the ledger holds the same fact.
 - `SubjectAccessRequest`: a person's request for everything held about them, due one calendar
@@ -31,6 +32,8 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_reasons = models.TextField(blank=True)
+    # The review date the team was last told had come (once per date: `legal_hold_reviews_due`).
+    review_reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -49,6 +52,10 @@ class LegalHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def review_due(self) -> bool:
+        return self.lifted_at is None and self.review_on <= timezone.localdate()
 
 
 class Anonymisation(models.Model):

@@ -36,3 +36,18 @@ def subject_access_requests(organisation_id: int) -> QuerySet[SubjectAccessReque
     return SubjectAccessRequest.objects.filter(organisation_id=organisation_id).select_related(
         "person"
     )
+
+
+def legal_holds_due(organisation_id: int) -> QuerySet[LegalHold]:
+    """Active holds whose review date has come, oldest first."""
+    from django.utils import timezone
+
+    return (
+        LegalHold.objects.filter(
+            case__organisation_id=organisation_id,
+            lifted_at__isnull=True,
+            review_on__lte=timezone.localdate(),
+        )
+        .select_related("case")
+        .order_by("review_on", "pk")
+    )

@@ -10,8 +10,10 @@ import hashlib
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
@@ -218,12 +220,15 @@ def subject_access_complete(*, actor: Any, request: SubjectAccessRequest) -> Sub
 
 
 def _tell(request: SubjectAccessRequest, subject: str, body: str) -> int:
+    return _tell_officers(request.organisation_id, subject, body)
+
+
+def _tell_officers(organisation_id: int, subject: str, body: str) -> int:
+    """Email the organisation's case officers, who handle holds and subject access."""
     from fairhearing.accounts.models import User
 
     recipients = sorted(
-        User.objects.filter(
-            organisation_id=request.organisation_id, role=Role.CASE_OFFICER, is_active=True
-        )
+        User.objects.filter(organisation_id=organisation_id, role=Role.CASE_OFFICER, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
@@ -281,3 +286,49 @@ def subject_access_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             result["reminders"] += 1
     return result
+
+
+def legal_hold_reviews_due(*, today: dt.date | None = None) -> int:
+    """Tell the case officers, once for each review date, of every hold whose review date has
+    come (run by the worker's sweep). Each is claimed with a conditional UPDATE, so that several
+    workers never send twice; reviewing the hold sets a new date, told of in its turn.
+    Returns how many holds were due."""
+    today = today or timezone.localdate()
+    due = (
+        LegalHold.objects.filter(lifted_at__isnull=True, review_on__lte=today)
+        .exclude(review_reminded_on=models.F("review_on"))
+        .select_related("case")
+        .order_by("review_on", "pk")
+    )
+    told = 0
+    for hold in due:
+        with transaction.atomic():
+            claimed = LegalHold.objects.filter(
+                pk=hold.pk,
+                lifted_at__isnull=True,
+                review_on=hold.review_on,
+                review_reminded_on=hold.review_reminded_on,
+            ).update(review_reminded_on=hold.review_on)
+            if not claimed:
+                continue
+            reference = hold.case.reference
+            url = settings.SITE_URL + reverse("dataprotection:hold", args=[reference])
+            sent = _tell_officers(
+                hold.case.organisation_id,
+                f"Legal hold on case {reference}: review due",
+                f"The legal hold on case {reference} was to be reviewed by "
+                f"{hold.review_on:%d %B %Y}. Keep it (with reasons and the next review date) "
+                f"or lift it: {url}",
+            )
+            event_append(
+                actor=None,
+                kind=EventKind.LEGAL_HOLD_REVIEW_DUE,
+                case_id=hold.case_id,
+                payload={
+                    "hold": hold.pk,
+                    "review_on": hold.review_on.isoformat(),
+                    "recipients": sent,
+                },
+            )
+            told += 1
+    return told

@@ -101,7 +101,11 @@ def sar_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dataprotection/sar_list.html",
-        {"form": form, "requests": queries.subject_access_requests(user.organisation_id)},
+        {
+            "form": form,
+            "requests": queries.subject_access_requests(user.organisation_id),
+            "holds_due": queries.legal_holds_due(user.organisation_id),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -41,6 +41,8 @@ class Deadline(models.Model):
             models.Index(fields=["status", "due_at"], name="deadline_status_due"),
             models.Index(fields=["case", "status"], name="deadline_case_status"),
             models.Index(fields=["status", "next_reminder_at"], name="deadline_status_reminder"),
+            # Time limits met or missed in a period (reporting/queries.py).
+            models.Index(fields=["closed_at"], name="deadline_closed"),
         ]
         constraints = [
             models.UniqueConstraint(

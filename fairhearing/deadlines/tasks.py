@@ -47,10 +47,11 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     meeting_packs_due()
     statistics_publish_due()
     from fairhearing.dataprotection.retention import retention_run
-    from fairhearing.dataprotection.services import subject_access_sweep
+    from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
 
     anonymised = retention_run().anonymised
     subject_access = subject_access_sweep()
+    holds_due = legal_hold_reviews_due()
     head = latest_head()
     if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
         tree_head_sign()
@@ -66,4 +67,5 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
         "anonymised": len(anonymised),
         "subject_access_reminders": subject_access["reminders"],
         "subject_access_breaches": subject_access["breaches"],
+        "legal_hold_reviews_due": holds_due,
     }

@@ -24,6 +24,7 @@ from fairhearing.cases.services import (
     complaint_received_payload,
     references_take,
 )
+from fairhearing.core.bulk import insert_many
 from fairhearing.deadlines.services import (
     calendar_for,
     deadline_opened_payload,
@@ -93,15 +94,25 @@ def _text_candidates(organisation_id: int, plans: list[Plan]) -> dict[int, list[
     band_table, print_table = Band._meta.db_table, Fingerprint._meta.db_table
     values = sorted({v for _, v in wanted})
     found: dict[tuple[int, int], set[int]] = defaultdict(set)
+    query = (
+        f"SELECT b.band, b.value, b.fingerprint_id FROM {band_table} b"  # noqa: S608
+        f" JOIN {print_table} f ON f.id = b.fingerprint_id"
+        " WHERE b.value {match} AND f.organisation_id = %s AND f.source = %s"
+    )
+    # PostgreSQL takes the chunk's values as one array; SQLite as a list, within its limit on
+    # parameters per statement.
+    step = len(values) if connection.vendor == "postgresql" else 800
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 800):  # within SQLite's parameter limit
-            chunk = values[start : start + 800]
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                match, params = "= ANY(%s)", [chunk]
+            else:
+                match, params = f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
             cursor.execute(
-                f"SELECT b.band, b.value, b.fingerprint_id FROM {band_table} b"  # noqa: S608
-                f" JOIN {print_table} f ON f.id = b.fingerprint_id"
-                f" WHERE b.value IN ({', '.join(['%s'] * len(chunk))})"
-                " AND f.organisation_id = %s AND f.source = %s",
-                [*chunk, organisation_id, Fingerprint.Source.EVIDENCE],
+                query.format(match=match),
+                [*params, organisation_id, Fingerprint.Source.EVIDENCE],
             )
             for band, value, fingerprint_id in cursor.fetchall():
                 if (band, value) in wanted:
@@ -224,7 +235,7 @@ def _people(organisation_id: int, plans: list[Plan]) -> None:
         made.append(person)
         if key:
             members[key] = person  # a later row about the same member: the same person
-    Person.objects.bulk_create(made)
+    insert_many(made)
 
 
 def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
@@ -252,8 +263,10 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         )
         if minhash.usable(text):
             plan.parts = minhash.shingles(text)
-            plan.bands = minhash.bands(plan.parts)
         plans.append(plan)
+    banded = [p for p in plans if p.parts]
+    for plan, bands in zip(banded, minhash.bands_many([p.parts for p in banded]), strict=True):
+        plan.bands = bands
     _find_duplicates(organisation.pk, plans)
     fresh = [p for p in plans if p.existing is None and p.earlier is None]
     _people(organisation.pk, fresh)
@@ -274,7 +287,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         plan.complaint.full_clean(
             exclude=["organisation", "complainant", "recorded_by", "reference"]
         )
-    Complaint.objects.bulk_create([p.complaint for p in plans])  # type: ignore[misc]
+    insert_many([p.complaint for p in plans if p.complaint is not None])
     for plan, reference in zip(fresh, case_refs, strict=True):
         plan.case = Case(
             organisation=organisation,
@@ -286,7 +299,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
             stage_entered_at=now,
             opened_at=now,
         )
-    Case.objects.bulk_create([p.case for p in fresh])  # type: ignore[misc]
+    insert_many([p.case for p in fresh if p.case is not None])
     for plan in plans:
         if plan.earlier is not None:
             plan.existing = plan.earlier.case
@@ -331,10 +344,10 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
             groupings.append(
                 Grouping(complaint=plan.complaint, case=case, reason=plan.reason, score=plan.score)
             )
-    through.objects.bulk_create(links)
-    Party.objects.bulk_create(parties)
-    Allegation.objects.bulk_create(allegations)
-    Grouping.objects.bulk_create(groupings)
+    insert_many(links)
+    insert_many(parties)
+    insert_many(allegations)
+    insert_many(groupings)
 
     deadlines = []
     calendar = calendar_for(fresh[0].case) if fresh else None  # type: ignore[arg-type]
@@ -342,9 +355,8 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         assert plan.case is not None and calendar is not None
         plan.deadlines = stage_deadlines_new(plan.case, now, calendar)
         deadlines += plan.deadlines
-    from fairhearing.deadlines.models import Deadline
 
-    Deadline.objects.bulk_create(deadlines)
+    insert_many(deadlines)
 
     items = []
     for plan in fresh:
@@ -384,7 +396,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         )
         plan.capture = item
         items.append(item)
-    EvidenceItem.objects.bulk_create(items)
+    insert_many(items)
 
     prints: list[Fingerprint] = []
     print_bands: list[list[tuple[int, int]]] = []
@@ -438,7 +450,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
                 plan.capture.post_key,
                 plan.capture.captured_text,
             )
-    Fingerprint.objects.bulk_create(prints)
+    insert_many(prints)
     bands_insert(
         [(f.pk, b, v) for f, bands in zip(prints, print_bands, strict=True) for b, v in bands]
     )
@@ -509,4 +521,4 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         else:
             record.status = DossierRow.Status.ACCEPTED
     event_append_many(actor=actor, events=events)
-    DossierRow.objects.bulk_create(list(records.values()))
+    insert_many(list(records.values()))

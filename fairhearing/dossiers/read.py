@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ HELP = {
 }
 MAX_ROWS = 50_000
 MAX_CELL = 20_000
+# Bytes that were not UTF-8, as decoding with "surrogateescape" leaves them.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 EMPTY = "The file is empty."
 NOT_A_TABLE = "The file is not a CSV, XLSX or JSON table of rows."
@@ -125,7 +128,7 @@ def _table(header: list[Any], body: list[list[Any]]) -> list[Row]:
             if name in COLUMNS
         }
         row = Row(number=number, data=data)
-        if any("\udc80" <= ch <= "\udcff" for v in data.values() for ch in v):
+        if any(_UNDECODABLE.search(v) for v in data.values()):
             row.errors.append(BAD_ENCODING)
             row.data = {k: v.encode("utf-8", "replace").decode() for k, v in data.items()}
         rows.append(row)

@@ -93,6 +93,7 @@ class EventKind(IntEnum):
     SUBJECT_ACCESS_COMPLETED = 137
     SUBJECT_ACCESS_REMINDER = 138
     SUBJECT_ACCESS_BREACHED = 139
+    LEGAL_HOLD_REVIEW_DUE = 140
 
     @property
     def label(self) -> str:
@@ -109,6 +110,10 @@ class Event(models.Model):
     payload = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The exact bytes the hash covers (UTF-8 text of the canonical JSON, chain.py). Kept so that
+    # PostgreSQL can check the whole chain itself (`ledger_verify`), hashing and comparing with
+    # the columns above in SQL, instead of re-encoding every event in Python.
+    canonical = models.TextField(default="", editable=False)
 
     class Meta:
         indexes = [

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from .chain import canonical_bytes, event_hash, sanitise_payload
+from fairhearing.core.bulk import copy_rows
+
+from .chain import canonical_bytes_fast, event_hash, sanitise_payload
 from .models import GENESIS_HASH, Event, EventKind
 
 # Key for pg_advisory_xact_lock: appends take it so that two writers never read the same head
@@ -50,8 +52,6 @@ def event_append_many(
         return []
     table = Event._meta.db_table
     fields = list(Event._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row = f"({', '.join(['%s'] * len(fields))})"
     actor_id = getattr(actor, "pk", None)
     made: list[Event] = []
     # Plain SQL on the hot path: every change appends at least one event, and the ORM's own
@@ -69,9 +69,7 @@ def event_append_many(
         for kind, case_id, payload in events:
             clean = sanitise_payload(payload or {})
             seq += 1
-            canonical = canonical_bytes(
-                seq=seq, at=at, actor_id=actor_id, case_id=case_id, kind=int(kind), payload=clean
-            )
+            canonical = canonical_bytes_fast(seq, at, actor_id, case_id, int(kind), clean)
             event = Event(
                 seq=seq,
                 at=at,
@@ -81,22 +79,18 @@ def event_append_many(
                 payload=clean,
                 prev_hash=prev_hash,
                 hash=event_hash(prev_hash, canonical),
+                canonical=canonical.decode(),
             )
             prev_hash = event.hash
             event._state.adding = False
             event._state.db = connection.alias
             made.append(event)
-        for start in range(0, len(made), 500):
-            batch = made[start : start + 500]
-            values = [
-                f.get_db_prep_save(getattr(event, f.attname), connection)
-                for event in batch
-                for f in fields
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(batch))}",  # noqa: S608
-                values,
-            )
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is consulted for every value
+    copy_rows(
+        table,
+        [f.column for f in fields],
+        ([f.get_db_prep_save(getattr(event, f.attname), db) for f in fields] for event in made),
+    )
     _head_remember(made[-1].seq, made[-1].hash)
     return made
 

@@ -143,16 +143,18 @@ def _enqueue_send() -> None:
 def _send(notification: Notification) -> None:
     context = {**notification.context, "name": notification.to_name, "role": notification.role}
     text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
-    subject, _, body = text.strip().partition("\n")
+    first_line, _, body = text.strip().partition("\n")
+    # One line, whatever a value in it holds (a stray CR would be a header break).
+    subject = " ".join(first_line.split())
     message = EmailMultiAlternatives(
-        subject=subject.strip(), body=body.strip() + "\n", to=[notification.to_email]
+        subject=subject, body=body.strip() + "\n", to=[notification.to_email]
     )
     message.attach_alternative(
         render_to_string("notifications/email/wrapper.html", {"subject": subject, "body": body}),
         "text/html",
     )
     message.send()
-    notification.subject = subject.strip()[:300]
+    notification.subject = subject[:300]
 
 
 def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 200) -> int:

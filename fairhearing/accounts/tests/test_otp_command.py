@@ -6,10 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fairhearing.accounts.demo import DEMO_TOTP_SECRET, demo_second_factor_ensure
-from fairhearing.accounts.models import Role
+from fairhearing.accounts.models import AuthenticatorApp, Role
 from fairhearing.accounts.services import second_factor_reset, totp_device_confirmed
 from fairhearing.conftest import PASSWORD, make_user
 
@@ -57,7 +56,7 @@ def test_with_debug_off_the_demo_key_still_works(demo_user, settings, capsys) ->
 
 def test_reset_forgets_the_app_so_the_user_sets_up_a_new_one(case_officer) -> None:
     call_command("otp", "reset", case_officer.username)
-    assert not TOTPDevice.objects.filter(user=case_officer).exists()
+    assert not AuthenticatorApp.objects.filter(user=case_officer).exists()
     client = Client()
     client.post(
         reverse("accounts:login"), {"username": case_officer.username, "password": PASSWORD}

@@ -8,10 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fairhearing.accounts.middleware import OPEN_WITHOUT_SECOND_FACTOR
-from fairhearing.accounts.models import Role, SignInFailure
+from fairhearing.accounts.models import AuthenticatorApp, Role, SignInFailure
 from fairhearing.accounts.services import (
     LOCKED_OUT,
     MAX_PER_USERNAME,
@@ -128,7 +127,7 @@ def test_a_user_without_an_app_sets_one_up_then_sees_recovery_codes_once(case_of
     enrol = f"{reverse('accounts:two_factor_enrol')}?next=%2Finterests%2F"
     assert response.status_code == 302 and response["Location"] == enrol
     page = client.get(enrol).content.decode()
-    device = TOTPDevice.objects.get(user=case_officer, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=case_officer, confirmed=False)
     assert "otpauth://totp/" in page and "<svg" in page and "<style" not in page
     secret = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', page)
     assert secret is not None
@@ -150,7 +149,7 @@ def test_a_user_without_an_app_sets_one_up_then_sees_recovery_codes_once(case_of
     # Shown once: the page now only moves on.
     assert client.get(codes_url)["Location"] == "/interests/"
     assert client.get("/cases/").status_code == 200
-    assert TOTPDevice.objects.get(user=case_officer).confirmed
+    assert AuthenticatorApp.objects.get(user=case_officer).confirmed
     # And a recovery code from the page works at the next sign-in.
     assert code_step(password_step(case_officer), codes[0]).status_code == 302
 
@@ -160,7 +159,7 @@ def test_set_up_is_not_offered_to_a_user_who_has_an_app(case_officer) -> None:
     response = client.get(reverse("accounts:two_factor_enrol"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_factor"))
-    assert TOTPDevice.objects.filter(user=case_officer).count() == 1
+    assert AuthenticatorApp.objects.filter(user=case_officer).count() == 1
 
 
 def test_wrong_set_up_codes_count_towards_the_lock_out(case_officer) -> None:
@@ -170,7 +169,7 @@ def test_wrong_set_up_codes_count_towards_the_lock_out(case_officer) -> None:
     client.get(enrol)
     for _ in range(MAX_PER_USERNAME):
         client.post(enrol, {"code": "999999x"})
-    device = TOTPDevice.objects.get(user=case_officer)
+    device = AuthenticatorApp.objects.get(user=case_officer)
     response = client.post(enrol, {"code": totp_code_now(device)})
     assert response.status_code == 400 and LOCKED_OUT in response.content.decode()
 

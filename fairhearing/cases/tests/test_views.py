@@ -66,6 +66,26 @@ class TestCaseList:
         page = client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
         assert other.reference in page and mine.reference not in page
 
+    def test_a_long_list_is_counted_only_up_to_the_cap(
+        self, make_complaint, case_officer, monkeypatch
+    ) -> None:
+        from fairhearing.cases import views
+        from fairhearing.core import pagination
+
+        for _ in range(5):
+            make_complaint()
+        monkeypatch.setattr(views, "PAGE_SIZE", 2)
+        client = signed_in(case_officer)
+        monkeypatch.setattr(pagination, "CAP", 10)
+        page = client.get(reverse("cases:list")).content.decode()
+        assert "5 cases" in page and "Page 1 of 3" in page
+        monkeypatch.setattr(pagination, "CAP", 3)
+        page = client.get(reverse("cases:list")).content.decode()
+        assert "More than 3 cases" in page and "Page 1 of more than 2" in page
+        # The rows past the cap are still there, page by page.
+        page = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+        assert "Page 2 of more than 2" in page
+
     def test_the_htmx_request_gets_only_the_table(self, case, case_officer) -> None:
         response = signed_in(case_officer).get(reverse("cases:list"), HTTP_HX_REQUEST="true")
         assert case.reference in response.content.decode()

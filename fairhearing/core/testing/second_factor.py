@@ -11,19 +11,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fairhearing.accounts.models import AuthenticatorApp
 from fairhearing.accounts.second_factor import mark_verified
 from fairhearing.accounts.services import TOTP_DEVICE_NAME, totp_code_now, totp_device_confirmed
 
 _plain_login = Client._login  # type: ignore[attr-defined]
 
 
-def device_for(user: Any) -> TOTPDevice:
+def device_for(user: Any) -> AuthenticatorApp:
     """The user's confirmed authenticator app, set up now if they have none."""
     device = totp_device_confirmed(user)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+        device = AuthenticatorApp.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
     return device
 
 
@@ -31,7 +31,7 @@ def code_for(user: Any) -> str:
     """A code the user's app shows now that the server will accept: the device forgets the
     last code used, so a test may sign the same user in twice within one 30-second step."""
     device = device_for(user)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, drift=0)
+    AuthenticatorApp.objects.filter(pk=device.pk).update(last_t=-1, drift=0)
     device.refresh_from_db()
     return totp_code_now(device)
 

@@ -143,8 +143,13 @@ def test_verify_finds_a_rewritten_event_whose_own_hash_was_recomputed() -> None:
             seq=2, at=target.at, actor_id=None, case_id=99, kind=target.kind, payload={}
         ),
     )
+    forged_bytes = canonical_bytes(
+        seq=2, at=target.at, actor_id=None, case_id=99, kind=target.kind, payload={}
+    ).decode()
     tamper(
-        "UPDATE ledger_event SET case_id = 99, payload = '{}', hash = %s WHERE seq = 2", [forged]
+        "UPDATE ledger_event SET case_id = 99, payload = '{}', hash = %s, canonical = %s"
+        " WHERE seq = 2",
+        [forged, forged_bytes],
     )
     result = ledger_verify()
     assert (result.ok, result.bad_seq) == (False, 3)
@@ -220,3 +225,60 @@ def test_the_fast_canonical_form_is_the_canonical_form(
     assert canonical_bytes_fast(seq, at, actor_id, case_id, kind, clean) == canonical_bytes(
         seq=seq, at=at, actor_id=actor_id, case_id=case_id, kind=kind, payload=clean
     )
+
+
+def test_verify_catches_stored_bytes_that_disagree_with_the_columns() -> None:
+    append(4, note="x")
+    tamper(
+        'UPDATE ledger_event SET canonical = replace(canonical, \'"note":"x"\', \'"note":"y"\')'
+        " WHERE seq = 3"
+    )
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 3, 2)
+    assert "content" in result.reason
+
+
+def test_verify_catches_stored_bytes_that_are_not_json() -> None:
+    append(4)
+    tamper("UPDATE ledger_event SET canonical = 'not json at all' WHERE seq = 2")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 2, 1)
+    assert "content" in result.reason
+
+
+def test_verify_works_range_by_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fairhearing.ledger import queries
+
+    monkeypatch.setattr(queries, "SQL_RANGE", 2)
+    monkeypatch.setattr(queries, "VERIFY_CHUNK", 1)
+    append(5)
+    seen: list[int] = []
+    result = ledger_verify(progress=seen.append)
+    assert (result.ok, result.checked) == (True, 5)
+    assert result.head_hash == Event.objects.get(seq=5).hash
+    assert seen and seen[-1] == 5
+    tamper("UPDATE ledger_event SET kind = 2 WHERE seq = 4")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 4, 3)
+    assert result.head_hash == Event.objects.get(seq=3).hash
+    tamper("DELETE FROM ledger_event WHERE seq = 3")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 3, 2)
+    assert "missing" in result.reason
+
+
+def test_the_migration_backfills_the_bytes_the_hashes_cover() -> None:
+    import importlib
+
+    migration = importlib.import_module("fairhearing.ledger.migrations.0005_event_canonical")
+    events = append(3, note="ünïcode", count=7)
+    tamper("UPDATE ledger_event SET canonical = ''")
+    assert not ledger_verify().ok
+
+    class Editor:
+        connection = connection
+
+    with triggers_bypassed():
+        migration._backfill(None, Editor())
+    assert [e.canonical for e in Event.objects.order_by("seq")] == [e.canonical for e in events]
+    assert ledger_verify().ok

@@ -34,3 +34,33 @@ def test_identical_text_always_collides(text: str) -> None:
     parts = minhash.shingles(text)
     assert minhash.jaccard(parts, minhash.shingles(text)) == 1.0
     assert minhash.bands(parts) == minhash.bands(minhash.shingles(text))
+
+
+def _datasketch_signature(parts: set[str]) -> list[int]:
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME)
+    m.update_batch([p.encode() for p in parts])
+    return [int(v) for v in m.hashvalues]
+
+
+@settings(max_examples=50)
+@given(st.lists(st.text(min_size=1, max_size=200), min_size=1, max_size=40))
+def test_signatures_are_datasketchs_values(texts: list[str]) -> None:
+    """Stored bands depend on these values: the vectorised signatures must be exactly what
+    datasketch's MinHash gives for each text, in any batch, with shingles seen before or not."""
+    sets = [minhash.shingles(t) for t in texts]
+    sets = [s for s in sets if s]
+    if not sets:
+        return
+    got = minhash.signatures(sets)
+    assert [[int(v) for v in row] for row in got] == [_datasketch_signature(s) for s in sets]
+    assert minhash.bands_many(sets) == [minhash.bands(s) for s in sets]
+
+
+def test_signatures_across_batches(monkeypatch) -> None:
+    monkeypatch.setattr(minhash, "_BATCH", 3)
+    sets = [minhash.shingles(f"{POST} variant number {i}") for i in range(8)]
+    assert [[int(v) for v in row] for row in minhash.signatures(sets)] == [
+        _datasketch_signature(s) for s in sets
+    ]

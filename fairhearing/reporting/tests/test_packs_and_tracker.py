@@ -50,6 +50,36 @@ def test_a_pack_is_made_on_schedule_with_no_names(organisation, make_complaint) 
     assert row["case"] == anonymised_reference(case.reference) and row["days_over"] > 300
 
 
+def test_a_pack_lists_the_longest_overdue_and_counts_them_all(
+    organisation, make_complaint, monkeypatch
+) -> None:
+    """A backlog of thousands is counted in full and the longest overdue are named, so that a
+    pack stays readable (and quick to make) however large the backlog."""
+    from fairhearing.reporting import queries
+
+    monkeypatch.setattr(queries, "PACK_OVERDUE_ROWS", 2)
+    cases = [make_complaint().cases.get() for _ in range(3)]
+    for days, case in zip([10, 300, 40], cases, strict=True):
+        case.deadlines.update(due_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC) - dt.timedelta(days))
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    meeting = Meeting.objects.create(
+        organisation=organisation, title="Executive Committee", held_on=dt.date(2026, 11, 8)
+    )
+    content = queries.pack_content(organisation, since=None, now=now)
+    assert content["overdue_total"] == 3
+    assert [r["days_over"] for r in content["overdue"]] == [300, 40]
+    assert [r["case"] for r in content["overdue"]] == [
+        anonymised_reference(cases[1].reference),
+        anonymised_reference(cases[2].reference),
+    ]
+    assert content["overdue"][0]["stage"] == cases[1].stage_label
+    pack = MeetingPack.objects.create(meeting=meeting, generated_at=now, content=content)
+    governing = make_user(organisation, "gideon", Role.GOVERNING_BODY)
+    page = signed_in(governing).get(f"/packs/{pack.pk}/").content.decode()
+    assert 'id="overdue-count">3<' in page
+    assert "The 2 longest overdue of 3." in page
+
+
 def test_a_pack_reads_each_rulebook_once_however_many_rows(
     organisation, make_complaint, monkeypatch
 ) -> None:

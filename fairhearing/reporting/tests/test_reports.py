@@ -47,6 +47,31 @@ def test_every_figure_matches_a_direct_count_and_staff_closures_count(
     assert figures["outcomes"]["No further action after assessment"] == 3
 
 
+def test_time_to_outcome_median_and_90th_percentile(organisation, make_complaint) -> None:
+    """The same definition on both databases (PostgreSQL computes it in SQL): the median of
+    the days from opening to closing, and the value at index int(0.9 n) of the sorted days."""
+    days = [3, 10, 1, 7, 30, 2, 12]  # sorted: 1 2 3 7 10 12 30
+    opened = dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC)
+    for n in days:
+        case = make_complaint().cases.get()
+        Case.objects.filter(pk=case.pk).update(
+            opened_at=opened,
+            closed_at=opened + dt.timedelta(days=n, hours=12),
+            stage="closed",
+            outcome="no_further_action",
+        )
+    figures = period_figures(organisation, Q4)
+    assert figures["closed"] == 7
+    assert figures["time_to_outcome_days"] == {"median": 7.5, "p90": 30.5}
+    Case.objects.filter(closed_at=opened + dt.timedelta(days=30, hours=12)).update(
+        closed_at=dt.datetime(2027, 2, 1, tzinfo=dt.UTC)  # closed in another quarter
+    )
+    assert period_figures(organisation, Q4)["time_to_outcome_days"] == {
+        "median": 5.5,  # between 3.5 and 7.5
+        "p90": 12.5,
+    }
+
+
 def test_the_published_report_suppresses_small_numbers_and_freezes_a_ledger_head(
     organisation, quarter
 ) -> None:

@@ -16,11 +16,14 @@ from fairhearing.cases.services import (
     AllegationDetails,
     case_add_witness,
     case_assign,
+    case_schedule_hearing,
     case_transition,
     complaint_record,
     party_protect_identity,
 )
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.core.demo import panel_pool_ensure, panel_prepare, panel_ready_for
+from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import (
     legal_hold_lift,
@@ -34,14 +37,38 @@ from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import services as intake_services
-from fairhearing.interests.services import challenge_decide, challenge_raise, interest_declare
-from fairhearing.linking.services import case_link
+from fairhearing.interests.services import (
+    case_recuse,
+    challenge_decide,
+    challenge_raise,
+    interest_declare,
+)
+from fairhearing.linking.services import case_link, case_unlink
+from fairhearing.notifications.services import notifications_send_pending
 from fairhearing.organisations.models import Organisation
-from fairhearing.oversight.services import approach_record
+from fairhearing.oversight.models import Verification
+from fairhearing.oversight.services import approach_record, verification_verify
+from fairhearing.panels.queries import active_seats, sitting_panel
+from fairhearing.panels.services import (
+    interim_suspension_impose,
+    interim_suspension_lift,
+    panel_dissolve,
+    panel_vote,
+)
 from fairhearing.people.services import PersonDetails
-from fairhearing.portal.services import message_send, sign_in_link_send
-from fairhearing.reporting.models import Review
-from fairhearing.reporting.services import recommendations_import
+from fairhearing.portal.services import (
+    hearing_request_submit,
+    message_send,
+    reply_submit,
+    sign_in_link_send,
+)
+from fairhearing.reporting.models import MeetingPack, Recommendation, Review
+from fairhearing.reporting.services import (
+    meeting_pack_make,
+    meeting_schedule,
+    recommendation_update,
+    recommendations_import,
+)
 
 # Script, an attribute break-out with an event handler, and a javascript: URL, in one.
 PAYLOAD = '<script>window.__xss=1</script>"><img src=x onerror=window.__xss=1>javascript:alert(1)'
@@ -62,6 +89,20 @@ class XssWorld:
     held: Case  # on legal hold, reviewed
     lifted: Case  # a hold placed and lifted
     sar: SubjectAccessRequest  # about the respondent of `case`
+    later: Case  # walked to a decision: reply, hearing request, panel, votes, verification
+    respondent: Client  # the respondent of `later`, through the portal
+    governing: User
+    recommendation: Recommendation  # updated after the import
+    pack: MeetingPack  # for a meeting whose title carries the payload
+
+
+def _portal_session(*, actor: User, case: Case, person: object) -> Client:
+    """A party's portal session, opened with the link the party is emailed."""
+    sign_in_link_send(actor=actor, case=case, person=person)  # type: ignore[arg-type]
+    token = re.search(r"/portal/sign-in/([^/]+)/", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
+    client = Client()
+    client.post(reverse("portal:sign_in", args=[token]))
+    return client
 
 
 def build_xss_world(organisation: Organisation) -> XssWorld:
@@ -153,10 +194,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         from_staff=officer,
     )
     # The complainant, through the portal.
-    sign_in_link_send(actor=officer, case=case, person=complainant.person)
-    token = re.search(r"/portal/sign-in/([^/]+)/", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
-    party = Client()
-    party.post(reverse("portal:sign_in", args=[token]))
+    party = _portal_session(actor=officer, case=case, person=complainant.person)
     party.post(reverse("portal:message", args=[case.reference]), {"body": "M " + PAYLOAD})
     # An anonymous reporter.
     submitted = intake_services.anonymous_report_submit(
@@ -220,6 +258,21 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     )
     legal_hold_lift(actor=officer, hold=lifted, reasons="HL " + PAYLOAD)
     sar = subject_access_open(actor=officer, person=case.respondent)
+    later, respondent = _walk_to_a_decision(
+        organisation, officer=officer, colleague=colleague, oversight=oversight, first=case
+    )
+    recommendation = Recommendation.objects.get(number="R1", review__organisation=organisation)
+    recommendation_update(
+        actor=admin, recommendation=recommendation, status="in_progress", evidence="RU " + PAYLOAD
+    )
+    governing = make_user(organisation, "gideon", Role.GOVERNING_BODY)
+    meeting = meeting_schedule(
+        actor=admin,
+        organisation=organisation,
+        title="Mtg " + PAYLOAD,
+        held_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    pack = meeting_pack_make(meeting=meeting)
     return XssWorld(
         case=case,
         officer=officer,
@@ -231,4 +284,99 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         held=other,
         lifted=reporter_case,
         sar=sar,
+        later=later,
+        respondent=respondent,
+        governing=governing,
+        recommendation=recommendation,
+        pack=pack,
     )
+
+
+def _walk_to_a_decision(
+    organisation: Organisation, *, officer: User, colleague: User, oversight: User, first: Case
+) -> tuple[Case, Client]:
+    """A second case, taken through the real services to a verified decision, with the payload
+    in everything written on the way: the notice's and decision's letters (the respondent's
+    name), the reply and hearing request, a recusal, an interim suspension lifted and another
+    imposed, the panel's votes, oversight's verification, the panel's dissolution, and a link
+    undone."""
+    later = complaint_record(
+        actor=None,
+        organisation=organisation,
+        channel=Channel.WEB,
+        complainant=PersonDetails(full_name="Hollis Varga", email="hollis@example.invalid"),
+        respondents=[
+            PersonDetails(
+                full_name="R2 " + PAYLOAD,
+                email="rory@example.invalid",
+                branch_name="Br " + PAYLOAD,
+            )
+        ],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST, category="racism", description="D2 " + PAYLOAD
+        ),
+        summary="Later",
+    ).cases.get()
+    case_assign(actor=None, case=later, user=officer, role="case_officer")
+    case_assign(actor=None, case=later, user=colleague, role="case_officer")
+    panel_pool_ensure(organisation, password=PASSWORD)
+
+    def move(transition: str, sanction: str = "") -> None:
+        panel_ready_for(later, officer, transition, password=PASSWORD)
+        case_transition(
+            actor=officer,
+            case=later,
+            transition=transition,
+            reasons=f"{transition} " + PAYLOAD,
+            rule_applied="Rule " + PAYLOAD,
+            sanction=sanction,
+        )
+        later.refresh_from_db()
+
+    for transition in ("acknowledge", "begin_assessment", "assess_investigate"):
+        move(transition)
+    # The respondent, told of the allegations, replies and asks for a hearing with a companion.
+    respondent = later.respondent
+    reply_submit(case=later, person=respondent, role="respondent", text="Reply " + PAYLOAD)
+    hearing_request_submit(
+        case=later,
+        person=respondent,
+        role="respondent",
+        oral=True,
+        companion_name="Comp " + PAYLOAD,
+    )
+    respondent_session = _portal_session(actor=officer, case=later, person=respondent)
+    case_recuse(actor=colleague, case=later, reasons="Rec " + PAYLOAD)
+    for transition in ("reply_received", "complete_investigation", "refer_to_panel"):
+        move(transition)
+    panel_prepare(later, officer)
+    panel = sitting_panel(later, "hearing")
+    assert panel is not None
+    chair = next(s.user for s in active_seats(panel) if s.is_chair)
+    ends_on = timezone.localdate() + dt.timedelta(days=30)
+    interim_suspension_impose(actor=chair, case=later, reasons="IS " + PAYLOAD, ends_on=ends_on)
+    interim_suspension_lift(actor=chair, case=later, reasons="IL " + PAYLOAD)
+    interim_suspension_impose(actor=chair, case=later, reasons="IS2 " + PAYLOAD, ends_on=ends_on)
+    case_schedule_hearing(
+        actor=officer, case=later, hearing_at=timezone.now() + dt.timedelta(days=21)
+    )
+    move("hearing_held")
+    for seat in active_seats(panel).order_by("pk"):
+        panel_vote(
+            actor=seat.user,
+            seat=seat,
+            transition="decide_upheld",
+            reasons="V " + PAYLOAD,
+            sanction="formal_warning",
+        )
+    move("decide_upheld", sanction="formal_warning")
+    assert later.stage == "verification"
+    verification = Verification.objects.get(case=later)
+    verification_verify(actor=oversight, verification=verification, reasons="VR " + PAYLOAD)
+    # Today only a veto dissolves a panel, with a fixed text; the service takes any reasons.
+    panel_dissolve(actor=officer, panel=panel, reasons="PD " + PAYLOAD)
+    link = case_link(actor=officer, case=later, other=first, reasons="L2 " + PAYLOAD)
+    case_unlink(actor=officer, link=link, reasons="U " + PAYLOAD)
+    notifications_send_pending()  # the letters, with the respondent's name, are sent
+    later.refresh_from_db()
+    return later, respondent_session
