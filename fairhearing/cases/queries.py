@@ -66,17 +66,26 @@ def case_list(
         )
     if search:
         term = search.strip().upper()
-        by_complaint = Case.complaints.through.objects.filter(complaint__reference=term)
+        # Each way of matching is its own indexed look-up, and the list keeps the cases found:
+        # one OR across them made PostgreSQL scan every case (4.2 s at 1,000,000 cases).
+        found = set(Case.objects.filter(reference=term).values_list("pk", flat=True))
+        found |= set(
+            Case.complaints.through.objects.filter(complaint__reference=term).values_list(
+                "case_id", flat=True
+            )
+        )
         # Names and membership numbers are encrypted: an exact match (case and spaces aside)
         # by their keyed hashes, on the respondent or any party. No partial-name search.
-        condition = Q(reference=term) | Q(pk__in=by_complaint.values("case_id"))
         name, number = person_hash("full_name", search), person_hash("membership_number", search)
         if name:
-            people = Q(full_name_hash=name) | Q(membership_number_hash=number)
-            by_person = Person.objects.filter(people)
-            by_party = Party.objects.filter(case=OuterRef("pk"), person__in=by_person)
-            condition |= Q(respondent__in=by_person) | Q(Exists(by_party))
-        queryset = queryset.filter(condition)
+            people = list(
+                Person.objects.filter(
+                    Q(full_name_hash=name) | Q(membership_number_hash=number)
+                ).values_list("pk", flat=True)
+            )
+            found |= set(Case.objects.filter(respondent__in=people).values_list("pk", flat=True))
+            found |= set(Party.objects.filter(person__in=people).values_list("case_id", flat=True))
+        queryset = queryset.filter(pk__in=found)
     return queryset
 
 
