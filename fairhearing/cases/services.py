@@ -143,11 +143,13 @@ def complaint_record(
     allegation: AllegationDetails,
     summary: str,
     received_at: dt.datetime | None = None,
+    reference: str | None = None,
 ) -> Complaint:
     """Record what arrived and open one case per person it is about (R-01, R-07).
 
     The complainant is described (and found or created), or a known person (a dossier's
-    sending organisation, the same for every row)."""
+    sending organisation, the same for every row). `reference` is the complaint's, when it was
+    taken on acceptance (a queued submission); otherwise the next is taken here."""
     if not respondents:
         raise CaseError(NEEDS_RESPONDENT)
     rulebook = organisation.current_rulebook()
@@ -162,7 +164,7 @@ def complaint_record(
     )
     complaint = Complaint(
         organisation=organisation,
-        reference=_reference(organisation, "next_complaint_number", at, "C"),
+        reference=reference or _reference(organisation, "next_complaint_number", at, "C"),
         received_at=at,
         channel=channel,
         complainant=complainant_person,

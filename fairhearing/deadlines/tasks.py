@@ -27,9 +27,12 @@ def sweep_pending() -> bool:
 
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
+    from fairhearing.intake.services import submissions_record
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
 
+    # Submissions whose wake-up was lost (a worker stopped mid-batch) are recorded here.
+    submissions = submissions_record()
     result = deadline_sweep()
     updates = complainant_updates_send()
     staff_digests_queue()
@@ -58,6 +61,7 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     if reschedule:
         deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
     return {
+        "submissions_recorded": submissions["recorded"],
         "breaches": result.breaches,
         "expiries": result.expiries,
         "reminders": result.reminders,

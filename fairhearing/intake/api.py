@@ -3,6 +3,8 @@
 import datetime as dt
 from typing import Any, Literal
 
+from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from fairhearing.accounts.models import Role
@@ -15,11 +17,12 @@ from fairhearing.api.core import (
     require_scope,
 )
 from fairhearing.api.models import Scope
-from fairhearing.cases.models import AllegationType, Channel
+from fairhearing.cases.models import AllegationType, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails
 from fairhearing.people.services import PersonDetails
 
-from .services import complaint_submit, received_at_for
+from .models import Submission
+from .services import complaint_accept, complaint_submit, received_at_for
 
 router = Router(tags=["complaints"])
 
@@ -54,14 +57,36 @@ class ComplaintOut(Schema):
     acknowledged: bool
 
 
+class ComplaintStatusOut(Schema):
+    reference: str
+    status: Literal["queued", "refused", "recorded"]
+    reason: str = ""
+    cases: list[str]
+    acknowledged: bool
+
+
+def respond_async(request: Any) -> bool:
+    """RFC 7240's `Prefer: respond-async`: accept now, record in the background."""
+    return any(
+        token.split("=")[0].strip().lower() == "respond-async"
+        for value in request.headers.get("Prefer", "").split(",")
+        for token in value.split(";")[:1]
+    )
+
+
 ONLY_CASE_OFFICERS = "Only case officers record complaints received by other channels."
 
 
 @router.post(
-    "/complaints", response={201: ComplaintOut, **ERRORS}, operation_id="complaints_submit"
+    "/complaints",
+    response={201: ComplaintOut, 202: ComplaintStatusOut, **ERRORS},
+    operation_id="complaints_submit",
+    description="Records the complaint and acknowledges it (201). With `Prefer: "
+    "respond-async` it is checked, given its reference and queued (202): the worker records "
+    "and acknowledges it within seconds, and `GET /complaints/{reference}` follows it.",
 )
 @idempotent
-def complaints_submit(request: Any, payload: ComplaintIn) -> Status[Any]:
+def complaints_submit(request: Any, payload: ComplaintIn, response: HttpResponse) -> Status[Any]:
     require_scope(request, Scope.COMPLAINTS_SUBMIT)
     user = request.user
     if payload.channel != Channel.WEB and user.role != Role.CASE_OFFICER:
@@ -93,16 +118,30 @@ def complaints_submit(request: Any, payload: ComplaintIn) -> Status[Any]:
             branch_name=p.branch,
         )
 
-    complaint = complaint_submit(
-        actor=user,
-        organisation=user.organisation,
-        channel=payload.channel,
-        complainant=person(payload.complainant),
-        respondents=[person(r) for r in payload.respondents],
-        allegation=AllegationDetails(**payload.allegation.dict()),
-        summary=payload.allegation.description,
-        received_at=received_at,
-    )
+    arguments = {
+        "actor": user,
+        "organisation": user.organisation,
+        "channel": payload.channel,
+        "complainant": person(payload.complainant),
+        "respondents": [person(r) for r in payload.respondents],
+        "allegation": AllegationDetails(**payload.allegation.dict()),
+        "summary": payload.allegation.description,
+        "received_at": received_at,
+    }
+    if respond_async(request):
+        submission = complaint_accept(**arguments)
+        response["Preference-Applied"] = "respond-async"
+        response["Location"] = reverse("api:complaints_status", args=[submission.reference])
+        return Status(
+            202,
+            {
+                "reference": submission.reference,
+                "status": "queued",
+                "cases": [],
+                "acknowledged": False,
+            },
+        )
+    complaint = complaint_submit(**arguments)
     cases = list(complaint.cases.order_by("pk"))
     return Status(
         201,
@@ -112,3 +151,41 @@ def complaints_submit(request: Any, payload: ComplaintIn) -> Status[Any]:
             "acknowledged": all(c.stage != "received" for c in cases),
         },
     )
+
+
+NO_SUCH_COMPLAINT = "No complaint with that reference was submitted with this account."
+
+
+@router.get(
+    "/complaints/{reference}",
+    response={200: ComplaintStatusOut, **ERRORS},
+    operation_id="complaints_status",
+)
+def complaints_status(request: Any, reference: str) -> Any:
+    """Where a complaint this account submitted stands: queued, refused (with the reason) or
+    recorded (with its cases). Only the account that submitted it can ask."""
+    require_scope(request, Scope.COMPLAINTS_SUBMIT)
+    user = request.user
+    waiting = Submission.objects.filter(
+        reference=reference, organisation=user.organisation, submitted_by=user
+    ).first()
+    if waiting is not None:
+        return {
+            "reference": waiting.reference,
+            "status": waiting.status,
+            "reason": waiting.reason,
+            "cases": [],
+            "acknowledged": False,
+        }
+    complaint = Complaint.objects.filter(
+        reference=reference, organisation=user.organisation, recorded_by=user
+    ).first()
+    if complaint is None:
+        raise ApiError(404, "not_found", NO_SUCH_COMPLAINT)
+    cases = list(complaint.cases.order_by("pk"))
+    return {
+        "reference": complaint.reference,
+        "status": "recorded",
+        "cases": [c.reference for c in cases],
+        "acknowledged": all(c.stage != "received" for c in cases),
+    }

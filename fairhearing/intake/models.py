@@ -1,7 +1,10 @@
 """Anonymous reporting: a report reached again only with its one-time receipt code."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from fairhearing.core.crypto import EncryptedJSONField
 
 
 class AnonymousReport(models.Model):
@@ -37,3 +40,34 @@ class ReceiptAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Submission(models.Model):
+    """A complaint accepted through the API with `Prefer: respond-async`: its reference is
+    taken and it is safe in the database when the client is answered; the worker records it
+    (`services.submissions_record`) and the row is deleted once the complaint exists.
+
+    Only complaints still waiting, or refused when recorded, are here: a recorded complaint's
+    details live in its own (encrypted) records, never in two places."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        REFUSED = "refused", "Refused"
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reference = models.CharField(max_length=32, unique=True)
+    received_at = models.DateTimeField()
+    payload = EncryptedJSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(status="queued"), name="submission_queued"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"submission {self.reference}"

@@ -4,20 +4,30 @@ anonymous reports, acknowledged by a one-time receipt code that is the reporter'
 Ledger payloads for anonymous reports carry ids and hashes only: never the code, never text.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from fairhearing.cases.models import Case, Channel, Complaint
-from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
+from fairhearing.cases.models import Allegation, Case, Channel, Complaint
+from fairhearing.cases.services import (
+    NEEDS_RESPONDENT,
+    UNKNOWN_CATEGORY,
+    AllegationDetails,
+    CaseError,
+    case_transition,
+    complaint_record,
+    references_take,
+)
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import EvidenceRefused, Upload, evidence_add_file
 from fairhearing.ledger.models import Event, EventKind
@@ -28,7 +38,7 @@ from fairhearing.people.services import PersonDetails
 from fairhearing.portal.models import Message, PartyRole
 from fairhearing.portal.services import message_send
 
-from .models import AnonymousReport, ReceiptAttempt
+from .models import AnonymousReport, ReceiptAttempt, Submission
 from .receipts import (
     ReceiptCode,
     ReceiptMalformed,
@@ -117,6 +127,174 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
                     rule_applied=AUTO_ACK_RULE,
                 )
     return True
+
+
+# --- accepted now, recorded by the worker (the API's `Prefer: respond-async`) -------------
+
+SUBMISSION_BATCH = 50
+
+
+def complaint_check(
+    *,
+    organisation: Organisation,
+    channel: str,
+    complainant: PersonDetails,
+    respondents: list[PersonDetails],
+    allegation: AllegationDetails,
+    summary: str,
+) -> None:
+    """What recording would refuse, checked without writing (`CaseError` or Django's
+    `ValidationError`): a queued complaint is accepted only if it can be recorded as sent."""
+    if not respondents:
+        raise CaseError(NEEDS_RESPONDENT)
+    if allegation.category not in organisation.current_rulebook().spec.categories:
+        raise CaseError(UNKNOWN_CATEGORY)
+    for details in [complainant, *respondents]:
+        Person(
+            organisation=organisation,
+            kind=details.kind,
+            full_name=details.full_name.strip(),
+            email=details.email.strip(),
+            is_member=details.is_member,
+            membership_number=details.membership_number.strip(),
+        ).full_clean(
+            exclude=["organisation", "branch"], validate_unique=False, validate_constraints=False
+        )
+    Complaint(organisation=organisation, channel=channel, summary=summary).full_clean(
+        exclude=["organisation", "complainant", "recorded_by", "reference"],
+        validate_unique=False,
+    )
+    Allegation(
+        allegation_type=allegation.allegation_type,
+        category=allegation.category,
+        description=allegation.description,
+        conduct_date=allegation.conduct_date,
+        url=allegation.url,
+        conduct_rule_refs=list(allegation.conduct_rule_refs),
+    ).full_clean(exclude=["case"], validate_unique=False)
+
+
+def complaint_accept(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    complainant: PersonDetails,
+    respondents: list[PersonDetails],
+    allegation: AllegationDetails,
+    summary: str,
+    received_at: dt.datetime | None = None,
+) -> Submission:
+    """Take the complaint's reference and queue it for the worker to record and acknowledge.
+
+    Checked first, as recording would check it; then two statements under the reference
+    counter's lock, none under the ledger's, so many clients can submit at once (a campaign's
+    surge). The ledger records the complaint when the worker does, with this arrival time."""
+    complaint_check(
+        organisation=organisation,
+        channel=channel,
+        complainant=complainant,
+        respondents=respondents,
+        allegation=allegation,
+        summary=summary,
+    )
+    at = received_at or timezone.now()
+    payload = {
+        "channel": channel,
+        "complainant": dataclasses.asdict(complainant),
+        "respondents": [dataclasses.asdict(r) for r in respondents],
+        "allegation": {
+            **dataclasses.asdict(allegation),
+            "conduct_date": allegation.conduct_date.isoformat()
+            if allegation.conduct_date
+            else None,
+        },
+        "summary": summary,
+    }
+    submission = Submission(
+        organisation=organisation, submitted_by=actor, received_at=at, payload=payload
+    )
+    with transaction.atomic():
+        submission.reference = references_take(organisation, "next_complaint_number", at, "C", 1)[0]
+        submission.save(force_insert=True)
+        transaction.on_commit(submissions_record_soon)
+    return submission
+
+
+def submissions_record_soon() -> None:
+    """Wake the worker, unless a recording task is already waiting to start: one that has not
+    started yet will see this submission, which is committed (this runs after the commit)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import submissions_record_task
+
+    if not DBTaskResult.objects.filter(
+        task_path=submissions_record_task.module_path, status="READY"
+    ).exists():
+        submissions_record_task.enqueue()
+
+
+def _submission_arguments(submission: Submission) -> dict[str, Any]:
+    data = submission.payload
+    allegation = dict(data["allegation"])
+    if allegation["conduct_date"]:
+        allegation["conduct_date"] = dt.date.fromisoformat(allegation["conduct_date"])
+    return {
+        "channel": data["channel"],
+        "complainant": PersonDetails(**data["complainant"]),
+        "respondents": [PersonDetails(**r) for r in data["respondents"]],
+        "allegation": AllegationDetails(**allegation),
+        "summary": data["summary"],
+    }
+
+
+def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
+    """Record queued submissions, oldest first, `batch` to a transaction (one hold of the
+    ledger's lock for the lot), then acknowledge each by email as `complaint_submit` does.
+
+    Workers claim rows with SKIP LOCKED, so two never record the same submission. One that
+    recording refuses (its category left the rulebook since) stays, refused, with the reason
+    for its sender to read; the others in the batch are recorded."""
+    counts = {"recorded": 0, "refused": 0}
+    while True:
+        recorded: list[Complaint] = []
+        with transaction.atomic():
+            claimed = list(
+                Submission.objects.select_related("organisation", "submitted_by")
+                .filter(status=Submission.Status.QUEUED)
+                .order_by("pk")
+                .select_for_update(skip_locked=True, of=("self",))[:batch]
+            )
+            if not claimed:
+                return counts
+            for submission in claimed:
+                try:
+                    with transaction.atomic():
+                        complaint = complaint_record(
+                            actor=submission.submitted_by,
+                            organisation=submission.organisation,
+                            received_at=submission.received_at,
+                            reference=submission.reference,
+                            **_submission_arguments(submission),
+                        )
+                except (CaseError, ValidationError) as exc:
+                    log.warning("submission %s refused: %s", submission.reference, exc)
+                    reason = (
+                        "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                    )
+                    Submission.objects.filter(pk=submission.pk).update(
+                        status=Submission.Status.REFUSED, reason=reason
+                    )
+                    counts["refused"] += 1
+                    continue
+                recorded.append(complaint)
+            Submission.objects.filter(
+                reference__in=[complaint.reference for complaint in recorded]
+            ).delete()
+        counts["recorded"] += len(recorded)
+        for complaint in recorded:
+            if complaint.complainant.email:
+                complaint_acknowledge_by_email(complaint=complaint)
 
 
 def received_at_for(day: dt.date) -> dt.datetime:
