@@ -164,8 +164,9 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
-        os.unlink(self.log.name)
+        if not self.log.closed:  # stop() may be called twice
+            self.log.close()
+            os.unlink(self.log.name)
 
 
 # --- locust --------------------------------------------------------------------------------
@@ -293,7 +294,8 @@ def measure(
         f"CREATE DATABASE {database} TEMPLATE {template}",
     )
     url = f"{server}/{database}"
-    if side == "fairhearing":
+    queued = side == "fairhearing-async"
+    if side.startswith("fairhearing"):
         server_env = {
             "DATABASE_URL": url,
             "DEBUG": "0",
@@ -308,7 +310,11 @@ def measure(
             "/",
             ("cases_complaint"),
         )
-        load_env = {"LOAD_TARGET": "fairhearing", "LOAD_TOKEN": auth["token"]}
+        load_env = {
+            "LOAD_TARGET": "fairhearing",
+            "LOAD_TOKEN": auth["token"],
+            "LOAD_ASYNC": "1" if queued else "",
+        }
     else:
         server_env = {
             "DATABASE_URL": url,
@@ -329,17 +335,38 @@ def measure(
         }
     port = int(server.rsplit(":", 1)[1])
     gunicorn = Gunicorn(venv=venv, app=app, cwd=cwd, env=server_env, workers=workers)
+    # Accepted complaints are recorded by one db_worker running alongside, as in production:
+    # it shares the cores with gunicorn, PostgreSQL and locust.
+    worker = (
+        subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "fairhearing"), "db_worker"],
+            cwd=ROOT,
+            env={**os.environ, **server_env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if queued
+        else None
+    )
+    backlog: dict[str, Any] = {}
     try:
         gunicorn.wait_ready(ready)
         warm = locust(host=gunicorn.url, users=args.users, seconds=args.warmup, env=load_env)
         app_before = {pid: cpu_seconds(pid) for pid in gunicorn.worker_pids()}
         db_before = cpu_of_children(postmaster_pid(port))
+        recorded_before = count_rows(url, table)
         result = locust(host=gunicorn.url, users=args.users, seconds=args.seconds, env=load_env)
         app_cpu = cpu_spent(app_before, {p: cpu_seconds(p) for p in gunicorn.worker_pids()})
         db_cpu = cpu_spent(db_before, cpu_of_children(postmaster_pid(port)))
         memory = [memory_mb(pid) for pid in gunicorn.worker_pids()]
+        if queued:
+            gunicorn.stop()
+            backlog = drain(url, recorded_before=recorded_before, seconds=args.seconds)
     finally:
         gunicorn.stop()
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
     recorded = count_rows(url, table)
     admin(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     ok = result["requests"] - result["failures"]
@@ -362,9 +389,29 @@ def measure(
             ),
             "worker_rss_mb": [m["rss_mb"] for m in memory],
             "worker_peak_rss_mb": [m["peak_rss_mb"] for m in memory],
+            **backlog,
         }
     )
     return result
+
+
+def drain(url: str, *, recorded_before: int, seconds: int) -> dict[str, Any]:
+    """After an accept-and-queue run: what the worker recorded while the load ran, and how long
+    it took to record the rest (polled once a second, for up to ten minutes)."""
+    recorded_in_run = count_rows(url, "cases_complaint") - recorded_before
+    waiting = count_rows(url, "intake_submission WHERE status = 'queued'")
+    started = time.monotonic()
+    while count_rows(url, "intake_submission WHERE status = 'queued'") and (
+        time.monotonic() - started < 600
+    ):
+        time.sleep(1)
+    return {
+        "recorded_per_s_during_load": round(recorded_in_run / seconds, 1),
+        "queued_at_end_of_load": waiting,
+        "seconds_to_record_the_rest": round(time.monotonic() - started, 1),
+        "refused_when_recorded": count_rows(url, "intake_submission WHERE status = 'refused'"),
+        "still_queued": count_rows(url, "intake_submission WHERE status = 'queued'"),
+    }
 
 
 def summary(runs: list[dict]) -> dict[str, Any]:
@@ -385,6 +432,10 @@ def summary(runs: list[dict]) -> dict[str, Any]:
         "every_201_recorded": all(r["recorded_every_201"] for r in runs),
         "worker_rss_mb_max": max(max(r["worker_rss_mb"]) for r in runs),
         "worker_peak_rss_mb_max": max(max(r["worker_peak_rss_mb"]) for r in runs),
+        "recorded_per_s_during_load_median": med("recorded_per_s_during_load"),
+        "seconds_to_record_the_rest_median": med("seconds_to_record_the_rest"),
+        "still_queued": sum(r.get("still_queued", 0) for r in runs),
+        "refused_when_recorded": sum(r.get("refused_when_recorded", 0) for r in runs),
         "per_s_runs": [r["per_s"] for r in runs],
         "p99_ms_runs": [r["p99_ms"] for r in runs],
     }
@@ -404,6 +455,12 @@ def main() -> None:
     peer = parser.add_mutually_exclusive_group()
     peer.add_argument("--peer", dest="peer", action="store_true", default=None)
     peer.add_argument("--no-peer", dest="peer", action="store_false")
+    parser.add_argument(
+        "--queued",
+        action="store_true",
+        help="also drive Fairhearing with `Prefer: respond-async` (accept, queue, record by "
+        "a db_worker alongside)",
+    )
     args = parser.parse_args()
     # Stopped from outside: unwind, so that gunicorn is stopped and the copies dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -424,6 +481,10 @@ def main() -> None:
     auth = {"fairhearing": {"token": prepare_fairhearing(url)}}
     templates = {"fairhearing": template}
     sides = ["fairhearing"]
+    if args.queued:
+        auth["fairhearing-async"] = auth["fairhearing"]
+        templates["fairhearing-async"] = template
+        sides.append("fairhearing-async")
     if args.peer:
         templates["helpdesk"] = f"{template}_peer"
         admin(
@@ -445,7 +506,7 @@ def main() -> None:
                         workers=workers,
                         server=server,
                         template=templates[side],
-                        database=f"{template}_{side}_w{workers}",
+                        database=f"{template}_{side.replace('-', '_')}_w{workers}",
                         auth=auth[side],
                         args=args,
                         var_dir=var_dir,
@@ -471,6 +532,17 @@ def main() -> None:
     if args.peer:
         for w in worker_counts:
             ours, theirs = results["fairhearing"][str(w)], results["helpdesk"][str(w)]
+            if args.queued:
+                ratios[f"{w} queued"] = {
+                    "throughput": ratio(
+                        results["fairhearing-async"][str(w)]["per_s_median"],
+                        theirs["per_s_median"],
+                    ),
+                    "p99": ratio(
+                        results["fairhearing-async"][str(w)]["p99_ms_median"],
+                        theirs["p99_ms_median"],
+                    ),
+                }
             ratios[str(w)] = {
                 "throughput": ratio(ours["per_s_median"], theirs["per_s_median"]),
                 "p50": ratio(ours["p50_ms_median"], theirs["p50_ms_median"]),

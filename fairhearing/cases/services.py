@@ -14,7 +14,7 @@ from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.default_rulebook import CLOSED
-from fairhearing.organisations.models import Organisation
+from fairhearing.organisations.models import Organisation, ReferenceCounter
 from fairhearing.people.models import Person
 from fairhearing.people.services import PersonDetails, person_find_or_create
 
@@ -70,17 +70,19 @@ COUNTERS = frozenset({"next_complaint_number", "next_case_number"})
 
 
 def _next_number(organisation: Organisation, counter: str, count: int = 1) -> int:
-    """Take the next `count` numbers (returns the first): one UPDATE ... RETURNING (both
-    databases support it), which also holds the organisation's row until the transaction
-    ends, so no two share a number."""
+    """Take the next `count` numbers (returns the first): one upsert ... RETURNING (both
+    databases support it) on the counter's own row, which holds that row until the
+    transaction ends, so no two share a number and a rolled-back one is not skipped."""
     if counter not in COUNTERS or count < 1:
         raise ValueError(counter)
-    table = Organisation._meta.db_table
+    table = ReferenceCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            # `counter` is one of COUNTERS and `table` is ours: no outside text reaches the SQL.
-            f"UPDATE {table} SET {counter} = {counter} + %s WHERE id = %s RETURNING {counter}",  # noqa: S608
-            [count, organisation.pk],
+            # `table` is ours and the values are parameters: no outside text reaches the SQL.
+            f"INSERT INTO {table} (organisation_id, name, next) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (organisation_id, name) DO UPDATE SET next = {table}.next + %s "
+            "RETURNING next",
+            [organisation.pk, counter, 1 + count, count],
         )
         value: int = cursor.fetchone()[0]
     return value - count

@@ -19,10 +19,6 @@ class Organisation(models.Model):
         unique=True,
         error_messages={"unique": "Another organisation already uses this reference prefix."},
     )
-    # Counters for human references; incremented with an UPDATE ... F() + 1 inside the
-    # intake transaction, so two complaints never share a reference.
-    next_complaint_number = models.PositiveIntegerField(default=1)
-    next_case_number = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -33,6 +29,31 @@ class Organisation(models.Model):
         if rulebook is None:
             raise Rulebook.DoesNotExist(f"{self} has no rulebook")
         return rulebook
+
+
+class ReferenceCounter(models.Model):
+    """The next number of one kind of reference (complaints', cases') of one organisation.
+
+    Taken with one upsert ... RETURNING inside the transaction that uses it, which holds this
+    row to the end of that transaction, so no two share a number and none is skipped. A row
+    per counter, not columns of the organisation: the worker recording queued complaints
+    holds the case counter for a batch while the API goes on taking complaint numbers."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="counters"
+    )
+    name = models.CharField(max_length=40)
+    next = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="reference_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.name} {self.next}"
 
 
 class Branch(models.Model):

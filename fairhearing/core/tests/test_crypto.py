@@ -201,9 +201,8 @@ def test_data_migration_encrypts_existing_rows(ledger_teardown) -> None:
     executor.migrate([("people", "0001_initial")])
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO organisations_organisation (name, slug, reference_prefix, "
-            "next_complaint_number, next_case_number, created_at) "
-            "VALUES ('Migrating League', 'migrating', 'ML', 1, 1, CURRENT_TIMESTAMP)"
+            "INSERT INTO organisations_organisation (name, slug, reference_prefix, created_at) "
+            "VALUES ('Migrating League', 'migrating', 'ML', CURRENT_TIMESTAMP)"
         )
         cursor.execute("SELECT id FROM organisations_organisation WHERE slug = 'migrating'")
         org = cursor.fetchone()[0]

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fairhearing.accounts.models import Role
@@ -153,8 +154,9 @@ def test_what_recording_would_refuse_is_refused_on_acceptance(case_officer) -> N
     bad_url["allegation"]["url"] = "javascript:alert(1)"
     assert_error(post_async(api, bad_url), 409, "refused")
     assert not Submission.objects.exists()
-    case_officer.organisation.refresh_from_db()
-    assert case_officer.organisation.next_complaint_number == 1  # no reference spent
+    # No reference spent: the next one accepted is the first.
+    assert post_async(api, COMPLAINT).json()["reference"] == f"FHC-{timezone.now().year}-00001"
+    assert Submission.objects.count() == 1
 
 
 def test_one_refused_when_recorded_keeps_its_reason_and_the_rest_are_recorded(
