@@ -113,7 +113,7 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__organisation")
             .filter(token_sha256=token_hash(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

@@ -147,7 +147,7 @@ def complaint_check(
     `ValidationError`): a queued complaint is accepted only if it can be recorded as sent."""
     if not respondents:
         raise CaseError(NEEDS_RESPONDENT)
-    if allegation.category not in organisation.current_rulebook().spec.categories:
+    if allegation.category not in organisation.current_rulebook_spec().categories:
         raise CaseError(UNKNOWN_CATEGORY)
     for details in [complainant, *respondents]:
         Person(

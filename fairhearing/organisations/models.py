@@ -1,3 +1,4 @@
+import functools
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -6,6 +7,11 @@ from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
     from .rulebook import RulebookSpec
+
+
+@functools.lru_cache(maxsize=256)
+def _rulebook_spec(pk: int) -> "RulebookSpec":
+    return Rulebook.objects.get(pk=pk).spec
 
 
 class Organisation(models.Model):
@@ -29,6 +35,15 @@ class Organisation(models.Model):
         if rulebook is None:
             raise Rulebook.DoesNotExist(f"{self} has no rulebook")
         return rulebook
+
+    def current_rulebook_spec(self) -> "RulebookSpec":
+        """The current rulebook's reading, without fetching and parsing its definition again:
+        a published version is never edited, so its reading is kept by its id (the API's
+        intake checks every complaint against it)."""
+        pk = self.rulebooks.order_by("-version").values_list("pk", flat=True).first()
+        if pk is None:
+            raise Rulebook.DoesNotExist(f"{self} has no rulebook")
+        return _rulebook_spec(pk)
 
 
 class ReferenceCounter(models.Model):
