@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, StageChange
@@ -75,94 +76,148 @@ def _counts(rows: Any, key: str, labels: dict[str, str]) -> dict[str, int]:
 @replica_reads()
 def period_figures(organisation: Organisation, period: Period) -> dict[str, Any]:
     """Raw (unsuppressed) figures for the period; `services.report_publish` suppresses them."""
+    return history_figures(organisation, [period])[period.name]
+
+
+@replica_reads()
+def history_figures(organisation: Organisation, periods: list[Period]) -> dict[str, dict]:
+    """Raw figures for each of the quarters `periods`, keyed by name: every figure for every
+    quarter in one grouped query (`TruncQuarter` in the organisation's time zone), so the whole
+    history costs about what one quarter does, not one pass per quarter."""
+    if not periods:
+        return {}
     spec = organisation.current_rulebook().spec
-    start, end = period.bounds()
-    cases = Case.objects.filter(organisation=organisation)
-    received = cases.filter(opened_at__gte=start, opened_at__lt=end)
-    closed = cases.filter(closed_at__gte=start, closed_at__lt=end)
-    median_days, p90_days = _time_to_outcome(closed)
-    limits = (
-        Deadline.objects.filter(
-            case__organisation=organisation,
-            closed_at__gte=start,
-            closed_at__lt=end,
-            binds="organisation",
+    tz = timezone.get_current_timezone()
+    start = min(p.bounds()[0] for p in periods)
+    end = max(p.bounds()[1] for p in periods)
+    wanted = {p.name for p in periods}
+
+    def quarter(column: str) -> TruncQuarter:
+        return TruncQuarter(column, tzinfo=tz)
+
+    def rows(queryset: Any, column: str, *keys: str, **aggregates: Any) -> list[dict]:
+        found = (
+            queryset.filter(**{f"{column}__gte": start, f"{column}__lt": end})
+            .annotate(q=quarter(column))
+            .values("q", *keys)
+            .annotate(**aggregates)
         )
-        .values("kind")
-        .annotate(on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))), n=Count("pk"))
+        return [{**row, "q": _period_name(row["q"], tz)} for row in found]
+
+    cases = Case.objects.filter(organisation=organisation)
+    received = rows(cases, "opened_at", "category", "stage", n=Count("pk"))
+    decided = Exists(
+        StageChange.objects.filter(case=OuterRef("pk"), transition__startswith="decide_")
     )
+    closed = rows(
+        cases.alias(decided=decided),
+        "closed_at",
+        "outcome",
+        n=Count("pk"),
+        by_staff=Count("pk", filter=Q(decided=False)),
+    )
+    limits = rows(
+        Deadline.objects.filter(case__organisation=organisation, binds="organisation"),
+        "closed_at",
+        "kind",
+        on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+        n=Count("pk"),
+    )
+    appeals = rows(
+        StageChange.objects.filter(case__organisation=organisation, transition="appeal_lodged"),
+        "at",
+        n=Count("pk"),
+    )
+    suspensions = rows(
+        InterimSuspension.objects.filter(case__organisation=organisation),
+        "imposed_at",
+        n=Count("pk"),
+    )
+    durations = _time_to_outcome_by_quarter(cases, start, end, tz)
     appeal_outcomes = {
         k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
     }
-    return {
-        "received": received.count(),
-        "by_category": _counts(
-            received.values("category").annotate(n=Count("pk")), "category", spec.categories
-        ),
-        "by_stage": _counts(
-            received.values("stage").annotate(n=Count("pk")), "stage", spec.stage_labels
-        ),
-        "closed": closed.count(),
-        "outcomes": _counts(
-            closed.values("outcome").annotate(n=Count("pk")), "outcome", spec.outcomes
-        ),
-        # Per closed case, whether a panel decided it: a look-up by case, not a set of every
-        # decision ever made.
-        "closed_by_staff": closed.exclude(
-            Exists(
-                StageChange.objects.filter(case=OuterRef("pk"), transition__startswith="decide_")
-            )
-        ).count(),
-        "time_to_outcome_days": {"median": median_days, "p90": p90_days},
-        "limits": {
-            row["kind"]: {"met": row["on_time"], "missed": row["n"] - row["on_time"]}
-            for row in limits
-        },
-        "appeals_lodged": StageChange.objects.filter(
-            case__organisation=organisation, transition="appeal_lodged", at__gte=start, at__lt=end
-        ).count(),
-        "appeal_results": _counts(
-            closed.filter(outcome__in=appeal_outcomes).values("outcome").annotate(n=Count("pk")),
-            "outcome",
-            appeal_outcomes,
-        ),
-        "interim_suspensions": InterimSuspension.objects.filter(
-            case__organisation=organisation, imposed_at__gte=start, imposed_at__lt=end
-        ).count(),
-    }
+
+    def of(found: list[dict], name: str) -> list[dict]:
+        return [row for row in found if row["q"] == name]
+
+    def summed(found: list[dict], key: str) -> list[dict]:
+        totals: dict[Any, int] = {}
+        for row in found:
+            totals[row[key]] = totals.get(row[key], 0) + row["n"]
+        return [{key: k, "n": n} for k, n in totals.items()]
+
+    figures = {}
+    for period in periods:
+        here_received = of(received, period.name)
+        here_closed = of(closed, period.name)
+        median_days, p90_days = durations.get(period.name, (None, None))
+        limits_here: dict[str, dict[str, int]] = {}
+        for row in of(limits, period.name):
+            limits_here[row["kind"]] = {"met": row["on_time"], "missed": row["n"] - row["on_time"]}
+        figures[period.name] = {
+            "received": sum(row["n"] for row in here_received),
+            "by_category": _counts(summed(here_received, "category"), "category", spec.categories),
+            "by_stage": _counts(summed(here_received, "stage"), "stage", spec.stage_labels),
+            "closed": sum(row["n"] for row in here_closed),
+            "outcomes": _counts(summed(here_closed, "outcome"), "outcome", spec.outcomes),
+            # Closed cases no panel decided: a decision is a `decide_...` stage change.
+            "closed_by_staff": sum(row["by_staff"] for row in here_closed),
+            "time_to_outcome_days": {"median": median_days, "p90": p90_days},
+            "limits": limits_here,
+            "appeals_lodged": sum(row["n"] for row in of(appeals, period.name)),
+            "appeal_results": _counts(
+                [r for r in summed(here_closed, "outcome") if r["outcome"] in appeal_outcomes],
+                "outcome",
+                appeal_outcomes,
+            ),
+            "interim_suspensions": sum(row["n"] for row in of(suspensions, period.name)),
+        }
+    return {name: value for name, value in figures.items() if name in wanted}
 
 
-def _time_to_outcome(closed: Any) -> tuple[float | None, float | None]:
-    """Median and 90th percentile of days from opening to closing: computed by PostgreSQL
-    (no row leaves the database), and from the rows on SQLite, with the same definition
-    (the 90th percentile is the value at index int(0.9 n) of the sorted days)."""
+def _period_name(value: Any, tz: Any) -> str:
+    """The quarter a `TruncQuarter` value starts (a date or an aware time in `tz`)."""
+    day = value.astimezone(tz).date() if isinstance(value, dt.datetime) else value
+    return period_of(day).name
+
+
+def _time_to_outcome_by_quarter(
+    cases: Any, start: dt.datetime, end: dt.datetime, tz: Any
+) -> dict[str, tuple[float | None, float | None]]:
+    """Median and 90th percentile of days from opening to closing, for the cases closed in
+    each quarter: computed by PostgreSQL (no row leaves the database), and from the rows on
+    SQLite, with the same definition (the 90th percentile is the value at index int(0.9 n) of
+    the sorted days)."""
+    closed = cases.filter(closed_at__gte=start, closed_at__lt=end)
     # The database the router reads this queryset from: the replica when one is configured.
     database = connections[closed.db]
+    found: dict[str, tuple[float | None, float | None]] = {}
     if database.vendor == "postgresql":
         sql, params = closed.values("pk").query.sql_with_params()
         query = (
-            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d),"  # noqa: S608 (Django's SQL)
+            "SELECT q, percentile_cont(0.5) WITHIN GROUP (ORDER BY d),"  # noqa: S608 (Django's SQL)
             " (array_agg(d ORDER BY d))[floor(0.9 * count(*))::int + 1]"
-            " FROM (SELECT extract(epoch FROM c.closed_at - c.opened_at) / 86400 AS d"
-            " FROM cases_case c WHERE c.id IN (" + sql + ")) t"
+            " FROM (SELECT date_trunc('quarter', c.closed_at AT TIME ZONE %s)::date AS q,"
+            " extract(epoch FROM c.closed_at - c.opened_at) / 86400 AS d"
+            " FROM cases_case c WHERE c.id IN (" + sql + ")) t GROUP BY q"
         )
         with database.cursor() as cursor:
-            cursor.execute(query, params)
-            median, p90 = cursor.fetchone()
-        if median is None:
-            return None, None
-        return round(float(median), 1), round(float(p90), 1)
-    days = sorted(
-        (c - o).total_seconds() / 86400
-        for o, c in closed.values_list("opened_at", "closed_at")
-        if c is not None
-    )
-    if not days:
-        return None, None
-    return (
-        round(stats.median(days), 1),
-        round(days[min(len(days) - 1, int(0.9 * len(days)))], 1),
-    )
+            cursor.execute(query, [str(tz), *params])
+            for day, median, p90 in cursor.fetchall():
+                found[period_of(day).name] = (round(float(median), 1), round(float(p90), 1))
+        return found
+    by_quarter: dict[str, list[float]] = {}
+    for opened, closed_at in closed.values_list("opened_at", "closed_at"):
+        name = period_of(timezone.localtime(closed_at, tz).date()).name
+        by_quarter.setdefault(name, []).append((closed_at - opened).total_seconds() / 86400)
+    for name, days in by_quarter.items():
+        days.sort()
+        found[name] = (
+            round(stats.median(days), 1),
+            round(days[min(len(days) - 1, int(0.9 * len(days)))], 1),
+        )
+    return found
 
 
 def anonymised_reference(reference: str) -> str:

@@ -125,3 +125,68 @@ def test_each_quarter_is_published_once_when_it_ends(organisation, quarter) -> N
     assert statistics_publish_due(today=dt.date(2027, 1, 2)).period == "2026-Q4"  # type: ignore[union-attr]
     assert statistics_publish_due(today=dt.date(2027, 1, 3)) is None  # already published
     assert StatisticsReport.objects.get(period="2026-Q4").content["received"] == "12"
+
+
+def test_every_quarter_in_one_pass_equals_each_quarter_counted_directly(
+    organisation, make_complaint, case_officer
+) -> None:
+    """The whole history's figures come from one grouped query per figure; each quarter's
+    must be what counting that quarter alone gives, at the quarters' edges in local time."""
+    from fairhearing.reporting.queries import history_figures
+
+    london = dt.timezone(dt.timedelta(hours=1))  # British Summer Time on 30 September
+    placed = [
+        # (opened, closed or None, category)
+        (dt.datetime(2026, 7, 3, 9, tzinfo=dt.UTC), None, "bullying"),
+        # 23:30 UTC on 30 September is 00:30 on 1 October in London: the fourth quarter.
+        (dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC), None, "racism"),
+        (dt.datetime(2026, 9, 30, 22, 30, tzinfo=dt.UTC), None, "racism"),  # 23:30 local: Q3
+        (
+            dt.datetime(2026, 8, 1, 9, tzinfo=dt.UTC),
+            dt.datetime(2026, 8, 11, 9, tzinfo=dt.UTC),
+            "bullying",
+        ),
+        (
+            dt.datetime(2026, 8, 1, 9, tzinfo=dt.UTC),
+            dt.datetime(2026, 10, 3, 9, tzinfo=dt.UTC),
+            "racism",
+        ),
+        (
+            dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC),
+            dt.datetime(2027, 1, 5, 9, tzinfo=dt.UTC),
+            "bullying",
+        ),
+        (
+            dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC),
+            dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC),
+            "bullying",
+        ),
+    ]
+    for opened, closed, category in placed:
+        case = make_complaint(category=category).cases.get()
+        changes = {"opened_at": opened}
+        if closed:
+            changes |= {"closed_at": closed, "stage": "closed", "outcome": "no_further_action"}
+        Case.objects.filter(pk=case.pk).update(**changes)
+    assert dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC).astimezone(london).month == 10
+    quarters = [period_parse(name) for name in ("2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2")]
+
+    together = history_figures(organisation, quarters)
+
+    assert list(together) == [q.name for q in quarters]
+    expected = {
+        # received, by category (bullying, racism), closed, median days to close
+        "2026-Q3": (4, 2, 2, 1, 10.0),
+        "2026-Q4": (3, 2, 1, 2, (63 + 7) / 2),
+        "2027-Q1": (0, 0, 0, 1, 65.0),
+        "2027-Q2": (0, 0, 0, 0, None),
+    }
+    for quarter in quarters:
+        figures = together[quarter.name]
+        received, bullying, racism, closed, median = expected[quarter.name]
+        assert figures["received"] == received, quarter.name
+        assert figures["by_category"]["Bullying or harassment"] == bullying, quarter.name
+        assert figures["by_category"]["Racism"] == racism, quarter.name
+        assert figures["closed"] == closed == figures["closed_by_staff"], quarter.name
+        assert figures["time_to_outcome_days"]["median"] == median, quarter.name
+        assert figures == period_figures(organisation, quarter)
