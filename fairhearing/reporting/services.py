@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fairhearing.cases.models import Case
 from fairhearing.cases.services import CaseError
 from fairhearing.ledger.heads import head_as_dict, tree_head_sign
 from fairhearing.ledger.models import EventKind
@@ -90,11 +91,18 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_publish(*, actor: Any, organisation: Organisation, period: Period) -> StatisticsReport:
+def report_publish(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    period: Period,
+    figures: dict[str, Any] | None = None,
+) -> StatisticsReport:
+    """Publish a quarter's statistics (`figures`: its raw figures, if already computed)."""
     if StatisticsReport.objects.filter(organisation=organisation, period=period.name).exists():
         raise CaseError(ALREADY_PUBLISHED.format(period=period.name))
     head = tree_head_sign()
-    content = report_content(period_figures(organisation, period))
+    content = report_content(figures or period_figures(organisation, period))
     content["ledger_head"] = head_as_dict(head)
     return StatisticsReport.objects.create(
         organisation=organisation,
@@ -267,6 +275,41 @@ def recommendation_update(
         payload={"recommendation": recommendation.pk, "status": status},
     )
     return recommendation
+
+
+@transaction.atomic
+def reports_publish_history(
+    *, actor: Any, organisation: Organisation, today: dt.date | None = None
+) -> list[StatisticsReport]:
+    """Publish every full quarter since the first case that is not published yet (an
+    organisation starting with its history imported): their figures in one pass."""
+    from .queries import history_figures, period_of
+
+    first = (
+        Case.objects.filter(organisation=organisation)
+        .order_by("opened_at")
+        .values_list("opened_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return []
+    this = period_of(today or timezone.localdate())
+    periods = []
+    day = timezone.localtime(first).date()
+    while day < this.starts_on:
+        periods.append(period_of(day))
+        day = periods[-1].ends_on
+    published = set(
+        StatisticsReport.objects.filter(organisation=organisation).values_list("period", flat=True)
+    )
+    todo = [period for period in periods if period.name not in published]
+    figures = history_figures(organisation, todo)
+    return [
+        report_publish(
+            actor=actor, organisation=organisation, period=period, figures=figures[period.name]
+        )
+        for period in todo
+    ]
 
 
 def statistics_publish_due(*, today: dt.date | None = None) -> StatisticsReport | None:

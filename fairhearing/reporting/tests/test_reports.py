@@ -190,3 +190,33 @@ def test_every_quarter_in_one_pass_equals_each_quarter_counted_directly(
         assert figures["closed"] == closed == figures["closed_by_staff"], quarter.name
         assert figures["time_to_outcome_days"]["median"] == median, quarter.name
         assert figures == period_figures(organisation, quarter)
+
+
+def test_publishing_the_history_publishes_each_missing_quarter_once(
+    organisation, make_complaint
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from fairhearing.reporting.models import StatisticsReport
+
+    for opened in (
+        dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 3, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC),  # this quarter: not full yet
+    ):
+        Case.objects.filter(pk=make_complaint().cases.get().pk).update(opened_at=opened)
+    report_publish(actor=None, organisation=organisation, period=period_parse("2026-Q2"))
+    out = StringIO()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
+        call_command("statistics", "publish", "--history", stdout=out)
+    published = dict(StatisticsReport.objects.values_list("period", "content"))
+    assert sorted(published) == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert "3 quarters" not in out.getvalue() and "2 quarters published" in out.getvalue()
+    assert published["2026-Q1"]["received"] == SMALL and published["2026-Q3"]["empty"]
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
+        call_command("statistics", "publish", "--history", stdout=out)
+    assert "0 quarters published" in out.getvalue()
+    assert StatisticsReport.objects.count() == 3

@@ -1,4 +1,5 @@
-"""`fairhearing statistics publish 2026-Q3` (default: the last full quarter)."""
+"""`fairhearing statistics publish 2026-Q3` (default: the last full quarter);
+`fairhearing statistics publish --history`: every full quarter not yet published."""
 
 import datetime as dt
 from typing import Any
@@ -9,7 +10,7 @@ from django.utils import timezone
 from fairhearing.cases.services import CaseError
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.reporting.queries import period_of, period_parse
-from fairhearing.reporting.services import report_publish
+from fairhearing.reporting.services import report_publish, reports_publish_history
 
 
 class Command(BaseCommand):
@@ -21,8 +22,24 @@ class Command(BaseCommand):
         publish.add_argument(
             "period", nargs="?", help="e.g. 2026-Q3; default the last full quarter"
         )
+        publish.add_argument(
+            "--history",
+            action="store_true",
+            help="every full quarter since the first case that is not published yet",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["history"]:
+            if options["period"]:
+                raise CommandError("give a period or --history, not both")
+            reports = reports_publish_history(actor=None, organisation=organisation_default())
+            for report in reports:
+                self.stdout.write(
+                    f"published statistics for {report.period}: "
+                    f"{report.content['received']} received"
+                )
+            self.stdout.write(f"{len(reports)} quarters published")
+            return
         try:
             if options["period"]:
                 period = period_parse(options["period"])
