@@ -3,7 +3,9 @@
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
@@ -124,36 +126,82 @@ ORDER BY seq LIMIT 1
 """
 # Events per statement: progress between them, and a bounded amount of work for each.
 SQL_RANGE = 1_000_000
+# Ranges checked at once, each by its own connection (a PostgreSQL backend each: a core each).
+VERIFY_THREADS = 2
+
+
+def _range_check(after: int, upto: int, *, own_connection: bool) -> tuple[str, Any]:
+    """One range's verdict: ("ok", its last hash), ("bad", the event before the first bad
+    one), or ("broken", None) when the bytes are not JSON or a boundary event is missing.
+
+    The range starts from the stored hash of the event before it, which the range before
+    checked: ranges can be checked in any order and at once."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            prev = GENESIS_HASH
+            if after:
+                cursor.execute("SELECT hash FROM ledger_event WHERE seq = %s", [after])
+                row = cursor.fetchone()
+                if row is None:
+                    return "broken", None
+                prev = row[0]
+            cursor.execute(
+                _VERIFY_SQL, {"first": after + 1, "prev": prev, "after": after, "upto": upto}
+            )
+            bad = cursor.fetchone()
+            cursor.execute("SELECT hash FROM ledger_event WHERE seq = %s", [upto])
+            head = cursor.fetchone()
+    except DatabaseError:
+        return "broken", None
+    finally:
+        if own_connection:
+            connection.close()
+    if bad is not None:
+        return "bad", bad
+    if head is None:
+        return "broken", None
+    return "ok", head[0]
 
 
 def _verify_postgresql(progress: Callable[[int], None] | None) -> VerifyResult:
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(seq) FROM ledger_event")
         (last,) = cursor.fetchone()
-    prev, after = GENESIS_HASH, 0
-    while last is not None and after < last:
-        upto = min(after + SQL_RANGE, last)
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    _VERIFY_SQL, {"first": after + 1, "prev": prev, "after": after, "upto": upto}
-                )
-                bad = cursor.fetchone()
-                cursor.execute("SELECT hash FROM ledger_event WHERE seq = %s", [upto])
-                (head,) = cursor.fetchone()
-        except DatabaseError:
-            # Stored bytes that are not even JSON: the row by row check names the event.
-            return _verify_python(after, None, prev, progress)
-        if bad is not None:
-            # Name the event and the reason as the row by row check does, from just before it.
-            before_seq, before_hash = bad
+    if last is None:
+        return VerifyResult(0, GENESIS_HASH)
+    ranges = [(after, min(after + SQL_RANGE, last)) for after in range(0, last, SQL_RANGE)]
+    good_seq, good_hash = 0, GENESIS_HASH
+    for upto, (status, value) in zip((u for _, u in ranges), _verdicts(ranges), strict=True):
+        if status == "bad":
+            # Name the event and the reason as the row by row check does.
+            before_seq, before_hash = value
             if before_seq is None:  # the range's first event
-                return _verify_python(after, None, prev, None)
+                return _verify_python(good_seq, None, good_hash, None)
             return _verify_python(before_seq, None, before_hash, None)
-        prev, after = head, upto
+        if status == "broken":
+            return _verify_python(good_seq, None, good_hash, progress)
+        good_seq, good_hash = upto, value
         if progress is not None:
-            progress(after)
-    return VerifyResult(after, prev)
+            progress(upto)
+    return VerifyResult(good_seq, good_hash)
+
+
+def _verdicts(ranges: list[tuple[int, int]]) -> Iterator[tuple[str, Any]]:
+    """Each range's verdict, in order; `VERIFY_THREADS` ranges are checked at once."""
+    if connection.in_atomic_block:
+        # Other connections cannot see the events of a transaction still open (a test's):
+        # one range at a time, on this connection.
+        for after, upto in ranges:
+            yield _range_check(after, upto, own_connection=False)
+        return
+    with ThreadPoolExecutor(max_workers=VERIFY_THREADS) as pool:
+        futures = [pool.submit(_range_check, a, u, own_connection=True) for a, u in ranges]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:  # a bad range ends the check: the ranges not started are not
+            for future in futures:
+                future.cancel()
 
 
 def ledger_verify(progress: Callable[[int], None] | None = None) -> VerifyResult:

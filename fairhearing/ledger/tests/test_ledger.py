@@ -282,3 +282,30 @@ def test_the_migration_backfills_the_bytes_the_hashes_cover() -> None:
         migration._backfill(None, Editor())
     assert [e.canonical for e in Event.objects.order_by("seq")] == [e.canonical for e in events]
     assert ledger_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("ledger_teardown")
+def test_verify_checks_ranges_at_once_on_their_own_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outside a transaction, PostgreSQL checks ranges side by side, each from the stored hash
+    before it; a change, or a missing event at a range's edge, is still named."""
+    from fairhearing.ledger import queries
+
+    monkeypatch.setattr(queries, "SQL_RANGE", 2)
+    append(7)
+    assert not connection.in_atomic_block
+    seen: list[int] = []
+    result = ledger_verify(progress=seen.append)
+    assert (result.ok, result.checked) == (True, 7)
+    assert result.head_hash == Event.objects.get(seq=7).hash
+    if connection.vendor == "postgresql":
+        assert seen == [2, 4, 6, 7]  # one range at a time, in order
+    tamper("UPDATE ledger_event SET kind = 2 WHERE seq = 5")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 5, 4)
+    tamper("DELETE FROM ledger_event WHERE seq = 4")  # the last of the range (2, 4]
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked) == (False, 4, 3)
+    assert "missing" in result.reason
