@@ -164,7 +164,7 @@ def test_every_quarter_in_one_pass_equals_each_quarter_counted_directly(
     ]
     for opened, closed, category in placed:
         case = make_complaint(category=category).cases.get()
-        changes = {"opened_at": opened}
+        changes: dict[str, object] = {"opened_at": opened}
         if closed:
             changes |= {"closed_at": closed, "stage": "closed", "outcome": "no_further_action"}
         Case.objects.filter(pk=case.pk).update(**changes)
@@ -174,7 +174,7 @@ def test_every_quarter_in_one_pass_equals_each_quarter_counted_directly(
     together = history_figures(organisation, quarters)
 
     assert list(together) == [q.name for q in quarters]
-    expected = {
+    expected: dict[str, tuple[int, int, int, int, float | None]] = {
         # received, by category (bullying, racism), closed, median days to close
         "2026-Q3": (4, 2, 2, 1, 10.0),
         "2026-Q4": (3, 2, 1, 2, (63 + 7) / 2),
@@ -183,11 +183,11 @@ def test_every_quarter_in_one_pass_equals_each_quarter_counted_directly(
     }
     for quarter in quarters:
         figures = together[quarter.name]
-        received, bullying, racism, closed, median = expected[quarter.name]
+        received, bullying, racism, n_closed, median = expected[quarter.name]
         assert figures["received"] == received, quarter.name
         assert figures["by_category"]["Bullying or harassment"] == bullying, quarter.name
         assert figures["by_category"]["Racism"] == racism, quarter.name
-        assert figures["closed"] == closed == figures["closed_by_staff"], quarter.name
+        assert figures["closed"] == n_closed == figures["closed_by_staff"], quarter.name
         assert figures["time_to_outcome_days"]["median"] == median, quarter.name
         assert figures == period_figures(organisation, quarter)
 
