@@ -35,6 +35,10 @@ NOT_FREE_TEXT = {
     "cases.StageChange": {"transition", "from_stage", "to_stage", "outcome", "sanction"},
     "intake.AnonymousReport": {"locator", "secret_hash"},
     "intake.ReceiptAttempt": {"locator"},
+    # payload: a queued complaint's details, shown on no page; recorded into the complaint's
+    # own fields (which hold the payload in the world); reason: our own refusal message
+    "intake.Submission": {"reference", "payload", "reason"},
+    "organisations.ReferenceCounter": {"name"},  # our counters' names
     "oversight.AccessAttempt": {"role", "action", "path"},  # path: stored percent-encoded
     "oversight.CaseView": {"path"},
     "panels.TrainingRecord": {"course"},
