@@ -27,12 +27,13 @@ def sweep_pending() -> bool:
 
 @task()
 def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
-    from fairhearing.intake.services import submissions_record
+    from fairhearing.intake.services import submissions_record, submissions_refused_purge
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
 
     # Submissions whose wake-up was lost (a worker stopped mid-batch) are recorded here.
     submissions = submissions_record()
+    submissions_refused_purge()
     result = deadline_sweep()
     updates = complainant_updates_send()
     staff_digests_queue()

@@ -297,6 +297,20 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                 complaint_acknowledge_by_email(complaint=complaint)
 
 
+REFUSED_KEPT = dt.timedelta(days=30)
+
+
+def submissions_refused_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete refused submissions 30 days after they arrived: long enough for the sender to
+    read the reason and send again, and no longer, since they hold the people's details
+    outside any case (so no case's retention or erasure would reach them)."""
+    cutoff = (now or timezone.now()) - REFUSED_KEPT
+    deleted, _ = Submission.objects.filter(
+        status=Submission.Status.REFUSED, received_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def received_at_for(day: dt.date) -> dt.datetime:
     """When a complaint received on `day` arrived: now if today, else noon that day."""
     if day == timezone.localdate():

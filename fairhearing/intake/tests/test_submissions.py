@@ -19,7 +19,7 @@ from fairhearing.cases.models import Case, Complaint
 from fairhearing.conftest import make_user
 from fairhearing.deadlines.tasks import deadline_sweep_task
 from fairhearing.intake.models import Submission
-from fairhearing.intake.services import submissions_record
+from fairhearing.intake.services import submissions_record, submissions_refused_purge
 from fairhearing.intake.tasks import submissions_record_task
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -182,6 +182,11 @@ def test_one_refused_when_recorded_keeps_its_reason_and_the_rest_are_recorded(
     assert len(mailoutbox) == 1
     assert submissions_record() == {"recorded": 0, "refused": 0}  # not tried again
     assert ledger_verify().ok
+    # Kept 30 days for its sender to read, then deleted: it holds people's details.
+    received = Submission.objects.get().received_at
+    assert submissions_refused_purge(now=received + dt.timedelta(days=29)) == 0
+    assert submissions_refused_purge(now=received + dt.timedelta(days=31)) == 1
+    assert not Submission.objects.exists()
 
 
 def test_only_the_submitting_account_follows_a_complaint(case_officer, organisation) -> None:
