@@ -128,6 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 60
+    # No JIT compilation: our heaviest statements (a history's statistics) run for about a
+    # second, and compiling them took two thirds of that (docs/performance.md); the rest are
+    # short look-ups by index, which JIT never helps.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
 
@@ -144,6 +148,7 @@ if os.environ.get("READ_REPLICA_URL"):
     if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("READ_REPLICA_URL must point at PostgreSQL, like DATABASE_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     READ_REPLICA = "replica"
 DATABASE_ROUTERS = ["fairhearing.core.routers.ReplicaRouter"]

@@ -133,7 +133,7 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
         "imposed_at",
         n=Count("pk"),
     )
-    durations = _time_to_outcome_by_quarter(cases, start, end, tz)
+    durations = _time_to_outcome_by_quarter(cases, organisation.pk, start, end, tz)
     appeal_outcomes = {
         k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
     }
@@ -183,7 +183,7 @@ def _period_name(value: Any, tz: Any) -> str:
 
 
 def _time_to_outcome_by_quarter(
-    cases: Any, start: dt.datetime, end: dt.datetime, tz: Any
+    cases: Any, organisation_id: int, start: dt.datetime, end: dt.datetime, tz: Any
 ) -> dict[str, tuple[float | None, float | None]]:
     """Median and 90th percentile of days from opening to closing, for the cases closed in
     each quarter: computed by PostgreSQL (no row leaves the database), and from the rows on
@@ -194,16 +194,20 @@ def _time_to_outcome_by_quarter(
     database = connections[closed.db]
     found: dict[str, tuple[float | None, float | None]] = {}
     if database.vendor == "postgresql":
-        sql, params = closed.values("pk").query.sql_with_params()
+        # One sort a quarter: both figures are read from the quarter's sorted days (the
+        # median as percentile_cont(0.5) gives it). Plain predicates, not `id IN (Django's
+        # query)`, which tripled the time at 1,000,000 cases.
         query = (
-            "SELECT q, percentile_cont(0.5) WITHIN GROUP (ORDER BY d),"  # noqa: S608 (Django's SQL)
-            " (array_agg(d ORDER BY d))[floor(0.9 * count(*))::int + 1]"
-            " FROM (SELECT date_trunc('quarter', c.closed_at AT TIME ZONE %s)::date AS q,"
-            " extract(epoch FROM c.closed_at - c.opened_at) / 86400 AS d"
-            " FROM cases_case c WHERE c.id IN (" + sql + ")) t GROUP BY q"
+            "SELECT q, CASE WHEN mod(n, 2) = 1 THEN a[(n + 1) / 2]"
+            " ELSE (a[n / 2] + a[n / 2 + 1]) / 2 END, a[floor(0.9 * n)::int + 1]"
+            " FROM (SELECT q, count(*)::int AS n, array_agg(d ORDER BY d) AS a"
+            " FROM (SELECT date_trunc('quarter', closed_at AT TIME ZONE %s)::date AS q,"
+            " extract(epoch FROM closed_at - opened_at)::float8 / 86400 AS d"
+            " FROM cases_case WHERE organisation_id = %s AND closed_at >= %s"
+            " AND closed_at < %s) t GROUP BY q) g"
         )
         with database.cursor() as cursor:
-            cursor.execute(query, [str(tz), *params])
+            cursor.execute(query, [str(tz), organisation_id, start, end])
             for day, median, p90 in cursor.fetchall():
                 found[period_of(day).name] = (round(float(median), 1), round(float(p90), 1))
         return found
