@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_statistics_indexes'),
+        ("cases", "0007_statistics_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['transition', 'case'], name='stage_change_transition_case'),
+            model_name="stagechange",
+            index=models.Index(fields=["transition", "case"], name="stage_change_transition_case"),
         ),
     ]
