@@ -17,11 +17,11 @@ from fairhearing.api.core import (
     require_scope,
 )
 from fairhearing.api.models import Scope
-from fairhearing.cases.models import AllegationType, Channel, Complaint
+from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.cases.services import AllegationDetails
 from fairhearing.people.services import PersonDetails
 
-from .models import Submission
+from .queries import complaint_status
 from .services import complaint_accept, complaint_submit, received_at_for
 
 router = Router(tags=["complaints"])
@@ -165,27 +165,7 @@ def complaints_status(request: Any, reference: str) -> Any:
     """Where a complaint this account submitted stands: queued, refused (with the reason) or
     recorded (with its cases). Only the account that submitted it can ask."""
     require_scope(request, Scope.COMPLAINTS_SUBMIT)
-    user = request.user
-    waiting = Submission.objects.filter(
-        reference=reference, organisation=user.organisation, submitted_by=user
-    ).first()
-    if waiting is not None:
-        return {
-            "reference": waiting.reference,
-            "status": waiting.status,
-            "reason": waiting.reason,
-            "cases": [],
-            "acknowledged": False,
-        }
-    complaint = Complaint.objects.filter(
-        reference=reference, organisation=user.organisation, recorded_by=user
-    ).first()
-    if complaint is None:
+    status = complaint_status(user=request.user, reference=reference)
+    if status is None:
         raise ApiError(404, "not_found", NO_SUCH_COMPLAINT)
-    cases = list(complaint.cases.order_by("pk"))
-    return {
-        "reference": complaint.reference,
-        "status": "recorded",
-        "cases": [c.reference for c in cases],
-        "acknowledged": all(c.stage != "received" for c in cases),
-    }
+    return status

@@ -1,13 +1,14 @@
-"""Reads for the anonymous reporter's status page."""
+"""Reads for the anonymous reporter's status page, and for following a complaint submitted
+through the API."""
 
 from dataclasses import dataclass
 from typing import Any
 
-from fairhearing.cases.models import Case
+from fairhearing.cases.models import Case, Complaint
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.portal.models import Message
 
-from .models import AnonymousReport
+from .models import AnonymousReport, Submission
 
 # What each stage of the default rulebook means, for someone who has never seen the rulebook.
 PLAIN_STAGES = {
@@ -67,3 +68,32 @@ def report_status(report: AnonymousReport) -> list[ReportCase]:
         )
         for case in cases
     ]
+
+
+def complaint_status(*, user: Any, reference: str) -> dict[str, Any] | None:
+    """Where a complaint `user` submitted stands: queued, refused (with the reason) or
+    recorded (with its cases); None for any complaint they did not submit."""
+    waiting = Submission.objects.filter(
+        reference=reference, organisation=user.organisation, submitted_by=user
+    ).first()
+    if waiting is not None:
+        return {
+            "reference": waiting.reference,
+            "status": waiting.status,
+            "reason": waiting.reason,
+            "cases": [],
+            "acknowledged": False,
+        }
+    complaint = Complaint.objects.filter(
+        reference=reference, organisation=user.organisation, recorded_by=user
+    ).first()
+    if complaint is None:
+        return None
+    cases = list(complaint.cases.order_by("pk"))
+    return {
+        "reference": complaint.reference,
+        "status": "recorded",
+        "reason": "",
+        "cases": [c.reference for c in cases],
+        "acknowledged": all(c.stage != "received" for c in cases),
+    }
