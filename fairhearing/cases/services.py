@@ -16,7 +16,7 @@ from fairhearing.ledger.services import event_append
 from fairhearing.organisations.default_rulebook import CLOSED
 from fairhearing.organisations.models import Organisation, ReferenceCounter
 from fairhearing.people.models import Person
-from fairhearing.people.services import PersonDetails, person_find_or_create
+from fairhearing.people.services import PersonDetails, person_find_or_create, person_from_details
 
 from .models import Allegation, Assignment, Case, Complaint, Party, StageChange
 
@@ -226,15 +226,7 @@ def complaint_record(
         Party.objects.create(
             case=case, person=complainant_person, role=Party.Role.COMPLAINANT, complaint=complaint
         )
-        recorded = Allegation(
-            case=case,
-            allegation_type=allegation.allegation_type,
-            category=allegation.category,
-            description=allegation.description,
-            conduct_date=allegation.conduct_date,
-            url=allegation.url,
-            conduct_rule_refs=list(allegation.conduct_rule_refs),
-        )
+        recorded = allegation_from_details(allegation, case=case)
         recorded.full_clean(exclude=["case"])
         recorded.save()
         event_append(
@@ -254,6 +246,46 @@ def complaint_record(
         )
         deadlines_follow_stage(actor=actor, case=case, at=at)
     return complaint
+
+
+def allegation_from_details(details: AllegationDetails, *, case: Case | None = None) -> Allegation:
+    """The allegation `details` describe, not saved."""
+    return Allegation(
+        case=case,
+        allegation_type=details.allegation_type,
+        category=details.category,
+        description=details.description,
+        conduct_date=details.conduct_date,
+        url=details.url,
+        conduct_rule_refs=list(details.conduct_rule_refs),
+    )
+
+
+def complaint_check(
+    *,
+    organisation: Organisation,
+    channel: str,
+    complainant: PersonDetails,
+    respondents: list[PersonDetails],
+    allegation: AllegationDetails,
+    summary: str,
+) -> None:
+    """What `complaint_record` would refuse, checked without writing (`CaseError` or Django's
+    `ValidationError`): a queued complaint is accepted only if it can be recorded as sent.
+    The same objects and field checks as recording, built by the same helpers."""
+    if not respondents:
+        raise CaseError(NEEDS_RESPONDENT)
+    if allegation.category not in organisation.current_rulebook_spec().categories:
+        raise CaseError(UNKNOWN_CATEGORY)
+    for details in [complainant, *respondents]:
+        person_from_details(organisation=organisation, details=details).full_clean(
+            exclude=["organisation", "branch"], validate_unique=False, validate_constraints=False
+        )
+    Complaint(organisation=organisation, channel=channel, summary=summary).full_clean(
+        exclude=["organisation", "complainant", "recorded_by", "reference"],
+        validate_unique=False,
+    )
+    allegation_from_details(allegation).full_clean(exclude=["case"], validate_unique=False)
 
 
 def decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:

@@ -18,13 +18,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from fairhearing.cases.models import Allegation, Case, Channel, Complaint
+from fairhearing.cases.models import Case, Channel, Complaint
 from fairhearing.cases.services import (
-    NEEDS_RESPONDENT,
-    UNKNOWN_CATEGORY,
     AllegationDetails,
     CaseError,
     case_transition,
+    complaint_check,
     complaint_record,
     references_take,
 )
@@ -132,46 +131,6 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
 # --- accepted now, recorded by the worker (the API's `Prefer: respond-async`) -------------
 
 SUBMISSION_BATCH = 50
-
-
-def complaint_check(
-    *,
-    organisation: Organisation,
-    channel: str,
-    complainant: PersonDetails,
-    respondents: list[PersonDetails],
-    allegation: AllegationDetails,
-    summary: str,
-) -> None:
-    """What recording would refuse, checked without writing (`CaseError` or Django's
-    `ValidationError`): a queued complaint is accepted only if it can be recorded as sent."""
-    if not respondents:
-        raise CaseError(NEEDS_RESPONDENT)
-    if allegation.category not in organisation.current_rulebook_spec().categories:
-        raise CaseError(UNKNOWN_CATEGORY)
-    for details in [complainant, *respondents]:
-        Person(
-            organisation=organisation,
-            kind=details.kind,
-            full_name=details.full_name.strip(),
-            email=details.email.strip(),
-            is_member=details.is_member,
-            membership_number=details.membership_number.strip(),
-        ).full_clean(
-            exclude=["organisation", "branch"], validate_unique=False, validate_constraints=False
-        )
-    Complaint(organisation=organisation, channel=channel, summary=summary).full_clean(
-        exclude=["organisation", "complainant", "recorded_by", "reference"],
-        validate_unique=False,
-    )
-    Allegation(
-        allegation_type=allegation.allegation_type,
-        category=allegation.category,
-        description=allegation.description,
-        conduct_date=allegation.conduct_date,
-        url=allegation.url,
-        conduct_rule_refs=list(allegation.conduct_rule_refs),
-    ).full_clean(exclude=["case"], validate_unique=False)
 
 
 def complaint_accept(

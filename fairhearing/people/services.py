@@ -33,7 +33,21 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
         branch, _ = Branch.objects.get_or_create(
             organisation=organisation, name=details.branch_name.strip()
         )
-    person = Person(
+    person = person_from_details(organisation=organisation, details=details, branch=branch)
+    # Field checks; the organisation and branch were just found, and the database enforces
+    # the membership number's uniqueness (checked above anyway).
+    person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
+    person.save()
+    return person
+
+
+def person_from_details(
+    *, organisation: Organisation, details: PersonDetails, branch: Branch | None = None
+) -> Person:
+    """The person `details` describe, not saved (recording saves it; a queued complaint's
+    check only validates it)."""
+    number = details.membership_number.strip()
+    return Person(
         organisation=organisation,
         kind=details.kind,
         full_name=details.full_name.strip(),
@@ -42,8 +56,3 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
         membership_number=number,
         branch=branch,
     )
-    # Field checks; the organisation and branch were just found, and the database enforces
-    # the membership number's uniqueness (checked above anyway).
-    person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
-    person.save()
-    return person
