@@ -94,7 +94,7 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
     # Every quarter from the first asked for to the last, and where each starts.
     between = [period_of(start.date())]
     while between[-1].ends_on < end.date():
-        between.append(period_parse_next(between[-1]))
+        between.append(period_of(between[-1].ends_on))
     starts = [p.bounds()[0] for p in between] + [end]
     bucketed = connections[Case.objects.filter(organisation=organisation).db].vendor == (
         "postgresql"
@@ -189,10 +189,6 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
             "interim_suspensions": sum(row["n"] for row in of(suspensions, period.name)),
         }
     return {name: value for name, value in figures.items() if name in wanted}
-
-
-def period_parse_next(period: Period) -> Period:
-    return period_of(period.ends_on)
 
 
 class QuarterBucket(Func):
