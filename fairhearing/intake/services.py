@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -182,15 +182,22 @@ def complaint_accept(
 
 def submissions_record_soon() -> None:
     """Wake the worker, unless a recording task is already waiting to start: one that has not
-    started yet will see this submission, which is committed (this runs after the commit)."""
+    started yet will see this submission, which is committed (this runs after the commit).
+
+    Every accepted complaint asks, so the question is one plain statement: the ORM's own cost
+    of building it was most of this function's time under load (benchmarks/intake_load.py)."""
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import submissions_record_task
 
-    if not DBTaskResult.objects.filter(
-        task_path=submissions_record_task.module_path, status="READY"
-    ).exists():
-        submissions_record_task.enqueue()
+    waiting = (
+        f"SELECT 1 FROM {DBTaskResult._meta.db_table}"  # noqa: S608
+        " WHERE status = %s AND task_path = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(waiting, ["READY", submissions_record_task.module_path])
+        if cursor.fetchone() is None:
+            submissions_record_task.enqueue()
 
 
 def _submission_arguments(submission: Submission) -> dict[str, Any]:

@@ -51,7 +51,8 @@ def event_append_many(
     if not events:
         return []
     table = Event._meta.db_table
-    fields = list(Event._meta.concrete_fields)
+    # Not the payload: the database derives it from the canonical bytes (models.py).
+    fields = [f for f in Event._meta.concrete_fields if not f.generated]
     actor_id = getattr(actor, "pk", None)
     made: list[Event] = []
     # Plain SQL on the hot path: every change appends at least one event, and the ORM's own

@@ -32,6 +32,8 @@ def rulebook_publish(
     rulebook = Rulebook.objects.create(
         organisation=organisation, version=(latest or 0) + 1, definition=copy.deepcopy(definition)
     )
+    Organisation.objects.filter(pk=organisation.pk).update(rulebook_current=rulebook)
+    organisation.rulebook_current = rulebook
     event_append(
         actor=actor,
         kind=EventKind.RULEBOOK_PUBLISHED,

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -17,7 +18,7 @@ from fairhearing.ledger.chain import (
 )
 from fairhearing.ledger.maintenance import triggers_bypassed
 from fairhearing.ledger.models import GENESIS_HASH, Event, EventKind
-from fairhearing.ledger.queries import ledger_verify
+from fairhearing.ledger.queries import BAD_CONTENT, ledger_verify
 from fairhearing.ledger.services import NOT_IN_TRANSACTION, event_append, event_append_now
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_it_refuses_to_append_outside_a_transaction() -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE ledger_event SET payload = '{}'", "DELETE FROM ledger_event"],
+    ["UPDATE ledger_event SET kind = 2", "DELETE FROM ledger_event"],
 )
 def test_the_database_refuses_changes_to_recorded_events(statement: str) -> None:
     append(2)
@@ -108,6 +109,32 @@ def test_the_database_refuses_truncating_a_ledger_with_events() -> None:
 def tamper(statement: str, params: list[str] | None = None) -> None:
     with triggers_bypassed(), connection.cursor() as cursor:
         cursor.execute(statement, params)
+
+
+def tamper_refused(statement: str, match: str) -> None:
+    """The statement fails even with the append-only triggers lifted."""
+    with (
+        triggers_bypassed(),
+        pytest.raises(DatabaseError, match=match),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+
+
+def test_the_payload_column_is_the_payload_in_the_hashed_bytes_and_cannot_be_written() -> None:
+    """The database derives the payload from the canonical bytes: even with the append-only
+    triggers lifted it refuses to write the column, and changing the bytes changes it."""
+    append(2, note="x")
+    tamper_refused("UPDATE ledger_event SET payload = '{}' WHERE seq = 2", "generated")
+    assert Event.objects.get(seq=2).payload == {"note": "x"}
+    tamper(
+        'UPDATE ledger_event SET canonical = replace(canonical, \'"note":"x"\', \'"note":"y"\')'
+        " WHERE seq = 2"
+    )
+    assert Event.objects.get(seq=2).payload == {"note": "y"}
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.reason) == (False, 2, BAD_CONTENT)
 
 
 def test_verify_passes_an_intact_chain() -> None:
@@ -147,8 +174,7 @@ def test_verify_finds_a_rewritten_event_whose_own_hash_was_recomputed() -> None:
         seq=2, at=target.at, actor_id=None, case_id=99, kind=target.kind, payload={}
     ).decode()
     tamper(
-        "UPDATE ledger_event SET case_id = 99, payload = '{}', hash = %s, canonical = %s"
-        " WHERE seq = 2",
+        "UPDATE ledger_event SET case_id = 99, hash = %s, canonical = %s WHERE seq = 2",
         [forged, forged_bytes],
     )
     result = ledger_verify()
@@ -238,12 +264,12 @@ def test_verify_catches_stored_bytes_that_disagree_with_the_columns() -> None:
     assert "content" in result.reason
 
 
-def test_verify_catches_stored_bytes_that_are_not_json() -> None:
+def test_the_database_refuses_stored_bytes_that_are_not_json() -> None:
+    """The payload is generated from the bytes, so bytes that are not JSON cannot be stored,
+    even with the append-only triggers lifted."""
     append(4)
-    tamper("UPDATE ledger_event SET canonical = 'not json at all' WHERE seq = 2")
-    result = ledger_verify()
-    assert (result.ok, result.bad_seq, result.checked) == (False, 2, 1)
-    assert "content" in result.reason
+    tamper_refused("UPDATE ledger_event SET canonical = 'not json' WHERE seq = 2", "(?i)json")
+    assert ledger_verify().ok
 
 
 def test_verify_works_range_by_range(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,21 +293,31 @@ def test_verify_works_range_by_range(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "missing" in result.reason
 
 
-def test_the_migration_backfills_the_bytes_the_hashes_cover() -> None:
-    import importlib
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("ledger_teardown")
+def test_the_migrations_carry_recorded_events_back_and_forth() -> None:
+    """Back to before the canonical bytes (0004) and forward again, with events recorded:
+    going back, 0006 puts each payload into a plain column again and 0005 drops the bytes;
+    going forward, 0005 re-computes the bytes from the columns and 0006 derives the payload
+    from them. Every hash still verifies, and nothing is lost."""
+    from django.db.migrations.executor import MigrationExecutor
 
-    migration = importlib.import_module("fairhearing.ledger.migrations.0005_event_canonical")
-    events = append(3, note="ünïcode", count=7)
-    tamper("UPDATE ledger_event SET canonical = ''")
-    assert not ledger_verify().ok
-
-    class Editor:
-        connection = connection
-
-    with triggers_bypassed():
-        migration._backfill(None, Editor())
-    assert [e.canonical for e in Event.objects.order_by("seq")] == [e.canonical for e in events]
+    events = append(3, note="ünïcode", count=7, nested={"b": [1, True, None]})
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate([("ledger", "0004_tree_heads")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload FROM ledger_event ORDER BY seq")
+        back = [json.loads(row[0]) if isinstance(row[0], str) else row[0] for row in cursor]
+    assert back == [e.payload for e in events]
+    executor = MigrationExecutor(connection)
+    executor.migrate(leaves)
+    stored = list(Event.objects.order_by("seq"))
+    assert [e.canonical for e in stored] == [e.canonical for e in events]
+    assert [e.payload for e in stored] == [e.payload for e in events]
     assert ledger_verify().ok
+    append(1)  # the service writes to the table as migrated
+    assert ledger_verify().checked == 4
 
 
 @pytest.mark.django_db(transaction=True)
@@ -309,3 +345,19 @@ def test_verify_checks_ranges_at_once_on_their_own_connections(
     result = ledger_verify()
     assert (result.ok, result.bad_seq, result.checked) == (False, 4, 3)
     assert "missing" in result.reason
+
+
+def test_verify_checks_row_by_row_once_the_payload_column_is_no_longer_generated() -> None:
+    """Someone who owns the database can make the payload a plain column again (PostgreSQL:
+    DROP EXPRESSION) and then change a payload without touching the hashed bytes. The check in
+    SQL relies on the column being generated, so verify notices it is not and compares every
+    column row by row, which names the changed event."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot drop a column's generation; it always checks row by row")
+    append(4, note="x")
+    assert ledger_verify().ok
+    tamper("ALTER TABLE ledger_event ALTER COLUMN payload DROP EXPRESSION")
+    assert ledger_verify().ok  # a plain column that still agrees is no fault
+    tamper("""UPDATE ledger_event SET payload = '{"note": "y"}' WHERE seq = 3""")
+    result = ledger_verify()
+    assert (result.ok, result.bad_seq, result.checked, result.reason) == (False, 3, 2, BAD_CONTENT)

@@ -47,3 +47,49 @@ def test_the_counters_move_to_rows_of_their_own_and_numbering_goes_on(ledger_tea
     assert references_take(organisation, "next_case_number", at, "", 1) == ["CL-2026-00012"]
     ReferenceCounter.objects.all().delete()
     organisation.delete()
+
+
+@pytest.mark.django_db
+def test_the_current_rulebook_is_the_latest_published_and_is_read_with_the_organisation(
+    organisation, django_assert_num_queries
+) -> None:
+    import copy
+
+    from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+    from fairhearing.organisations.models import Organisation
+    from fairhearing.organisations.services import rulebook_publish
+
+    first = organisation.current_rulebook()
+    definition = copy.deepcopy(DEFAULT_RULEBOOK)
+    definition["categories"] = definition["categories"][:1]
+    second = rulebook_publish(actor=None, organisation=organisation, definition=definition)
+    assert (first.version, second.version) == (1, 2)
+    assert organisation.current_rulebook() == second  # the instance that published it
+    fresh = Organisation.objects.get(pk=organisation.pk)
+    assert fresh.current_rulebook() == second
+    spec = fresh.current_rulebook_spec()
+    assert list(spec.categories) == [definition["categories"][0]["key"]]
+    with django_assert_num_queries(0):  # read with the organisation, its reading kept by id
+        assert fresh.current_rulebook_spec() is spec
+
+
+@pytest.mark.django_db
+def test_the_migration_points_each_organisation_at_its_latest_rulebook(organisation) -> None:
+    import copy
+    import importlib
+
+    from django.apps import apps
+
+    from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+    from fairhearing.organisations.models import Organisation
+    from fairhearing.organisations.services import rulebook_publish
+
+    migration = importlib.import_module(
+        "fairhearing.organisations.migrations.0004_rulebook_current"
+    )
+    latest = rulebook_publish(
+        actor=None, organisation=organisation, definition=copy.deepcopy(DEFAULT_RULEBOOK)
+    )
+    Organisation.objects.update(rulebook_current=None)
+    migration.point_at_latest(apps, None)
+    assert Organisation.objects.get(pk=organisation.pk).rulebook_current_id == latest.pk
