@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
 from fairhearing.cases.services import CaseError
+from fairhearing.core import rows
 from fairhearing.deadlines.services import DeadlineError
 
 from .models import ApiToken, IdempotentRequest
@@ -110,21 +111,44 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
 LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    """The token with its user and the user's organisation, in one statement written once
+    (`core.rows`): authentication runs on every request, and the queryset it replaces spent
+    five times the database's time building and compiling itself."""
+    from fairhearing.accounts.models import User
+    from fairhearing.organisations.models import Organisation
+
+    token, user, org = ApiToken._meta.db_table, User._meta.db_table, Organisation._meta.db_table
+    return (
+        f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')}, "  # noqa: S608
+        f"{rows.columns(Organisation, 'o')} FROM {token} t"
+        f" JOIN {user} u ON u.id = t.user_id LEFT JOIN {org} o ON o.id = u.organisation_id"
+        " WHERE t.token_sha256 = %s AND t.revoked_at IS NULL AND u.is_active"
+        " ORDER BY t.id LIMIT 1"
+    )
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = (
-            ApiToken.objects.select_related("user__organisation")
-            .filter(token_sha256=token_hash(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if found is None:
+        from fairhearing.accounts.models import User
+        from fairhearing.organisations.models import Organisation
+
+        with connection.cursor() as cursor:
+            cursor.execute(_token_sql(connection.vendor), [token_hash(token)])
+            row = cursor.fetchone()
+        if row is None:
             return None
+        found, user, organisation = rows.instances(row, [ApiToken, User, Organisation])
+        assert isinstance(found, ApiToken) and isinstance(user, User)
+        User._meta.get_field("organisation").set_cached_value(user, organisation)
+        ApiToken._meta.get_field("user").set_cached_value(found, user)
         now = timezone.now()
         # When a token was last used, to the minute: a write for every request would make
         # every client of one token queue for the same row under load.
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.user
+        request.user = user
         request.api_token = found  # type: ignore[attr-defined]
         return found
 

@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.api.models import IdempotentRequest
@@ -70,6 +71,38 @@ def test_a_revoked_token_stops_working(case_officer) -> None:
     assert Api(clear).get("/cases").status_code == 200
     api_token_revoke(actor=None, token=token)
     assert_error(Api(clear).get("/cases"), 401, "unauthenticated")
+
+
+def test_token_authentication_reads_what_the_orm_reads_in_one_statement(
+    case_officer, django_assert_num_queries
+) -> None:
+    """The look-up is a statement written by hand (core.rows): the token, its user and the
+    user's organisation come back as the ORM makes them, every field converted (times, JSON,
+    encrypted fields), in one statement, and an inactive user's token is refused."""
+    from django.test import RequestFactory
+
+    from fairhearing.api.core import TokenAuth
+    from fairhearing.api.models import ApiToken
+
+    token, clear = api_token_create(actor=None, user=case_officer, name="x", scopes=ALL)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    request = RequestFactory().get("/api/v1/cases")
+    with django_assert_num_queries(1):
+        found = TokenAuth().authenticate(request, clear)
+        assert found is not None
+        user, organisation = found.user, found.user.organisation
+    expected = ApiToken.objects.select_related("user__organisation").get(pk=token.pk)
+
+    def fields(obj: Any) -> dict[str, Any]:
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    assert fields(found) == fields(expected)
+    assert fields(user) == fields(expected.user)
+    assert fields(organisation) == fields(expected.user.organisation)
+    assert request.user == case_officer and sorted(found.scopes) == sorted(ALL)
+    case_officer.is_active = False
+    case_officer.save(update_fields=["is_active"])
+    assert TokenAuth().authenticate(RequestFactory().get("/"), clear) is None
 
 
 def test_a_missing_scope_is_403(case_officer) -> None:
