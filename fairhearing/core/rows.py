@@ -10,11 +10,18 @@ the ORM applies (the backend's, then the field's), and the instances are made wi
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 Converter = Callable[[Any, Any, Any], Any]
+
+
+class _Reading(NamedTuple):
+    names: list[str]
+    pk: int
+    converters: list[tuple[Any, list[Converter]]]
 
 
 def columns(model: type[models.Model], alias: str) -> str:
@@ -23,37 +30,36 @@ def columns(model: type[models.Model], alias: str) -> str:
     return ", ".join(f"{quote(alias)}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
-@functools.cache
-def _converters(model: type[models.Model], vendor: str) -> list[tuple[Any, list[Converter]]]:
-    found = []
+@functools.lru_cache(maxsize=64)
+def _reading(model: type[models.Model], db: BaseDatabaseWrapper) -> _Reading:
+    """How to read `model` from a row on the connection `db`: its field names, where its key
+    is, and each column's converters. Kept per connection object, not per vendor: a backend's
+    converters are methods of that connection's operations (one connection a thread)."""
+    names, converters = [], []
     for field in model._meta.concrete_fields:
         column = field.get_col(model._meta.db_table)
-        found.append(
-            (
-                column,
-                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
-            )
-        )
-    return found
+        names.append(field.attname)
+        converters.append((column, db.ops.get_db_converters(column) + column.get_db_converters(db)))
+    return _Reading(names, names.index(model._meta.pk.attname), converters)
 
 
 def instances(row: Sequence[Any], kinds: Sequence[type[models.Model]]) -> list[models.Model | None]:
     """One instance of each model from consecutive runs of `row` (as `columns` selected them);
     None for a model whose primary key is null (a LEFT JOIN that found nothing)."""
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
     made: list[models.Model | None] = []
     start = 0
     for model in kinds:
-        fields = _converters(model, connection.vendor)
-        values = list(row[start : start + len(fields)])
-        start += len(fields)
-        for i, (column, converters) in enumerate(fields):
+        reading = _reading(model, db)
+        values = list(row[start : start + len(reading.names)])
+        start += len(reading.names)
+        for i, (column, converters) in enumerate(reading.converters):
             for convert in converters:
-                values[i] = convert(values[i], column, connection)
-        names = [f.attname for f in model._meta.concrete_fields]
-        if values[names.index(model._meta.pk.attname)] is None:
+                values[i] = convert(values[i], column, db)
+        if values[reading.pk] is None:
             made.append(None)
             continue
-        made.append(model.from_db(connection.alias, names, values))
+        made.append(model.from_db(db.alias, reading.names, values))
     if start != len(row):
         raise ValueError(f"the row has {len(row)} values, the models {start}")
     return made
