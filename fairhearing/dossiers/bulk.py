@@ -40,9 +40,8 @@ from fairhearing.linking import minhash
 from fairhearing.linking.models import Band, CaseLink, Fingerprint, Grouping
 from fairhearing.linking.queries import SAME_TEXT, name_key, respondent_matches
 from fairhearing.linking.services import bands_insert, permille
-from fairhearing.organisations.models import Branch
-from fairhearing.people.models import Person, person_hash
-from fairhearing.people.services import PersonDetails
+from fairhearing.people.models import Person
+from fairhearing.people.services import PersonDetails, people_find_or_create
 
 from . import read
 from .models import Dossier, DossierRow
@@ -195,47 +194,11 @@ def _find_duplicates(organisation_id: int, plans: list[Plan]) -> None:
 
 def _people(organisation_id: int, plans: list[Plan]) -> None:
     """Each new case's respondent: the member with that membership number, or a new person."""
-    # Membership numbers are encrypted: members are found, and keyed, by the number's hash.
-    hashes = {person_hash("membership_number", p.respondent.membership_number) for p in plans}
-    members = {
-        person.membership_number_hash: person
-        for person in Person.objects.filter(
-            organisation_id=organisation_id, membership_number_hash__in=hashes - {""}
-        )
-    }
-    branches: dict[str, Branch] = {}
-    made: list[Person] = []
-    for plan in plans:
-        details = plan.respondent
-        number = details.membership_number.strip()
-        key = person_hash("membership_number", number)
-        if key and key in members:
-            plan.respondent_person = members[key]
-            continue
-        branch = None
-        if details.branch_name.strip():
-            name = details.branch_name.strip()
-            if name not in branches:
-                branches[name], _ = Branch.objects.get_or_create(
-                    organisation_id=organisation_id, name=name
-                )
-            branch = branches[name]
-        person = Person(
-            organisation_id=organisation_id,
-            kind=details.kind,
-            full_name=details.full_name.strip(),
-            email=details.email.strip(),
-            is_member=details.is_member or bool(number),
-            membership_number=number,
-            branch=branch,
-        )
-        person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
-        person.refresh_hashes()  # bulk_create does not call save()
+    people = people_find_or_create(
+        organisation_id=organisation_id, details=[p.respondent for p in plans]
+    )
+    for plan, person in zip(plans, people, strict=True):
         plan.respondent_person = person
-        made.append(person)
-        if key:
-            members[key] = person  # a later row about the same member: the same person
-    insert_many(made)
 
 
 def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:

@@ -87,6 +87,16 @@ def complaint_submit(
 
 def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
     cases = list(complaint.cases.select_related("rulebook").order_by("pk"))
+    if not acknowledgement_send(complaint=complaint, cases=cases):
+        return False
+    with transaction.atomic():
+        acknowledgement_record(complaint=complaint, cases=cases)
+    return True
+
+
+def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
+    """Email the complainant their reference (and the receipt's proof link). False, logged,
+    if the mail backend fails: the complaint is already safe, and staff acknowledge it."""
     context = {
         "complaint": complaint,
         "cases": cases,
@@ -106,26 +116,30 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
     except Exception:  # any mail backend failure: the complaint is already safe
         log.exception("acknowledgement for %s not sent", complaint.reference)
         return False
-    with transaction.atomic():
-        event_append(
-            actor=None,
-            kind=EventKind.ACKNOWLEDGEMENT_SENT,
-            payload={
-                "complaint": complaint.pk,
-                "channel": "email",
-                "cases": [case.pk for case in cases],
-            },
-        )
-        for case in cases:
-            if "acknowledge" in {t.key for t in case.rulebook.spec.transitions_from(case.stage)}:
-                case_transition(
-                    actor=None,
-                    case=case,
-                    transition="acknowledge",
-                    reasons=AUTO_ACK_REASONS,
-                    rule_applied=AUTO_ACK_RULE,
-                )
     return True
+
+
+def acknowledgement_sent_payload(complaint: Complaint, cases: list[Case]) -> dict[str, Any]:
+    return {"complaint": complaint.pk, "channel": "email", "cases": [case.pk for case in cases]}
+
+
+def acknowledgement_record(*, complaint: Complaint, cases: list[Case]) -> None:
+    """The sent acknowledgement on the ledger, and each case it covers acknowledged (in the
+    caller's transaction)."""
+    event_append(
+        actor=None,
+        kind=EventKind.ACKNOWLEDGEMENT_SENT,
+        payload=acknowledgement_sent_payload(complaint, cases),
+    )
+    for case in cases:
+        if "acknowledge" in {t.key for t in case.rulebook.spec.transitions_from(case.stage)}:
+            case_transition(
+                actor=None,
+                case=case,
+                transition="acknowledge",
+                reasons=AUTO_ACK_REASONS,
+                rule_applied=AUTO_ACK_RULE,
+            )
 
 
 # --- accepted now, recorded by the worker (the API's `Prefer: respond-async`) -------------
@@ -221,9 +235,12 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
     Workers claim rows with SKIP LOCKED, so two never record the same submission. One that
     recording refuses (its category left the rulebook since) stays, refused, with the reason
     for its sender to read; the others in the batch are recorded."""
+    from .bulk import acknowledgements_record_many, submissions_record_many
+
     counts = {"recorded": 0, "refused": 0}
     while True:
-        recorded: list[Complaint] = []
+        # Each complaint with its cases when the fast path recorded it (None: the row path).
+        recorded: list[tuple[Complaint, list[Case] | None]] = []
         with transaction.atomic():
             claimed = list(
                 Submission.objects.select_related("organisation", "submitted_by")
@@ -233,7 +250,22 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
             )
             if not claimed:
                 return counts
+            # One instance per organisation, so its rulebook is read once a batch.
+            organisations: dict[int, Organisation] = {}
+            by_organisation: dict[int, list[Submission]] = {}
             for submission in claimed:
+                submission.organisation = organisations.setdefault(
+                    submission.organisation_id, submission.organisation
+                )
+                by_organisation.setdefault(submission.organisation_id, []).append(submission)
+            rest: list[Submission] = []
+            for pk, submissions in by_organisation.items():
+                done, left = submissions_record_many(
+                    organisations[pk], submissions, [_submission_arguments(s) for s in submissions]
+                )
+                recorded += done
+                rest += left
+            for submission in sorted(rest, key=lambda s: s.pk):
                 try:
                     with transaction.atomic():
                         complaint = complaint_record(
@@ -253,13 +285,27 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                     )
                     counts["refused"] += 1
                     continue
-                recorded.append(complaint)
+                recorded.append((complaint, None))
             Submission.objects.filter(
-                reference__in=[complaint.reference for complaint in recorded]
+                reference__in=[complaint.reference for complaint, _ in recorded]
             ).delete()
         counts["recorded"] += len(recorded)
-        for complaint in recorded:
-            if complaint.complainant.email:
+        sent: list[tuple[Complaint, list[Case]]] = [
+            (complaint, cases)
+            for complaint, cases in recorded
+            if cases is not None
+            and complaint.complainant.email
+            and acknowledgement_send(complaint=complaint, cases=cases)
+        ]
+        if sent:
+            with transaction.atomic():
+                if not acknowledgements_record_many(
+                    sent, reasons=AUTO_ACK_REASONS, rule_applied=AUTO_ACK_RULE
+                ):
+                    for complaint, cases in sent:
+                        acknowledgement_record(complaint=complaint, cases=cases)
+        for complaint, fast in recorded:
+            if fast is None and complaint.complainant.email:
                 complaint_acknowledge_by_email(complaint=complaint)
 
 

@@ -1,0 +1,387 @@
+"""The worker's fast path: a batch of queued submissions recorded with a few statements each
+kind, then acknowledged the same way.
+
+One by one (`complaint_record`, then `complaint_acknowledge_by_email`), a queued complaint
+costs about forty statements and ten milliseconds of the worker's CPU, so the worker recorded
+fewer complaints a second than the API accepted (docs/performance.md). Here a batch is
+recorded with bulk inserts and one ledger append, and acknowledged with one more, and the
+records and ledger events are the ones the row path writes, in the same order
+(tests/test_bulk.py compares the two paths).
+
+A submission the fast path does not take goes the row path: one naming a post or carrying
+its words (the same post already open joins that case, which the row path decides), or
+one that a field check refuses (the row path refuses it with the reason). A case whose
+acknowledgement could have other effects (a rulebook whose acknowledge transition has
+requirements, is held for verification or closes the case) is acknowledged one by one.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
+from fairhearing.cases.services import (
+    allegation_from_details,
+    case_opened_payload,
+    complaint_received_payload,
+    references_take,
+)
+from fairhearing.core.bulk import insert_many
+from fairhearing.deadlines.models import Deadline
+from fairhearing.deadlines.services import (
+    calendar_for,
+    deadline_opened_payload,
+    stage_deadlines_new,
+)
+from fairhearing.evidence.posts import post_key
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append_many
+from fairhearing.linking import minhash
+from fairhearing.linking.models import Fingerprint
+from fairhearing.linking.services import bands_insert
+from fairhearing.organisations.models import Organisation
+from fairhearing.people.services import PersonDetails, people_find_or_create, person_from_details
+
+from .models import Submission
+
+Events = list[tuple[EventKind, int | None, dict[str, Any] | None]]
+
+
+@dataclass
+class Planned:
+    submission: Submission
+    arguments: dict[str, Any]
+    complaint: Complaint | None = None
+    cases: list[Case] = field(default_factory=list)
+    allegations: list[Allegation] = field(default_factory=list)
+    deadlines: list[list[Deadline]] = field(default_factory=list)
+
+
+def _checked(organisation: Organisation, submission: Submission, arguments: dict[str, Any]) -> bool:
+    """Whether the fast path can take it: the row path's checks pass, and no post to match."""
+    allegation = arguments["allegation"]
+    if allegation.post_text or post_key(allegation.url):
+        return False
+    if allegation.category not in organisation.current_rulebook().spec.categories:
+        return False
+    people: list[PersonDetails] = [arguments["complainant"], *arguments["respondents"]]
+    try:
+        for details in people:
+            person_from_details(organisation=organisation, details=details).full_clean(
+                exclude=["organisation", "branch"], validate_constraints=False
+            )
+        allegation_from_details(allegation).full_clean(exclude=["case"])
+        Complaint(
+            organisation=organisation,
+            received_at=submission.received_at,
+            channel=arguments["channel"],
+            summary=arguments["summary"],
+        ).full_clean(exclude=["organisation", "complainant", "recorded_by", "reference"])
+    except ValidationError:
+        return False
+    return bool(arguments["respondents"])
+
+
+def _append_in_order(events: list[tuple[Any, Events]]) -> list[Any]:
+    """Append (actor, events) groups in order, one append per run of the same actor."""
+    made: list[Any] = []
+    run: Events = []
+    actor: Any = None
+    for who, group in events:
+        if run and getattr(who, "pk", None) != getattr(actor, "pk", None):
+            made += event_append_many(actor=actor, events=run)
+            run = []
+        actor = who
+        run += group
+    if run:
+        made += event_append_many(actor=actor, events=run)
+    return made
+
+
+def submissions_record_many(
+    organisation: Organisation, submissions: list[Submission], arguments: list[dict[str, Any]]
+) -> tuple[list[tuple[Complaint, list[Case]]], list[Submission]]:
+    """Record the submissions the fast path takes, in the caller's transaction: what
+    `complaint_record` records for each, in order. Returns their complaints (each with its
+    cases) and the submissions left for the row path."""
+    rulebook = organisation.current_rulebook()
+    spec = rulebook.spec
+    plans, rest = [], []
+    for submission, args in zip(submissions, arguments, strict=True):
+        if _checked(organisation, submission, args):
+            plans.append(Planned(submission=submission, arguments=args))
+        else:
+            rest.append(submission)
+    if not plans:
+        return [], rest
+
+    # People in the order the row path finds or makes them: each complainant, then the
+    # complaint's respondents.
+    wanted = [d for p in plans for d in (p.arguments["complainant"], *p.arguments["respondents"])]
+    people = iter(
+        people_find_or_create(organisation_id=organisation.pk, details=wanted, check=False)
+    )
+    complainants, respondents = [], []
+    for plan in plans:
+        complainants.append(next(people))
+        respondents.append([next(people) for _ in plan.arguments["respondents"]])
+
+    for plan, complainant in zip(plans, complainants, strict=True):
+        s = plan.submission
+        plan.complaint = Complaint(
+            organisation=organisation,
+            reference=s.reference,
+            received_at=s.received_at,
+            channel=plan.arguments["channel"],
+            complainant=complainant,
+            summary=plan.arguments["summary"],
+            recorded_by=s.submitted_by,
+        )
+    insert_many([p.complaint for p in plans if p.complaint is not None])
+
+    # Case references in turn, each with its own arrival's year (as the row path takes them).
+    years = [p.submission.received_at for p in plans for _ in p.arguments["respondents"]]
+    references: list[str] = []
+    start = 0
+    while start < len(years):
+        end = start
+        while end < len(years) and years[end].year == years[start].year:
+            end += 1
+        references += references_take(
+            organisation, "next_case_number", years[start], "", end - start
+        )
+        start = end
+    numbered = iter(references)
+    for plan, people_of in zip(plans, respondents, strict=True):
+        at = plan.submission.received_at
+        for person in people_of:
+            plan.cases.append(
+                Case(
+                    organisation=organisation,
+                    reference=next(numbered),
+                    rulebook=rulebook,
+                    respondent=person,
+                    category=plan.arguments["allegation"].category,
+                    stage=spec.first_stage,
+                    stage_entered_at=at,
+                    opened_at=at,
+                )
+            )
+    cases = [c for p in plans for c in p.cases]
+    insert_many(cases)
+
+    through = Case.complaints.through
+    links, parties, allegations = [], [], []
+    for plan, complainant in zip(plans, complainants, strict=True):
+        complaint = plan.complaint
+        assert complaint is not None
+        for case in plan.cases:
+            links.append(through(case_id=case.pk, complaint_id=complaint.pk))
+            parties.append(
+                Party(
+                    case=case, person=complainant, role=Party.Role.COMPLAINANT, complaint=complaint
+                )
+            )
+            allegation = allegation_from_details(plan.arguments["allegation"], case=case)
+            plan.allegations.append(allegation)
+            allegations.append(allegation)
+    insert_many(links)
+    insert_many(parties)
+    insert_many(allegations)
+
+    prints, print_bands = [], []
+    computed: dict[str, list[tuple[int, int]]] = {}
+    for plan in plans:
+        text = plan.arguments["allegation"].description
+        if not minhash.usable(text):
+            continue
+        if text not in computed:
+            computed[text] = minhash.bands(minhash.shingles(text))
+        for case, allegation in zip(plan.cases, plan.allegations, strict=True):
+            prints.append(
+                Fingerprint(
+                    organisation=organisation,
+                    case=case,
+                    source=Fingerprint.Source.ALLEGATION,
+                    source_id=allegation.pk,
+                    post_key="",
+                    text=minhash.normalise(text),
+                )
+            )
+            print_bands.append(computed[text])
+    insert_many(prints)
+    bands_insert(
+        [(f.pk, b, v) for f, bands in zip(prints, print_bands, strict=True) for b, v in bands]
+    )
+
+    calendar = calendar_for(cases[0])
+    for plan in plans:
+        plan.deadlines = [
+            stage_deadlines_new(case, plan.submission.received_at, calendar) for case in plan.cases
+        ]
+    insert_many([d for p in plans for made in p.deadlines for d in made])
+
+    groups: list[tuple[Any, Events]] = []
+    for plan in plans:
+        complaint = plan.complaint
+        assert complaint is not None
+        events: Events = [
+            (
+                EventKind.COMPLAINT_RECEIVED,
+                None,
+                complaint_received_payload(complaint, respondents=len(plan.cases)),
+            )
+        ]
+        for case, allegation, deadlines in zip(
+            plan.cases, plan.allegations, plan.deadlines, strict=True
+        ):
+            events.append(
+                (
+                    EventKind.CASE_OPENED,
+                    case.pk,
+                    case_opened_payload(case, complaint=complaint, allegation=allegation),
+                )
+            )
+            events += [
+                (EventKind.DEADLINE_OPENED, case.pk, deadline_opened_payload(d)) for d in deadlines
+            ]
+        groups.append((plan.submission.submitted_by, events))
+    appended = iter(_append_in_order(groups))
+    recorded = []
+    for plan, (_, events) in zip(plans, groups, strict=True):
+        complaint = plan.complaint
+        assert complaint is not None
+        complaint.received_event = next(appended)
+        for _ in events[1:]:
+            next(appended)
+        recorded.append((complaint, plan.cases))
+    return recorded, rest
+
+
+def _plainly_acknowledged(case: Case) -> bool:
+    """Whether acknowledging the case only moves it on: a transition with no requirement,
+    not held for verification and not closing it (which would tell the parties)."""
+    spec = case.rulebook.spec
+    move = spec.transitions.get("acknowledge")
+    return (
+        move is not None
+        and move.source == case.stage
+        and not move.requires
+        and not move.closes
+        and not spec.needs_verification(case.category, move.key)
+        and case.closed_at is None
+    )
+
+
+def acknowledgements_record_many(
+    sent: list[tuple[Complaint, list[Case]]], *, reasons: str, rule_applied: str
+) -> bool:
+    """Record sent acknowledgements, in the caller's transaction, as `acknowledgement_record`
+    does for each in turn. False, having written nothing, if a case is not one the fast path
+    takes (the caller then records each one by one)."""
+    cases = [case for _, covered in sent for case in covered]
+    ids = [case.pk for case in cases]
+    locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=ids)}
+    for case in cases:
+        current = locked.get(case.pk)
+        if current is None or current.stage != case.stage or current.closed_at is not None:
+            return False
+        if not _plainly_acknowledged(case):
+            return False
+    now = timezone.now()
+    move = {case.pk: case.rulebook.spec.transitions["acknowledge"] for case in cases}
+    changes = [
+        StageChange(
+            case=case,
+            transition="acknowledge",
+            from_stage=case.stage,
+            to_stage=move[case.pk].target,
+            actor=None,
+            at=now,
+            reasons=reasons,
+            rule_applied=rule_applied,
+            outcome=move[case.pk].outcome,
+        )
+        for case in cases
+    ]
+    insert_many(changes)
+    running: dict[int, list[Deadline]] = {}
+    for deadline in Deadline.objects.filter(
+        case_id__in=ids, status__in=["open", "paused"], stage_bound=True
+    ).order_by("pk"):
+        running.setdefault(deadline.case_id, []).append(deadline)
+    closing: list[Deadline] = []
+    opening: dict[int, list[Deadline]] = {}
+    for case in cases:
+        target = move[case.pk].target
+        wanted = {lim.kind for lim in case.rulebook.spec.limits_for_stage(target)}
+        closing += [d for d in running.get(case.pk, []) if d.kind not in wanted]
+        case.stage, case.stage_entered_at = target, now
+        opening[case.pk] = stage_deadlines_new(
+            case,
+            now,
+            calendar_for(case),
+            skip={d.kind for d in running.get(case.pk, [])},
+        )
+    for target in {m.target for m in move.values()}:
+        Case.objects.filter(pk__in=[pk for pk in ids if move[pk].target == target]).update(
+            stage=target, stage_entered_at=now
+        )
+    if closing:
+        Deadline.objects.filter(pk__in=[d.pk for d in closing]).update(
+            status=Deadline.Status.CLOSED, closed_at=now
+        )
+    insert_many([d for made in opening.values() for d in made])
+    closed_by_case: dict[int, list[Deadline]] = {}
+    for deadline in closing:
+        closed_by_case.setdefault(deadline.case_id, []).append(deadline)
+    from .services import acknowledgement_sent_payload
+
+    events: Events = []
+    by_case = dict(zip(ids, changes, strict=True))
+    for complaint, covered in sent:
+        events.append(
+            (
+                EventKind.ACKNOWLEDGEMENT_SENT,
+                None,
+                acknowledgement_sent_payload(complaint, covered),
+            )
+        )
+        for case in covered:
+            change = by_case[case.pk]
+            events.append(
+                (
+                    EventKind.CASE_TRANSITIONED,
+                    case.pk,
+                    {
+                        "transition": change.transition,
+                        "from": change.from_stage,
+                        "to": change.to_stage,
+                        "held_for_verification": False,
+                        "stage_change": change.pk,
+                        "reasons_sha256": content_hash(reasons),
+                        "rule_applied": rule_applied,
+                        "outcome": change.outcome,
+                        "sanction": "",
+                        "sanction_ends_on": None,
+                    },
+                )
+            )
+            for deadline in closed_by_case.get(case.pk, []):
+                met = now <= deadline.due_at
+                events.append(
+                    (
+                        EventKind.DEADLINE_MET if met else EventKind.DEADLINE_CANCELLED,
+                        case.pk,
+                        {"deadline": deadline.pk, "kind": deadline.kind, "met": met},
+                    )
+                )
+            events += [
+                (EventKind.DEADLINE_OPENED, case.pk, deadline_opened_payload(d))
+                for d in opening[case.pk]
+            ]
+    event_append_many(actor=None, events=events)
+    return True

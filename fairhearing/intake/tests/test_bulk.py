@@ -1,0 +1,274 @@
+"""The worker's fast path (intake/bulk.py) records and acknowledges queued complaints exactly
+as the row path does: the same complaints, people, cases, parties, allegations, fingerprints,
+time limits, stage changes, emails and ledger events in the same order."""
+
+import copy
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from fairhearing.accounts.models import Role
+from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
+from fairhearing.cases.services import AllegationDetails
+from fairhearing.conftest import make_user
+from fairhearing.core import bulk
+from fairhearing.intake import bulk as intake_bulk
+from fairhearing.intake.models import Submission
+from fairhearing.intake.services import complaint_accept, submissions_record
+from fairhearing.ledger.models import Event, EventKind
+from fairhearing.ledger.queries import ledger_verify
+from fairhearing.linking.models import Fingerprint
+from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+from fairhearing.organisations.services import organisation_create, rulebook_publish
+from fairhearing.people.models import Person
+from fairhearing.people.services import PersonDetails
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "Shouted down members at the branch meeting and repeated it in the group chat later."
+
+
+def person(name: str, **extra: Any) -> PersonDetails:
+    return PersonDetails(full_name=name, **extra)
+
+
+# (complainant, respondents, category, url, received days ago)
+SUBMISSIONS: list[tuple[PersonDetails, list[PersonDetails], str, str, int]] = [
+    (person("Ada One", email="ada@example.invalid"), [person("Bo Two")], "bullying", "", 0),
+    # Two respondents: two cases, one complaint; one of them a member with a branch.
+    (
+        person("Cy Three", email="cy@example.invalid"),
+        [person("Di Four", membership_number="M4", branch_name="Harbour"), person("Ed Five")],
+        "bullying",
+        "",
+        2,
+    ),
+    # The same member again, as respondent and then as complainant: one person throughout.
+    (person("Fay Six"), [person("Di Four", membership_number="M4")], "antisemitism", "", 1),
+    (
+        person("Di Four", membership_number="M4", email="di@example.invalid"),
+        [person("Gil Seven", branch_name="Harbour")],
+        "bullying",
+        "",
+        0,
+    ),
+    # A post named: the row path decides whether it joins an open case.
+    (
+        person("Hal Eight", email="hal@example.invalid"),
+        [person("Bo Two")],
+        "bullying",
+        "https://x.com/bo/status/99",
+        0,
+    ),
+    # Its category left the rulebook after acceptance: refused, with the reason.
+    (person("Ivy Nine", email="ivy@example.invalid"), [person("Jo Ten")], "sexism", "", 0),
+]
+
+
+def setup(slug: str) -> Any:
+    organisation = organisation_create(
+        actor=None, name=f"Org {slug}", slug=slug, reference_prefix=slug.upper()
+    )
+    officer = make_user(organisation, f"officer-{slug}", Role.CASE_OFFICER)
+    for complainant, respondents, category, url, days in SUBMISSIONS:
+        complaint_accept(
+            actor=officer,
+            organisation=organisation,
+            channel=Channel.WEB,
+            complainant=complainant,
+            respondents=respondents,
+            allegation=AllegationDetails(
+                allegation_type=AllegationType.IN_PERSON,
+                category=category,
+                description=WORDS,
+                url=url,
+            ),
+            summary=WORDS,
+            received_at=timezone.now() - dt.timedelta(days=days),
+        )
+    definition = copy.deepcopy(DEFAULT_RULEBOOK)
+    definition["categories"] = [c for c in definition["categories"] if c["key"] != "sexism"]
+    rulebook_publish(actor=None, organisation=organisation, definition=definition)
+    return organisation
+
+
+def days_ago(at: dt.datetime) -> int:
+    return (timezone.now() - at).days
+
+
+VARYING = {
+    "complaint",
+    "cases",
+    "deadline",
+    "stage_change",
+    "allegation",
+    "respondent",
+    "rulebook",
+    "reference",
+    "due_at",
+}
+
+
+def name_of(case: Case) -> str:
+    return f"{case.respondent.full_name}/{case.respondent.membership_number}"
+
+
+def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
+    cases = Case.objects.filter(organisation=organisation).order_by("pk")
+    names = {c.pk: name_of(c) for c in cases}
+    complaints = Complaint.objects.filter(organisation=organisation).order_by("reference")
+    number = {c.pk: i for i, c in enumerate(complaints)}
+    events = []
+    for event in Event.objects.filter(seq__gt=since).order_by("seq"):
+        payload = event.payload or {}
+        events.append(
+            (
+                event.kind,
+                event.actor_id is not None,
+                names.get(event.case_id or 0),
+                number.get(payload.get("complaint")),
+                tuple(sorted(payload)),
+                # Every value but the ids and the two organisations' references and times.
+                sorted((k, str(v)) for k, v in payload.items() if k not in VARYING),
+            )
+        )
+    per_case = []
+    for case in cases:
+        per_case.append(
+            (
+                name_of(case),
+                case.stage,
+                case.category,
+                days_ago(case.opened_at),
+                sorted(p.person.full_name for p in case.parties.all()),
+                sorted(number[c.pk] for c in case.complaints.all()),
+                sorted(
+                    (a.allegation_type, a.category, a.description, a.url)
+                    for a in case.allegations.all()
+                ),
+                sorted(
+                    (d.kind, d.working_days, d.status, d.started_at == case.opened_at)
+                    for d in case.deadlines.all()
+                ),
+                sorted(
+                    (f.source, f.post_key, f.text, f.bands.count())
+                    for f in Fingerprint.objects.filter(case=case)
+                ),
+                sorted(
+                    (s.transition, s.from_stage, s.to_stage, s.reasons, s.rule_applied)
+                    for s in case.stage_changes.all()
+                ),
+            )
+        )
+    people = Counter(
+        (p.full_name, p.membership_number, p.email, p.is_member, str(p.branch))
+        for p in Person.objects.filter(organisation=organisation)
+    )
+    return {
+        "complaints": [
+            (
+                days_ago(c.received_at),
+                c.channel,
+                c.complainant.full_name,
+                c.summary,
+                c.recorded_by.role,
+            )
+            for c in complaints
+        ],
+        "cases": per_case,
+        "events": events,
+        "people": people,
+        "refused": list(
+            Submission.objects.filter(organisation=organisation).values_list("status", "reason")
+        ),
+        "mails": [m.to[0] for m in mails],
+    }
+
+
+def record(organisation: Any, mailoutbox: list[Any]) -> tuple[dict[str, int], dict[str, Any]]:
+    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    mailoutbox.clear()
+    counts = submissions_record()
+    return counts, snapshot(organisation, since, mailoutbox)
+
+
+def row_path_only(monkeypatch) -> None:
+    monkeypatch.setattr(
+        intake_bulk,
+        "submissions_record_many",
+        lambda organisation, submissions, arguments: ([], submissions),
+    )
+
+
+@pytest.mark.parametrize("copy_from", [1, 1000])
+def test_the_fast_path_records_what_the_row_path_records(
+    monkeypatch, mailoutbox, copy_from: int
+) -> None:
+    # On PostgreSQL, every insert by COPY (core/bulk.py) and then none: the same records.
+    monkeypatch.setattr(bulk, "_COPY_FROM", copy_from)
+    fast_org = setup("fast")
+    fast_counts, fast = record(fast_org, mailoutbox)
+    slow_org = setup("slow")
+    with monkeypatch.context() as patched:
+        row_path_only(patched)
+        slow_counts, slow = record(slow_org, mailoutbox)
+    assert fast_counts == slow_counts == {"recorded": 5, "refused": 1}
+    for part in ("complaints", "cases", "people", "refused", "mails"):
+        assert fast[part] == slow[part], part
+    assert fast["events"] == slow["events"]
+    # Fay Six gave no address, and Di Four is the member already on record without one:
+    # their complaints' cases wait for staff to acknowledge them.
+    assert [c[1] for c in fast["cases"]] == ["acknowledged"] * 3 + ["received"] * 2 + [
+        "acknowledged"
+    ]
+    assert fast["mails"] == ["ada@example.invalid", "cy@example.invalid", "hal@example.invalid"]
+    assert ledger_verify().ok
+
+
+def test_the_fast_path_takes_what_it_can_and_leaves_the_rest(monkeypatch) -> None:
+    setup("split")
+    taken: list[int] = []
+    original = intake_bulk.submissions_record_many
+
+    def spy(organisation: Any, submissions: list[Any], arguments: list[Any]) -> Any:
+        recorded, rest = original(organisation, submissions, arguments)
+        taken.append(len(recorded))
+        assert [s.reference for s in rest] == [
+            s.reference for s in submissions[4:]
+        ]  # the post, and the refused category
+        return recorded, rest
+
+    monkeypatch.setattr(intake_bulk, "submissions_record_many", spy)
+    assert submissions_record() == {"recorded": 5, "refused": 1}
+    assert taken == [4]
+    assert Submission.objects.get().reason
+
+
+def test_acknowledgements_the_fast_path_declines_are_recorded_one_by_one(
+    monkeypatch, mailoutbox
+) -> None:
+    # Where an acknowledgement could do more than move the case on, the batch writes nothing
+    # and each is recorded by case_transition: the same result.
+    fast_org = setup("plain")
+    _, fast = record(fast_org, mailoutbox)
+    other_org = setup("declined")
+    with monkeypatch.context() as patched:
+        patched.setattr(intake_bulk, "_plainly_acknowledged", lambda case: False)
+        _, declined = record(other_org, mailoutbox)
+    assert declined == fast
+
+
+def test_a_case_moved_since_it_was_recorded_is_not_acknowledged_again(mailoutbox) -> None:
+    organisation = setup("moved")
+    submissions_record()
+    case = Case.objects.filter(organisation=organisation, stage="acknowledged").first()
+    assert case is not None
+    case.stage = "received"  # the worker's copy, from before staff acknowledged it
+    transitions = Event.objects.filter(kind=EventKind.CASE_TRANSITIONED).count()
+    assert not intake_bulk.acknowledgements_record_many(
+        [(case.complaints.get(), [case])], reasons="r", rule_applied="x"
+    )
+    assert Event.objects.filter(kind=EventKind.CASE_TRANSITIONED).count() == transitions
