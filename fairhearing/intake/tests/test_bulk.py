@@ -129,7 +129,7 @@ def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
                 event.kind,
                 event.actor_id is not None,
                 names.get(event.case_id or 0),
-                number.get(payload.get("complaint")),
+                number.get(payload.get("complaint", 0)),
                 tuple(sorted(payload)),
                 # Every value but the ids and the two organisations' references and times.
                 sorted((k, str(v)) for k, v in payload.items() if k not in VARYING),
@@ -174,7 +174,7 @@ def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
                 c.channel,
                 c.complainant.full_name,
                 c.summary,
-                c.recorded_by.role,
+                c.recorded_by_id is not None,
             )
             for c in complaints
         ],
