@@ -1,5 +1,6 @@
-"""The worker's fast path: a batch of queued submissions recorded with a few statements each
-kind, then acknowledged the same way.
+"""The fast path of intake: complaints recorded with a few statements each kind, then
+acknowledged the same way: a batch of queued submissions (the worker), or one complaint as it
+arrives (`complaint_submit`).
 
 One by one (`complaint_record`, then `complaint_acknowledge_by_email`), a queued complaint
 costs about forty statements and ten milliseconds of the worker's CPU, so the worker recorded
@@ -15,6 +16,7 @@ acknowledgement could have other effects (a rulebook whose acknowledge transitio
 requirements, is held for verification or closes the case) is acknowledged one by one.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +25,10 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
 from fairhearing.cases.services import (
+    CaseError,
     allegation_from_details,
     case_opened_payload,
+    complaint_check,
     complaint_received_payload,
     references_take,
 )
@@ -43,16 +47,26 @@ from fairhearing.linking import minhash
 from fairhearing.linking.models import Fingerprint
 from fairhearing.linking.services import bands_insert
 from fairhearing.organisations.models import Organisation
-from fairhearing.people.services import PersonDetails, people_find_or_create, person_from_details
-
-from .models import Submission
+from fairhearing.people.services import people_find_or_create
 
 Events = list[tuple[EventKind, int | None, dict[str, Any] | None]]
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A complaint to record: a queued submission's (its reference taken on acceptance), or
+    one arriving now (its reference taken as it is recorded)."""
+
+    actor: Any
+    received_at: dt.datetime
+    # channel, complainant, respondents, allegation, summary: `complaint_record`'s arguments
+    arguments: dict[str, Any]
+    reference: str = ""
+
+
 @dataclass
 class Planned:
-    submission: Submission
+    incoming: Incoming
     arguments: dict[str, Any]
     complaint: Complaint | None = None
     cases: list[Case] = field(default_factory=list)
@@ -60,29 +74,17 @@ class Planned:
     deadlines: list[list[Deadline]] = field(default_factory=list)
 
 
-def _checked(organisation: Organisation, submission: Submission, arguments: dict[str, Any]) -> bool:
-    """Whether the fast path can take it: the row path's checks pass, and no post to match."""
-    allegation = arguments["allegation"]
+def _checked(organisation: Organisation, incoming: Incoming) -> bool:
+    """Whether the fast path can take it: no post to match, and the row path's checks pass
+    (those that acceptance runs: `complaint_check`)."""
+    allegation = incoming.arguments["allegation"]
     if allegation.post_text or post_key(allegation.url):
         return False
-    if allegation.category not in organisation.current_rulebook().spec.categories:
-        return False
-    people: list[PersonDetails] = [arguments["complainant"], *arguments["respondents"]]
     try:
-        for details in people:
-            person_from_details(organisation=organisation, details=details).full_clean(
-                exclude=["organisation", "branch"], validate_constraints=False
-            )
-        allegation_from_details(allegation).full_clean(exclude=["case"])
-        Complaint(
-            organisation=organisation,
-            received_at=submission.received_at,
-            channel=arguments["channel"],
-            summary=arguments["summary"],
-        ).full_clean(exclude=["organisation", "complainant", "recorded_by", "reference"])
-    except ValidationError:
+        complaint_check(organisation=organisation, **incoming.arguments)
+    except (CaseError, ValidationError):
         return False
-    return bool(arguments["respondents"])
+    return True
 
 
 def _append_in_order(events: list[tuple[Any, Events]]) -> list[Any]:
@@ -101,20 +103,35 @@ def _append_in_order(events: list[tuple[Any, Events]]) -> list[Any]:
     return made
 
 
-def submissions_record_many(
-    organisation: Organisation, submissions: list[Submission], arguments: list[dict[str, Any]]
-) -> tuple[list[tuple[Complaint, list[Case]]], list[Submission]]:
-    """Record the submissions the fast path takes, in the caller's transaction: what
+def _references(
+    organisation: Organisation, counter: str, kind: str, arrivals: list[dt.datetime]
+) -> list[str]:
+    """A reference each, in turn, each with its own arrival's year (as the row path takes them)."""
+    references: list[str] = []
+    start = 0
+    while start < len(arrivals):
+        end = start
+        while end < len(arrivals) and arrivals[end].year == arrivals[start].year:
+            end += 1
+        references += references_take(organisation, counter, arrivals[start], kind, end - start)
+        start = end
+    return references
+
+
+def complaints_record_many(
+    organisation: Organisation, incoming: list[Incoming]
+) -> tuple[list[tuple[Complaint, list[Case]]], list[int]]:
+    """Record the complaints the fast path takes, in the caller's transaction: what
     `complaint_record` records for each, in order. Returns their complaints (each with its
-    cases) and the submissions left for the row path."""
+    cases) and the positions of those left for the row path."""
     rulebook = organisation.current_rulebook()
     spec = rulebook.spec
     plans, rest = [], []
-    for submission, args in zip(submissions, arguments, strict=True):
-        if _checked(organisation, submission, args):
-            plans.append(Planned(submission=submission, arguments=args))
+    for position, item in enumerate(incoming):
+        if _checked(organisation, item):
+            plans.append(Planned(incoming=item, arguments=item.arguments))
         else:
-            rest.append(submission)
+            rest.append(position)
     if not plans:
         return [], rest
 
@@ -129,34 +146,26 @@ def submissions_record_many(
         complainants.append(next(people))
         respondents.append([next(people) for _ in plan.arguments["respondents"]])
 
+    unnumbered = [p.incoming.received_at for p in plans if not p.incoming.reference]
+    numbers = iter(_references(organisation, "next_complaint_number", "C", unnumbered))
     for plan, complainant in zip(plans, complainants, strict=True):
-        s = plan.submission
+        item = plan.incoming
         plan.complaint = Complaint(
             organisation=organisation,
-            reference=s.reference,
-            received_at=s.received_at,
+            reference=item.reference or next(numbers),
+            received_at=item.received_at,
             channel=plan.arguments["channel"],
             complainant=complainant,
             summary=plan.arguments["summary"],
-            recorded_by=s.submitted_by,
+            recorded_by=item.actor,
         )
     insert_many([p.complaint for p in plans if p.complaint is not None])
 
-    # Case references in turn, each with its own arrival's year (as the row path takes them).
-    years = [p.submission.received_at for p in plans for _ in p.arguments["respondents"]]
-    references: list[str] = []
-    start = 0
-    while start < len(years):
-        end = start
-        while end < len(years) and years[end].year == years[start].year:
-            end += 1
-        references += references_take(
-            organisation, "next_case_number", years[start], "", end - start
-        )
-        start = end
+    arrivals = [p.incoming.received_at for p in plans for _ in p.arguments["respondents"]]
+    references = _references(organisation, "next_case_number", "", arrivals)
     numbered = iter(references)
     for plan, people_of in zip(plans, respondents, strict=True):
-        at = plan.submission.received_at
+        at = plan.incoming.received_at
         for person in people_of:
             plan.cases.append(
                 Case(
@@ -220,7 +229,7 @@ def submissions_record_many(
     calendar = calendar_for(cases[0])
     for plan in plans:
         plan.deadlines = [
-            stage_deadlines_new(case, plan.submission.received_at, calendar) for case in plan.cases
+            stage_deadlines_new(case, plan.incoming.received_at, calendar) for case in plan.cases
         ]
     insert_many([d for p in plans for made in p.deadlines for d in made])
 
@@ -248,7 +257,7 @@ def submissions_record_many(
             events += [
                 (EventKind.DEADLINE_OPENED, case.pk, deadline_opened_payload(d)) for d in deadlines
             ]
-        groups.append((plan.submission.submitted_by, events))
+        groups.append((plan.incoming.actor, events))
     appended = iter(_append_in_order(groups))
     recorded = []
     for plan, (_, events) in zip(plans, groups, strict=True):

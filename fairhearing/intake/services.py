@@ -70,19 +70,50 @@ def complaint_submit(
     Recording commits first, so a mail failure never loses a complaint: its cases stay at
     "received" with the acknowledgement limit running, for staff to act on.
     """
+    from .bulk import Incoming, complaints_record_many
+
+    arguments: dict[str, Any] = {
+        "channel": channel,
+        "complainant": complainant,
+        "respondents": respondents,
+        "allegation": allegation,
+        "summary": summary,
+    }
+    at = received_at or timezone.now()
+    with transaction.atomic():
+        fast, _ = complaints_record_many(
+            organisation, [Incoming(actor=actor, received_at=at, arguments=arguments)]
+        )
+    if fast:
+        acknowledgements_send_and_record(fast)
+        return fast[0][0]
     complaint = complaint_record(
-        actor=actor,
-        organisation=organisation,
-        channel=channel,
-        complainant=complainant,
-        respondents=respondents,
-        allegation=allegation,
-        summary=summary,
-        received_at=received_at,
+        actor=actor, organisation=organisation, received_at=at, **arguments
     )
     if complaint.complainant.email:
         complaint_acknowledge_by_email(complaint=complaint)
     return complaint
+
+
+def acknowledgements_send_and_record(recorded: list[tuple[Complaint, list[Case]]]) -> None:
+    """Acknowledge complaints the fast path recorded (intake/bulk.py): email each that has an
+    address, then record the sent ones in one transaction, as `complaint_acknowledge_by_email`
+    records each (one by one where the fast path declines)."""
+    from .bulk import acknowledgements_record_many
+
+    sent = [
+        (complaint, cases)
+        for complaint, cases in recorded
+        if complaint.complainant.email and acknowledgement_send(complaint=complaint, cases=cases)
+    ]
+    if not sent:
+        return
+    with transaction.atomic():
+        if not acknowledgements_record_many(
+            sent, reasons=AUTO_ACK_REASONS, rule_applied=AUTO_ACK_RULE
+        ):
+            for complaint, cases in sent:
+                acknowledgement_record(complaint=complaint, cases=cases)
 
 
 def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
@@ -235,12 +266,12 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
     Workers claim rows with SKIP LOCKED, so two never record the same submission. One that
     recording refuses (its category left the rulebook since) stays, refused, with the reason
     for its sender to read; the others in the batch are recorded."""
-    from .bulk import acknowledgements_record_many, submissions_record_many
+    from .bulk import Incoming, complaints_record_many
 
     counts = {"recorded": 0, "refused": 0}
     while True:
-        # Each complaint with its cases when the fast path recorded it (None: the row path).
-        recorded: list[tuple[Complaint, list[Case] | None]] = []
+        fast: list[tuple[Complaint, list[Case]]] = []
+        slow: list[Complaint] = []
         with transaction.atomic():
             claimed = list(
                 Submission.objects.select_related("organisation", "submitted_by")
@@ -260,11 +291,20 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                 by_organisation.setdefault(submission.organisation_id, []).append(submission)
             rest: list[Submission] = []
             for pk, submissions in by_organisation.items():
-                done, left = submissions_record_many(
-                    organisations[pk], submissions, [_submission_arguments(s) for s in submissions]
+                done, left = complaints_record_many(
+                    organisations[pk],
+                    [
+                        Incoming(
+                            actor=s.submitted_by,
+                            received_at=s.received_at,
+                            arguments=_submission_arguments(s),
+                            reference=s.reference,
+                        )
+                        for s in submissions
+                    ],
                 )
-                recorded += done
-                rest += left
+                fast += done
+                rest += [submissions[i] for i in left]
             for submission in sorted(rest, key=lambda s: s.pk):
                 try:
                     with transaction.atomic():
@@ -285,27 +325,14 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                     )
                     counts["refused"] += 1
                     continue
-                recorded.append((complaint, None))
+                slow.append(complaint)
             Submission.objects.filter(
-                reference__in=[complaint.reference for complaint, _ in recorded]
+                reference__in=[c.reference for c, _ in fast] + [c.reference for c in slow]
             ).delete()
-        counts["recorded"] += len(recorded)
-        sent: list[tuple[Complaint, list[Case]]] = [
-            (complaint, cases)
-            for complaint, cases in recorded
-            if cases is not None
-            and complaint.complainant.email
-            and acknowledgement_send(complaint=complaint, cases=cases)
-        ]
-        if sent:
-            with transaction.atomic():
-                if not acknowledgements_record_many(
-                    sent, reasons=AUTO_ACK_REASONS, rule_applied=AUTO_ACK_RULE
-                ):
-                    for complaint, cases in sent:
-                        acknowledgement_record(complaint=complaint, cases=cases)
-        for complaint, fast in recorded:
-            if fast is None and complaint.complainant.email:
+        counts["recorded"] += len(fast) + len(slow)
+        acknowledgements_send_and_record(fast)
+        for complaint in slow:
+            if complaint.complainant.email:
                 complaint_acknowledge_by_email(complaint=complaint)
 
 

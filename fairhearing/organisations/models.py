@@ -14,6 +14,13 @@ def _rulebook_spec(pk: int) -> "RulebookSpec":
     return Rulebook.objects.get(pk=pk).spec
 
 
+def rulebook_readings_forget() -> None:
+    """Drop this process's kept readings: called whenever a rulebook is made. An id can come
+    back after a rollback (SQLite reuses the highest), and only the process that made the
+    rolled-back version could have kept its reading."""
+    _rulebook_spec.cache_clear()
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)

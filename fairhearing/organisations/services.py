@@ -7,7 +7,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
 from .default_rulebook import DEFAULT_RULEBOOK
-from .models import Organisation, Rulebook
+from .models import Organisation, Rulebook, rulebook_readings_forget
 from .rulebook import RulebookSpec
 
 
@@ -32,6 +32,7 @@ def rulebook_publish(
     rulebook = Rulebook.objects.create(
         organisation=organisation, version=(latest or 0) + 1, definition=copy.deepcopy(definition)
     )
+    rulebook_readings_forget()
     Organisation.objects.filter(pk=organisation.pk).update(rulebook_current=rulebook)
     organisation.rulebook_current = rulebook
     event_append(

@@ -17,7 +17,7 @@ from fairhearing.conftest import make_user
 from fairhearing.core import bulk
 from fairhearing.intake import bulk as intake_bulk
 from fairhearing.intake.models import Submission
-from fairhearing.intake.services import complaint_accept, submissions_record
+from fairhearing.intake.services import complaint_accept, complaint_submit, submissions_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Fingerprint
@@ -109,6 +109,7 @@ VARYING = {
     "rulebook",
     "reference",
     "due_at",
+    "organisation",
 }
 
 
@@ -198,8 +199,8 @@ def record(organisation: Any, mailoutbox: list[Any]) -> tuple[dict[str, int], di
 def row_path_only(monkeypatch) -> None:
     monkeypatch.setattr(
         intake_bulk,
-        "submissions_record_many",
-        lambda organisation, submissions, arguments: ([], submissions),
+        "complaints_record_many",
+        lambda organisation, incoming: ([], list(range(len(incoming)))),
     )
 
 
@@ -231,17 +232,15 @@ def test_the_fast_path_records_what_the_row_path_records(
 def test_the_fast_path_takes_what_it_can_and_leaves_the_rest(monkeypatch) -> None:
     setup("split")
     taken: list[int] = []
-    original = intake_bulk.submissions_record_many
+    original = intake_bulk.complaints_record_many
 
-    def spy(organisation: Any, submissions: list[Any], arguments: list[Any]) -> Any:
-        recorded, rest = original(organisation, submissions, arguments)
+    def spy(organisation: Any, incoming: list[Any]) -> Any:
+        recorded, rest = original(organisation, incoming)
         taken.append(len(recorded))
-        assert [s.reference for s in rest] == [
-            s.reference for s in submissions[4:]
-        ]  # the post, and the refused category
+        assert rest == [4, 5]  # the post, and the refused category
         return recorded, rest
 
-    monkeypatch.setattr(intake_bulk, "submissions_record_many", spy)
+    monkeypatch.setattr(intake_bulk, "complaints_record_many", spy)
     assert submissions_record() == {"recorded": 5, "refused": 1}
     assert taken == [4]
     assert Submission.objects.get().reason
@@ -272,3 +271,43 @@ def test_a_case_moved_since_it_was_recorded_is_not_acknowledged_again(mailoutbox
         [(case.complaints.get(), [case])], reasons="r", rule_applied="x"
     )
     assert Event.objects.filter(kind=EventKind.CASE_TRANSITIONED).count() == transitions
+
+
+def submit_each(slug: str) -> Any:
+    organisation = organisation_create(
+        actor=None, name=f"Org {slug}", slug=slug, reference_prefix=slug.upper()
+    )
+    officer = make_user(organisation, f"officer-{slug}", Role.CASE_OFFICER)
+    for complainant, respondents, category, url, days in SUBMISSIONS[:-1]:
+        complaint_submit(
+            actor=officer,
+            organisation=organisation,
+            channel=Channel.WEB,
+            complainant=complainant,
+            respondents=respondents,
+            allegation=AllegationDetails(
+                allegation_type=AllegationType.IN_PERSON,
+                category=category,
+                description=WORDS,
+                url=url,
+            ),
+            summary=WORDS,
+            received_at=timezone.now() - dt.timedelta(days=days),
+        )
+    return organisation
+
+
+def test_a_complaint_submitted_directly_takes_the_fast_path_to_the_same_records(
+    monkeypatch, mailoutbox
+) -> None:
+    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    fast_org = submit_each("direct")
+    fast = snapshot(fast_org, since, mailoutbox)
+    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    mailoutbox.clear()
+    with monkeypatch.context() as patched:
+        row_path_only(patched)
+        slow_org = submit_each("rowwise")
+    slow = snapshot(slow_org, since, mailoutbox)
+    assert fast == slow
+    assert len(fast["complaints"]) == 5 and len(fast["mails"]) == 3

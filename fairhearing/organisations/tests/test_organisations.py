@@ -1,9 +1,11 @@
+import copy
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from fairhearing.organisations.services import organisation_create
+from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+from fairhearing.organisations.services import organisation_create, rulebook_publish
 
 
 @pytest.mark.django_db
@@ -93,3 +95,23 @@ def test_the_migration_points_each_organisation_at_its_latest_rulebook(organisat
     Organisation.objects.update(rulebook_current=None)
     migration.point_at_latest(apps, None)
     assert Organisation.objects.get(pk=organisation.pk).rulebook_current_id == latest.pk
+
+
+def test_a_rulebook_id_reused_after_a_rollback_is_read_afresh(organisation) -> None:
+    # SQLite gives a rolled-back row's id to the next insert: a reading kept under that id
+    # must not outlive the version that was never published.
+    from django.db import transaction
+
+    definition = copy.deepcopy(DEFAULT_RULEBOOK)
+    definition["categories"] = [c for c in definition["categories"] if c["key"] != "sexism"]
+    try:
+        with transaction.atomic():
+            doomed = rulebook_publish(actor=None, organisation=organisation, definition=definition)
+            assert "sexism" not in organisation.current_rulebook_spec().categories
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    organisation.refresh_from_db()
+    again = rulebook_publish(actor=None, organisation=organisation, definition=DEFAULT_RULEBOOK)
+    assert "sexism" in organisation.current_rulebook_spec().categories
+    assert again.pk >= doomed.pk
