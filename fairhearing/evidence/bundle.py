@@ -8,9 +8,7 @@ PDF evidence is appended after the bundle's own pages, in index order.
 """
 
 import io
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,49 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from fairhearing.cases.models import Case, Party
+from fairhearing.cases.models import Case
 
 from .models import EvidenceItem, Kind
+from .redaction import PANEL, RESPONDENT, Redactor, redactor_for
 from .sniff import IMAGE_TYPES
 from .storage import blob_read
-
-PANEL = "panel"
-RESPONDENT = "respondent"
-AUDIENCES = (PANEL, RESPONDENT)
-WITHHELD = "Complainant (identity withheld)"
-REDACTED = "[redacted]"
-
-
-@dataclass(frozen=True)
-class Redactor:
-    names: tuple[str, ...]
-    person_ids: frozenset[int]
-
-    def text(self, value: str) -> str:
-        for name in self.names:
-            value = re.sub(re.escape(name), REDACTED, value, flags=re.IGNORECASE)
-        return value
-
-    def person(self, person: Any) -> str:
-        if person is None:
-            return ""
-        return WITHHELD if person.pk in self.person_ids else person.full_name
-
-
-def redactor_for(case: Case, audience: str) -> Redactor:
-    if audience != RESPONDENT:
-        return Redactor(names=(), person_ids=frozenset())
-    protected = [
-        p.person
-        for p in case.parties.select_related("person").filter(
-            role=Party.Role.COMPLAINANT, identity_protected=True
-        )
-    ]
-    names = {n for p in protected for n in (p.full_name.strip(), p.email.strip()) if len(n) > 2}
-    return Redactor(
-        names=tuple(sorted(names, key=len, reverse=True)),
-        person_ids=frozenset(p.pk for p in protected),
-    )
 
 
 def _when(value: Any) -> str:

@@ -25,6 +25,7 @@ from . import sniff
 from .models import Blob, EvidenceItem, Kind, Source
 from .posts import platform_of, post_key
 from .queries import evidence_of
+from .redaction import AUDIENCES, RESPONDENT
 from .storage import blob_read, blob_write, sha256_hex
 
 NEEDS_URL_OR_TEXT = "Give the post's web address or the text that was captured."
@@ -252,7 +253,7 @@ class Bundle:
 def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None = None) -> Bundle:
     """Make the hearing bundle and record its custody: exported (with every item's hash and the
     bundle's own), and, for the respondent, disclosed."""
-    from .bundle import AUDIENCES, RESPONDENT, bundle_pdf
+    from .bundle import bundle_pdf  # reportlab and pypdf, loaded only to make a bundle
 
     if audience not in AUDIENCES:
         raise EvidenceRefused(f"A bundle is for one of: {', '.join(AUDIENCES)}.")

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from fairhearing.cases.access import case_for, user_may_act
 
 from . import services
-from .bundle import AUDIENCES, PANEL
 from .forms import FileEvidenceForm, PostEvidenceForm, upload_of
 from .queries import evidence_item, evidence_of
+from .redaction import AUDIENCES, PANEL
 from .responses import attachment, pdf_attachment
 
 

@@ -11,7 +11,6 @@ import re
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -44,8 +43,14 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch 2.0's affine32 permutations for SEED, drawn as it draws them: an odd `a` and
+    any `b` for each of the NUM_PERM maps h -> a * h + b mod 2^32. Drawn here rather than taken
+    from `datasketch.MinHash`, whose package imports scipy for its LSH classes: 57 MB in every
+    web worker for two arrays (tests/test_minhash.py compares the signatures with datasketch's)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 # A shingle's 32-bit hash, kept: the same few thousand shingles (parts of common words) recur

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fairhearing.cases.models import Case
-from fairhearing.evidence.bundle import RESPONDENT, redactor_for
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.evidence.queries import evidence_of
+from fairhearing.evidence.redaction import RESPONDENT, redactor_for
 from fairhearing.people.models import Person
 
 from .models import PartyRole

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.cases.services import CaseError
-from fairhearing.evidence.bundle import RESPONDENT
+from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment
 from fairhearing.evidence.services import bundle_make
 from fairhearing.people.models import Person

@@ -1,3 +1,4 @@
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,19 @@ def test_identical_text_always_collides(text: str) -> None:
     parts = minhash.shingles(text)
     assert minhash.jaccard(parts, minhash.shingles(text)) == 1.0
     assert minhash.bands(parts) == minhash.bands(minhash.shingles(text))
+
+
+def test_permutations_are_datasketchs() -> None:
+    """The permutations are drawn as datasketch draws them, not taken from it (its package
+    imports scipy into every worker): both arrays, value by value and type."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME).permutations
+    ours_a, ours_b = minhash._permutations()
+    assert ours_a.dtype == ours_b.dtype == np.uint32
+    assert ours_a.tolist() == a.tolist()
+    assert ours_b.tolist() == b.tolist()
+    assert all(v % 2 == 1 for v in ours_a.tolist())
 
 
 def _datasketch_signature(parts: set[str]) -> list[int]:
