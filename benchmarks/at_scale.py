@@ -11,6 +11,11 @@ is there (filling a million cases takes most of half an hour, so it is done once
 through the whole Django stack, the staff case list (filters, pagination) and the case page,
 with p50 and p95 over the runs; the quarterly statistics for every quarter of the history; the
 meeting pack; and `ledger verify` (events/s and the process's peak memory). JSON on stdout.
+
+The pages are served as a gunicorn worker serves them: DEBUG off (no query log kept), none
+of the test runner's template instrumentation, and the process settled as `fairhearing.wsgi`
+settles a worker (every view imported, start-up's objects set aside from the garbage
+collector) once each page has been fetched once.
 """
 
 import argparse
@@ -44,10 +49,16 @@ def main() -> None:
     parser.add_argument("--skip-verify", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairhearing.settings")
+    # As production runs (benchmarks/intake_load.py starts gunicorn with the same), so that
+    # the figures are a worker's, not a debugging server's.
+    os.environ.update(DEBUG="0", SECURE_SSL_REDIRECT="0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.utils import timezone
 
     from fairhearing.accounts.models import Role, User
@@ -69,7 +80,6 @@ def main() -> None:
     organisation = Organisation.objects.filter(slug="bench").first()
     if organisation is None:
         sys.exit("no generated data: run `fairhearing bench generate --cases N` first")
-    setup_test_environment()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute(
@@ -111,6 +121,9 @@ def main() -> None:
         response = client.get(url)
         if response.status_code != 200:
             sys.exit(f"{url}: {response.status_code}")
+    from fairhearing.wsgi import settle
+
+    settle()
     for _ in range(args.runs):
         for name, url in urls.items():
             started = time.perf_counter()
