@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves its API docs' assets locally, never from a CDN
+    # Before django_tasks_db: its `db_worker` command (leases, retries, schedules) wins.
+    "fairhearing.worker",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -220,8 +222,32 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@fairhearing.invalid")
 
-# Background work: one db_worker process, same database, no broker.
+# Background work: db_worker processes (one or more), same database, no broker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not value > 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0, not {raw!r}")
+    return value
+
+
+# A running task is leased to its worker for this long, renewed six times a lease; a task
+# whose worker stopped renewing is taken up again, up to WORKER_MAX_ATTEMPTS claims in all.
+WORKER_LEASE_SECONDS = env_number("FAIRHEARING_WORKER_LEASE_SECONDS", 60)
+WORKER_MAX_ATTEMPTS = int(env_number("FAIRHEARING_WORKER_MAX_ATTEMPTS", 3))
+# Recurring jobs: name -> (task, seconds between runs). Enqueued by the workers themselves.
+WORKER_SCHEDULES = {
+    "deadline-sweep": (
+        "fairhearing.deadlines.tasks.deadline_sweep_task",
+        env_number("FAIRHEARING_SWEEP_SECONDS", 300),
+    ),
+}
 
 LOGGING = {
     "version": 1,

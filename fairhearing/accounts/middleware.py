@@ -30,6 +30,7 @@ OPEN_NAMESPACES = frozenset({"accounts", "api"})
 OPEN_WITHOUT_SECOND_FACTOR = frozenset(
     {
         "core:healthz",
+        "worker:readyz",
         "intake:start",
         "intake:form",
         "intake:submitted",

@@ -1,8 +1,9 @@
 """Background work for deadlines, run by `fairhearing db_worker`.
 
-The sweep re-enqueues itself, so one enqueue (by `fairhearing deadlines schedule`, which
-`make demo` runs) keeps it going; several workers are safe because every write is claimed by a
-conditional UPDATE.
+The sweep is a recurring job (settings.WORKER_SCHEDULES, every 5 minutes): the workers
+enqueue each run when the last one is over, so a worker that died mid-sweep stops nothing
+(worker/services.py). Every write in it is claimed row by row (a conditional UPDATE, SKIP
+LOCKED), so a sweep run again, or by two workers at once, records and sends nothing twice.
 """
 
 import datetime as dt
@@ -12,21 +13,12 @@ from django_tasks import task
 
 from .services import deadline_sweep
 
-SWEEP_EVERY = dt.timedelta(minutes=5)
+SWEEP_SCHEDULE = "deadline-sweep"
 SIGN_HEAD_EVERY = dt.timedelta(hours=1)
 
 
-def sweep_pending() -> bool:
-    """Whether a sweep is already waiting or running (so scheduling twice starts one chain)."""
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=deadline_sweep_task.module_path, status__in=["READY", "RUNNING"]
-    ).exists()
-
-
 @task()
-def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
+def deadline_sweep_task() -> dict[str, int]:
     from fairhearing.intake.services import submissions_record, submissions_refused_purge
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
@@ -59,8 +51,6 @@ def deadline_sweep_task(reschedule: bool = True) -> dict[str, int]:
     head = latest_head()
     if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
         tree_head_sign()
-    if reschedule:
-        deadline_sweep_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue(reschedule=True)
     return {
         "submissions_recorded": submissions["recorded"],
         "breaches": result.breaches,

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -14,7 +13,6 @@ from fairhearing.evidence.forms import upload_of
 from . import services
 from .access import dossier_for, dossier_user
 from .models import Dossier, DossierRow
-from .tasks import dossier_import_task
 
 router = Router(tags=["dossiers"])
 
@@ -38,6 +36,7 @@ class DossierOut(Schema):
     finished_at: dt.datetime | None
     sha256: str
     created: bool
+    stalled: bool
 
 
 def dossier_out(dossier: Dossier, created: bool = False) -> dict[str, Any]:
@@ -52,6 +51,8 @@ def dossier_out(dossier: Dossier, created: bool = False) -> dict[str, Any]:
         "finished_at": dossier.finished_at,
         "sha256": dossier.sha256,
         "created": created,
+        # An unfinished import that is not moving: uploading the same file again resumes it.
+        "stalled": services.dossier_stalled(dossier),
     }
 
 
@@ -74,7 +75,8 @@ def dossiers_upload(
     source_name: str = Form(..., min_length=1, max_length=200, pattern=NON_BLANK),
 ) -> Status[Any]:
     """Upload a dossier; 201 and the import starts, or 200 with the dossier this same file
-    already made (nothing new is created)."""
+    already made (nothing new is created; an import of it that had stalled starts again from
+    where it stopped)."""
     require_scope(request, Scope.CASES_WRITE)
     user = dossier_user(request.user)
     upload = upload_of(file)
@@ -87,7 +89,9 @@ def dossiers_upload(
         data=upload.data,
     )
     if created:
-        transaction.on_commit(lambda: dossier_import_task.enqueue(dossier.pk))
+        services.dossier_import_queue(dossier=dossier)
+    elif services.dossier_stalled(dossier):
+        dossier = services.dossier_resume(actor=user, dossier=dossier)
     return Status(201 if created else 200, dossier_out(dossier, created))
 
 

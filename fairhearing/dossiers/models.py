@@ -37,6 +37,10 @@ class Dossier(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a chunk last committed (or the import started), and the task queued to run it: an
+    # import with neither progress nor a live task has stalled (services.dossier_stalled).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
 from fairhearing.organisations.models import Organisation
@@ -16,3 +18,12 @@ def dossiers_of(organisation: Organisation | int) -> QuerySet[Dossier]:
         )
         .order_by("-uploaded_at")
     )
+
+
+def dossier_task_detail(args: list[Any], organisation_id: int | None) -> str | None:
+    """Which dossier an import task was for, for the status page; None if another
+    organisation's (it is not shown)."""
+    dossier = Dossier.objects.filter(pk=args[0]).values("organisation_id", "filename").first()
+    if dossier is None or dossier["organisation_id"] != organisation_id:
+        return None
+    return f"Dossier “{dossier['filename']}”"

@@ -2,9 +2,12 @@
 `fairhearing dossier import`). Each chunk of rows commits with the complaints it made, so a
 crash loses no row and a re-run repeats none."""
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -20,10 +23,12 @@ from fairhearing.linking.models import Band, Fingerprint, Grouping
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
+from fairhearing.worker import faults
 
 from . import read
 from .bulk import import_chunk
 from .models import Dossier, DossierRow
+from .tasks import dossier_import_task
 
 MAX_BYTES = 50 * 1024 * 1024
 CHUNK = 500
@@ -36,8 +41,69 @@ CONTENT_TYPES = {
 }
 
 
+NOT_RESUMABLE = "This dossier has been imported already: there is nothing to resume."
+
+
 class DossierRefused(CaseError):
     """The whole file is refused, with the reason; nothing was written."""
+
+
+def stalled_after() -> dt.timedelta:
+    """How long an import may go without committing a chunk before it counts as stalled: two
+    worker leases (by then a worker that died has been replaced, if any worker is running)."""
+    return max(dt.timedelta(minutes=2), 2 * dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS))
+
+
+def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool:
+    """An import that should be running but is not: its task ended or was given up without
+    finishing it, or nothing has been committed for `stalled_after()` (no worker running)."""
+    if dossier.status not in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
+        return False
+    if dossier.task_id:
+        from django_tasks_db.models import DBTaskResult
+
+        try:
+            task_id = uuid.UUID(dossier.task_id)
+        except ValueError:  # not a database task (the tests' immediate backend)
+            task_id = None
+        state = (
+            DBTaskResult.objects.filter(pk=task_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if state in {"FAILED", "SUCCESSFUL"}:
+            return True
+    last = dossier.progress_at or dossier.uploaded_at
+    return last < (now or timezone.now()) - stalled_after()
+
+
+def dossier_import_queue(*, dossier: Dossier) -> None:
+    """Queue the import for the worker once the caller's transaction commits."""
+
+    def enqueue() -> None:
+        result = dossier_import_task.enqueue(dossier.pk)
+        Dossier.objects.filter(pk=dossier.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+def dossier_resume(*, actor: Any, dossier: Dossier) -> Dossier:
+    """Start an unfinished import again from where it stopped (staff asked, or uploaded the
+    same file again). Safe while another run is still going: each chunk is taken once."""
+    with transaction.atomic():
+        resumed = Dossier.objects.filter(
+            pk=dossier.pk, status__in=[Dossier.Status.QUEUED, Dossier.Status.RUNNING]
+        ).update(progress_at=timezone.now())
+        if not resumed:
+            raise DossierRefused(NOT_RESUMABLE)
+        event_append(
+            actor=actor,
+            kind=EventKind.DOSSIER_RESUMED,
+            payload={"dossier": dossier.pk, "rows_done": dossier.processed_rows},
+        )
+        dossier_import_queue(dossier=dossier)
+    dossier.refresh_from_db()
+    return dossier
 
 
 def _source(organisation: Organisation, name: str) -> Person:
@@ -190,7 +256,7 @@ def dossier_import(
     """Import the rows not yet imported, a chunk per transaction. Safe to run again."""
     Dossier.objects.filter(pk=dossier.pk, started_at__isnull=True).update(started_at=timezone.now())
     Dossier.objects.filter(pk=dossier.pk).exclude(status=Dossier.Status.DONE).update(
-        status=Dossier.Status.RUNNING
+        status=Dossier.Status.RUNNING, progress_at=timezone.now()
     )
     dossier.refresh_from_db()
     if dossier.status == Dossier.Status.DONE:
@@ -208,16 +274,30 @@ def dossier_import(
     for chunks, start in enumerate(range(0, len(todo), chunk), start=1):
         batch = todo[start : start + chunk]
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    import_chunk(dossier, batch, actor)
-            except (CaseError, ValidationError, IntegrityError):
-                # Something the fast path cannot take: this chunk goes row by row, where a bad
-                # row is rejected with its reason and the others still import.
-                for row in batch:
-                    _import_row(dossier, row, actor)
-            processed += len(batch)
-            Dossier.objects.filter(pk=dossier.pk).update(processed_rows=processed)
+            # Held to the commit: another run of this import (a worker taken for dead, a
+            # resume) waits here, then sees which of these rows this one imported.
+            Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+            taken = set(
+                DossierRow.objects.filter(
+                    dossier=dossier, number__in=[row.number for row in batch]
+                ).values_list("number", flat=True)
+            )
+            batch = [row for row in batch if row.number not in taken]
+            if batch:
+                try:
+                    with transaction.atomic():
+                        import_chunk(dossier, batch, actor)
+                except (CaseError, ValidationError, IntegrityError):
+                    # Something the fast path cannot take: this chunk goes row by row, where a
+                    # bad row is rejected with its reason and the others still import.
+                    for row in batch:
+                        _import_row(dossier, row, actor)
+                faults.checkpoint("dossier.in_chunk")
+            processed = DossierRow.objects.filter(dossier=dossier).count()
+            Dossier.objects.filter(pk=dossier.pk).update(
+                processed_rows=processed, progress_at=timezone.now()
+            )
+        faults.checkpoint("dossier.chunk")
         if chunks & (chunks - 1) == 0:  # 1, 2, 4, 8... chunks: each time the import doubled
             _refresh_statistics()
         if progress:
@@ -227,15 +307,18 @@ def dossier_import(
             status: DossierRow.objects.filter(dossier=dossier, status=status).count()
             for status in DossierRow.Status.values
         }
-        Dossier.objects.filter(pk=dossier.pk).update(
+        # Conditional: of two runs finishing together, one records the end.
+        finished = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.RUNNING).update(
             status=Dossier.Status.DONE,
             processed_rows=len(rows),
             finished_at=timezone.now(),
+            progress_at=timezone.now(),
         )
-        event_append(
-            actor=actor,
-            kind=EventKind.DOSSIER_FINISHED,
-            payload={"dossier": dossier.pk, **counts},
-        )
+        if finished:
+            event_append(
+                actor=actor,
+                kind=EventKind.DOSSIER_FINISHED,
+                payload={"dossier": dossier.pk, **counts},
+            )
     dossier.refresh_from_db()
     return dossier

@@ -5,10 +5,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.evidence.forms import upload_of
 
@@ -17,9 +16,15 @@ from .access import dossier_for, dossier_user
 from .forms import DossierForm
 from .models import Dossier, DossierRow
 from .queries import dossiers_of
-from .tasks import dossier_import_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOADED_BEFORE = "This file was uploaded before, so nothing new was created: here is its report."
+STILL_IMPORTING = "This file was uploaded before and is being imported now: here is its progress."
+RESUMED_ON_UPLOAD = (
+    "This file was uploaded before and its import had stopped after "
+    "{dossier.processed_rows} of {dossier.total_rows} rows. It has started again from there."
+)
+RESUMED = "The import has started again from row {next} of {dossier.total_rows}."
 
 
 @login_required
@@ -42,19 +47,23 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(refused))
         else:
             if created:
-                transaction.on_commit(lambda: dossier_import_task.enqueue(dossier.pk))
+                services.dossier_import_queue(dossier=dossier)
                 messages.success(request, f"Dossier received: {dossier.total_rows} rows to import.")
+            elif services.dossier_stalled(dossier):
+                services.dossier_resume(actor=user, dossier=dossier)
+                messages.info(request, RESUMED_ON_UPLOAD.format(dossier=dossier))
+            elif dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
+                messages.info(request, STILL_IMPORTING)
             else:
-                messages.info(
-                    request,
-                    "This file was uploaded before, so nothing new was created: "
-                    "here is its report.",
-                )
+                messages.info(request, UPLOADED_BEFORE)
             return redirect("dossiers:detail", dossier_id=dossier.pk)
+    dossiers = list(dossiers_of(user.organisation_id)[:50])
+    for dossier in dossiers:
+        dossier.stalled = services.dossier_stalled(dossier)  # type: ignore[attr-defined]
     return render(
         request,
         "dossiers/dossier_list.html",
-        {"form": form, "dossiers": dossiers_of(user.organisation_id)[:50]},
+        {"form": form, "dossiers": dossiers},
         status=400 if form.errors else 200,
     )
 
@@ -71,9 +80,11 @@ def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in DossierRow.Status.values:
         rows = rows.filter(status=status)
-    running = dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}
+    stalled = services.dossier_stalled(dossier)
+    running = dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING} and not stalled
+    progress = {"dossier": dossier, "running": running, "stalled": stalled}
     if request.GET.get("fragment") == "progress":
-        return render(request, "dossiers/_progress.html", {"dossier": dossier, "running": running})
+        return render(request, "dossiers/_progress.html", progress)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,9 +94,25 @@ def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": DossierRow.Status,
-            "running": running,
+            **progress,
         },
     )
+
+
+@login_required
+@require_POST
+def dossier_resume_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    user: Any = dossier_user(request.user)
+    dossier = dossier_for(user, dossier_id)
+    try:
+        services.dossier_resume(actor=user, dossier=dossier)
+    except services.DossierRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(
+            request, RESUMED.format(next=dossier.processed_rows + 1, dossier=dossier)
+        )
+    return redirect("dossiers:detail", dossier_id=dossier.pk)
 
 
 @login_required

@@ -82,6 +82,7 @@ class EventKind(IntEnum):
     DOSSIER_RECEIVED = 110
     DOSSIER_ROW_IMPORTED = 111
     DOSSIER_FINISHED = 112
+    DOSSIER_RESUMED = 113
     COMPLAINT_GROUPED = 120
     CASES_LINKED = 121
     CASES_UNLINKED = 122
@@ -98,6 +99,8 @@ class EventKind(IntEnum):
     SUBJECT_ACCESS_REMINDER = 138
     SUBJECT_ACCESS_BREACHED = 139
     LEGAL_HOLD_REVIEW_DUE = 140
+    TASK_GAVE_UP = 150
+    TASK_RETRIED = 151
 
     @property
     def label(self) -> str:

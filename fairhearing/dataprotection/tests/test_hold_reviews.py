@@ -87,7 +87,7 @@ def test_a_lifted_hold_is_never_due(hold, case_officer) -> None:
 def test_the_worker_sweep_tells_the_team(hold) -> None:
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + dt.timedelta(days=11), tick=True):
-        result = deadline_sweep_task.call(reschedule=False)
+        result = deadline_sweep_task.call()
     assert result["legal_hold_reviews_due"] == 1
     assert len(told()) == 1
 

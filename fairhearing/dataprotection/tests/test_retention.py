@@ -216,7 +216,7 @@ def test_the_command_and_the_worker_sweep(closed_case, years_later) -> None:
     call_command("retention", "run", "--dry-run", stdout=_Writer(out))
     assert f"{closed_case.reference}: due" in "".join(out)
     assert not Anonymisation.objects.exists()
-    result = deadline_sweep_task.call(reschedule=False)
+    result = deadline_sweep_task.call()
     assert result["anonymised"] == 1
     assert Anonymisation.objects.filter(case=closed_case).exists()
     out.clear()

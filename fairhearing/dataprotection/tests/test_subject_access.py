@@ -218,5 +218,5 @@ def test_a_month_on_the_sweep_reports_the_breach(organisation, case, case_office
     from fairhearing.deadlines.tasks import deadline_sweep_task
 
     with time_machine.travel(sar.due_at + dt.timedelta(hours=1), tick=False):
-        result = deadline_sweep_task.call(reschedule=False)
+        result = deadline_sweep_task.call()
     assert result["subject_access_breaches"] == 1

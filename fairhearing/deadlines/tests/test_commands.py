@@ -14,16 +14,10 @@ def test_scheduling_twice_starts_one_sweep(settings, capsys) -> None:
     assert "already scheduled" in capsys.readouterr().out
     pending = DBTaskResult.objects.filter(task_path=deadline_sweep_task.module_path)
     assert pending.count() == 1
+    assert pending.get().status == "READY"
 
 
 def test_the_sweep_command_reports_what_it_did(make_complaint, capsys) -> None:
     make_complaint().cases.get().deadlines.update(due_at="2020-01-01T00:00:00Z")
     call_command("deadlines", "sweep")
     assert "breaches recorded: 1" in capsys.readouterr().out
-
-
-def test_the_task_reschedules_itself(settings) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    deadline_sweep_task.call(reschedule=True)
-    queued = DBTaskResult.objects.get(task_path=deadline_sweep_task.module_path)
-    assert queued.run_after is not None

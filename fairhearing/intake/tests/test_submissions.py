@@ -217,7 +217,7 @@ def test_the_sweep_records_what_no_wake_up_reached(case_officer) -> None:
     # Without the commit's callbacks, no wake-up is queued (as if a worker had stopped).
     reference = post_async(api_for(case_officer), COMPLAINT).json()["reference"]
     assert not DBTaskResult.objects.exists()
-    result = deadline_sweep_task.call(reschedule=False)
+    result = deadline_sweep_task.call()
     assert result["submissions_recorded"] == 1
     assert Case.objects.filter(complaints__reference=reference).exists()
 

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from fairhearing.deadlines.services import deadline_sweep
-from fairhearing.deadlines.tasks import deadline_sweep_task, sweep_pending
+from fairhearing.deadlines.tasks import SWEEP_SCHEDULE
+from fairhearing.worker.services import schedule_run_now
 
 
 class Command(BaseCommand):
@@ -14,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("sweep", help="record breaches and send due reminders now")
-        sub.add_parser("schedule", help="enqueue the recurring sweep for `db_worker`")
+        sub.add_parser(
+            "schedule", help="run the recurring sweep now, in `db_worker` (it then recurs)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "sweep":
@@ -23,8 +26,7 @@ class Command(BaseCommand):
                 f"breaches recorded: {result.breaches}, windows ended: {result.expiries}, "
                 f"reminders sent: {result.reminders}"
             )
-        elif sweep_pending():
-            self.stdout.write("deadline sweep already scheduled")
-        else:
-            deadline_sweep_task.enqueue(reschedule=True)
+        elif schedule_run_now(name=SWEEP_SCHEDULE):
             self.stdout.write("deadline sweep scheduled")
+        else:
+            self.stdout.write("deadline sweep already scheduled")
