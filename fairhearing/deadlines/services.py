@@ -14,6 +14,7 @@ from django.utils import timezone
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.worker import faults
 
 from .calendar import WorkingCalendar
 from .models import Deadline
@@ -303,6 +304,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> Sweep
                 result.breaches += 1
             else:
                 result.expiries += 1
+            faults.checkpoint("sweep.lapse")
     due_reminders = (
         Deadline.objects.filter(status=Deadline.Status.OPEN, next_reminder_at__lte=now)
         .select_related("case__rulebook")

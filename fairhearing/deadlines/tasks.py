@@ -7,60 +7,79 @@ LOCKED), so a sweep run again, or by two workers at once, records and sends noth
 """
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import task
 
 from .services import deadline_sweep
 
+log = logging.getLogger(__name__)
 SWEEP_SCHEDULE = "deadline-sweep"
 SIGN_HEAD_EVERY = dt.timedelta(hours=1)
 
 
+class SweepIncomplete(Exception):
+    """One or more parts of the sweep failed; the others ran. The next sweep tries again."""
+
+
 @task()
 def deadline_sweep_task() -> dict[str, int]:
+    """Every part runs even if one before it fails (a mail server down must not stop
+    breaches, webhooks, retention or signed heads); the run then fails, naming the parts, and
+    the next one, five minutes on, tries them again."""
+    from fairhearing.dataprotection.retention import retention_run
+    from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
     from fairhearing.intake.services import submissions_record, submissions_refused_purge
+    from fairhearing.ledger.heads import latest_head, tree_head_sign
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
-
-    # Submissions whose wake-up was lost (a worker stopped mid-batch) are recorded here.
-    submissions = submissions_record()
-    submissions_refused_purge()
-    result = deadline_sweep()
-    updates = complainant_updates_send()
-    staff_digests_queue()
-    notifications = notifications_send_pending()
+    from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
     from fairhearing.webhooks.services import (
         webhooks_deliver_pending,
         webhooks_for_expired_sanctions,
     )
 
-    webhooks_for_expired_sanctions()
-    deliveries = webhooks_deliver_pending()
-    from fairhearing.ledger.heads import latest_head, tree_head_sign
-    from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
+    def sign_head_if_due() -> None:
+        head = latest_head()
+        if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
+            tree_head_sign()
 
-    meeting_packs_due()
-    statistics_publish_due()
-    from fairhearing.dataprotection.retention import retention_run
-    from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
+    counts: dict[str, int] = {}
+    failed: list[str] = []
 
-    anonymised = retention_run().anonymised
-    subject_access = subject_access_sweep()
-    holds_due = legal_hold_reviews_due()
-    head = latest_head()
-    if head is None or head.signed_at < timezone.now() - SIGN_HEAD_EVERY:
-        tree_head_sign()
-    return {
-        "submissions_recorded": submissions["recorded"],
-        "breaches": result.breaches,
-        "expiries": result.expiries,
-        "reminders": result.reminders,
-        "complainant_updates": updates,
-        "notifications": notifications,
-        "webhook_deliveries": deliveries,
-        "anonymised": len(anonymised),
-        "subject_access_reminders": subject_access["reminders"],
-        "subject_access_breaches": subject_access["breaches"],
-        "legal_hold_reviews_due": holds_due,
-    }
+    def part(name: str, run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except Exception:
+            log.exception("deadline sweep: %s failed", name)
+            failed.append(name)
+            return None
+
+    # Submissions whose wake-up was lost (a worker stopped mid-batch) are recorded here.
+    submissions = part("submissions", submissions_record)
+    counts["submissions_recorded"] = submissions["recorded"] if submissions else 0
+    part("refused submissions", submissions_refused_purge)
+    result = part("time limits", deadline_sweep)
+    counts["breaches"] = result.breaches if result else 0
+    counts["expiries"] = result.expiries if result else 0
+    counts["reminders"] = result.reminders if result else 0
+    counts["complainant_updates"] = part("complainant updates", complainant_updates_send) or 0
+    part("staff digests", staff_digests_queue)
+    counts["notifications"] = part("notifications", notifications_send_pending) or 0
+    part("expired sanctions", webhooks_for_expired_sanctions)
+    counts["webhook_deliveries"] = part("webhooks", webhooks_deliver_pending) or 0
+    part("meeting packs", meeting_packs_due)
+    part("statistics", statistics_publish_due)
+    retention = part("retention", retention_run)
+    counts["anonymised"] = len(retention.anonymised) if retention else 0
+    subject_access = part("subject access", subject_access_sweep) or {}
+    counts["subject_access_reminders"] = subject_access.get("reminders", 0)
+    counts["subject_access_breaches"] = subject_access.get("breaches", 0)
+    counts["legal_hold_reviews_due"] = part("legal hold reviews", legal_hold_reviews_due) or 0
+    part("tree head", sign_head_if_due)
+    if failed:
+        raise SweepIncomplete(f"parts that failed: {', '.join(failed)}; the rest ran")
+    return counts

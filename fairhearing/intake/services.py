@@ -36,6 +36,7 @@ from fairhearing.people.models import Person
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.models import Message, PartyRole
 from fairhearing.portal.services import message_send
+from fairhearing.worker import faults
 
 from .models import AnonymousReport, ReceiptAttempt, Submission
 from .receipts import (
@@ -329,6 +330,7 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
             Submission.objects.filter(
                 reference__in=[c.reference for c, _ in fast] + [c.reference for c in slow]
             ).delete()
+            faults.checkpoint("intake.batch")
         counts["recorded"] += len(fast) + len(slow)
         acknowledgements_send_and_record(fast)
         for complaint in slow:

@@ -5,6 +5,7 @@ it, and retries with back-off when the mail server fails."""
 import datetime as dt
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.worker import faults
 
 from .models import Notification
 
@@ -140,6 +142,10 @@ def _enqueue_send() -> None:
         log.exception("could not enqueue notification sending")
 
 
+def _message_id_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "fairhearing.invalid"
+
+
 def _send(notification: Notification) -> None:
     context = {**notification.context, "name": notification.to_name, "role": notification.role}
     text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
@@ -147,7 +153,12 @@ def _send(notification: Notification) -> None:
     # One line, whatever a value in it holds (a stray CR would be a header break).
     subject = " ".join(first_line.split())
     message = EmailMultiAlternatives(
-        subject=subject, body=body.strip() + "\n", to=[notification.to_email]
+        subject=subject,
+        body=body.strip() + "\n",
+        to=[notification.to_email],
+        # The same notification always has the same Message-ID: should a crash between the
+        # mail server's acceptance and our record of it send it again, mail clients show one.
+        headers={"Message-ID": f"<notification.{notification.pk}@{_message_id_domain()}>"},
     )
     message.attach_alternative(
         render_to_string("notifications/email/wrapper.html", {"subject": subject, "body": body}),
@@ -166,9 +177,14 @@ def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 2
     ).order_by("next_attempt_at")[:batch]
     sent = 0
     for notification in due:
+        # The claim is a lease of ten minutes from now (not from the start of the batch): a
+        # worker that dies mid-send leaves it to be sent again after that, never sooner.
         claimed = Notification.objects.filter(
             pk=notification.pk, attempts=notification.attempts, status=notification.status
-        ).update(attempts=notification.attempts + 1, next_attempt_at=now + dt.timedelta(minutes=10))
+        ).update(
+            attempts=notification.attempts + 1,
+            next_attempt_at=timezone.now() + dt.timedelta(minutes=10),
+        )
         if not claimed:
             continue
         notification.attempts += 1
@@ -183,12 +199,19 @@ def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 2
             )
             continue
         with transaction.atomic():
-            Notification.objects.filter(pk=notification.pk).update(
-                status=Notification.Status.SENT,
-                sent_at=now,
-                subject=notification.subject,
-                last_error="",
+            # Conditional: if our claim lapsed and another worker sent it too, one records it.
+            marked = (
+                Notification.objects.filter(pk=notification.pk, attempts=notification.attempts)
+                .exclude(status=Notification.Status.SENT)
+                .update(
+                    status=Notification.Status.SENT,
+                    sent_at=now,
+                    subject=notification.subject,
+                    last_error="",
+                )
             )
+            if not marked:
+                continue
             event_append(
                 actor=None,
                 kind=EventKind.NOTIFICATION_SENT,
@@ -201,6 +224,7 @@ def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 2
                 },
             )
         sent += 1
+        faults.checkpoint("notifications.sent")
     return sent
 
 

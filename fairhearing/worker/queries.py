@@ -143,8 +143,9 @@ def worker_state(*, organisation_id: int | None = None, now: dt.datetime | None 
     return WorkerState(
         now=now,
         workers=list(
-            WorkerProcess.objects.filter(stopped_at__isnull=True, beat_at__gt=live_since(now))
-            .order_by("started_at")
+            WorkerProcess.objects.filter(
+                stopped_at__isnull=True, beat_at__gt=live_since(now)
+            ).order_by("started_at")
         ),
         waiting=waiting.count(),
         oldest_waiting_at=waiting.aggregate(oldest=Min("enqueued_at"))["oldest"],
@@ -163,4 +164,3 @@ def readiness(*, now: dt.datetime | None = None) -> WorkerState:
         ),
         schedules=schedules_state(now),
     )
-

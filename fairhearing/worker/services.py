@@ -247,9 +247,7 @@ def task_retry(*, actor: Any, result: DBTaskResult) -> DBTaskResult:
         task = result.task
         again = task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
         # The failed run stays failed, marked with the run that replaced it.
-        DBTaskResult.objects.filter(pk=result.pk).update(
-            return_value={"retried_as": str(again.id)}
-        )
+        DBTaskResult.objects.filter(pk=result.pk).update(return_value={"retried_as": str(again.id)})
         event_append(
             actor=actor,
             kind=EventKind.TASK_RETRIED,

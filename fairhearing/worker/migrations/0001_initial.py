@@ -5,42 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('name', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('task_path', models.TextField()),
-                ('every_seconds', models.PositiveIntegerField()),
-                ('next_run_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('task_id', models.UUIDField(blank=True, help_text='The run enqueued last', null=True)),
-                ('last_enqueued_at', models.DateTimeField(blank=True, null=True)),
-                ('last_succeeded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("name", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("task_path", models.TextField()),
+                ("every_seconds", models.PositiveIntegerField()),
+                ("next_run_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "task_id",
+                    models.UUIDField(blank=True, help_text="The run enqueued last", null=True),
+                ),
+                ("last_enqueued_at", models.DateTimeField(blank=True, null=True)),
+                ("last_succeeded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='WorkerProcess',
+            name="WorkerProcess",
             fields=[
-                ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('hostname', models.CharField(max_length=255)),
-                ('pid', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('beat_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('task_id', models.UUIDField(blank=True, null=True, unique=True)),
-                ('task_path', models.TextField(blank=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('tasks_run', models.PositiveIntegerField(default=0)),
+                ("worker_id", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("hostname", models.CharField(max_length=255)),
+                ("pid", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("beat_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                ("task_id", models.UUIDField(blank=True, null=True, unique=True)),
+                ("task_path", models.TextField(blank=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("tasks_run", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['beat_at'], name='worker_beat')],
+                "indexes": [models.Index(fields=["beat_at"], name="worker_beat")],
             },
         ),
     ]
