@@ -109,9 +109,7 @@ def dossier_resume_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
     except services.DossierRefused as refused:
         messages.info(request, str(refused))
     else:
-        messages.success(
-            request, RESUMED.format(next=dossier.processed_rows + 1, dossier=dossier)
-        )
+        messages.success(request, RESUMED.format(next=dossier.processed_rows + 1, dossier=dossier))
     return redirect("dossiers:detail", dossier_id=dossier.pk)
 
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0002_encrypt_row_data'),
+        ("dossiers", "0002_encrypt_row_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='progress_at',
+            model_name="dossier",
+            name="progress_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='task_id',
+            model_name="dossier",
+            name="task_id",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
