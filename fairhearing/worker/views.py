@@ -1,5 +1,6 @@
 """Readiness for load balancers and monitors, and the status page for administrators."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -50,9 +51,10 @@ def status_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @require_recent_auth()
-def retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
+def retry_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
     user: Any = worker_status_user(request.user)
-    if not queries.failed_task_shown(task_id=task_id, organisation_id=user.organisation_id):
+    shown = queries.failed_task_shown(task_id=str(task_id), organisation_id=user.organisation_id)
+    if not shown:
         raise Http404("No such failed task.")
     result = get_object_or_404(DBTaskResult, pk=task_id)
     try:
