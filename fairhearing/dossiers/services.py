@@ -65,8 +65,9 @@ def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool
         try:
             task_id = uuid.UUID(dossier.task_id)
         except ValueError:  # not a database task (the tests' immediate backend)
-            task_id = None
-        state = DBTaskResult.objects.filter(pk=task_id).values_list("status", flat=True).first()
+            state = None
+        else:
+            state = DBTaskResult.objects.filter(pk=task_id).values_list("status", flat=True).first()
         if state in {"FAILED", "SUCCESSFUL"}:
             return True
     last = dossier.progress_at or dossier.uploaded_at

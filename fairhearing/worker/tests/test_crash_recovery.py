@@ -189,6 +189,7 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_each_breach_recorded_once(
     )
     assert recorded.count() == 2
     sweep = Schedule.objects.get(name="deadline-sweep")
+    assert sweep.task_id is not None
     assert DBTaskResult.objects.get(pk=sweep.task_id).status == "RUNNING"
 
     workers.start()

@@ -30,6 +30,12 @@ def claim(worker_id: str) -> DBTaskResult | None:
     return services.task_claim(worker_id=worker_id, tasks=DBTaskResult.objects.ready())
 
 
+def claimed(worker_id: str) -> DBTaskResult:
+    result = claim(worker_id)
+    assert result is not None
+    return result
+
+
 def test_a_claimed_task_is_leased_to_its_worker(tmp_path) -> None:
     queued = note_run.enqueue(str(tmp_path), 1)
     result = claim("w1")
@@ -37,13 +43,14 @@ def test_a_claimed_task_is_leased_to_its_worker(tmp_path) -> None:
     assert result.status == "RUNNING" and result.worker_ids == ["w1"]
     worker = WorkerProcess.objects.get(pk="w1")
     assert worker.task_id == result.id
+    assert worker.lease_until is not None
     assert worker.lease_until > timezone.now() + dt.timedelta(seconds=50)
     assert claim("w2") is None  # nothing else to take
 
 
 def test_a_live_lease_is_left_alone_and_a_lapsed_one_taken_up_again(tmp_path) -> None:
     note_run.enqueue(str(tmp_path), 1)
-    result = claim("w1")
+    result = claimed("w1")
     later = timezone.now() + dt.timedelta(seconds=30)
     assert services.leases_reap(now=later) == {"requeued": 0, "failed": 0}
     services.worker_beat(worker_id="w1")  # renewed: still alive well past the first lease
@@ -58,8 +65,8 @@ def test_a_live_lease_is_left_alone_and_a_lapsed_one_taken_up_again(tmp_path) ->
     assert result.status == "READY" and result.started_at is None
     assert WorkerProcess.objects.get(pk="w1").task_id is None
     # The worker that took it up records the outcome; the one taken for dead cannot.
-    again = claim("w2")
-    assert again is not None and again.worker_ids == ["w1", "w2"]
+    again = claimed("w2")
+    assert again.worker_ids == ["w1", "w2"]
     assert not services.task_finish(worker_id="w1", result=result, value=1)
     assert services.task_finish(worker_id="w2", result=again, value=2)
     again.refresh_from_db()
@@ -93,7 +100,7 @@ def test_a_recurring_job_runs_once_at_a_time_and_catches_up_once() -> None:
     sweeps = DBTaskResult.objects.filter(task_path=deadline_sweep_task.module_path)
     assert sweeps.count() == 1
     # The run ends; three hours of missed intervals bring one run, not thirty-six.
-    result = claim("w1")
+    result = claimed("w1")
     assert services.task_finish(worker_id="w1", result=result, value={})
     schedule.refresh_from_db()
     assert schedule.last_succeeded_at is not None
@@ -105,7 +112,7 @@ def test_a_recurring_job_runs_once_at_a_time_and_catches_up_once() -> None:
 def test_a_recurring_job_whose_run_failed_runs_again_at_its_next_interval() -> None:
     services.schedules_sync()
     services.schedules_run()
-    result = claim("w1")
+    result = claimed("w1")
     services.task_finish(worker_id="w1", result=result, error=RuntimeError("mail server down"))
     assert DBTaskResult.objects.get(pk=result.pk).status == "FAILED"
     assert services.schedules_run() == []  # not before its interval
@@ -125,7 +132,7 @@ def test_a_failed_task_is_run_again_once_and_the_retry_recorded(tmp_path, organi
 
     admin = make_user(organisation, "ada", "administrator")
     note_run.enqueue(str(tmp_path), 7)
-    result = claim("w1")
+    result = claimed("w1")
     services.task_finish(worker_id="w1", result=result, error=RuntimeError("disk full"))
     result.refresh_from_db()
     again = services.task_retry(actor=admin, result=result)

@@ -38,13 +38,14 @@ def test_readiness_says_when_no_worker_runs_and_when_a_job_is_late() -> None:
     ]
     services.worker_register(worker_id="w1")
     services.schedules_sync()
-    Schedule.objects.update(last_succeeded_at=timezone.now())
+    succeeded = timezone.now()
+    Schedule.objects.update(last_succeeded_at=succeeded)
     assert Client().get("/readyz").json() == {
         "status": "ok",
         "workers": 1,
         "schedules": {
             "deadline-sweep": {
-                "last_succeeded_at": Schedule.objects.get().last_succeeded_at.isoformat(),
+                "last_succeeded_at": succeeded.isoformat(),
                 "late": False,
             }
         },
@@ -75,6 +76,7 @@ def test_administrators_see_workers_jobs_and_failures_and_run_a_failure_again(
 
     dossier_import_task.enqueue(dossier.pk)
     failed = services.task_claim(worker_id="w1", tasks=DBTaskResult.objects.ready())
+    assert failed is not None
     services.task_finish(worker_id="w1", result=failed, error=RuntimeError("boom"))
     client = signed_in(administrator)
     page = client.get(reverse("worker:status")).content.decode()
@@ -112,6 +114,7 @@ def test_another_organisations_dossier_task_is_neither_shown_nor_retried(
     services.worker_register(worker_id="w1")
     dossier_import_task.enqueue(dossier.pk)
     failed = services.task_claim(worker_id="w1", tasks=DBTaskResult.objects.ready())
+    assert failed is not None
     services.task_finish(worker_id="w1", result=failed, error=RuntimeError("boom"))
     client = signed_in(administrator)
     assert "secret.csv" not in client.get(reverse("worker:status")).content.decode()
