@@ -50,8 +50,8 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
                 services.dossier_import_queue(dossier=dossier)
                 messages.success(request, f"Dossier received: {dossier.total_rows} rows to import.")
             elif services.dossier_stalled(dossier):
-                services.dossier_resume(actor=user, dossier=dossier)
                 messages.info(request, RESUMED_ON_UPLOAD.format(dossier=dossier))
+                services.dossier_resume(actor=user, dossier=dossier)
             elif dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
                 messages.info(request, STILL_IMPORTING)
             else:
@@ -104,12 +104,13 @@ def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
 def dossier_resume_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
     user: Any = dossier_user(request.user)
     dossier = dossier_for(user, dossier_id)
+    resumed = RESUMED.format(next=dossier.processed_rows + 1, dossier=dossier)
     try:
         services.dossier_resume(actor=user, dossier=dossier)
     except services.DossierRefused as refused:
         messages.info(request, str(refused))
     else:
-        messages.success(request, RESUMED.format(next=dossier.processed_rows + 1, dossier=dossier))
+        messages.success(request, resumed)
     return redirect("dossiers:detail", dossier_id=dossier.pk)
 
 

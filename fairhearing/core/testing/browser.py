@@ -135,3 +135,17 @@ def assert_accessible(page: Page, *, context: str = "") -> None:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         lines.extend(f"    {_format_target(node['target'])}" for node in violation["nodes"])
     raise AssertionError("\n".join(lines))
+
+
+def snapshot(page: Page, name: str) -> None:
+    """With FAIRHEARING_SCREENSHOTS set to a directory, save the page at 1280 and 390 px wide
+    (full length) as NAME-1280.png and NAME-390.png, for people to look at; otherwise nothing."""
+    folder = os.environ.get("FAIRHEARING_SCREENSHOTS")
+    if not folder:
+        return
+    size = page.viewport_size
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
