@@ -183,7 +183,13 @@ def b32decode_nopad(grouped: str) -> bytes:
 
 # --- every staff route waits for the second step -------------------------------------------
 
-SAMPLE_VALUES = {"int": "1", "str": "FH-2026-00001", "slug": "sample", "path": "x"}
+SAMPLE_VALUES = {
+    "int": "1",
+    "str": "FH-2026-00001",
+    "slug": "sample",
+    "path": "x",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+}
 
 
 def _sample_urls(resolver: URLResolver | None = None, prefix: str = "", route: str = "") -> Any:
