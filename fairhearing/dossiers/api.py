@@ -103,6 +103,20 @@ def dossiers_detail(request: Any, dossier_id: int) -> dict[str, Any]:
     return dossier_out(dossier_for(request.user, dossier_id))
 
 
+@router.post(
+    "/dossiers/{dossier_id}/resume",
+    response={200: DossierOut, **ERRORS},
+    operation_id="dossiers_resume",
+)
+def dossiers_resume(request: Any, dossier_id: int) -> dict[str, Any]:
+    """Start an unfinished import again from the first row not yet imported (409 if it has
+    finished). Safe while it is still running: each row is imported once."""
+    require_scope(request, Scope.CASES_WRITE)
+    user = dossier_user(request.user)
+    dossier = services.dossier_resume(actor=user, dossier=dossier_for(user, dossier_id))
+    return dossier_out(dossier)
+
+
 @router.get(
     "/dossiers/{dossier_id}/rows",
     response={200: list[RowOut], **ERRORS},

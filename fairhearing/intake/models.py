@@ -45,14 +45,19 @@ class ReceiptAttempt(models.Model):
 class Submission(models.Model):
     """A complaint accepted through the API with `Prefer: respond-async`: its reference is
     taken and it is safe in the database when the client is answered; the worker records it
-    (`services.submissions_record`) and the row is deleted once the complaint exists.
+    (`services.submissions_record`) and the row is deleted once the complaint exists and
+    its acknowledgement has been sent.
 
-    Only complaints still waiting, or refused when recorded, are here: a recorded complaint's
-    details live in its own (encrypted) records, never in two places."""
+    Only complaints still waiting, refused when recorded, or recorded and owed their
+    acknowledgement are here. A recorded one keeps only its reference (its details are
+    emptied in the transaction that records them: they live in the complaint's own encrypted
+    records, never in two places), so a worker that dies before acknowledging it leaves the
+    acknowledgement owed, for the next to send."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         REFUSED = "refused", "Refused"
+        RECORDED = "recorded", "Recorded, acknowledgement owed"
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -61,6 +66,7 @@ class Submission(models.Model):
     payload = EncryptedJSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -73,9 +73,13 @@ def report_status(report: AnonymousReport) -> list[ReportCase]:
 def complaint_status(*, user: Any, reference: str) -> dict[str, Any] | None:
     """Where a complaint `user` submitted stands: queued, refused (with the reason) or
     recorded (with its cases); None for any complaint they did not submit."""
-    waiting = Submission.objects.filter(
-        reference=reference, organisation=user.organisation, submitted_by=user
-    ).first()
+    waiting = (
+        Submission.objects.filter(
+            reference=reference, organisation=user.organisation, submitted_by=user
+        )
+        .exclude(status=Submission.Status.RECORDED)  # the complaint says more
+        .first()
+    )
     if waiting is not None:
         return {
             "reference": waiting.reference,

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -139,6 +140,9 @@ def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
         subject=f"We have received your complaint: reference {complaint.reference}",
         body=render_to_string("intake/email/acknowledgement.txt", context),
         to=[complaint.complainant.email],
+        # Stable: sent again after a crash (intake.services.acknowledgements_owed_send), it
+        # is the same message to the complainant's mail client.
+        headers={"Message-ID": f"<acknowledgement.{complaint.pk}@{message_id_domain()}>"},
     )
     message.attach_alternative(
         render_to_string("intake/email/acknowledgement.html", context), "text/html"
@@ -149,6 +153,10 @@ def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
         log.exception("acknowledgement for %s not sent", complaint.reference)
         return False
     return True
+
+
+def message_id_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "fairhearing.invalid"
 
 
 def acknowledgement_sent_payload(complaint: Complaint, cases: list[Case]) -> dict[str, Any]:
@@ -270,6 +278,7 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
     from .bulk import Incoming, complaints_record_many
 
     counts = {"recorded": 0, "refused": 0}
+    acknowledgements_owed_send()
     while True:
         fast: list[tuple[Complaint, list[Case]]] = []
         slow: list[Complaint] = []
@@ -327,15 +336,59 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                     counts["refused"] += 1
                     continue
                 slow.append(complaint)
-            Submission.objects.filter(
-                reference__in=[c.reference for c, _ in fast] + [c.reference for c in slow]
-            ).delete()
+            recorded = [c.reference for c, _ in fast] + [c.reference for c in slow]
+            # Their details are in the complaints' own records now; the rows stay, empty, as
+            # the acknowledgements owed until they are sent (a worker may die first).
+            Submission.objects.filter(reference__in=recorded).update(
+                status=Submission.Status.RECORDED, payload={}, recorded_at=timezone.now()
+            )
             faults.checkpoint("intake.batch")
         counts["recorded"] += len(fast) + len(slow)
+        faults.checkpoint("intake.recorded")
         acknowledgements_send_and_record(fast)
         for complaint in slow:
             if complaint.complainant.email:
                 complaint_acknowledge_by_email(complaint=complaint)
+        Submission.objects.filter(
+            reference__in=recorded, status=Submission.Status.RECORDED
+        ).delete()
+
+
+def acknowledgements_owed_send(*, now: dt.datetime | None = None) -> int:
+    """Acknowledge complaints the worker recorded but died before acknowledging: rows left
+    recorded for longer than `acknowledgement_grace()` (the worker recording them would have
+    sent them by then). Each is claimed by a conditional update; one whose cases have moved
+    on (acknowledged, then the worker died before deleting the row) is not sent again.
+    Returns how many were sent."""
+    now = now or timezone.now()
+    owed = Submission.objects.filter(
+        status=Submission.Status.RECORDED, recorded_at__lt=now - acknowledgement_grace()
+    ).order_by("pk")[:SUBMISSION_BATCH]
+    sent = 0
+    for submission in owed:
+        claimed = Submission.objects.filter(
+            pk=submission.pk, status=Submission.Status.RECORDED, recorded_at=submission.recorded_at
+        ).update(recorded_at=now)
+        if not claimed:
+            continue  # another worker has it
+        complaint = (
+            Complaint.objects.filter(reference=submission.reference)
+            .select_related("complainant")
+            .first()
+        )
+        if complaint is not None and complaint.complainant.email:
+            cases = list(complaint.cases.select_related("rulebook").order_by("pk"))
+            waiting = all(case.stage == case.rulebook.spec.first_stage for case in cases)
+            if waiting and complaint_acknowledge_by_email(complaint=complaint):
+                sent += 1
+        Submission.objects.filter(pk=submission.pk, status=Submission.Status.RECORDED).delete()
+    return sent
+
+
+def acknowledgement_grace() -> dt.timedelta:
+    """How long a recorded submission may wait for its acknowledgement before another worker
+    sends it: five worker leases (a live worker renews its lease while it sends them)."""
+    return 5 * dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 REFUSED_KEPT = dt.timedelta(days=30)

@@ -197,11 +197,15 @@ def leases_reap(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def schedules_sync() -> None:
-    """Make a row for each recurring job in settings (and keep its path and interval)."""
+    """Make a row for each recurring job in settings, and keep its path and interval (an
+    interval made shorter applies from the last run, not after the next)."""
     for name, (path, every) in settings.WORKER_SCHEDULES.items():
-        Schedule.objects.update_or_create(
+        schedule, _ = Schedule.objects.update_or_create(
             name=name, defaults={"task_path": path, "every_seconds": int(every)}
         )
+        if schedule.last_enqueued_at is not None:
+            sooner = schedule.last_enqueued_at + dt.timedelta(seconds=schedule.every_seconds)
+            Schedule.objects.filter(pk=name, next_run_at__gt=sooner).update(next_run_at=sooner)
 
 
 def schedules_run(*, now: dt.datetime | None = None) -> list[str]:

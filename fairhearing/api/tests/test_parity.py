@@ -55,6 +55,7 @@ PARITY = {
     "dataprotection:sar_detail": ["subject_access_detail"],
     "dataprotection:sar_export": ["subject_access_export_json", "subject_access_export_pdf"],
     "dataprotection:sar_complete": ["subject_access_complete"],
+    "dossiers:resume": ["dossiers_resume"],
 }
 # Pages that are not operations of a signed-in user: reading static pages, signing in and out,
 # and the parties' portal (parties are not API users; they sign in with an emailed link).
@@ -102,6 +103,10 @@ NOT_OPERATIONS = {
     # The blank dossier templates are static files to fill in.
     "dossiers:template",
     "webhooks:replay",
+    # Readiness for monitors, and the administrators' page about background work.
+    "worker:readyz",
+    "worker:status",
+    "worker:retry",
 }
 
 

@@ -46,9 +46,9 @@ class Workers:
         self.env = {**child_env(tmp_path, settings), "FAIRHEARING_WORKER_LEASE_SECONDS": LEASE}
         self.started: list[subprocess.Popen] = []
 
-    def start(self, *, halt_at: str = "") -> tuple[subprocess.Popen, Path]:
+    def start(self, *, halt_at: str = "", **extra: str) -> tuple[subprocess.Popen, Path]:
         marker = self.tmp_path / f"halted-{len(self.started)}"
-        env = {**self.env}
+        env = {**self.env, **extra}
         if halt_at:
             env |= {
                 "FAIRHEARING_WORKER_HALT_AT": halt_at,
@@ -170,6 +170,43 @@ def test_a_worker_killed_mid_intake_batch_is_replaced_and_each_complaint_recorde
     assert sorted(m["To"] for m in acknowledgements) == sorted(
         f"c{i}@example.invalid" for i in range(12)
     )
+    assert_consistent()
+
+
+def test_acknowledgements_owed_by_a_worker_killed_after_recording_are_sent_once(
+    organisation, case_officer, workers
+) -> None:
+    for i in range(5):
+        complaint_accept(
+            actor=case_officer,
+            organisation=organisation,
+            channel=Channel.WEB,
+            complainant=PersonDetails(full_name=f"Complainant {i}", email=f"c{i}@example.invalid"),
+            respondents=[PersonDetails(full_name=f"Respondent {i}")],
+            allegation=AllegationDetails(
+                allegation_type=AllegationType.IN_PERSON,
+                category="bullying",
+                description="Shouted at a branch meeting.",
+            ),
+            summary="At the branch meeting.",
+        )
+    # Killed after the batch committed, before any acknowledgement was sent.
+    first, marker = workers.start(halt_at="intake.recorded")
+    workers.kill_when_halted(first, marker)
+    connection.close()
+    assert Complaint.objects.count() == 5
+    owed = Submission.objects.filter(status=Submission.Status.RECORDED)
+    assert owed.count() == 5
+    assert all(s.payload == {} for s in owed)  # the details live in the complaints only
+    assert not Event.objects.filter(kind=EventKind.ACKNOWLEDGEMENT_SENT).exists()
+
+    # The next worker's sweep (every 2 s here) sends what is owed, once the grace has passed.
+    workers.start(FAIRHEARING_SWEEP_SECONDS="2")
+    wait_for(lambda: not Submission.objects.exists(), timeout=FINISH_WITHIN)
+    assert Event.objects.filter(kind=EventKind.ACKNOWLEDGEMENT_SENT).count() == 5
+    acknowledgements = [m for m in workers.mail() if "received your complaint" in m["Subject"]]
+    assert sorted(m["To"] for m in acknowledgements) == [f"c{i}@example.invalid" for i in range(5)]
+    assert all(c.stage != "received" for c in Case.objects.all())
     assert_consistent()
 
 
