@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -267,16 +268,9 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
             "percent": percent,
             "site_url": settings.SITE_URL,
         }
-        if recipients:
-            message = EmailMultiAlternatives(
-                subject=f"{case.reference}: {percent}% of the time for “{deadline.label}” has gone",
-                body=render_to_string("deadlines/email/reminder.txt", context),
-                to=recipients,
-            )
-            message.attach_alternative(
-                render_to_string("deadlines/email/reminder.html", context), "text/html"
-            )
-            message.send()
+        # The event first (it may wait for the ledger's lock), the email last: a crash can
+        # then resend it only in the moment between the mail server's answer and the commit,
+        # and a resend carries the same Message-ID.
         event_append(
             actor=None,
             kind=EventKind.REMINDER_SENT,
@@ -288,6 +282,17 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
                 "recipients": len(recipients),
             },
         )
+        if recipients:
+            message = EmailMultiAlternatives(
+                subject=f"{case.reference}: {percent}% of the time for “{deadline.label}” has gone",
+                body=render_to_string("deadlines/email/reminder.txt", context),
+                to=recipients,
+                headers={"Message-ID": stable_message_id("reminder", deadline.pk, percent)},
+            )
+            message.attach_alternative(
+                render_to_string("deadlines/email/reminder.html", context), "text/html"
+            )
+            message.send()
         return True
 
 

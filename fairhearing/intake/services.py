@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from fairhearing.cases.services import (
     complaint_record,
     references_take,
 )
+from fairhearing.core.mail import stable_message_id
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import EvidenceRefused, Upload, evidence_add_file
 from fairhearing.ledger.models import Event, EventKind
@@ -142,7 +142,7 @@ def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
         to=[complaint.complainant.email],
         # Stable: sent again after a crash (intake.services.acknowledgements_owed_send), it
         # is the same message to the complainant's mail client.
-        headers={"Message-ID": f"<acknowledgement.{complaint.pk}@{message_id_domain()}>"},
+        headers={"Message-ID": stable_message_id("acknowledgement", complaint.pk)},
     )
     message.attach_alternative(
         render_to_string("intake/email/acknowledgement.html", context), "text/html"
@@ -153,10 +153,6 @@ def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
         log.exception("acknowledgement for %s not sent", complaint.reference)
         return False
     return True
-
-
-def message_id_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "fairhearing.invalid"
 
 
 def acknowledgement_sent_payload(complaint: Complaint, cases: list[Case]) -> dict[str, Any]:

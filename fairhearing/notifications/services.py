@@ -5,7 +5,6 @@ it, and retries with back-off when the mail server fails."""
 import datetime as dt
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.worker import faults
@@ -142,10 +142,6 @@ def _enqueue_send() -> None:
         log.exception("could not enqueue notification sending")
 
 
-def _message_id_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "fairhearing.invalid"
-
-
 def _send(notification: Notification) -> None:
     context = {**notification.context, "name": notification.to_name, "role": notification.role}
     text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
@@ -158,7 +154,7 @@ def _send(notification: Notification) -> None:
         to=[notification.to_email],
         # The same notification always has the same Message-ID: should a crash between the
         # mail server's acceptance and our record of it send it again, mail clients show one.
-        headers={"Message-ID": f"<notification.{notification.pk}@{_message_id_domain()}>"},
+        headers={"Message-ID": stable_message_id("notification", notification.pk)},
     )
     message.attach_alternative(
         render_to_string("notifications/email/wrapper.html", {"subject": subject, "body": body}),

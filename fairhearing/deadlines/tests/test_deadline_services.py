@@ -119,3 +119,8 @@ def test_reminders_go_to_the_case_team_at_50_75_and_90_percent(
     assert html[1] == "text/html" and case.reference in str(html[0])
     events = Event.objects.filter(case_id=case.pk, kind=EventKind.REMINDER_SENT)
     assert [e.payload["percent"] for e in events.order_by("seq")] == [50, 75, 90]
+    # Each reminder's Message-ID says which it is: sent again after a crash, it is one message.
+    deadline = events.order_by("seq")[0].payload["deadline"]
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [
+        f"<reminder.{deadline}.{percent}@127.0.0.1>" for percent in (50, 75, 90)
+    ]
