@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fairhearing.core.middleware.ContentSecurityPolicyMiddleware",
     "fairhearing.core.middleware.NulMiddleware",
+    "fairhearing.core.errors.NotFoundMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,7 +159,7 @@ DATABASE_ROUTERS = ["fairhearing.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "accounts:home"  # each role lands where its work is
 LOGOUT_REDIRECT_URL = "intake:start"
 
 PASSWORD_HASHERS = [

@@ -19,3 +19,5 @@ urlpatterns = [
     path("ledger/", include("fairhearing.ledger.urls")),
     path("", include("fairhearing.reporting.urls")),
 ]
+
+handler404 = "fairhearing.core.errors.not_found"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("sign-in/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("confirm/", views.reauth_view, name="reauth"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("home/", views.home_view, name="home"),
 ]

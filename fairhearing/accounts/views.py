@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from .forms import CodeForm, EnrolmentForm, ReauthForm
+from .models import Role
 from .second_factor import RECOVERY_CODES_KEY, mark_verified, safe_next
 from .services import (
     LOCKED_OUT,
@@ -158,3 +159,22 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
     )
+
+
+# Where each role's work is: the page a user lands on after signing in.
+HOME_BY_ROLE = {
+    Role.CASE_OFFICER: "cases:list",
+    Role.INVESTIGATOR: "cases:list",
+    Role.PANEL_MEMBER: "panels:seats",
+    Role.OVERSIGHT: "oversight:register",
+    Role.GOVERNING_BODY: "reporting:packs",
+    Role.ADMINISTRATOR: "worker:status",
+}
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in home: each role lands where its work is (never on a page that refuses
+    it, as the case list refuses the governing body and administrators)."""
+    user: Any = request.user
+    return redirect(HOME_BY_ROLE.get(user.role, "interests:list"))

@@ -22,6 +22,7 @@ from pydantic import ConfigDict, field_validator
 
 from fairhearing.cases.services import CaseError
 from fairhearing.core import rows
+from fairhearing.core.errors import error_body
 from fairhearing.deadlines.services import DeadlineError
 
 from .models import ApiToken, IdempotentRequest
@@ -101,11 +102,6 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-
-
-def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
-    """The one error shape of the API."""
-    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
 LAST_USED_EVERY = dt.timedelta(minutes=1)

@@ -1,11 +1,13 @@
 """Reads shared by the case pages, the API and reports."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.models import Event
@@ -93,6 +95,21 @@ def case_list(
 class TimelineEntry:
     event: Event
     change: StageChange | None
+    detail: str = ""  # what the event was about, in words (a time limit, a reminder)
+
+
+def _event_detail(payload: dict[str, Any], limits: dict[str, str]) -> str:
+    """A time limit's name, its due date and a reminder's percentage, as people say them."""
+    kind = payload.get("kind")
+    if not kind:
+        return ""
+    words = limits.get(kind) or str(kind).replace("_", " ").capitalize()
+    if payload.get("due_at"):
+        due = timezone.localtime(dt.datetime.fromisoformat(payload["due_at"]))
+        words += f": due {date_format(due, 'j F Y')}"
+    if payload.get("percent"):
+        words += f": {payload['percent']}% of the time gone"
+    return words
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
@@ -102,7 +119,13 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     changes = {
         c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")
     }
-    return [TimelineEntry(e, changes.get(e.payload.get("stage_change"))) for e in events]
+    limits = {limit.kind: limit.label for limit in case.rulebook.spec.time_limits}
+    return [
+        TimelineEntry(
+            e, changes.get(e.payload.get("stage_change")), _event_detail(e.payload or {}, limits)
+        )
+        for e in events
+    ]
 
 
 def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:

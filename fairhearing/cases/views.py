@@ -13,7 +13,12 @@ from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.core.pagination import CappedPaginator
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
-from fairhearing.panels.queries import case_panels, panel_kind_due, seat_of
+from fairhearing.panels.queries import (
+    case_panels,
+    panel_kind_due,
+    seat_awaiting_affirmation,
+    seat_of,
+)
 from fairhearing.people.services import PersonDetails
 
 from . import services
@@ -28,6 +33,11 @@ from .forms import (
     WitnessForm,
 )
 from .queries import actors_by_id, case_list, case_timeline, messages_by_party
+
+AFFIRM_FIRST = (
+    "You sit on this case's panel. Before you read the case, confirm that you have no "
+    "conflict of interest, or step aside."
+)
 
 PAGE_SIZE = 25
 NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
@@ -72,6 +82,11 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+    seat = seat_awaiting_affirmation(request.user, reference)
+    if seat is not None:
+        # On its panel but not yet affirmed: say what to do, rather than "not found".
+        messages.info(request, AFFIRM_FIRST)
+        return redirect("panels:affirm", pk=seat.pk)
     case = case_for(request.user, reference, action="view", request=request)
     case_view_log(user=request.user, case=case, request=request)
     spec = case.rulebook.spec

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 
+from fairhearing.core.errors import error_body
+
 POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -44,8 +46,6 @@ class NulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info:
             if request.path_info.startswith("/api/"):
-                from fairhearing.api.core import error_body
-
                 return JsonResponse(error_body(404, "not_found", NO_SUCH_PAGE, {}), status=404)
             return HttpResponseNotFound(NO_SUCH_PAGE, content_type="text/plain; charset=utf-8")
         query = request.META.get("QUERY_STRING", "")

@@ -268,20 +268,9 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
             "percent": percent,
             "site_url": settings.SITE_URL,
         }
-        # The event first (it may wait for the ledger's lock), the email last: a crash can
-        # then resend it only in the moment between the mail server's answer and the commit,
-        # and a resend carries the same Message-ID.
-        event_append(
-            actor=None,
-            kind=EventKind.REMINDER_SENT,
-            case_id=case.pk,
-            payload={
-                "deadline": deadline.pk,
-                "kind": deadline.kind,
-                "percent": percent,
-                "recipients": len(recipients),
-            },
-        )
+        # The email before the event: appending takes the ledger's lock, which must not be
+        # held while a mail server answers. A crash between the two resends the reminder
+        # (the claim is rolled back) with the same Message-ID, which mail clients show once.
         if recipients:
             message = EmailMultiAlternatives(
                 subject=f"{case.reference}: {percent}% of the time for “{deadline.label}” has gone",
@@ -293,6 +282,17 @@ def _send_reminder(deadline: Deadline, percent: int) -> bool:
                 render_to_string("deadlines/email/reminder.html", context), "text/html"
             )
             message.send()
+        event_append(
+            actor=None,
+            kind=EventKind.REMINDER_SENT,
+            case_id=case.pk,
+            payload={
+                "deadline": deadline.pk,
+                "kind": deadline.kind,
+                "percent": percent,
+                "recipients": len(recipients),
+            },
+        )
         return True
 
 

@@ -26,10 +26,13 @@ class SweepIncomplete(Exception):
 
 
 @task()
-def deadline_sweep_task() -> dict[str, int]:
+def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     """Every part runs even if one before it fails (a mail server down must not stop
     breaches, webhooks, retention or signed heads); the run then fails, naming the parts, and
-    the next one, five minutes on, tries them again."""
+    the next one, five minutes on, tries them again.
+
+    `reschedule` is ignored: runs queued before the workers scheduled the sweep themselves
+    carry it, and must still run after an upgrade."""
     from fairhearing.dataprotection.retention import retention_run
     from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
     from fairhearing.intake.services import submissions_record, submissions_refused_purge

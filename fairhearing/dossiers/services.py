@@ -3,7 +3,6 @@
 crash loses no row and a re-run repeats none."""
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +41,7 @@ CONTENT_TYPES = {
 
 
 NOT_RESUMABLE = "This dossier has been imported already: there is nothing to resume."
+NOT_STALLED = "The import is still running: it will finish by itself."
 
 
 class DossierRefused(CaseError):
@@ -49,29 +49,38 @@ class DossierRefused(CaseError):
 
 
 def stalled_after() -> dt.timedelta:
-    """How long an import may go without committing a chunk before it counts as stalled: two
-    worker leases (by then a worker that died has been replaced, if any worker is running)."""
+    """How long an import may go without committing a chunk, with no worker at it, before it
+    counts as stalled: two worker leases (a worker that died is replaced by then, if any
+    worker is running)."""
     return max(dt.timedelta(minutes=2), 2 * dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS))
 
 
 def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool:
-    """An import that should be running but is not: its task ended or was given up without
-    finishing it, or nothing has been committed for `stalled_after()` (no worker running)."""
+    """An import that should be running but is not: no worker is at it (its task ended or
+    was given up without finishing it, or its worker died and none took it up), and nothing
+    has been committed for `stalled_after()`. One waiting in the queue behind other work,
+    while workers are alive, or running under a live lease, is not stalled."""
+    from django_tasks_db.models import DBTaskResult
+
+    from fairhearing.worker.models import WorkerProcess
+    from fairhearing.worker.services import lease_length, worker_alive
+
     if dossier.status not in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
         return False
-    if dossier.task_id:
-        from django_tasks_db.models import DBTaskResult
-
-        try:
-            task_id = uuid.UUID(dossier.task_id)
-        except ValueError:  # not a database task (the tests' immediate backend)
-            state = None
-        else:
-            state = DBTaskResult.objects.filter(pk=task_id).values_list("status", flat=True).first()
-        if state in {"FAILED", "SUCCESSFUL"}:
-            return True
+    now = now or timezone.now()
+    pending = DBTaskResult.objects.filter(
+        task_path=dossier_import_task.module_path,
+        status__in=["READY", "RUNNING"],
+        args_kwargs__args=[dossier.pk],
+    )
+    live = WorkerProcess.objects.filter(stopped_at__isnull=True, beat_at__gt=now - lease_length())
+    for task in pending:
+        if task.status == "READY" and live.exists():
+            return False  # queued behind other work
+        if task.status == "RUNNING" and any(worker_alive(w, now=now) for w in task.worker_ids[-1:]):
+            return False  # a live worker is at it
     last = dossier.progress_at or dossier.uploaded_at
-    return last < (now or timezone.now()) - stalled_after()
+    return last < now - stalled_after()
 
 
 def dossier_import_queue(*, dossier: Dossier) -> None:
@@ -86,7 +95,12 @@ def dossier_import_queue(*, dossier: Dossier) -> None:
 
 def dossier_resume(*, actor: Any, dossier: Dossier) -> Dossier:
     """Start an unfinished import again from where it stopped (staff asked, or uploaded the
-    same file again). Safe while another run is still going: each chunk is taken once."""
+    same file again). Only a stalled import is started again; were two runs to meet anyway,
+    each chunk is still taken once."""
+    if dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING} and not dossier_stalled(
+        dossier
+    ):
+        raise DossierRefused(NOT_STALLED)
     with transaction.atomic():
         resumed = Dossier.objects.filter(
             pk=dossier.pk, status__in=[Dossier.Status.QUEUED, Dossier.Status.RUNNING]

@@ -67,6 +67,9 @@ class Submission(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     reason = models.TextField(blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # The worker process that recorded it and is sending its acknowledgement: while that
+    # worker lives, nobody else sends it.
+    recorded_by_worker = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [

@@ -38,6 +38,7 @@ from fairhearing.people.services import PersonDetails
 from fairhearing.portal.models import Message, PartyRole
 from fairhearing.portal.services import message_send
 from fairhearing.worker import faults
+from fairhearing.worker.services import current_worker_id, worker_alive
 
 from .models import AnonymousReport, ReceiptAttempt, Submission
 from .receipts import (
@@ -336,7 +337,10 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
             # Their details are in the complaints' own records now; the rows stay, empty, as
             # the acknowledgements owed until they are sent (a worker may die first).
             Submission.objects.filter(reference__in=recorded).update(
-                status=Submission.Status.RECORDED, payload={}, recorded_at=timezone.now()
+                status=Submission.Status.RECORDED,
+                payload={},
+                recorded_at=timezone.now(),
+                recorded_by_worker=current_worker_id(),
             )
             faults.checkpoint("intake.batch")
         counts["recorded"] += len(fast) + len(slow)
@@ -351,40 +355,57 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
 
 
 def acknowledgements_owed_send(*, now: dt.datetime | None = None) -> int:
-    """Acknowledge complaints the worker recorded but died before acknowledging: rows left
-    recorded for longer than `acknowledgement_grace()` (the worker recording them would have
-    sent them by then). Each is claimed by a conditional update; one whose cases have moved
-    on (acknowledged, then the worker died before deleting the row) is not sent again.
-    Returns how many were sent."""
+    """Acknowledge complaints a worker recorded but died before acknowledging: rows left
+    recorded by a worker that is no longer alive (or, recorded outside a worker, for longer
+    than `acknowledgement_grace()`). Each is claimed by a conditional update; one whose cases
+    have moved on (acknowledged, then the worker died before deleting the row) is not sent
+    again. One that fails is logged and left for the next sweep. Returns how many were sent."""
     now = now or timezone.now()
     owed = Submission.objects.filter(
         status=Submission.Status.RECORDED, recorded_at__lt=now - acknowledgement_grace()
     ).order_by("pk")[:SUBMISSION_BATCH]
     sent = 0
     for submission in owed:
+        if worker_alive(submission.recorded_by_worker, now=now):
+            continue  # its worker is still sending it
+        if (
+            not submission.recorded_by_worker
+            and submission.recorded_at
+            and (submission.recorded_at > now - 5 * acknowledgement_grace())
+        ):
+            continue  # recorded outside a worker (a test, a command): give it longer
         claimed = Submission.objects.filter(
-            pk=submission.pk, status=Submission.Status.RECORDED, recorded_at=submission.recorded_at
-        ).update(recorded_at=now)
+            pk=submission.pk,
+            status=Submission.Status.RECORDED,
+            recorded_at=submission.recorded_at,
+            recorded_by_worker=submission.recorded_by_worker,
+        ).update(recorded_at=now, recorded_by_worker=current_worker_id())
         if not claimed:
             continue  # another worker has it
-        complaint = (
-            Complaint.objects.filter(reference=submission.reference)
-            .select_related("complainant")
-            .first()
-        )
-        if complaint is not None and complaint.complainant.email:
-            cases = list(complaint.cases.select_related("rulebook").order_by("pk"))
-            waiting = all(case.stage == case.rulebook.spec.first_stage for case in cases)
-            if waiting and complaint_acknowledge_by_email(complaint=complaint):
-                sent += 1
+        try:
+            sent += _acknowledgement_owed_send(submission.reference)
+        except Exception:
+            log.exception("acknowledgement owed for %s: not sent", submission.reference)
+            continue
         Submission.objects.filter(pk=submission.pk, status=Submission.Status.RECORDED).delete()
     return sent
 
 
+def _acknowledgement_owed_send(reference: str) -> int:
+    complaint = Complaint.objects.filter(reference=reference).select_related("complainant").first()
+    if complaint is None or not complaint.complainant.email:
+        return 0
+    cases = list(complaint.cases.select_related("rulebook").order_by("pk"))
+    if not all(case.stage == case.rulebook.spec.first_stage for case in cases):
+        return 0  # acknowledged already
+    return int(complaint_acknowledge_by_email(complaint=complaint))
+
+
 def acknowledgement_grace() -> dt.timedelta:
-    """How long a recorded submission may wait for its acknowledgement before another worker
-    sends it: five worker leases (a live worker renews its lease while it sends them)."""
-    return 5 * dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    """How long a recorded submission waits for its acknowledgement before another worker
+    may send it (if the worker that recorded it has stopped): one worker lease, by which time
+    a dead worker has stopped beating. Recorded outside a worker, five leases."""
+    return dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 REFUSED_KEPT = dt.timedelta(days=30)

@@ -42,6 +42,6 @@ def register_verifications(organisation_id: int) -> QuerySet[Verification]:
     """Pending verifications first, then the latest decided."""
     return (
         Verification.objects.filter(case__organisation_id=organisation_id)
-        .select_related("case", "stage_change", "decided_by")
+        .select_related("case__rulebook", "stage_change", "decided_by")
         .order_by("-status", "-pk")
     )

@@ -164,6 +164,20 @@ def panel_kind_due(case: Case) -> str:
     return kind if active_seats(panel).count() < size else ""
 
 
+def seat_awaiting_affirmation(user: Any, reference: str) -> Seat | None:
+    """The user's seat on this case's sitting panel, if they have not yet affirmed (or
+    stepped aside): they may read the case once they affirm, so they are sent to do that."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Seat.objects.filter(
+        panel__case__reference=reference,
+        panel__dissolved_at__isnull=True,
+        user=user,
+        left_at__isnull=True,
+        affirmed_at__isnull=True,
+    ).first()
+
+
 def seat_of(user: Any, case: Case) -> Seat | None:
     return Seat.objects.filter(
         panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True

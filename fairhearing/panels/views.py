@@ -82,7 +82,14 @@ def seat_vote_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "panels/seat_vote.html",
-        {"seat": seat, "case": case, "form": form, "choices": choices, "existing": existing},
+        {
+            "seat": seat,
+            "case": case,
+            "spec": spec,
+            "form": form,
+            "choices": choices,
+            "existing": existing,
+        },
         status=400 if form.errors else 200,
     )
 

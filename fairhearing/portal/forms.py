@@ -3,10 +3,13 @@ from django import forms
 
 class LinkRequestForm(forms.Form):
     reference = forms.CharField(
-        label="Case reference",
+        label="Your reference",
         max_length=40,
-        help_text="For example FH-2026-00042",
-        error_messages={"required": "Enter the case reference."},
+        help_text=(
+            "It is in the email we sent you, for example FHC-2026-00042 (your complaint) "
+            "or FH-2026-00042 (the case)."
+        ),
+        error_messages={"required": "Enter your reference."},
     )
     email = forms.EmailField(
         label="Your email address",

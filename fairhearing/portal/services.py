@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from fairhearing.cases.models import Case, Party
+from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.cases.services import CaseError
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.chain import content_hash
@@ -88,11 +88,28 @@ def sign_in_link_send(*, actor: Any, case: Case, person: Person) -> SignInLink:
 
 
 def sign_in_link_request(*, reference: str, email: str) -> None:
-    """Self-service: if the reference and email match a party, send them a link. Says nothing
-    either way, so that nobody can learn who is a party to which case."""
-    case = Case.objects.filter(reference=reference.strip().upper()).first()
-    if case is None or not email.strip():
+    """Self-service: if the reference (a case's, or the complaint's that the acknowledgement
+    gave) and the email match a party, send them a link to each such case. Says nothing either
+    way, so that nobody can learn who is a party to which case."""
+    wanted = reference.strip().upper()
+    if not wanted or not email.strip():
         return
+    cases = list(Case.objects.filter(reference=wanted)[:1])
+    if not cases:  # the complaint's reference, which the acknowledgement gave the complainant
+        complaint = Complaint.objects.filter(reference=wanted).first()
+        if complaint is not None:
+            cases = [c for c in complaint.cases.order_by("pk") if _is_complainant(c, complaint)]
+    for case in cases:
+        _link_send_if_party(case, email)
+
+
+def _is_complainant(case: Case, complaint: Complaint) -> bool:
+    return case.parties.filter(
+        role=Party.Role.COMPLAINANT, person_id=complaint.complainant_id
+    ).exists()
+
+
+def _link_send_if_party(case: Case, email: str) -> None:
     people = [case.respondent] + [
         p.person for p in case.parties.filter(role=Party.Role.COMPLAINANT).select_related("person")
     ]

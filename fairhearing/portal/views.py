@@ -21,7 +21,9 @@ from .models import HearingRequest, Message, PartyRole
 from .queries import party_evidence
 
 LINK_MAYBE_SENT = (
-    "If the reference and email address match a party to the case, we have sent a sign-in link."
+    "If the reference and email address match a party to the case, we have sent a sign-in "
+    "link. It can take a few minutes to arrive. If nothing arrives, check the reference in the "
+    "email we sent you (it starts FH- or FHC-) and that the address is the one you gave us."
 )
 
 

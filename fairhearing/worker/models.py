@@ -45,6 +45,9 @@ class Schedule(models.Model):
     task_id = models.UUIDField(null=True, blank=True, help_text="The run enqueued last")
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
     last_succeeded_at = models.DateTimeField(null=True, blank=True)
+    # Any run's end, failed or not: a job is late when its runs stop, not when one part of a
+    # run fails (that failure shows among the failed tasks).
+    last_finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ class ScheduleState:
     last_succeeded_at: dt.datetime | None
     next_run_at: dt.datetime
     late: bool
+    last_finished_at: dt.datetime | None = None
 
     @property
     def every_text(self) -> str:
@@ -74,10 +75,11 @@ def live_since(now: dt.datetime) -> dt.datetime:
 
 
 def schedule_late(schedule: Schedule, now: dt.datetime) -> bool:
-    """Late: no successful run within two intervals and a lease (one run may be under way
-    and one may have died), counted from when the job was first set up."""
+    """Late: no run has finished within two intervals and a lease (one run may be under way
+    and one may have died), counted from when the job was first set up. A run that finished
+    with a part failed is not lateness: it shows among the failed tasks."""
     allowed = 2 * dt.timedelta(seconds=schedule.every_seconds) + lease_length()
-    since = schedule.last_succeeded_at or schedule.created_at
+    since = schedule.last_finished_at or schedule.created_at
     return since < now - allowed
 
 
@@ -100,6 +102,7 @@ def schedules_state(now: dt.datetime) -> list[ScheduleState]:
                 last_succeeded_at=schedule.last_succeeded_at,
                 next_run_at=schedule.next_run_at,
                 late=schedule_late(schedule, now),
+                last_finished_at=schedule.last_finished_at,
             )
         )
     return states
@@ -110,7 +113,7 @@ def failed_tasks(*, now: dt.datetime, organisation_id: int | None) -> list[Faile
     organisation; the rest serves every organisation."""
     rows = DBTaskResult.objects.filter(
         status=FAILED, finished_at__gte=now - FAILED_SHOWN_FOR
-    ).order_by("-finished_at")[:100]
+    ).order_by("-finished_at")[:500]
     found = []
     for row in rows:
         detail = task_detail(row.task_path, row.args_kwargs.get("args", []), organisation_id)

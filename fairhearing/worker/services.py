@@ -16,7 +16,6 @@ import socket
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -116,29 +115,42 @@ def task_finish(
     *, worker_id: str, result: DBTaskResult, value: Any = None, error: BaseException | None = None
 ) -> bool:
     """Record the task's outcome and release its lease; False (nothing written) if the lease
-    was lost, so a worker that was given up on never overwrites the run that replaced it."""
-    with transaction.atomic():
+    was lost, so a worker that was given up on never overwrites the run that replaced it.
+    The task's row is locked first, as the reaper locks it, so the two cannot interleave."""
+    with exclusive_transaction(DBTaskResult.objects.db):
+        DBTaskResult.objects.select_for_update().filter(pk=result.pk).first()
         if not task_owned(worker_id=worker_id, result=result):
             logger.warning("task %s: lease lost, outcome not recorded", result.id)
             return False
+        now = timezone.now()
         if error is None:
             result.set_successful(value)
-            Schedule.objects.filter(task_id=result.id).update(last_succeeded_at=timezone.now())
+            Schedule.objects.filter(task_id=result.id).update(
+                last_succeeded_at=now, last_finished_at=now
+            )
         else:
             result.set_failed(error)
+            Schedule.objects.filter(task_id=result.id).update(last_finished_at=now)
         _release(worker_id)
     return True
 
 
 def task_interrupted(*, worker_id: str, result: DBTaskResult) -> None:
     """The worker was told to stop in the middle of the task: put it back in the queue at
-    once (no need to wait for the lease) for the next worker to run again."""
-    with transaction.atomic():
-        if task_owned(worker_id=worker_id, result=result):
-            DBTaskResult.objects.filter(pk=result.pk, status=RUNNING).update(
-                status=READY, started_at=None
+    once (no need to wait for the lease) for the next worker to run again. Being stopped is
+    not a failure: the claim does not count as an attempt."""
+    with exclusive_transaction(DBTaskResult.objects.db):
+        locked = DBTaskResult.objects.select_for_update().filter(pk=result.pk).first()
+        if locked is None or not task_owned(worker_id=worker_id, result=result):
+            return
+        if locked.status == RUNNING:
+            attempts = list(locked.worker_ids)
+            if attempts and attempts[-1] == worker_id:
+                attempts.pop()
+            DBTaskResult.objects.filter(pk=result.pk).update(
+                status=READY, started_at=None, worker_ids=attempts
             )
-            _release(worker_id)
+        _release(worker_id)
 
 
 def _release(worker_id: str) -> None:
@@ -199,6 +211,7 @@ def leases_reap(*, now: dt.datetime | None = None) -> dict[str, int]:
 def schedules_sync() -> None:
     """Make a row for each recurring job in settings, and keep its path and interval (an
     interval made shorter applies from the last run, not after the next)."""
+    Schedule.objects.exclude(name__in=list(settings.WORKER_SCHEDULES)).delete()  # removed
     for name, (path, every) in settings.WORKER_SCHEDULES.items():
         schedule, _ = Schedule.objects.update_or_create(
             name=name, defaults={"task_path": path, "every_seconds": int(every)}
@@ -214,7 +227,9 @@ def schedules_run(*, now: dt.datetime | None = None) -> list[str]:
     at once, not once for every interval it missed. Returns the names enqueued."""
     now = now or timezone.now()
     enqueued = []
-    due = Schedule.objects.filter(next_run_at__lte=now).order_by("name")
+    due = Schedule.objects.filter(
+        next_run_at__lte=now, name__in=list(settings.WORKER_SCHEDULES)
+    ).order_by("name")
     with exclusive_transaction(due.db):
         for schedule in due.select_for_update(skip_locked=True):
             if schedule.task_id and (
@@ -244,17 +259,62 @@ def schedule_run_now(*, name: str) -> bool:
 
 def task_retry(*, actor: Any, result: DBTaskResult) -> DBTaskResult:
     """An administrator runs a failed task again: the same task and arguments, queued anew,
-    the failed one kept as it was. Recorded on the ledger."""
-    if result.status != FAILED or (result.return_value or {}).get("retried_as"):
-        raise TaskNotRetriable(NOT_FAILED)
-    with transaction.atomic():
-        task = result.task
-        again = task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-        # The failed run stays failed, marked with the run that replaced it.
-        DBTaskResult.objects.filter(pk=result.pk).update(return_value={"retried_as": str(again.id)})
+    the failed one kept as it was (marked with its replacement). Recorded on the ledger. A
+    recurring job's failed run is retried as the job's next run, so it never runs twice at
+    once."""
+    with exclusive_transaction(DBTaskResult.objects.db):
+        locked = DBTaskResult.objects.select_for_update().filter(pk=result.pk).first()
+        if (
+            locked is None
+            or locked.status != FAILED
+            or (locked.return_value or {}).get("retried_as")
+        ):
+            raise TaskNotRetriable(NOT_FAILED)
+        schedule = Schedule.objects.filter(task_path=locked.task_path).first()
+        if schedule is not None:
+            Schedule.objects.filter(pk=schedule.pk).update(next_run_at=timezone.now())
+            schedules_run()
+            schedule.refresh_from_db()
+        if schedule is not None and schedule.task_id is not None:
+            again_id = schedule.task_id  # the job's next run (or the one running now)
+        else:
+            task = locked.task
+            again_id = task.enqueue(*locked.args_kwargs["args"], **locked.args_kwargs["kwargs"]).id
+        DBTaskResult.objects.filter(pk=locked.pk).update(return_value={"retried_as": str(again_id)})
         event_append(
             actor=actor,
             kind=EventKind.TASK_RETRIED,
-            payload={"task": str(result.id), "again": str(again.id)},
+            payload={"task": str(locked.id), "again": str(again_id)},
         )
-    return DBTaskResult.objects.get(pk=again.id)
+    return DBTaskResult.objects.get(pk=again_id)
+
+
+def workers_forget(*, now: dt.datetime | None = None) -> int:
+    """Forget workers that stopped or went silent a day ago (each start adds a row)."""
+    now = now or timezone.now()
+    deleted, _ = WorkerProcess.objects.filter(
+        beat_at__lt=now - dt.timedelta(days=1), task_id__isnull=True
+    ).delete()
+    return deleted
+
+
+def current_worker_id() -> str:
+    """The id of the worker process this code runs in ("" outside a worker)."""
+    return _current["worker_id"]
+
+
+def current_worker_set(worker_id: str) -> None:
+    _current["worker_id"] = worker_id
+
+
+_current = {"worker_id": ""}
+
+
+def worker_alive(worker_id: str, *, now: dt.datetime | None = None) -> bool:
+    """Whether that worker has beaten within a lease (so is still at work)."""
+    if not worker_id:
+        return False
+    now = now or timezone.now()
+    return WorkerProcess.objects.filter(
+        pk=worker_id, stopped_at__isnull=True, beat_at__gt=now - lease_length()
+    ).exists()

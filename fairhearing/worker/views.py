@@ -28,6 +28,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "workers": len(state.workers),
         "schedules": {
             s.name: {
+                "last_finished_at": s.last_finished_at.isoformat() if s.last_finished_at else None,
                 "last_succeeded_at": s.last_succeeded_at.isoformat()
                 if s.last_succeeded_at
                 else None,

@@ -88,7 +88,7 @@ def test_re_authentication_goes_back_only_to_this_site(admin) -> None:
         reverse("accounts:reauth"),
         {"password": PASSWORD, "code": code_for(admin), "next": "//evil.example/steal"},
     )
-    assert response["Location"] == reverse("cases:list")
+    assert response["Location"] == reverse("accounts:home")
 
 
 def test_a_stale_post_is_not_replayed_but_returns_to_the_page_it_came_from(admin) -> None:
@@ -103,7 +103,7 @@ def test_a_stale_post_is_not_replayed_but_returns_to_the_page_it_came_from(admin
         foreign = client.post(
             reverse("webhooks:replay", args=[999]), HTTP_REFERER="https://evil.example/"
         )
-        assert foreign["Location"] == reauth_url(reverse("cases:list"))
+        assert foreign["Location"] == reauth_url(reverse("accounts:home"))
 
 
 def test_the_window_can_be_chosen_per_view(rf, admin) -> None:

@@ -83,7 +83,7 @@ def test_a_code_is_used_once(case_officer) -> None:
 def test_an_unsafe_next_is_ignored(case_officer) -> None:
     client = password_step(case_officer)
     response = code_step(client, code_for(case_officer), next_url="https://evil.example/")
-    assert response["Location"] == reverse("cases:list")
+    assert response["Location"] == reverse("accounts:home")
 
 
 def test_repeated_wrong_codes_lock_the_account_out(case_officer) -> None:
@@ -230,7 +230,7 @@ def test_every_staff_route_sends_a_half_signed_in_user_to_the_second_step(
         response = getattr(client, method)(url)
         assert response.status_code == 302, (name, url, response.status_code)
         # A form posted before the second step is not replayed after it.
-        expected = second_step_url(url if method == "get" else reverse("cases:list"))
+        expected = second_step_url(url if method == "get" else reverse("accounts:home"))
         assert response["Location"] == expected, (name, url)
 
 

@@ -65,6 +65,7 @@ NOT_OPERATIONS = {
     "intake:submitted",
     "accounts:login",
     "accounts:logout",
+    "accounts:home",
     # The second sign-in step (the API signs in with a bearer token instead).
     "accounts:two_factor",
     "accounts:two_factor_enrol",

@@ -316,3 +316,18 @@ def test_search_finds_a_case_by_an_exact_name_or_membership_number(
     assert found("Priya Callender") == {case.reference, other.reference}  # the complainant
     assert found("Marisol") == set()  # names are encrypted: exact matches only
     assert found("   ") == {case.reference, other.reference}  # blank: no filter
+
+
+def test_the_timeline_names_time_limits_and_dates_in_words(case, case_officer) -> None:
+    from fairhearing.deadlines.models import Deadline
+    from fairhearing.deadlines.services import deadline_sweep
+
+    case_assign(actor=case_officer, case=case, user=case_officer, role="case_officer")
+    Deadline.objects.filter(case=case).update(due_at=dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC))
+    deadline_sweep()
+    page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
+    text = page.content.decode()
+    for deadline in Deadline.objects.filter(case=case):
+        assert f"{deadline.label}: due 5 January 2026" in text
+        assert deadline.kind.capitalize() not in text or "_" not in deadline.kind
+    assert "2026-01-05" not in text

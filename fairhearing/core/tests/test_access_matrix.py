@@ -95,6 +95,7 @@ ROUTES = {
     "worker:status": "role:administrator",
     "worker:retry": "role:administrator",
     "worker:readyz": "public",
+    "accounts:home": "signed_in",
     "evidence:list": "case:view",
     "dossiers:list": "role:case_officer",
     "dossiers:detail": "role:case_officer",

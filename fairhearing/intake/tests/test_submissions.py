@@ -237,3 +237,34 @@ def test_a_token_records_its_last_use_to_the_minute(case_officer) -> None:
         api.get("/cases")
         token.refresh_from_db()
         assert token.last_used_at == dt.datetime(2026, 5, 4, 10, 1, tzinfo=dt.UTC)
+
+
+def test_an_acknowledgement_owed_is_sent_once_and_only_when_its_worker_is_gone(
+    make_complaint, case_officer, organisation, mailoutbox
+) -> None:
+    from fairhearing.intake.services import acknowledgements_owed_send
+    from fairhearing.worker import services as worker
+
+    complaint = make_complaint()  # recorded, not yet acknowledged
+    mailoutbox.clear()
+    worker.worker_register(worker_id="w1")
+    Submission.objects.create(
+        organisation=organisation,
+        submitted_by=case_officer,
+        reference=complaint.reference,
+        received_at=complaint.received_at,
+        payload={},
+        status=Submission.Status.RECORDED,
+        recorded_at=timezone.now() - dt.timedelta(hours=1),
+        recorded_by_worker="w1",
+    )
+    assert acknowledgements_owed_send() == 0  # w1 is alive: it is sending it
+    assert mailoutbox == []
+    worker.worker_stopped(worker_id="w1")
+    assert acknowledgements_owed_send() == 1
+    assert [m.to for m in mailoutbox] == [["priya@example.invalid"]]
+    assert mailoutbox[0].extra_headers["Message-ID"] == (
+        f"<acknowledgement.{complaint.pk}@127.0.0.1>"
+    )
+    assert not Submission.objects.exists()
+    assert acknowledgements_owed_send() == 0 and len(mailoutbox) == 1

@@ -27,12 +27,36 @@ def test_a_member_lists_affirms_and_then_reads_the_case(panel) -> None:
     page = client.get(reverse("panels:seats")).content.decode()
     assert panel.case.reference in page and "Check for conflicts" in page
     case_url = reverse("cases:detail", args=[panel.case.reference])
-    assert client.get(case_url).status_code == 404  # not before affirming
+    # Not before affirming: sent to affirm, told why (not a bare "not found").
+    before = client.get(case_url, follow=True)
+    assert before.redirect_chain == [(reverse("panels:affirm", args=[seat.pk]), 302)]
+    assert "Before you read the case, confirm that you have no conflict" in before.content.decode()
     page = client.get(reverse("panels:affirm", args=[seat.pk])).content.decode()
     assert panel.case.respondent.full_name in page  # to check for conflicts
     response = client.post(reverse("panels:affirm", args=[seat.pk]))
     assert response.status_code == 302 and response["Location"] == case_url
     assert client.get(case_url).status_code == 200
+
+
+def test_a_vote_is_shown_in_the_rulebooks_words(panel, case_officer) -> None:
+    case = panel.case
+    panel_prepare(case, case_officer)
+    case_schedule_hearing(
+        actor=case_officer, case=case, hearing_at=timezone.now() + dt.timedelta(days=21)
+    )
+    walk(case, case_officer, "hearing_held")
+    seat = panel.seats.all()[0]
+    client = signed_in(seat.user)
+    url = reverse("panels:vote", args=[seat.pk])
+    client.post(url, {"transition": "decide_upheld", "sanction": "", "reasons": "Proven."})
+    spec = case.rulebook.spec
+    label = spec.transitions["decide_upheld"].label
+    page = client.get(url).content.decode()
+    assert f"You voted: {label}" in page and "decide_upheld" not in page
+    case_page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
+    text = case_page.content.decode()
+    assert label in text
+    assert "Transition(" not in text and "decide_upheld<" not in text
 
 
 def test_another_members_seat_is_not_reachable_and_the_attempt_recorded(panel) -> None:

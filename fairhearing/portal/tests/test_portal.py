@@ -192,6 +192,29 @@ def test_self_service_says_the_same_whether_or_not_it_matched(at_notice, client:
     assert SignInLink.objects.count() == 1 and len(mail.outbox) == 1
 
 
+def test_the_complaint_reference_from_the_acknowledgement_works_too(
+    make_complaint, client: Client
+) -> None:
+    complaint = make_complaint()
+    case = complaint.cases.get()
+    mail.outbox.clear()
+    client.post(
+        reverse("portal:start"),
+        {"reference": complaint.reference.lower(), "email": "priya@example.invalid"},
+        follow=True,
+    )
+    link = SignInLink.objects.get()
+    assert link.case == case and link.person == complaint.complainant
+    assert len(mail.outbox) == 1
+    # The complaint's reference is the complainant's: the respondent's address gets nothing.
+    client.post(
+        reverse("portal:start"),
+        {"reference": complaint.reference, "email": "rowan@example.invalid"},
+        follow=True,
+    )
+    assert SignInLink.objects.count() == 1
+
+
 def test_complainants_get_an_update_every_three_months_while_open(make_complaint) -> None:
     with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), tick=False):
         case = make_complaint().cases.get()

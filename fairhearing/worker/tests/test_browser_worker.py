@@ -63,6 +63,9 @@ def test_an_administrator_sees_a_failure_and_a_case_officer_resumes_the_stopped_
     assert_accessible(page, context="background work, after a retry")
     sign_out(page)
 
+    # The retried import waits in the queue, but the only worker has stopped since: the
+    # import is stalled, and the case officer sees it so.
+    services.worker_stopped(worker_id="w1")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     sign_in(page, base, case_officer.username)
     page.goto(f"{base}/dossiers/{dossier.pk}/")

@@ -143,3 +143,46 @@ def test_a_failed_task_is_run_again_once_and_the_retry_recorded(tmp_path, organi
     assert event.actor_id == admin.pk
     with pytest.raises(services.TaskNotRetriable):
         services.task_retry(actor=admin, result=result)
+
+
+def test_a_worker_told_to_stop_gives_its_task_back_without_using_an_attempt(tmp_path) -> None:
+    note_run.enqueue(str(tmp_path), 1)
+    result = claimed("w1")
+    services.task_interrupted(worker_id="w1", result=result)
+    result.refresh_from_db()
+    assert result.status == "READY" and result.worker_ids == []
+    assert WorkerProcess.objects.get(pk="w1").task_id is None
+
+
+def test_retrying_a_failed_sweep_runs_the_job_once_not_beside_its_next_run() -> None:
+    from fairhearing.conftest import make_user
+    from fairhearing.organisations.services import organisation_create
+
+    organisation = organisation_create(actor=None, name="Northfield", slug="northfield")
+    admin = make_user(organisation, "ada", "administrator")
+    services.schedules_sync()
+    services.schedules_run()
+    failed = claimed("w1")
+    services.task_finish(worker_id="w1", result=failed, error=RuntimeError("down"))
+    failed.refresh_from_db()
+    again = services.task_retry(actor=admin, result=failed)
+    assert again.status == "READY"
+    assert Schedule.objects.get(name="deadline-sweep").task_id == again.id
+    assert services.schedules_run(now=timezone.now() + dt.timedelta(hours=1)) == []
+    sweeps = DBTaskResult.objects.filter(task_path=deadline_sweep_task.module_path)
+    assert sweeps.filter(status="READY").count() == 1
+
+
+def test_a_job_no_longer_in_settings_is_forgotten_and_never_run(settings) -> None:
+    Schedule.objects.create(
+        name="old-job", task_path="fairhearing.nowhere.tasks.gone", every_seconds=60
+    )
+    services.schedules_sync()
+    assert not Schedule.objects.filter(name="old-job").exists()
+    assert services.schedules_run() == ["deadline-sweep"]
+
+
+def test_a_sweep_queued_before_the_upgrade_still_runs() -> None:
+    # The sweep used to re-enqueue itself with reschedule=True.
+    result = deadline_sweep_task.call(reschedule=True)
+    assert "breaches" in result

@@ -39,20 +39,24 @@ def test_readiness_says_when_no_worker_runs_and_when_a_job_is_late() -> None:
     services.worker_register(worker_id="w1")
     services.schedules_sync()
     succeeded = timezone.now()
-    Schedule.objects.update(last_succeeded_at=succeeded)
+    Schedule.objects.update(last_succeeded_at=succeeded, last_finished_at=succeeded)
     assert Client().get("/readyz").json() == {
         "status": "ok",
         "workers": 1,
         "schedules": {
             "deadline-sweep": {
+                "last_finished_at": succeeded.isoformat(),
                 "last_succeeded_at": succeeded.isoformat(),
                 "late": False,
             }
         },
         "problems": [],
     }
+    # A run that finished with a part failed is not late: its failure shows elsewhere.
+    Schedule.objects.update(last_succeeded_at=None)
+    assert Client().get("/readyz").status_code == 200
     # Eleven minutes without a finished sweep (every five): late.
-    Schedule.objects.update(last_succeeded_at=timezone.now() - dt.timedelta(minutes=11, seconds=1))
+    Schedule.objects.update(last_finished_at=timezone.now() - dt.timedelta(minutes=11, seconds=1))
     late = Client().get("/readyz")
     assert late.status_code == 503
     assert late.json()["problems"] == [
@@ -194,3 +198,28 @@ def test_uploading_a_stalled_dossier_again_resumes_it(
     dossier.refresh_from_db()
     assert dossier.task_id  # the new task, followed by the page
     assert Event.objects.filter(kind=EventKind.DOSSIER_RESUMED).count() == 1
+
+
+def test_an_import_still_running_is_not_started_twice(case_officer, organisation) -> None:
+    from fairhearing.dossiers.services import NOT_STALLED, DossierRefused, dossier_resume
+    from fairhearing.dossiers.tasks import dossier_import_task
+
+    dossier, _ = dossier_receive(
+        actor=case_officer,
+        organisation=organisation,
+        source_name="Campaign",
+        filename="branch.csv",
+        data=to_csv([row("Ada One")]),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Dossier.Status.RUNNING, progress_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    # Queued behind other work while a worker is alive: waiting, not stalled.
+    services.worker_register(worker_id="w1")
+    dossier_import_task.enqueue(dossier.pk)
+    dossier.refresh_from_db()
+    with pytest.raises(DossierRefused, match=NOT_STALLED):
+        dossier_resume(actor=case_officer, dossier=dossier)
+    # The worker stops: now it is stalled, and may be started again.
+    services.worker_stopped(worker_id="w1")
+    assert dossier_resume(actor=case_officer, dossier=dossier).status == Dossier.Status.RUNNING

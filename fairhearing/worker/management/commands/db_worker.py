@@ -41,14 +41,22 @@ class Heartbeat(threading.Thread):
                         services.worker_register(worker_id=self.worker_id)
                 except Exception:  # the database went away for a moment: beat again later
                     logger.exception("heartbeat failed")
-                    connection.close()
+                    self.close_quietly()
         finally:
+            self.close_quietly()
+
+    @staticmethod
+    def close_quietly() -> None:
+        try:
             connection.close()
+        except Exception:  # a broken connection may fail to close; the next beat opens anew
+            logger.exception("heartbeat: closing the connection failed")
 
 
 class Worker(upstream.Worker):
     def run(self) -> None:
         logger.info("Starting worker %s queues=%s", self.worker_id, ",".join(self.queue_names))
+        services.current_worker_set(self.worker_id)
         services.worker_register(worker_id=self.worker_id)
         services.schedules_sync()
         heartbeat = Heartbeat(self.worker_id)
@@ -76,12 +84,16 @@ class Worker(upstream.Worker):
             services.worker_stopped(worker_id=self.worker_id)
 
     def housekeeping(self) -> None:
-        try:
-            services.leases_reap()
-            services.schedules_run()
-        except OperationalError as exc:
-            if not is_locked_database_exception(exc):
-                raise
+        """Take up lapsed leases, enqueue due recurring jobs, forget long-gone workers. A
+        failure here is logged and tried again next time: it must never stop the worker."""
+        for step in (services.leases_reap, services.schedules_run, services.workers_forget):
+            try:
+                step()
+            except OperationalError as exc:
+                if not is_locked_database_exception(exc):
+                    logger.exception("housekeeping: %s failed", step.__name__)
+            except Exception:
+                logger.exception("housekeeping: %s failed", step.__name__)
 
     def claim(self) -> tuple[DBTaskResult | None, bool]:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -134,6 +146,12 @@ class Command(upstream.Command):
     help = "Run the background worker (leased tasks, retries, recurring jobs)"
 
     def handle(self, **options: Any) -> None:
+        # No autoreload (django-tasks-db turns it on under DEBUG): the reloader ends the
+        # worker's thread on every code change or SIGTERM without giving its task back, so
+        # each reload would cost the task an attempt.
+        if options.get("reload"):
+            logger.warning("db_worker: --reload is not supported (tasks would be cut off)")
+        options["reload"] = False
         # django-tasks-db's handle builds its own Worker from the module's name; give it ours.
         original = upstream.Worker
         upstream.Worker = Worker  # type: ignore[misc]
