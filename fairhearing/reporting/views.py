@@ -50,7 +50,7 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         parsed = period_parse(period)
     except ValueError:
         if fmt == "html":  # a person at the page: the site's page, saying what to write
-            raise Http404(BAD_PERIOD) from None
+            return render(request, "404.html", {"exception": BAD_PERIOD}, status=400)
         return JsonResponse(
             {"error": {"status": 400, "code": "bad_period", "message": BAD_PERIOD, "fields": {}}},
             status=400,

@@ -29,7 +29,7 @@ def test_an_unknown_api_route_answers_the_apis_error_shape(settings, debug) -> N
 
 def test_a_statistics_period_that_cannot_be_is_a_page_saying_how_to_write_one() -> None:
     response = Client().get("/statistics/2099-Q9/")
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert "text/html" in response["Content-Type"]
     assert "A period is a quarter written like 2026-Q3." in response.content.decode()
     assert Client().get("/statistics/2099-Q9.json").json()["error"]["code"] == "bad_period"

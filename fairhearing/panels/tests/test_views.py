@@ -48,15 +48,15 @@ def test_a_vote_is_shown_in_the_rulebooks_words(panel, case_officer) -> None:
     seat = panel.seats.all()[0]
     client = signed_in(seat.user)
     url = reverse("panels:vote", args=[seat.pk])
-    client.post(url, {"transition": "decide_upheld", "sanction": "", "reasons": "Proven."})
+    client.post(url, {"transition": "decide_not_upheld", "sanction": "", "reasons": "Unproven."})
     spec = case.rulebook.spec
-    label = spec.transitions["decide_upheld"].label
+    label = spec.transitions["decide_not_upheld"].label
     page = client.get(url).content.decode()
-    assert f"You voted: {label}" in page and "decide_upheld" not in page
+    assert f"You voted: {label}" in page and "decide_not_upheld" not in page
     case_page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
     text = case_page.content.decode()
     assert label in text
-    assert "Transition(" not in text and "decide_upheld<" not in text
+    assert "Transition(" not in text and "decide_not_upheld<" not in text
 
 
 def test_another_members_seat_is_not_reachable_and_the_attempt_recorded(panel) -> None:

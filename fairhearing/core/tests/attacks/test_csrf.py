@@ -51,6 +51,7 @@ def path_of(route: Route, world: World) -> str:
         "person_id": world.a.respondent_id,
         "link_id": world.link_b.pk,
         "dossier_id": world.dossier_other.pk,
+        "task_id": "00000000-0000-4000-8000-000000000000",
     }
     kwargs = {}
     for arg, kind in route.converters.items():

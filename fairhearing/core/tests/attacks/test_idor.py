@@ -124,6 +124,9 @@ IDOR: dict[str, Attack] = {
     "dossiers:report": Attack(
         officer, lambda w: reverse("dossiers:report", args=[w.dossier_other.pk]), methods=("get",)
     ),
+    "dossiers:resume": Attack(
+        officer, lambda w: reverse("dossiers:resume", args=[w.dossier_other.pk]), methods=("post",)
+    ),
     "reporting:pack": Attack(
         lambda w: w.governing,
         lambda w: reverse("reporting:pack", args=[w.pack_other.pk]),
@@ -197,6 +200,12 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         {"reasons": "Forged."},
     ),
     "dossiers_detail": lambda w: (w.officer, "get", f"/api/v1/dossiers/{w.dossier_other.pk}", None),
+    "dossiers_resume": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/dossiers/{w.dossier_other.pk}/resume",
+        None,
+    ),
     "dossiers_rows": lambda w: (
         w.officer,
         "get",

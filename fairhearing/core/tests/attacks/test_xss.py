@@ -37,7 +37,7 @@ NOT_FREE_TEXT = {
     "intake.ReceiptAttempt": {"locator"},
     # payload: a queued complaint's details, shown on no page; recorded into the complaint's
     # own fields (which hold the payload in the world); reason: our own refusal message
-    "intake.Submission": {"reference", "payload", "reason"},
+    "intake.Submission": {"reference", "payload", "reason", "recorded_by_worker"},
     "organisations.ReferenceCounter": {"name"},  # our counters' names
     "oversight.AccessAttempt": {"role", "action", "path"},  # path: stored percent-encoded
     "oversight.CaseView": {"path"},
@@ -58,7 +58,11 @@ NOT_FREE_TEXT = {
     "evidence.EvidenceItem": {"url", "post_key", "sha256"},
     "linking.Fingerprint": {"post_key", "text"},
     "linking.Grouping": {"reason"},  # "same_url" or "same_text"
-    "dossiers.Dossier": {"file_format", "sha256", "error"},
+    "dossiers.Dossier": {"file_format", "sha256", "error", "task_id"},
+    # The worker's own rows: host names, ids and task paths it writes, shown only to
+    # administrators; no person writes them.
+    "worker.WorkerProcess": {"worker_id", "hostname", "task_path"},
+    "worker.Schedule": {"name", "task_path"},
     "ledger.Event": {"prev_hash", "hash"},
     "ledger.TreeHead": {"root_hash", "key_id", "signature"},
 }
