@@ -36,6 +36,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         "recusals": queries.register_recusals(organisation_id)[:100],
         "challenges": queries.register_challenges(organisation_id)[:100],
         "verifications": queries.register_verifications(organisation_id)[:100],
+        "roles": dict(Role.choices),
     }
     return render(request, "oversight/register.html", context)
 

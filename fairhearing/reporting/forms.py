@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html, format_html_join
 
 from .models import Recommendation
 
@@ -30,7 +31,14 @@ class RecommendationsImportForm(forms.Form):
     )
     file = forms.FileField(
         label="Recommendations (CSV or JSON)",
-        help_text="Columns: number, text, owner, due_on, status, evidence.",
+        help_text=format_html(
+            "The first row names the columns: {}.",
+            format_html_join(
+                ", ",
+                "<code>{}</code>",
+                ((c,) for c in ("number", "text", "owner", "due_on", "status", "evidence")),
+            ),
+        ),
         error_messages={"required": "Choose a file."},
     )
 

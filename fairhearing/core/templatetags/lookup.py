@@ -1,6 +1,9 @@
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -31,3 +34,15 @@ def sanction_label(spec: Any, key: str) -> str:
     """`{{ spec|sanction_label:vote.sanction }}`: what the rulebook calls a sanction."""
     sanction = getattr(spec, "sanctions", {}).get(key)
     return sanction.label if sanction is not None else _in_words(key)
+
+
+_FILE_TERM = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+@register.filter
+def code_terms(text: str) -> str:
+    """`{{ reasons|code_terms }}`: a message about a file, with the file's own column names and
+    values (`respondent_name`, `sexual_harassment`) set as code, to be typed as they are."""
+    return mark_safe(  # noqa: S308 - escaped first, then only our own <code> tags added
+        _FILE_TERM.sub(lambda m: f"<code>{m.group(0)}</code>", str(conditional_escape(text)))
+    )

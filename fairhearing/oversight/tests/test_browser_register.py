@@ -31,5 +31,5 @@ def test_a_refused_attempt_shows_in_oversights_register(
     attempts = page.get_by_test_id("attempts")
     expect(attempts).to_contain_text("Gideon Farrow")
     expect(attempts).to_contain_text(case.reference)
-    expect(attempts).to_contain_text("governing_body")
+    expect(attempts).to_contain_text("Governing body")
     assert_accessible(page, context="interference register")

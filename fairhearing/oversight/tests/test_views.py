@@ -55,7 +55,7 @@ def test_only_oversight_reads_the_register(
     signed_in(governing_member).get(reverse("cases:detail", args=[case.reference]))
     oversight = make_user(organisation, "odile", Role.OVERSIGHT)
     page = signed_in(oversight).get(reverse("oversight:register")).content.decode()
-    assert case.reference in page and "governing_body" in page
+    assert case.reference in page and "Governing body" in page
     assert signed_in(case_officer).get(reverse("oversight:register")).status_code == 403
     assert signed_in(governing_member).get(reverse("oversight:register")).status_code == 403
 
