@@ -59,6 +59,7 @@ urlpatterns = [
                 [
                     path("login/", _dummy, name="login"),
                     path("logout/", _dummy, name="logout"),
+                    path("home/", _dummy, name="home"),
                 ],
                 "accounts",
             )
@@ -442,6 +443,8 @@ def test_base_page_for_anonymous_users():
 def test_base_page_for_staff_has_cases_and_sign_out():
     html = render_page(SimpleNamespace(is_authenticated=True))
     assert attrs_of(html, "a", href="/cases/")
+    # The service name takes a signed-in user to their own work, not the public form.
+    assert attrs_of(html, "a", href="/accounts/home/", class_="govuk-generic-header__homepage-link")
     (form,) = attrs_of(html, "form")
     assert form["method"] == "post"
     assert form["action"] == "/accounts/logout/"
