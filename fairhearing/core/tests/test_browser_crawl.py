@@ -43,7 +43,8 @@ def test_every_page_fits_a_phone_and_passes_axe_as_every_role(page: Page, live_s
         sign_in(page, base, username, password=DEMO_PASSWORD)
         page.set_viewport_size({"width": PHONE, "height": 900})
         landing = page.url.removeprefix(base)
-        queue, seen = deque([landing]), set()
+        queue = deque([landing])
+        seen: set[str] = set()
         case_pages = [h for h in links_on(page) if re.match(r"^/cases/FH-\d{4}-\d+/$", h)]
         queue.extend(case_pages[:1])
         while queue and len(seen) < PAGES_PER_ROLE:
