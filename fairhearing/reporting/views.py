@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import Role
@@ -50,7 +51,13 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         parsed = period_parse(period)
     except ValueError:
         if fmt == "html":  # a person at the page: the site's page, saying what to write
-            return render(request, "404.html", {"exception": BAD_PERIOD}, status=400)
+            context = {
+                "heading": "There are no statistics for that period",
+                "exception": BAD_PERIOD,
+                "back_url": reverse("reporting:list"),
+                "back_text": "See the statistics published so far",
+            }
+            return render(request, "404.html", context, status=400)
         return JsonResponse(
             {"error": {"status": 400, "code": "bad_period", "message": BAD_PERIOD, "fields": {}}},
             status=400,
