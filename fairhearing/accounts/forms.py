@@ -3,10 +3,20 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from fairhearing.core.limits import PASSWORD_MAX, too_long
+
 from .services import LOCKED_OUT, sign_in_failure_record, sign_in_locked
 
 
 class SignInForm(AuthenticationForm):
+    # Never hash a megabyte: a password longer than any real one is refused unread.
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages=too_long("Your password", PASSWORD_MAX),
+    )
     error_messages = {
         "invalid_login": "Enter a correct username and password.",
         "inactive": "This account is not active.",
@@ -61,9 +71,13 @@ class ReauthForm(CodeForm):
     """Password and a code again, before a sensitive action."""
 
     password = forms.CharField(
+        max_length=PASSWORD_MAX,
         label="Password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
+        error_messages={
+            "required": "Enter your password.",
+            **too_long("Your password", PASSWORD_MAX),
+        },
     )
     field_order = ["password", "code"]

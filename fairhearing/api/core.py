@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
@@ -23,6 +23,7 @@ from pydantic import ConfigDict, field_validator
 from fairhearing.cases.services import CaseError
 from fairhearing.core import rows
 from fairhearing.core.errors import error_body
+from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
 
 from .models import ApiToken, IdempotentRequest
@@ -75,7 +76,7 @@ class OkOut(Schema):
 
 
 class ReasonIn(StrictSchema):
-    reasons: str
+    reasons: str = Field(max_length=REASONS_MAX)
 
 
 class ErrorDetail(Schema):

@@ -21,6 +21,7 @@ from fairhearing.api.core import (
     require_scope,
 )
 from fairhearing.api.models import Scope
+from fairhearing.core.limits import REASONS_MAX, RULE_MAX
 from fairhearing.people.services import PersonDetails
 
 from . import services
@@ -222,10 +223,10 @@ def cases_timeline(request: Any, reference: str) -> list[dict[str, Any]]:
 
 
 class TransitionIn(StrictSchema):
-    transition: str
-    reasons: str
-    rule_applied: str
-    sanction: str = ""
+    transition: str = Field(max_length=60)
+    reasons: str = Field(max_length=REASONS_MAX)
+    rule_applied: str = Field(max_length=RULE_MAX)
+    sanction: str = Field("", max_length=60)
     sanction_ends_on: dt.date | None = None
 
 
@@ -297,8 +298,8 @@ def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]
 
 class WitnessIn(StrictSchema):
     full_name: str = Field(..., max_length=200, pattern=NON_BLANK)
-    email: str = ""
-    membership_number: str = ""
+    email: str = Field("", max_length=254)
+    membership_number: str = Field("", max_length=40)
 
 
 @router.post(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
 
 from .models import Assignment
@@ -40,10 +41,14 @@ class CaseFilterForm(forms.Form):
 
 class TransitionForm(forms.Form):
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons for this decision",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The parties will be told these reasons.",
-        error_messages={"required": "Give the reasons for this decision."},
+        error_messages={
+            "required": "Give the reasons for this decision.",
+            **too_long("Reasons", REASONS_MAX),
+        },
     )
     rule_applied = forms.CharField(
         label="Rule or criterion applied",
@@ -120,9 +125,10 @@ class AssignForm(forms.Form):
 
 class ReasonsForm(forms.Form):
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reasons."},
+        error_messages={"required": "Give the reasons.", **too_long("Reasons", REASONS_MAX)},
     )
 
 

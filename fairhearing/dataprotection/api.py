@@ -19,6 +19,7 @@ from fairhearing.api.core import (
 )
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
+from fairhearing.core.limits import REASONS_MAX
 from fairhearing.intake.services import received_at_for
 
 from . import access, queries, services
@@ -40,14 +41,14 @@ class HoldOut(Schema):
 
 
 class HoldIn(StrictSchema):
-    reasons: str
+    reasons: str = Field(max_length=REASONS_MAX)
     review_on: dt.date
 
 
 class SarIn(StrictSchema):
-    membership_number: str = ""
-    email: str = ""
-    full_name: str = ""
+    membership_number: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    full_name: str = Field("", max_length=200)
     received_on: dt.date
 
 

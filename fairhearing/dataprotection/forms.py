@@ -3,15 +3,17 @@ from typing import Any
 
 from django import forms
 
+from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.people.models import Person, person_hash
 
 
 class HoldForm(forms.Form):
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons",
         help_text="The claim, inquiry or proceedings that need the case kept.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reasons."},
+        error_messages={"required": "Give the reasons.", **too_long("Reasons", REASONS_MAX)},
     )
     review_on = forms.DateField(
         label="Review by",
@@ -23,9 +25,10 @@ class HoldForm(forms.Form):
 
 class LiftForm(forms.Form):
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reasons."},
+        error_messages={"required": "Give the reasons.", **too_long("Reasons", REASONS_MAX)},
     )
 
 

@@ -101,7 +101,7 @@ def evidence_add_file(
     request: Any,
     reference: str,
     file: File[UploadedFile],
-    description: Form[str] = "",
+    description: str = Form("", max_length=2000),
 ) -> Status[Any]:
     case = _case(request, reference, "act")
     upload = upload_of(file)

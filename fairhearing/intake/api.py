@@ -29,9 +29,9 @@ router = Router(tags=["complaints"])
 
 class PersonIn(StrictSchema):
     full_name: str = Field(..., max_length=200, pattern=NON_BLANK)
-    email: str = ""
+    email: str = Field("", max_length=254)
     is_member: bool = False
-    membership_number: str = ""
+    membership_number: str = Field("", max_length=40)
     branch: str = ""
 
 

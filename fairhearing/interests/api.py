@@ -1,12 +1,13 @@
 from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fairhearing.accounts.models import User
 from fairhearing.api.core import ERRORS, OkOut, ReasonIn, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
+from fairhearing.core.limits import NOTE_MAX, REASONS_MAX
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person
 
@@ -22,7 +23,7 @@ class DeclarationIn(StrictSchema):
     kind: Literal[tuple(Declaration.Kind.values)]  # type: ignore[valid-type]
     person_id: int | None = None
     branch_id: int | None = None
-    text: str = ""
+    text: str = Field("", max_length=NOTE_MAX)
 
 
 class DeclarationOut(Schema):
@@ -95,7 +96,7 @@ def interests_recuse(request: Any, reference: str, payload: ReasonIn) -> Status[
 class ChallengeIn(StrictSchema):
     challenged_user_id: int
     raised_by_person_id: int
-    grounds: str
+    grounds: str = Field(max_length=REASONS_MAX)
 
 
 @router.post(
@@ -123,7 +124,7 @@ def interests_challenge(request: Any, reference: str, payload: ChallengeIn) -> S
 
 class ChallengeDecisionIn(StrictSchema):
     upheld: bool
-    reasons: str
+    reasons: str = Field(max_length=REASONS_MAX)
 
 
 @router.post(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person, person_hash
 
@@ -73,9 +74,13 @@ class ChallengeForm(forms.Form):
         label="Which party raises the challenge?", widget=forms.RadioSelect
     )
     grounds = forms.CharField(
+        max_length=REASONS_MAX,
         label="Grounds of the challenge",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the grounds of the challenge."},
+        error_messages={
+            "required": "Give the grounds of the challenge.",
+            **too_long("Your grounds", REASONS_MAX),
+        },
     )
 
     def __init__(
@@ -107,7 +112,11 @@ class ChallengeDecisionForm(forms.Form):
         error_messages={"required": "Choose a decision."},
     )
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the reasons for the decision."},
+        error_messages={
+            "required": "Give the reasons for the decision.",
+            **too_long("Reasons", REASONS_MAX),
+        },
     )

@@ -1,12 +1,13 @@
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fairhearing.accounts.models import Role
 from fairhearing.api.core import ERRORS, ApiError, OkOut, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
+from fairhearing.core.limits import NOTE_MAX, REASONS_MAX
 
 from . import queries
 from .models import Approach, Verification
@@ -73,10 +74,10 @@ def oversight_register(request: Any) -> dict[str, Any]:
 
 class ApproachIn(StrictSchema):
     approached_on: dt.date
-    approached_by: str
+    approached_by: str = Field(max_length=200)
     channel: Literal[tuple(Approach.Channel.values)]  # type: ignore[valid-type]
-    asked: str
-    answered: str
+    asked: str = Field(max_length=NOTE_MAX)
+    answered: str = Field(max_length=NOTE_MAX)
 
 
 @router.post(
@@ -94,7 +95,7 @@ def oversight_approach(request: Any, reference: str, payload: ApproachIn) -> Sta
 
 class VerificationIn(StrictSchema):
     decision: Literal["verify", "veto"]
-    reasons: str
+    reasons: str = Field(max_length=REASONS_MAX)
 
 
 @router.post(

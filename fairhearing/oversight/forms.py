@@ -1,5 +1,7 @@
 from django import forms
 
+from fairhearing.core.limits import NOTE_MAX, REASONS_MAX, too_long
+
 from .models import Approach
 
 
@@ -22,14 +24,19 @@ class ApproachForm(forms.Form):
         error_messages={"required": "Say how you were approached."},
     )
     asked = forms.CharField(
+        max_length=NOTE_MAX,
         label="What were you asked?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what you were asked."},
+        error_messages={
+            "required": "Say what you were asked.",
+            **too_long("What was asked", NOTE_MAX),
+        },
     )
     answered = forms.CharField(
+        max_length=NOTE_MAX,
         label="What did you answer?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what you answered."},
+        error_messages={"required": "Say what you answered.", **too_long("The answer", NOTE_MAX)},
     )
 
 
@@ -44,7 +51,8 @@ class VerificationForm(forms.Form):
         error_messages={"required": "Choose whether to verify or veto."},
     )
     reasons = forms.CharField(
+        max_length=REASONS_MAX,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Give your reasons."},
+        error_messages={"required": "Give your reasons.", **too_long("Reasons", REASONS_MAX)},
     )

@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fairhearing.api.core import (
     ERRORS,
@@ -14,6 +14,7 @@ from fairhearing.api.core import (
 )
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
+from fairhearing.core.limits import REASONS_MAX
 
 from . import services
 from .access import seat_for
@@ -62,9 +63,9 @@ def panels_affirm(request: Any, seat_id: int) -> Status[Any]:
 
 
 class VoteIn(StrictSchema):
-    transition: str
-    reasons: str
-    sanction: str = ""
+    transition: str = Field(max_length=60)
+    reasons: str = Field(max_length=REASONS_MAX)
+    sanction: str = Field("", max_length=60)
 
 
 @router.post(
@@ -90,7 +91,7 @@ def panels_draw(request: Any, reference: str, kind: Literal["hearing", "appeal"]
 
 
 class SuspensionIn(StrictSchema):
-    reasons: str
+    reasons: str = Field(max_length=REASONS_MAX)
     ends_on: dt.date
 
 

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Field, Router, Status
 
 from fairhearing.api.core import ERRORS, ApiError, OkOut, StrictSchema, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
+from fairhearing.core.limits import MESSAGE_MAX
 from fairhearing.people.models import Person
 
 from . import services
@@ -14,7 +15,7 @@ router = Router(tags=["parties"])
 
 
 class MessageIn(StrictSchema):
-    body: str
+    body: str = Field(max_length=MESSAGE_MAX)
 
 
 def _party(request: Any, reference: str, person_id: int) -> tuple[Any, Person]:

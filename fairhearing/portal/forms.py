@@ -1,5 +1,7 @@
 from django import forms
 
+from fairhearing.core.limits import MESSAGE_MAX, REPLY_MAX, too_long
+
 
 class LinkRequestForm(forms.Form):
     reference = forms.CharField(
@@ -23,10 +25,11 @@ class LinkRequestForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
+        max_length=REPLY_MAX,
         label="Your reply to the allegations",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Say what you accept, what you dispute and why. The panel will read it.",
-        error_messages={"required": "Write your reply."},
+        error_messages={"required": "Write your reply.", **too_long("Your reply", REPLY_MAX)},
     )
 
 
@@ -65,7 +68,8 @@ class MoveHearingForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
+        max_length=MESSAGE_MAX,
         label="Message",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your message."},
+        error_messages={"required": "Write your message.", **too_long("Your message", MESSAGE_MAX)},
     )

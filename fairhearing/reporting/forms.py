@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.html import format_html, format_html_join
 
+from fairhearing.core.limits import NOTE_MAX, too_long
+
 from .models import Recommendation
 
 
@@ -48,5 +50,9 @@ class RecommendationUpdateForm(forms.Form):
         label="Status", choices=Recommendation.Status.choices, widget=forms.RadioSelect
     )
     evidence = forms.CharField(
-        label="Evidence of implementation", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=NOTE_MAX,
+        label="Evidence of implementation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=too_long("The evidence", NOTE_MAX),
     )

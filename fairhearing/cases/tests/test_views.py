@@ -233,6 +233,20 @@ class TestCaseTransition:
         case.refresh_from_db()
         assert case.stage == "received" and Event.objects.count() == before
 
+    def test_reasons_over_the_limit_say_so_in_plain_words_and_change_nothing(
+        self, case, case_officer
+    ) -> None:
+        before = Event.objects.count()
+        response = signed_in(case_officer).post(
+            self.url(case, "acknowledge"), {"reasons": "x" * 10_001, "rule_applied": "R-02"}
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Reasons must be 10,000 characters or fewer." in page
+        assert "Ensure this value" not in page
+        case.refresh_from_db()
+        assert case.stage == "received" and Event.objects.count() == before
+
     def test_a_move_the_stage_does_not_allow_says_why(self, case, case_officer) -> None:
         response = signed_in(case_officer).post(
             self.url(case, "refer_to_panel"), {"reasons": "x", "rule_applied": "y"}

@@ -1,0 +1,14 @@
+"""How long free text may be, everywhere it is typed (forms, the API), with the message in
+GOV.UK's words. Nothing longer reaches the permanent record."""
+
+REASONS_MAX = 10_000  # reasons for a decision, a pause, a hold, a challenge, a vote
+RULE_MAX = 500  # the rule applied: a reference to the rulebook, not an essay
+NOTE_MAX = 2_000  # a short account: an approach, evidence of a recommendation done
+REPLY_MAX = 20_000  # a respondent's reply, the longest thing a person writes here
+MESSAGE_MAX = 5_000  # a message between a party and the case team
+PASSWORD_MAX = 1_024  # never hash a megabyte
+
+
+def too_long(what: str, limit: int) -> dict[str, str]:
+    """A form field's error message for text over its limit."""
+    return {"max_length": f"{what} must be {limit:,} characters or fewer."}
