@@ -147,7 +147,9 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
             assert_accessible(page, context="vote form")
         if index < 2:
             page.get_by_label("Decision: allegations upheld, with sanction").check()
-            page.get_by_label("Sanction (if you uphold the allegations)").select_option(label="Formal warning")
+            page.get_by_label("Sanction (if you uphold the allegations)").select_option(
+                label="Formal warning"
+            )
         else:
             page.get_by_label("Decision: allegations not upheld").check()
         page.get_by_label("Your reasons").fill(f"Reasons of member {index + 1}.")
