@@ -1,5 +1,6 @@
 """Staff pages for cases: thin, each one access function and at most one service."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -112,9 +113,64 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "replies": case.replies.order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
-        "notifications": case.notifications.order_by("-created_at")[:50],
+        "emails": emails_on_case(case, timeline),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@dataclass(frozen=True)
+class EmailSent:
+    what: str
+    to: str
+    status: str
+    at: Any
+
+
+ROLE_WORDS = {"respondent": "respondent", "complainant": "complainant", "witness": "witness"}
+
+
+def emails_on_case(case: Any, timeline: list[Any]) -> list[EmailSent]:
+    """Every email the case's parties were sent, newest first: the queued notices and letters,
+    and those sent at once (the acknowledgement, sign-in links, complainants' updates), which
+    the ledger records."""
+    from fairhearing.intake.services import AUTO_ACK_REASONS
+    from fairhearing.ledger.models import EventKind
+
+    people = {p.person_id: p.person for p in case.parties.select_related("person")}
+    parties = {p.pk: p for p in case.parties.select_related("person")}
+    found = [
+        EmailSent(
+            n.get_kind_display(),
+            f"{n.to_name} ({ROLE_WORDS.get(n.role, n.role)})",
+            n.get_status_display(),
+            n.sent_at or n.created_at,
+        )
+        for n in case.notifications.order_by("-created_at")[:50]
+    ]
+    for entry in timeline:
+        event, payload = entry.event, entry.event.payload or {}
+        if entry.change is not None and entry.change.reasons == AUTO_ACK_REASONS:
+            complainants = [p.person for p in parties.values() if p.role == "complainant"]
+            names = ", ".join(person.full_name for person in complainants) or "The complainant"
+            found.append(
+                EmailSent(
+                    "Acknowledgement with the reference", f"{names} (complainant)", "Sent", event.at
+                )
+            )
+        elif event.kind == EventKind.SIGN_IN_LINK_SENT:
+            person = people.get(payload.get("person"))
+            role = ROLE_WORDS.get(payload.get("role", ""), "party")
+            name = person.full_name if person else "A party"
+            found.append(
+                EmailSent("Sign-in link to follow the case", f"{name} ({role})", "Sent", event.at)
+            )
+        elif event.kind == EventKind.COMPLAINANT_UPDATE_SENT:
+            party = parties.get(payload.get("party"))
+            name = party.person.full_name if party else "The complainant"
+            found.append(
+                EmailSent("Update on the complaint", f"{name} (complainant)", "Sent", event.at)
+            )
+    return sorted(found, key=lambda e: e.at, reverse=True)
 
 
 @login_required

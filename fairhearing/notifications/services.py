@@ -57,7 +57,8 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
     spec = case.rulebook.spec
     base = {
         "reference": case.reference,
-        "decision": spec.transitions[change.transition].label,
+        # "The panel has decided: allegations upheld", not "...: Decision: allegations upheld".
+        "decision": spec.transitions[change.transition].label.removeprefix("Decision: "),
         "reasons": change.reasons,
         "rule_applied": change.rule_applied,
         "stage": spec.stage_label(case.stage),

@@ -345,3 +345,22 @@ def test_the_timeline_names_time_limits_and_dates_in_words(case, case_officer) -
         assert f"{deadline.label}: due 5 January 2026" in text
         assert deadline.kind.capitalize() not in text or "_" not in deadline.kind
     assert "2026-01-05" not in text
+
+
+def test_every_email_to_the_parties_is_listed_on_the_case(make_complaint, case_officer) -> None:
+    from fairhearing.intake.services import complaint_acknowledge_by_email
+    from fairhearing.portal.services import sign_in_link_send
+
+    complaint = make_complaint()
+    case = complaint.cases.get()
+    case_assign(actor=case_officer, case=case, user=case_officer, role="case_officer")
+    page = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
+    assert "No emails have been sent to the parties yet." in page.content.decode()
+    assert complaint_acknowledge_by_email(complaint=complaint)
+    sign_in_link_send(actor=case_officer, case=case, person=complaint.complainant)
+    again = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
+    text = again.content.decode()
+    assert "Acknowledgement with the reference" in text
+    assert "Sign-in link to follow the case" in text
+    assert "Priya Callender (complainant)" in text
+    assert "No emails have been sent" not in text

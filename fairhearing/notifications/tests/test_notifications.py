@@ -67,6 +67,16 @@ def test_a_hearing_invitation_and_the_decision_with_how_to_appeal(
     assert "Reasons for decide_upheld." in decision.body
     assert "Sanction: Formal warning" in decision.body
     assert "you may appeal until" in decision.body
+    assert "The panel has decided: allegations upheld, with sanction." in decision.body
+    # The complainant's letter is written for them: what happens next, not how to appeal.
+    to_complainant = next(
+        m
+        for m in mail.outbox
+        if m.subject.startswith("The decision") and m.to == ["priya@example.invalid"]
+    )
+    assert "How to appeal" not in to_complainant.body
+    assert "sign-in link" not in to_complainant.body
+    assert "the member complained about may appeal until" in to_complainant.body
 
 
 def test_closing_without_investigation_tells_only_the_complainant(
