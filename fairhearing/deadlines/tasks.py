@@ -6,7 +6,6 @@ enqueue each run when the last one is over, so a worker that died mid-sweep stop
 LOCKED), so a sweep run again, or by two workers at once, records and sends nothing twice.
 """
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,6 @@ from .services import deadline_sweep
 
 log = logging.getLogger(__name__)
 SWEEP_SCHEDULE = "deadline-sweep"
-SIGN_HEAD_EVERY = dt.timedelta(hours=1)
 
 
 class SweepIncomplete(Exception):
@@ -36,7 +34,7 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     from fairhearing.dataprotection.retention import retention_run
     from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
     from fairhearing.intake.services import submissions_record, submissions_refused_purge
-    from fairhearing.ledger.heads import latest_head, tree_head_sign
+    from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
     from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due

@@ -19,6 +19,10 @@ from django.utils import timezone
 from . import merkle
 from .models import Event, TreeHead
 
+# The worker signs a head this often (deadlines' sweep); an event appended now is in a signed
+# head within this time.
+SIGN_HEAD_EVERY = dt.timedelta(hours=1)
+
 
 def _key_path() -> Path:
     return Path(

@@ -1,9 +1,12 @@
 """Public, personal-data-free views of the ledger: signed heads and proofs (R-53)."""
 
-from django.http import Http404, HttpRequest, JsonResponse
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from . import heads
-from .models import TreeHead
+from .models import Event, TreeHead
 
 
 def heads_view(request: HttpRequest) -> JsonResponse:
@@ -22,7 +25,20 @@ def _int(request: HttpRequest, name: str) -> int:
         raise Http404(f"Give {name} as a number.") from exc
 
 
-def inclusion_view(request: HttpRequest) -> JsonResponse:
+NOT_YET_SIGNED = "That event is not in a signed tree head yet; try again after the next one."
+
+
+def wants_page(request: HttpRequest) -> bool:
+    """A person's browser (it asks for HTML by name), not a program (JSON, or anything)."""
+    if request.GET.get("format") == "json":
+        return False
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def inclusion_view(request: HttpRequest) -> HttpResponse:
+    """The proof that an event is in the signed record: JSON for programs; for a person
+    following the link in their acknowledgement, a page saying what it shows (checked here
+    against the public key) or, before the next signed head, when it will be there and why."""
     seq = _int(request, "seq")
     size = request.GET.get("size")
     head = (
@@ -30,9 +46,29 @@ def inclusion_view(request: HttpRequest) -> JsonResponse:
         if size and size.isascii() and size.isdigit()
         else heads.latest_head()
     )
-    if head is None or not 0 < seq <= head.tree_size:
-        raise Http404("That event is not in a signed tree head yet; try again after the next one.")
-    return JsonResponse(heads.inclusion_proof(seq, head))
+    included = head is not None and 0 < seq <= head.tree_size
+    if not wants_page(request):
+        if not included:
+            raise Http404(NOT_YET_SIGNED)
+        assert head is not None
+        return JsonResponse(heads.inclusion_proof(seq, head))
+    event = Event.objects.filter(seq=seq).first()
+    if event is None:
+        raise Http404("There is no entry with that number in the record.")
+    context: dict[str, Any] = {"seq": seq, "leaf": event.hash, "recorded_at": event.at}
+    if included:
+        assert head is not None
+        proof = heads.inclusion_proof(seq, head)
+        context |= {
+            "head": head,
+            "steps": len(proof["path"]),
+            "checked": not heads.check_proof(proof, heads.public_key_hex()),
+            "json_url": f"{request.path}?seq={seq}&size={head.tree_size}&format=json",
+        }
+    else:
+        last = heads.latest_head()
+        context["next_head_by"] = (last.signed_at if last else event.at) + heads.SIGN_HEAD_EVERY
+    return render(request, "ledger/inclusion.html", context)
 
 
 def consistency_view(request: HttpRequest) -> JsonResponse:

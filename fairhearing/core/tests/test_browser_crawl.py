@@ -62,4 +62,14 @@ def test_every_page_fits_a_phone_and_passes_axe_as_every_role(page: Page, live_s
             queue.extend(links_on(page))
         page.set_viewport_size({"width": 1280, "height": 900})
         sign_out(page)
+    # Public pages a person reaches from an email or a mistyped address.
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    for path in ["/ledger/proofs/inclusion?seq=3", "/no-such-page/", "/statistics/2099-Q9/"]:
+        page.goto(base + path)
+        if extra := too_wide(page):
+            problems.append(f"public {path}: {extra} px wider than a {PHONE} px screen")
+        try:
+            assert_accessible(page, context=f"public {path}")
+        except AssertionError as exc:
+            problems.append(str(exc))
     assert not problems, "\n".join(problems)
