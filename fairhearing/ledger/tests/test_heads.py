@@ -104,19 +104,21 @@ def test_a_person_following_the_proof_link_reads_a_page_at_once_and_the_proof_la
     client: Client,
 ) -> None:
     append(4)
-    html = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+    html = {"Accept": "text/html,application/xhtml+xml"}
     # Before any signed head: the page says the entry is recorded and when the proof comes.
-    early = client.get("/ledger/proofs/inclusion", {"seq": 3}, **html)
+    early = client.get("/ledger/proofs/inclusion", {"seq": 3}, headers=html)
     assert early.status_code == 200
     text = early.content.decode()
     assert "Your entry is in the record." in text and "will include it" in text
     assert client.get("/ledger/proofs/inclusion", {"seq": 3}).status_code == 404  # programs
     heads.tree_head_sign()
-    page = client.get("/ledger/proofs/inclusion", {"seq": 3}, **html).content.decode()
+    page = client.get("/ledger/proofs/inclusion", {"seq": 3}, headers=html).content.decode()
     assert "Your entry is in the record, unchanged" in page
     assert "signed summary of 4 entries" in page
     assert "format=json" in page and "{" not in page.split("<main", 1)[1].split("</main>")[0]
     # The page's link gives the same proof to check independently.
-    proof = client.get("/ledger/proofs/inclusion", {"seq": 3, "size": 4, "format": "json"}, **html)
+    proof = client.get(
+        "/ledger/proofs/inclusion", {"seq": 3, "size": 4, "format": "json"}, headers=html
+    )
     assert heads.check_proof(proof.json(), heads.public_key_hex()) == []
-    assert client.get("/ledger/proofs/inclusion", {"seq": 99}, **html).status_code == 404
+    assert client.get("/ledger/proofs/inclusion", {"seq": 99}, headers=html).status_code == 404
