@@ -118,7 +118,7 @@ def test_a_person_following_the_proof_link_reads_a_page_at_once_and_the_proof_la
     assert "format=json" in page and "{" not in page.split("<main", 1)[1].split("</main>")[0]
     # The page's link gives the same proof to check independently.
     proof = client.get(
-        "/ledger/proofs/inclusion", {"seq": 3, "size": 4, "format": "json"}, headers=html
+        "/ledger/proofs/inclusion", {"seq": "3", "size": "4", "format": "json"}, headers=html
     )
     assert heads.check_proof(proof.json(), heads.public_key_hex()) == []
     assert client.get("/ledger/proofs/inclusion", {"seq": 99}, headers=html).status_code == 404
