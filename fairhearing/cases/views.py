@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.core.pagination import CappedPaginator
+from fairhearing.intake.services import AUTO_ACK_REASONS
+from fairhearing.ledger.models import EventKind
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
 from fairhearing.panels.queries import (
@@ -133,9 +135,6 @@ def emails_on_case(case: Any, timeline: list[Any]) -> list[EmailSent]:
     """Every email the case's parties were sent, newest first: the queued notices and letters,
     and those sent at once (the acknowledgement, sign-in links, complainants' updates), which
     the ledger records."""
-    from fairhearing.intake.services import AUTO_ACK_REASONS
-    from fairhearing.ledger.models import EventKind
-
     people = {p.person_id: p.person for p in case.parties.select_related("person")}
     parties = {p.pk: p for p in case.parties.select_related("person")}
     found = [

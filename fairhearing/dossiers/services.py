@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from fairhearing.cases.models import Case, Channel
 from fairhearing.cases.services import AllegationDetails, CaseError, complaint_record
@@ -23,6 +24,8 @@ from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 from fairhearing.worker import faults
+from fairhearing.worker.models import WorkerProcess
+from fairhearing.worker.services import lease_length, worker_alive
 
 from . import read
 from .bulk import import_chunk
@@ -60,10 +63,6 @@ def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool
     was given up without finishing it, or its worker died and none took it up), and nothing
     has been committed for `stalled_after()`. One waiting in the queue behind other work,
     while workers are alive, or running under a live lease, is not stalled."""
-    from django_tasks_db.models import DBTaskResult
-
-    from fairhearing.worker.models import WorkerProcess
-    from fairhearing.worker.services import lease_length, worker_alive
 
     if dossier.status not in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
         return False
