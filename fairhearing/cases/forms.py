@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.core.dates import DateInRange, today, tomorrow, years_ahead
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
 
@@ -57,7 +58,10 @@ class TransitionForm(forms.Form):
         error_messages={"required": "Say which rule or criterion you applied."},
     )
     sanction = forms.ChoiceField(label="Sanction", required=False)
-    sanction_ends_on = forms.DateField(
+    sanction_ends_on = DateInRange(
+        what="The end of the sanction",
+        earliest=tomorrow,
+        latest=years_ahead(10),
         label="Sanction ends on",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -84,7 +88,10 @@ class TransitionForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    hearing_on = forms.DateField(
+    hearing_on = DateInRange(
+        what="The date of the hearing",
+        earliest=today,
+        latest=years_ahead(1),
         label="Date of the hearing",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date of the hearing."},

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 
+from fairhearing.core.dates import DateInRange, today, tomorrow, years_ago, years_ahead
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.people.models import Person, person_hash
 
@@ -15,7 +16,10 @@ class HoldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reasons.", **too_long("Reasons", REASONS_MAX)},
     )
-    review_on = forms.DateField(
+    review_on = DateInRange(
+        what="The review date",
+        earliest=tomorrow,
+        latest=years_ahead(10),
         label="Review by",
         help_text="The date by which the hold must be looked at again.",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -38,7 +42,10 @@ class SubjectAccessForm(forms.Form):
     membership_number = forms.CharField(label="Membership number", required=False, max_length=40)
     email = forms.EmailField(label="Email address", required=False)
     full_name = forms.CharField(label="Full name", required=False, max_length=200)
-    received_on = forms.DateField(
+    received_on = DateInRange(
+        what="The date the request was received",
+        earliest=years_ago(1),
+        latest=today,
         label="Date the request was received",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date received.", "invalid": "Enter a real date."},

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from fairhearing.core.dates import DateTimeInRange, today, years_ago
+
 from .services import Upload
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -42,7 +44,10 @@ class PostEvidenceForm(forms.Form):
         error_messages={"invalid": "Enter a full web address, like https://x.com/name/status/1."},
     )
     author_handle = forms.CharField(label="Author's handle", required=False, max_length=100)
-    posted_at = forms.DateTimeField(
+    posted_at = DateTimeInRange(
+        what="The date it was posted",
+        earliest=years_ago(30),
+        latest=today,
         label="When was it posted?",
         required=False,
         input_formats=DATETIME_FORMATS,

@@ -1,9 +1,9 @@
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from fairhearing.cases.models import AllegationType, Channel
+from fairhearing.core.dates import DateInRange, today, years_ago
 from fairhearing.organisations.rulebook import RulebookSpec
 
 RESPONDENT_SLOTS = 3
@@ -43,7 +43,10 @@ class ComplaintForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say what they did."},
     )
-    conduct_date = forms.DateField(
+    conduct_date = DateInRange(
+        what="The date",
+        earliest=years_ago(30),
+        latest=today,
         label="When did it happen?",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -92,12 +95,6 @@ class ComplaintForm(forms.Form):
             for slot in range(1, RESPONDENT_SLOTS + 1)
         ]
 
-    def clean_conduct_date(self) -> Any:
-        value = self.cleaned_data.get("conduct_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date must be today or in the past.")
-        return value
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for slot in range(2, RESPONDENT_SLOTS + 1):
@@ -118,7 +115,10 @@ class StaffComplaintForm(ComplaintForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Say how the complaint arrived."},
     )
-    received_on = forms.DateField(
+    received_on = DateInRange(
+        what="The date received",
+        earliest=years_ago(2),
+        latest=today,
         label="Date received",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
@@ -141,12 +141,6 @@ class StaffComplaintForm(ComplaintForm):
         self.fields["complainant_is_member"].label = "Is the complainant a member?"
         self.fields["complainant_membership_number"].label = "Their membership number (if known)"
         self.fields["description"].label = "What the complainant says happened"
-
-    def clean_received_on(self) -> Any:
-        value = self.cleaned_data.get("received_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date received must be today or in the past.")
-        return value
 
 
 COMPLAINANT_FIELDS = (

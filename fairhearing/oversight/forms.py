@@ -1,12 +1,16 @@
 from django import forms
 
+from fairhearing.core.dates import DateInRange, today, years_ago
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX, too_long
 
 from .models import Approach
 
 
 class ApproachForm(forms.Form):
-    approached_on = forms.DateField(
+    approached_on = DateInRange(
+        what="The date you were approached",
+        earliest=years_ago(2),
+        latest=today,
         label="When were you approached?",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},

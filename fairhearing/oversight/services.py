@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from fairhearing.core.dates import today, years_ago
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -15,6 +16,9 @@ from .models import AccessAttempt, Approach, CaseView, Verification
 NEEDS_WHAT_WAS_ASKED = "Say what you were asked."
 NEEDS_ANSWER = "Say what you answered."
 NEEDS_WHO = "Say who approached you."
+APPROACH_DATE = (
+    "The date you were approached must be within the last two years, and not later than today."
+)
 
 
 def _client(request: HttpRequest | None) -> tuple[str, str | None, str]:
@@ -79,6 +83,8 @@ def approach_record(
         raise CaseError(NEEDS_WHAT_WAS_ASKED)
     if not answered.strip():
         raise CaseError(NEEDS_ANSWER)
+    if not years_ago(2)() <= approached_on <= today():
+        raise CaseError(APPROACH_DATE)
     approach = Approach.objects.create(
         case=case,
         recorded_by=actor,

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from fairhearing.core.dates import DateInRange, tomorrow, years_ahead
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
 
@@ -57,7 +58,10 @@ class InterimSuspensionForm(forms.Form):
             **too_long("Reasons", REASONS_MAX),
         },
     )
-    ends_on = forms.DateField(
+    ends_on = DateInRange(
+        what="The end of the suspension",
+        earliest=tomorrow,
+        latest=years_ahead(2),
         label="The suspension ends on",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date it ends.", "invalid": "Enter a real date."},

@@ -1,5 +1,6 @@
 from django import forms
 
+from fairhearing.core.dates import DateInRange, today, years_ahead
 from fairhearing.core.limits import MESSAGE_MAX, REPLY_MAX, too_long
 
 
@@ -49,7 +50,10 @@ class HearingRequestForm(forms.Form):
         max_length=200,
         help_text="You may bring a companion to the hearing.",
     )
-    companion_unavailable_on = forms.DateField(
+    companion_unavailable_on = DateInRange(
+        what="The date your companion cannot attend",
+        earliest=today,
+        latest=years_ahead(1),
         label="A date your companion cannot attend (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -58,7 +62,10 @@ class HearingRequestForm(forms.Form):
 
 
 class MoveHearingForm(forms.Form):
-    new_date = forms.DateField(
+    new_date = DateInRange(
+        what="The new date for the hearing",
+        earliest=today,
+        latest=years_ahead(1),
         label="New date for the hearing",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="At most 5 working days after the date set.",

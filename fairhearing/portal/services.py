@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.cases.services import CaseError
+from fairhearing.core.dates import today, years_ahead
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -28,6 +29,7 @@ LINK_REQUESTS_PER_WINDOW = 3
 NO_EMAIL = "This party has no email address: send the link another way."
 NOT_A_PARTY = "That person is not a complainant or the respondent in this case."
 LINK_INVALID = "This sign-in link has expired or has already been used. Ask for a new one."
+COMPANION_DATE = "The date your companion cannot attend must be between today and a year from now."
 REPLY_CLOSED = "Replies are taken while the case is at the notice stage and the window is open."
 REPLY_EMPTY = "Write your reply."
 MESSAGE_EMPTY = "Write your message."
@@ -182,6 +184,10 @@ def hearing_request_submit(
 ) -> HearingRequest:
     """Ask for an oral hearing and name a companion (R-26)."""
     _respondent_only(role)
+    if companion_unavailable_on is not None and not (
+        today() <= companion_unavailable_on <= years_ahead(1)()
+    ):
+        raise CaseError(COMPANION_DATE)
     request, _ = HearingRequest.objects.update_or_create(
         case=case,
         defaults={

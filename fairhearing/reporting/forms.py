@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.html import format_html, format_html_join
 
+from fairhearing.core.dates import DateInRange, today, years_ago, years_ahead
 from fairhearing.core.limits import NOTE_MAX, too_long
 
 from .models import Recommendation
@@ -10,7 +11,10 @@ class MeetingForm(forms.Form):
     title = forms.CharField(
         label="Meeting", max_length=200, error_messages={"required": "Name the meeting."}
     )
-    held_on = forms.DateField(
+    held_on = DateInRange(
+        what="The date of the meeting",
+        earliest=years_ago(2),
+        latest=years_ahead(2),
         label="Date of the meeting",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
@@ -26,7 +30,10 @@ class RecommendationsImportForm(forms.Form):
         max_length=300,
         error_messages={"required": "Give the review's title."},
     )
-    published_on = forms.DateField(
+    published_on = DateInRange(
+        what="The date it was published",
+        earliest=years_ago(30),
+        latest=today,
         label="Published on",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date."},
