@@ -145,6 +145,10 @@ class Worker(upstream.Worker):
 class Command(upstream.Command):
     help = "Run the background worker (leased tasks, retries, recurring jobs)"
 
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(reload=False)  # django-tasks-db's default follows DEBUG
+
     def handle(self, **options: Any) -> None:
         # No autoreload (django-tasks-db turns it on under DEBUG): the reloader ends the
         # worker's thread on every code change or SIGTERM without giving its task back, so
