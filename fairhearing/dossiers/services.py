@@ -24,8 +24,7 @@ from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 from fairhearing.worker import faults
-from fairhearing.worker.models import WorkerProcess
-from fairhearing.worker.services import lease_length, worker_alive
+from fairhearing.worker.services import worker_alive, workers_alive
 
 from . import read
 from .bulk import import_chunk
@@ -72,7 +71,7 @@ def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool
         status__in=["READY", "RUNNING"],
         args_kwargs__args=[dossier.pk],
     )
-    live = WorkerProcess.objects.filter(stopped_at__isnull=True, beat_at__gt=now - lease_length())
+    live = workers_alive(now=now)
     for task in pending:
         if task.status == "READY" and live.exists():
             return False  # queued behind other work

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .labels import schedule_label, task_detail, task_label
 from .models import Schedule, WorkerProcess
-from .services import FAILED, WORKER_LOST, lease_length
+from .services import FAILED, WORKER_LOST, lease_length, workers_alive
 
 FAILED_SHOWN_FOR = dt.timedelta(days=30)
 
@@ -67,11 +67,6 @@ class WorkerState:
             found.append("No background worker is running.")
         found += [f"{s.label}: has not run on time." for s in self.schedules if s.late]
         return found
-
-
-def live_since(now: dt.datetime) -> dt.datetime:
-    """A worker that beat after this is alive (a whole lease without a beat: it is not)."""
-    return now - lease_length()
 
 
 def schedule_late(schedule: Schedule, now: dt.datetime) -> bool:
@@ -145,11 +140,7 @@ def worker_state(*, organisation_id: int | None = None, now: dt.datetime | None 
     waiting = DBTaskResult.objects.ready()
     return WorkerState(
         now=now,
-        workers=list(
-            WorkerProcess.objects.filter(
-                stopped_at__isnull=True, beat_at__gt=live_since(now)
-            ).order_by("started_at")
-        ),
+        workers=list(workers_alive(now=now).order_by("started_at")),
         waiting=waiting.count(),
         oldest_waiting_at=waiting.aggregate(oldest=Min("enqueued_at"))["oldest"],
         schedules=schedules_state(now),
@@ -162,8 +153,6 @@ def readiness(*, now: dt.datetime | None = None) -> WorkerState:
     now = now or timezone.now()
     return WorkerState(
         now=now,
-        workers=list(
-            WorkerProcess.objects.filter(stopped_at__isnull=True, beat_at__gt=live_since(now))
-        ),
+        workers=list(workers_alive(now=now)),
         schedules=schedules_state(now),
     )

@@ -310,11 +310,13 @@ def current_worker_set(worker_id: str) -> None:
 _current = {"worker_id": ""}
 
 
-def worker_alive(worker_id: str, *, now: dt.datetime | None = None) -> bool:
-    """Whether that worker has beaten within a lease (so is still at work)."""
-    if not worker_id:
-        return False
+def workers_alive(*, now: dt.datetime | None = None) -> Any:
+    """The workers still at work: not stopped, and beaten within a lease (a whole lease
+    without a beat, and a worker is taken for dead)."""
     now = now or timezone.now()
-    return WorkerProcess.objects.filter(
-        pk=worker_id, stopped_at__isnull=True, beat_at__gt=now - lease_length()
-    ).exists()
+    return WorkerProcess.objects.filter(stopped_at__isnull=True, beat_at__gt=now - lease_length())
+
+
+def worker_alive(worker_id: str, *, now: dt.datetime | None = None) -> bool:
+    """Whether that worker is still at work."""
+    return bool(worker_id) and workers_alive(now=now).filter(pk=worker_id).exists()
