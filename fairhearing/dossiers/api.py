@@ -90,8 +90,8 @@ def dossiers_upload(
     )
     if created:
         services.dossier_import_queue(dossier=dossier)
-    elif services.dossier_stalled(dossier):
-        dossier = services.dossier_resume(actor=user, dossier=dossier)
+    elif services.dossier_uploaded_again(actor=user, dossier=dossier):
+        dossier.refresh_from_db()
     return Status(201 if created else 200, dossier_out(dossier, created))
 
 

@@ -81,6 +81,18 @@ def dossier_stalled(dossier: Dossier, *, now: dt.datetime | None = None) -> bool
     return last < now - stalled_after()
 
 
+def dossier_uploaded_again(*, actor: Any, dossier: Dossier) -> bool:
+    """The same file uploaded again: an import of it that had stalled starts again from where
+    it stopped (True); one running, or finished, is left as it is (False)."""
+    if not dossier_stalled(dossier):
+        return False
+    try:
+        dossier_resume(actor=actor, dossier=dossier)
+    except DossierRefused:  # it finished, or another worker took it up, meanwhile
+        return False
+    return True
+
+
 def dossier_import_queue(*, dossier: Dossier) -> None:
     """Queue the import for the worker once the caller's transaction commits."""
 

@@ -46,17 +46,12 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
         except services.DossierRefused as refused:
             form.add_error("file", str(refused))
         else:
+            resumed = RESUMED_ON_UPLOAD.format(dossier=dossier)  # the rows done before
             if created:
                 services.dossier_import_queue(dossier=dossier)
                 messages.success(request, f"Dossier received: {dossier.total_rows} rows to import.")
-            elif services.dossier_stalled(dossier):
-                resumed = RESUMED_ON_UPLOAD.format(dossier=dossier)
-                try:
-                    services.dossier_resume(actor=user, dossier=dossier)
-                except services.DossierRefused as refused:  # it finished meanwhile
-                    messages.info(request, str(refused))
-                else:
-                    messages.info(request, resumed)
+            elif services.dossier_uploaded_again(actor=user, dossier=dossier):
+                messages.info(request, resumed)
             elif dossier.status in {Dossier.Status.QUEUED, Dossier.Status.RUNNING}:
                 messages.info(request, STILL_IMPORTING)
             else:

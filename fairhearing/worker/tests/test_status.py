@@ -223,3 +223,29 @@ def test_an_import_still_running_is_not_started_twice(case_officer, organisation
     # The worker stops: now it is stalled, and may be started again.
     services.worker_stopped(worker_id="w1")
     assert dossier_resume(actor=case_officer, dossier=dossier).status == Dossier.Status.RUNNING
+
+
+def test_the_same_file_again_resumes_only_a_stalled_import(case_officer, organisation) -> None:
+    from fairhearing.dossiers.services import dossier_uploaded_again
+    from fairhearing.ledger.models import Event, EventKind
+
+    dossier, _ = dossier_receive(
+        actor=case_officer,
+        organisation=organisation,
+        source_name="Campaign",
+        filename="branch.csv",
+        data=to_csv([row("Ada One")]),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Dossier.Status.RUNNING, progress_at=timezone.now()
+    )
+    dossier.refresh_from_db()
+    assert not dossier_uploaded_again(actor=case_officer, dossier=dossier)  # just moved
+    Dossier.objects.filter(pk=dossier.pk).update(
+        progress_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    dossier.refresh_from_db()
+    assert dossier_uploaded_again(actor=case_officer, dossier=dossier)
+    assert (
+        Event.objects.filter(kind=EventKind.DOSSIER_RESUMED, actor_id=case_officer.pk).count() == 1
+    )
