@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from fairhearing.accounts.models import Role, User
@@ -103,6 +104,7 @@ def make_complaint(organisation: Organisation) -> ComplaintFactory:
         category: str = "bullying",
         channel: str = Channel.WEB,
         summary: str = "A post in the branch group on 3 March.",
+        conduct_date: dt.date = dt.date(2026, 3, 3),
     ) -> Complaint:
         return complaint_record(
             actor=actor,
@@ -114,7 +116,7 @@ def make_complaint(organisation: Organisation) -> ComplaintFactory:
                 allegation_type=AllegationType.POST,
                 category=category,
                 description="Posted a cartoon demeaning a minority.",
-                conduct_date=dt.date(2026, 3, 3),
+                conduct_date=conduct_date,
             ),
             summary=summary,
         )
@@ -127,6 +129,15 @@ def case(make_complaint: ComplaintFactory) -> Case:
     return make_complaint().cases.get()
 
 
+def hearing_took_place(case: Case) -> None:
+    """Stand in for the weeks between scheduling a hearing and holding it: a scheduled hearing
+    is moved to a minute ago (a hearing can be recorded as held only once its time has come)."""
+    case.refresh_from_db()
+    if case.hearing_at is not None and case.hearing_at > timezone.now():
+        Case.objects.filter(pk=case.pk).update(hearing_at=timezone.now() - dt.timedelta(minutes=1))
+        case.refresh_from_db()
+
+
 def walk(case: Case, actor: Any, *transitions: str) -> Case:
     """Take a case through transitions with stock reasons; returns it refreshed.
 
@@ -134,6 +145,8 @@ def walk(case: Case, actor: Any, *transitions: str) -> Case:
     member affirms, and (for decisions) votes for the transition.
     """
     for transition in transitions:
+        if transition == "hearing_held":
+            hearing_took_place(case)
         panel_ready_for(case, actor, transition, password=PASSWORD)
         case_transition(
             actor=actor,

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "fairhearing.accounts.middleware.SessionExpiryMiddleware",
     "fairhearing.accounts.middleware.SecondFactorMiddleware",
+    "fairhearing.oversight.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

@@ -25,9 +25,10 @@ from fairhearing.core import rows
 from fairhearing.core.errors import error_body
 from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
+from fairhearing.oversight.services import access_attempt_record
 
 from .models import ApiToken, IdempotentRequest
-from .services import token_hash
+from .services import case_scopes_refusal, token_hash
 
 MISSING_SCOPE = "This token lacks the scope {scope}."
 KEY_REUSED = "This Idempotency-Key was used for a different request."
@@ -154,6 +155,20 @@ def require_scope(request: HttpRequest, scope: str) -> None:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if scope not in token.scopes:
         raise ApiError(403, "missing_scope", MISSING_SCOPE.format(scope=scope))
+    # A token issued before office-holders were refused case scopes carries them in vain.
+    refusal = case_scopes_refusal(token.user, {scope})
+    if refusal:
+        raise ApiError(403, "forbidden", refusal)
+
+
+def _record_refusal(request: HttpRequest) -> None:
+    """An API call refused to the token's user for their role goes in the interference
+    register, like a refused page (the case routes record theirs in `case_for`)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        match = request.resolver_match
+        reference = str(match.kwargs.get("reference", "")) if match else ""
+        access_attempt_record(user=user, reference=reference, action="api", request=request)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -166,6 +181,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        if exc.status == 403 and exc.code == "forbidden":
+            _record_refusal(request)
         return respond(request, exc.status, exc.code, exc.message, exc.fields)
 
     @api.exception_handler(ValidationError)
@@ -192,6 +209,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        _record_refusal(request)
         return respond(request, 403, "forbidden", str(exc) or "Not allowed.")
 
     @api.exception_handler(DjangoValidationError)

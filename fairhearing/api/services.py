@@ -5,12 +5,28 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fairhearing.accounts.models import Role
+from fairhearing.cases.access import POLICY
 from fairhearing.cases.services import CaseError
 
 from .models import ApiToken, Scope
 
 TOKEN_PREFIX = "fh_"  # noqa: S105 - a label, not a secret
 UNKNOWN_SCOPE = "Unknown scope: {scope}."
+CASE_SCOPES = frozenset({Scope.CASES_READ, Scope.CASES_WRITE})
+NO_CASE_SCOPES = (
+    "{role} accounts have no access to individual cases, so their tokens cannot carry the "
+    "scopes to read or act on cases ({scopes})."
+)
+
+
+def case_scopes_refusal(user: Any, scopes: list[str] | set[str]) -> str | None:
+    """Why this user's token may not carry these scopes (office-holders: no case scopes)."""
+    asked = sorted(set(scopes) & CASE_SCOPES)
+    if asked and not POLICY.get(user.role):
+        role = Role(user.role).label if user.role in Role.values else user.role
+        return NO_CASE_SCOPES.format(role=role, scopes=", ".join(asked))
+    return None
 
 
 def token_hash(token: str) -> str:
@@ -25,6 +41,9 @@ def api_token_create(
     for scope in scopes:
         if scope not in Scope.values:
             raise CaseError(UNKNOWN_SCOPE.format(scope=scope))
+    refusal = case_scopes_refusal(user, scopes)
+    if refusal:
+        raise CaseError(refusal)
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -13,11 +13,13 @@ from django.http import Http404, HttpRequest
 from fairhearing.accounts.models import Role
 
 from .models import Assignment, Case
+from .queries import search_matches
 
 Action = Literal["view", "act"]
 Relation = Literal["assigned", "unassigned", "seated", "any"]
 
 NOT_FOUND = "No case with that reference is open to you."
+NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
 
 # role -> relation to the case -> actions that relation allows.
 #   assigned:   on the case team now
@@ -104,6 +106,33 @@ def case_for(
         )
         raise CaseNotFound(NOT_FOUND)
     return case
+
+
+def search_refusals_record(user: Any, search: str, request: HttpRequest | None = None) -> None:
+    """A search or filter that names cases of the organisation outside the user's need-to-know
+    is a refused attempt too: recorded, while the list shows only what they may see (so the
+    answer is the same whether such a case exists or not)."""
+    from fairhearing.oversight.services import access_attempt_record
+
+    if not search.strip() or user.organisation_id is None:
+        return
+    found = search_matches(search)
+    if not found:
+        return
+    seen = set(cases_visible_to(user).filter(pk__in=found).values_list("pk", flat=True))
+    hidden = list(
+        Case.objects.filter(pk__in=found - seen, organisation_id=user.organisation_id).order_by(
+            "pk"
+        )[:2]
+    )
+    if hidden:
+        access_attempt_record(
+            user=user,
+            reference=hidden[0].reference if len(hidden) == 1 else "",
+            action="search",
+            case=hidden[0] if len(hidden) == 1 else None,
+            request=request,
+        )
 
 
 def user_may_act(user: Any, case: Case) -> bool:

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -25,7 +26,13 @@ from fairhearing.core.limits import REASONS_MAX, RULE_MAX
 from fairhearing.people.services import PersonDetails
 
 from . import services
-from .access import case_for, cases_visible_to
+from .access import (
+    NO_CASES_FOR_ROLE,
+    POLICY,
+    case_for,
+    cases_visible_to,
+    search_refusals_record,
+)
 from .models import Case
 from .queries import case_list, case_timeline
 
@@ -168,6 +175,9 @@ def detail(case: Case) -> dict[str, Any]:
 def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
     require_scope(request, Scope.CASES_READ)
     refuse_unknown_query(request, set(CaseFilters.model_fields))
+    if not POLICY.get(request.user.role):
+        raise PermissionDenied(NO_CASES_FOR_ROLE)
+    search_refusals_record(request.user, filters.search, request)
     limit, cursor = filters.limit, filters.cursor
     queryset = case_list(
         cases_visible_to(request.user),
@@ -278,6 +288,28 @@ def cases_hearing(request: Any, reference: str, payload: HearingIn) -> Status[An
         )
     services.case_schedule_hearing(actor=request.user, case=case, hearing_at=payload.hearing_at)
     return Status(201, {"ok": True, "id": case.pk})
+
+
+class ConductExceptionIn(StrictSchema):
+    reasons: str = Field(max_length=REASONS_MAX)
+    rule_applied: str = Field(max_length=RULE_MAX)
+
+
+@router.post(
+    "/cases/{reference}/time-limit-exception",
+    response={201: OkOut, **ERRORS},
+    operation_id="cases_conduct_exception",
+)
+@idempotent
+def cases_conduct_exception(
+    request: Any, reference: str, payload: ConductExceptionIn
+) -> Status[Any]:
+    """Allow charges about conduct older than the rulebook's time limit (oversight, by
+    default; never the case team)."""
+    require_scope(request, Scope.CASES_WRITE)
+    case = case_for(request.user, reference, action="view", request=request)
+    exception = services.conduct_exception_allow(actor=request.user, case=case, **payload.dict())
+    return Status(201, {"ok": True, "id": exception.pk})
 
 
 class AssignIn(StrictSchema):

@@ -40,7 +40,9 @@ class CaseFilterForm(forms.Form):
         ]
 
 
-class TransitionForm(forms.Form):
+class DecisionForm(forms.Form):
+    """A decision's reasons and the rule it applies: every recorded decision asks for both."""
+
     reasons = forms.CharField(
         max_length=REASONS_MAX,
         label="Reasons for this decision",
@@ -57,6 +59,9 @@ class TransitionForm(forms.Form):
         help_text="For example: Code of Conduct CC-1.3, or the assessment criteria.",
         error_messages={"required": "Say which rule or criterion you applied."},
     )
+
+
+class TransitionForm(DecisionForm):
     sanction = forms.ChoiceField(label="Sanction", required=False)
     sanction_ends_on = DateInRange(
         what="The end of the sanction",

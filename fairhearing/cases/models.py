@@ -213,3 +213,19 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition} on case {self.case_id}"
+
+
+class ConductLimitException(models.Model):
+    """An independent decision, with reasons, to allow charges about conduct older than the
+    rulebook's time limit (R-29). Without one, such a case cannot be referred."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="conduct_limit_exception"
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reasons = models.TextField()
+    rule_applied = models.CharField(max_length=200)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"time-limit exception on {self.case_id}"

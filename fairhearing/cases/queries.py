@@ -14,7 +14,7 @@ from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
 
-from .models import Assignment, Case, Party, StageChange
+from .models import Assignment, Case, ConductLimitException, Party, StageChange
 
 
 def case_list(
@@ -67,28 +67,35 @@ def case_list(
             )
         )
     if search:
-        term = search.strip().upper()
-        # Each way of matching is its own indexed look-up, and the list keeps the cases found:
-        # one OR across them made PostgreSQL scan every case (4.2 s at 1,000,000 cases).
-        found = set(Case.objects.filter(reference=term).values_list("pk", flat=True))
-        found |= set(
-            Case.complaints.through.objects.filter(complaint__reference=term).values_list(
-                "case_id", flat=True
-            )
-        )
-        # Names and membership numbers are encrypted: an exact match (case and spaces aside)
-        # by their keyed hashes, on the respondent or any party. No partial-name search.
-        name, number = person_hash("full_name", search), person_hash("membership_number", search)
-        if name:
-            people = list(
-                Person.objects.filter(
-                    Q(full_name_hash=name) | Q(membership_number_hash=number)
-                ).values_list("pk", flat=True)
-            )
-            found |= set(Case.objects.filter(respondent__in=people).values_list("pk", flat=True))
-            found |= set(Party.objects.filter(person__in=people).values_list("case_id", flat=True))
+        found = search_matches(search)
         queryset = queryset.filter(pk__in=found)
     return queryset
+
+
+def search_matches(search: str) -> set[int]:
+    """Every case a search names, whoever may see it: by case or complaint reference, or by a
+    person's exact name or membership number."""
+    term = search.strip().upper()
+    # Each way of matching is its own indexed look-up, and the list keeps the cases found:
+    # one OR across them made PostgreSQL scan every case (4.2 s at 1,000,000 cases).
+    found = set(Case.objects.filter(reference=term).values_list("pk", flat=True))
+    found |= set(
+        Case.complaints.through.objects.filter(complaint__reference=term).values_list(
+            "case_id", flat=True
+        )
+    )
+    # Names and membership numbers are encrypted: an exact match (case and spaces aside)
+    # by their keyed hashes, on the respondent or any party. No partial-name search.
+    name, number = person_hash("full_name", search), person_hash("membership_number", search)
+    if name:
+        people = list(
+            Person.objects.filter(
+                Q(full_name_hash=name) | Q(membership_number_hash=number)
+            ).values_list("pk", flat=True)
+        )
+        found |= set(Case.objects.filter(respondent__in=people).values_list("pk", flat=True))
+        found |= set(Party.objects.filter(person__in=people).values_list("case_id", flat=True))
+    return found
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,46 @@ class TimelineEntry:
     event: Event
     change: StageChange | None
     detail: str = ""  # what the event was about, in words (a time limit, a reminder)
+
+
+@dataclass(frozen=True)
+class OutOfTime:
+    """A case whose conduct is all older than the rulebook's time limit for charges (R-29)."""
+
+    latest_conduct: dt.date
+    years: int
+    expired_on: dt.date
+    transitions: frozenset[str]  # the decisions it bars
+    exception: Any  # the independent decision allowing charges anyway, if any
+
+    @property
+    def barred(self) -> bool:
+        return self.exception is None
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def conduct_out_of_time(case: Case, on: dt.date | None = None) -> OutOfTime | None:
+    """Whether the time limit for charges has run out on this case's conduct, counted from
+    the latest conduct date of its allegations; None if it has not (or no date is known)."""
+    spec = case.rulebook.spec
+    years = spec.conduct_time_limit_years
+    if years is None:
+        return None
+    dates = [a.conduct_date for a in case.allegations.all() if a.conduct_date is not None]
+    if not dates:
+        return None
+    latest = max(dates)
+    expired_on = add_years(latest, years)
+    if expired_on > (on or timezone.localdate()):
+        return None
+    exception = ConductLimitException.objects.filter(case=case).first()
+    return OutOfTime(latest, years, expired_on, spec.conduct_limited_transitions, exception)
 
 
 def _event_detail(payload: dict[str, Any], limits: dict[str, str]) -> str:

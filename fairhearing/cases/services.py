@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fairhearing.accounts.models import CASEWORK_ROLES
+from fairhearing.accounts.models import CASEWORK_ROLES, Role
 from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -18,7 +18,16 @@ from fairhearing.organisations.models import Organisation, ReferenceCounter
 from fairhearing.people.models import Person
 from fairhearing.people.services import PersonDetails, person_find_or_create, person_from_details
 
-from .models import Allegation, Assignment, Case, Complaint, Party, StageChange
+from .models import (
+    Allegation,
+    Assignment,
+    Case,
+    Complaint,
+    ConductLimitException,
+    Party,
+    StageChange,
+)
+from .queries import OutOfTime, conduct_out_of_time
 
 # Messages are constants so that tests assert them exactly.
 NEEDS_REASONS = "Give the reasons for this decision."
@@ -30,6 +39,25 @@ NOT_ALLOWED_AT_STAGE = "“{label}” is not possible while the case is at the s
 UNKNOWN_TRANSITION = "That action does not exist in this case's rulebook."
 NEEDS_SANCTION = "Choose a sanction from the rulebook's ladder."
 NEEDS_SANCTION_END = "“{label}” must have an end date after today: there are no lifetime bans."
+SANCTION_TOO_LONG = (
+    "“{label}” may last at most {days} days under the rulebook: it must end by {latest}."
+)
+OUT_OF_TIME = (
+    "“{label}” is not possible: the conduct alleged (the latest on {latest}) is older than the "
+    "rulebook's time limit of {years} years for bringing charges (rulebook version {version}), "
+    "which ran out on {expired}."
+)
+OUT_OF_TIME_EXCEPTION = " {who} may allow an exception, with reasons."
+NO_EXCEPTION_ROUTE = "This case's rulebook names no exception to its time limit for charges."
+EXCEPTION_NOT_YOURS = "Only {who} may allow an exception to the time limit for charges."
+EXCEPTION_NOT_INDEPENDENT = (
+    "You are on this case's team: an exception must be decided by someone independent of it."
+)
+EXCEPTION_NOT_NEEDED = "The conduct on this case is within the rulebook's time limit for charges."
+EXCEPTION_ALREADY = "An exception to the time limit has already been allowed on this case."
+HEARING_NOT_YET = (
+    "The hearing is scheduled for {when}: it can be recorded as held only once that time has come."
+)
 NEEDS_HEARING = "Schedule the hearing before recording that it was held."
 WINDOW_STILL_OPEN = "“{label}” has not ended yet: it runs until {due}."
 HEARING_NOT_AT_STAGE = "A hearing can only be scheduled while the case is at the hearing stage."
@@ -297,6 +325,25 @@ def decision_time(case: Case, decided_at: dt.datetime | None) -> dt.datetime:
     return decided_at
 
 
+def check_sanction(spec: Any, sanction: str, ends_on: dt.date | None, on: dt.date) -> None:
+    """Refuse a sanction the rulebook does not have, or whose end is missing, past, or later
+    than the rulebook's maximum counted from `on` (the day of the decision or vote)."""
+    chosen = spec.sanctions.get(sanction)
+    if chosen is None:
+        raise CaseError(NEEDS_SANCTION)
+    if not chosen.requires_end_date:
+        return
+    if ends_on is None or ends_on <= on:
+        raise CaseError(NEEDS_SANCTION_END.format(label=chosen.label))
+    if chosen.max_days is not None and ends_on > on + dt.timedelta(days=chosen.max_days):
+        latest = on + dt.timedelta(days=chosen.max_days)
+        raise CaseError(
+            SANCTION_TOO_LONG.format(
+                label=chosen.label, days=chosen.max_days, latest=f"{latest:%-d %B %Y}"
+            )
+        )
+
+
 def _check_requirements(
     case: Case,
     transition: str,
@@ -309,20 +356,19 @@ def _check_requirements(
     spec = case.rulebook.spec
     for requirement in requires:
         if requirement == "sanction":
-            chosen = spec.sanctions.get(sanction)
-            if chosen is None:
-                raise CaseError(NEEDS_SANCTION)
-            if chosen.requires_end_date and (
-                sanction_ends_on is None or sanction_ends_on <= now.date()
-            ):
-                raise CaseError(NEEDS_SANCTION_END.format(label=chosen.label))
+            check_sanction(spec, sanction, sanction_ends_on, timezone.localdate(now))
         elif requirement == "hearing_scheduled":
             if case.hearing_at is None:
                 raise CaseError(NEEDS_HEARING)
+            if case.hearing_at > now:
+                when = timezone.localtime(case.hearing_at)
+                raise CaseError(HEARING_NOT_YET.format(when=f"{when:%-d %B %Y, %H:%M}"))
         elif requirement.startswith("panel_vote:"):
             from fairhearing.panels.services import check_panel_vote
 
-            problem = check_panel_vote(case, requirement.split(":", 1)[1], transition, sanction)
+            problem = check_panel_vote(
+                case, requirement.split(":", 1)[1], transition, sanction, sanction_ends_on
+            )
             if problem:
                 raise CaseError(problem)
         elif requirement.startswith("panel_seated:"):
@@ -343,6 +389,77 @@ def _check_requirements(
                 )
         else:
             raise CaseError(f"The rulebook names an unknown requirement: {requirement}")
+
+
+def out_of_time_message(case: Case, label: str, late: OutOfTime) -> str:
+    """Why a decision bringing charges is barred, citing the rule, the dates and any route."""
+    message = OUT_OF_TIME.format(
+        label=label,
+        latest=f"{late.latest_conduct:%-d %B %Y}",
+        years=late.years,
+        version=case.rulebook.version,
+        expired=f"{late.expired_on:%-d %B %Y}",
+    )
+    roles = case.rulebook.spec.conduct_exception_roles
+    if roles:
+        message += OUT_OF_TIME_EXCEPTION.format(who=_roles_in_words(roles))
+    return message
+
+
+def _roles_in_words(roles: frozenset[str]) -> str:
+    words = sorted(str(Role(r).label) if r in Role.values else r for r in roles)
+    return " or ".join(words)
+
+
+def conduct_exception_refusal(actor: Any, case: Case) -> str | None:
+    """Why this person may not allow an exception to the time limit on this case, or None."""
+    roles = case.rulebook.spec.conduct_exception_roles
+    if not roles:
+        return NO_EXCEPTION_ROUTE
+    if getattr(actor, "role", None) not in roles or actor.organisation_id != case.organisation_id:
+        return EXCEPTION_NOT_YOURS.format(who=_roles_in_words(roles))
+    if case.assignments.filter(user=actor, ended_at__isnull=True).exists():
+        return EXCEPTION_NOT_INDEPENDENT
+    return None
+
+
+@transaction.atomic
+def conduct_exception_allow(
+    *, actor: Any, case: Case, reasons: str, rule_applied: str
+) -> ConductLimitException:
+    """Allow charges about conduct older than the time limit (R-29): a decision of its own,
+    by a role the rulebook names, independent of the case team, with reasons."""
+    case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
+    refusal = conduct_exception_refusal(actor, case)
+    if refusal:
+        raise CaseError(refusal)
+    late = conduct_out_of_time(case)
+    if late is None:
+        raise CaseError(EXCEPTION_NOT_NEEDED)
+    if late.exception is not None:
+        raise CaseError(EXCEPTION_ALREADY)
+    reasons, rule_applied = reasons.strip(), rule_applied.strip()
+    if not reasons:
+        raise CaseError(NEEDS_REASONS)
+    if not rule_applied:
+        raise CaseError(NEEDS_RULE)
+    exception = ConductLimitException.objects.create(
+        case=case, decided_by=actor, reasons=reasons, rule_applied=rule_applied
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.CONDUCT_TIME_LIMIT_WAIVED,
+        case_id=case.pk,
+        payload={
+            "exception": exception.pk,
+            "latest_conduct": late.latest_conduct.isoformat(),
+            "limit_years": late.years,
+            "expired_on": late.expired_on.isoformat(),
+            "reasons_sha256": content_hash(reasons),
+            "rule_applied": rule_applied,
+        },
+    )
+    return exception
 
 
 @transaction.atomic
@@ -383,6 +500,10 @@ def case_transition(
     now = decision_time(case, decided_at)
     if "sanction" not in move.requires:
         sanction, sanction_ends_on = "", None
+    if move.key in spec.conduct_limited_transitions:
+        late = conduct_out_of_time(case, timezone.localdate(now))
+        if late is not None and late.barred:
+            raise CaseError(out_of_time_message(case, move.label, late))
     _check_requirements(
         case, move.key, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
     )

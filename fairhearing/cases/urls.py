@@ -8,6 +8,11 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail_view, name="detail"),
     path("<str:reference>/act/<slug:transition>/", views.case_transition_view, name="transition"),
     path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),
+    path(
+        "<str:reference>/time-limit-exception/",
+        views.conduct_exception_view,
+        name="conduct_exception",
+    ),
     path("<str:reference>/team/", views.case_assign_view, name="assign"),
     path("<str:reference>/witnesses/", views.case_witness_view, name="witness"),
     path("<str:reference>/parties/<int:pk>/protect/", views.party_protect_view, name="protect"),

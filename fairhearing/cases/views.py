@@ -25,17 +25,31 @@ from fairhearing.panels.queries import (
 from fairhearing.people.services import PersonDetails
 
 from . import services
-from .access import POLICY, case_for, cases_visible_to, user_may_act
+from .access import (
+    NO_CASES_FOR_ROLE,
+    POLICY,
+    case_for,
+    cases_visible_to,
+    search_refusals_record,
+    user_may_act,
+)
 from .forms import (
     AssignForm,
     CaseFilterForm,
     ConductRulesForm,
+    DecisionForm,
     HearingForm,
     ReasonsForm,
     TransitionForm,
     WitnessForm,
 )
-from .queries import actors_by_id, case_list, case_timeline, messages_by_party
+from .queries import (
+    actors_by_id,
+    case_list,
+    case_timeline,
+    conduct_out_of_time,
+    messages_by_party,
+)
 
 AFFIRM_FIRST = (
     "You sit on this case's panel. Before you read the case, confirm that you have no "
@@ -43,7 +57,6 @@ AFFIRM_FIRST = (
 )
 
 PAGE_SIZE = 25
-NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
 
 
 @login_required
@@ -61,6 +74,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
     form = CaseFilterForm(request.GET or None, spec=spec, staff=staff)
     filters = form.cleaned_data if form.is_valid() else {}
+    search_refusals_record(user, filters.get("search", ""), request)
     cases = case_list(
         visible,
         stage=filters.get("stage", ""),
@@ -94,6 +108,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     case_view_log(user=request.user, case=case, request=request)
     spec = case.rulebook.spec
     timeline = case_timeline(case)
+    late = None if case.is_closed else conduct_out_of_time(case)
     context = {
         "case": case,
         "spec": spec,
@@ -116,8 +131,51 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
         "emails": emails_on_case(case, timeline),
+        "out_of_time": late,
+        "out_of_time_message": (
+            services.out_of_time_message(case, "Bringing charges", late) if late else ""
+        ),
+        "may_allow_exception": bool(
+            late and late.barred and services.conduct_exception_refusal(request.user, case) is None
+        ),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conduct_exception_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Someone independent of the case (oversight, by default) allows charges about conduct
+    older than the rulebook's time limit, with reasons (R-29)."""
+    case = case_for(request.user, reference, action="view", request=request)
+    late = conduct_out_of_time(case)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conduct_exception_allow(
+                actor=request.user,
+                case=case,
+                reasons=form.cleaned_data["reasons"],
+                rule_applied=form.cleaned_data["rule_applied"],
+            )
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Exception allowed: the case may now be referred.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/conduct_exception.html",
+        {
+            "case": case,
+            "form": form,
+            "late": late,
+            "message": services.out_of_time_message(case, "Bringing charges", late)
+            if late
+            else services.EXCEPTION_NOT_NEEDED,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @dataclass(frozen=True)

@@ -219,18 +219,25 @@ def _person(rng: random.Random, *, member: bool, counter: list[int]) -> PersonDe
     )
 
 
-def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Random) -> None:
-    if step == "hearing_held":
+def _hearing_scheduled(case: Case, actor: User) -> dt.datetime:
+    """Fix the hearing the day the case reaches the hearing stage, with the rulebook's notice;
+    the time it starts (it can be recorded as held only after)."""
+    if case.hearing_at is None:
         calendar = calendar_for(case)
-        hearing_day = calendar.add_working_days(calendar.local_date(when), 10)
+        notice = case.rulebook.spec.hearing_notice_min_working_days
+        day = calendar.add_working_days(calendar.local_date(case.stage_entered_at), notice)
         case_schedule_hearing(
             actor=actor,
             case=case,
-            decided_at=when,
-            hearing_at=calendar.end_of_day(hearing_day).replace(
-                hour=10, minute=0, second=0, microsecond=0
-            ),
+            decided_at=case.stage_entered_at,
+            hearing_at=calendar.end_of_day(day).replace(hour=10, minute=0, second=0, microsecond=0),
         )
+        case.refresh_from_db()
+    assert case.hearing_at is not None
+    return case.hearing_at
+
+
+def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Random) -> None:
     reasons, rule = REASONS.get(
         step,
         (
@@ -246,7 +253,7 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
     dissent = ""
     if step in {"decide_upheld", "decide_not_upheld"} and rng.random() < 0.3:
         dissent = "decide_not_upheld" if step == "decide_upheld" else "decide_upheld"
-    panel_ready_for(case, actor, step, sanction=sanction, dissent=dissent)
+    panel_ready_for(case, actor, step, sanction=sanction, dissent=dissent, sanction_ends_on=ends)
     case_transition(
         actor=actor,
         case=case,
@@ -359,6 +366,9 @@ def load_demo(
                     if step in WINDOW_STEPS:  # these wait for the respondent's window to end
                         window = case.deadlines.get(kind=WINDOW_STEPS[step], status="open")
                         when = max(when, window.due_at + dt.timedelta(hours=rng.randint(10, 80)))
+                    if step == "hearing_held":  # recorded as held only once it has taken place
+                        hearing_at = _hearing_scheduled(case, officer)
+                        when = max(when, hearing_at + dt.timedelta(hours=rng.randint(2, 30)))
                     if when >= now:
                         break
                     case.refresh_from_db()
@@ -447,9 +457,16 @@ def panel_prepare(case: Case, actor: Any, *, seed: int = 7) -> None:
 
 
 def panel_decide(
-    case: Case, actor: Any, transition: str, *, sanction: str = "", dissent: str = ""
+    case: Case,
+    actor: Any,
+    transition: str,
+    *,
+    sanction: str = "",
+    dissent: str = "",
+    sanction_ends_on: dt.date | None = None,
 ) -> None:
-    """Every member votes for `transition` (one dissenting for `dissent`, if given)."""
+    """Every member votes for `transition` (one dissenting for `dissent`, if given); a sanction
+    that ends is voted to end on `sanction_ends_on` (by default in six months)."""
     from fairhearing.panels.models import Vote
     from fairhearing.panels.queries import active_seats, sitting_panel
     from fairhearing.panels.services import panel_vote
@@ -462,13 +479,22 @@ def panel_decide(
         if Vote.objects.filter(seat=seat).exists():
             continue
         choice = dissent if dissent and index == 2 else transition
-        needs_sanction = "sanction" in case.rulebook.spec.transitions[choice].requires
+        spec = case.rulebook.spec
+        chosen = (
+            (sanction or "formal_warning")
+            if "sanction" in spec.transitions[choice].requires
+            else ""
+        )
+        ends = None
+        if chosen and spec.sanctions[chosen].requires_end_date:
+            ends = sanction_ends_on or timezone.localdate() + dt.timedelta(days=182)
         panel_vote(
             actor=seat.user,
             seat=seat,
             transition=choice,
             reasons=f"My reasons for {choice.replace('_', ' ')}.",
-            sanction=(sanction or "formal_warning") if needs_sanction else "",
+            sanction=chosen,
+            sanction_ends_on=ends,
         )
 
 
@@ -480,6 +506,7 @@ def panel_ready_for(
     password: str = DEMO_PASSWORD,
     sanction: str = "",
     dissent: str = "",
+    sanction_ends_on: dt.date | None = None,
 ) -> None:
     """If the transition needs a panel: the pool, a drawn panel, affirmations, and votes."""
     case.refresh_from_db()
@@ -487,7 +514,14 @@ def panel_ready_for(
     if any(r.startswith(("panel_seated:", "panel_vote:")) for r in requires):
         panel_pool_ensure(case.organisation, password=password)
         if any(r.startswith("panel_vote:") for r in requires):
-            panel_decide(case, actor, transition, sanction=sanction, dissent=dissent)
+            panel_decide(
+                case,
+                actor,
+                transition,
+                sanction=sanction,
+                dissent=dissent,
+                sanction_ends_on=sanction_ends_on,
+            )
         else:
             panel_prepare(case, actor)
 

@@ -101,6 +101,7 @@ class EventKind(IntEnum):
     LEGAL_HOLD_REVIEW_DUE = 140
     TASK_GAVE_UP = 150
     TASK_RETRIED = 151
+    CONDUCT_TIME_LIMIT_WAIVED = 200
 
     @property
     def label(self) -> str:

@@ -261,11 +261,13 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         {"key": "reminder_of_conduct", "label": "Reminder of conduct"},
         {"key": "formal_warning", "label": "Formal warning"},
         {"key": "mandatory_education", "label": "Mandatory education"},
-        {"key": "suspension", "label": "Suspension", "requires_end_date": True},
+        # max_days: the longest a suspension or re-admission bar may run from the decision.
+        {"key": "suspension", "label": "Suspension", "requires_end_date": True, "max_days": 730},
         {
             "key": "expulsion",
             "label": "Expulsion (with a re-admission bar that ends)",
             "requires_end_date": True,
+            "max_days": 1826,
         },
     ],
     # panels of 3 from the independent pool, chaired by a lawyer; quorum of 3.
@@ -281,7 +283,12 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         "veto_returns_to": "hearing",
     },
     "retention_years": 6,
+    # no charges about conduct older than this; the decisions that bring charges are the
+    # moves into the hearing stage. Oversight, independent of the case team, may allow an
+    # exception with reasons; that is a decision of its own, on the record.
     "conduct_time_limit_years": 5,
+    "conduct_time_limit_transitions": ["refer_to_panel"],
+    "conduct_time_limit_exception": {"decided_by": ["oversight"]},
     "categories": [
         {"key": "racism", "label": "Racism"},
         {"key": "antisemitism", "label": "Antisemitism"},

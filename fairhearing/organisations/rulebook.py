@@ -38,6 +38,8 @@ class Sanction:
     key: str
     label: str
     requires_end_date: bool = False
+    # The longest it may run, in days from the decision (None: the rulebook sets no maximum).
+    max_days: int | None = None
 
 
 @dataclass
@@ -74,7 +76,12 @@ class RulebookSpec:
                 for lim in d["time_limits"]
             ]
             self.sanctions = {
-                s["key"]: Sanction(s["key"], s["label"], bool(s.get("requires_end_date")))
+                s["key"]: Sanction(
+                    s["key"],
+                    s["label"],
+                    bool(s.get("requires_end_date")),
+                    int(s["max_days"]) if s.get("max_days") is not None else None,
+                )
                 for s in d["sanctions"]
             }
         except (KeyError, TypeError) as exc:
@@ -90,6 +97,11 @@ class RulebookSpec:
                     raise RulebookError(f"transition {t.key} names unknown stage {stage!r}")
             if t.closes and t.outcome not in self.outcomes:
                 raise RulebookError(f"transition {t.key} closes a case without a known outcome")
+        for sanction in self.sanctions.values():
+            if sanction.max_days is not None and (
+                sanction.max_days < 1 or not sanction.requires_end_date
+            ):
+                raise RulebookError(f"sanction {sanction.key} has a maximum but no end date")
         for lim in self.time_limits:
             if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
                 raise RulebookError(f"time limit {lim.kind} is malformed")
@@ -118,6 +130,27 @@ class RulebookSpec:
     @property
     def hearing_notice_min_working_days(self) -> int:
         return int(self.definition.get("hearing_notice_min_working_days", 0))
+
+    @property
+    def conduct_time_limit_years(self) -> int | None:
+        """R-29: charges about conduct older than this many years are not brought."""
+        years = self.definition.get("conduct_time_limit_years")
+        return int(years) if years is not None else None
+
+    @property
+    def conduct_limited_transitions(self) -> frozenset[str]:
+        """The decisions that bring charges: those the rulebook names, or else every move into
+        its hearing stage."""
+        named = self.definition.get("conduct_time_limit_transitions")
+        if named is not None:
+            return frozenset(named)
+        return frozenset(t.key for t in self.transitions.values() if t.target == "hearing")
+
+    @property
+    def conduct_exception_roles(self) -> frozenset[str]:
+        """Who may allow charges outside the time limit (empty: no exception route)."""
+        route = self.definition.get("conduct_time_limit_exception") or {}
+        return frozenset(route.get("decided_by", ()))
 
     @property
     def conduct_rules(self) -> dict[str, str]:

@@ -4,24 +4,44 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fairhearing.core.crypto import EncryptedCharField
+
 
 class AccessAttempt(models.Model):
-    """A refused attempt to reach a case: who, which case, what, when, from where."""
+    """A refused attempt to reach a case, a list of cases or a page outside one's role: who,
+    which case, what, when, from where."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Open a case"
+        ACT = "act", "Act on a case"
+        SEARCH = "search", "Search or filter cases"
+        PAGE = "page", "Open a page outside their role"
+        API = "api", "Call the API outside their role"
 
     at = models.DateTimeField(default=timezone.now)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     role = models.CharField(max_length=20, blank=True)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True)
-    reference = models.CharField(max_length=64, help_text="The reference that was asked for")
-    action = models.CharField(max_length=20)
-    path = models.CharField(max_length=500)
+    reference = models.CharField(
+        max_length=64, blank=True, help_text="The reference that was asked for"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    path = models.CharField(max_length=500, help_text="The address, without its query")
+    # The search or filters asked for, if any: encrypted, since it may name a person.
+    asked = EncryptedCharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["at"], name="access_attempt_at")]
+        indexes = [
+            models.Index(fields=["at"], name="access_attempt_at"),
+            models.Index(fields=["organisation", "at"], name="access_attempt_org_at"),
+        ]
         ordering = ["-at"]
 
     def __str__(self) -> str:

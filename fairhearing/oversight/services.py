@@ -2,6 +2,7 @@
 
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -22,10 +23,12 @@ APPROACH_DATE = (
 
 
 def _client(request: HttpRequest | None) -> tuple[str, str | None, str]:
+    """The address (without its query: that may name a person, and goes in `asked`), the
+    client's IP address and its user agent."""
     if request is None:
         return "", None, ""
     return (
-        request.get_full_path()[:500],
+        request.path[:500],
         request.META.get("REMOTE_ADDR") or None,
         request.META.get("HTTP_USER_AGENT", "")[:300],
     )
@@ -33,18 +36,33 @@ def _client(request: HttpRequest | None) -> tuple[str, str | None, str]:
 
 @transaction.atomic
 def access_attempt_record(
-    *, user: Any, reference: str, action: str, case: Any = None, request: HttpRequest | None = None
+    *,
+    user: Any,
+    reference: str = "",
+    action: str,
+    case: Any = None,
+    request: HttpRequest | None = None,
+    asked: str | None = None,
 ) -> AccessAttempt:
-    """Record a refused attempt to reach a case, in the register and on the ledger."""
+    """Record a refused attempt (a case, a search, a page or an API call outside one's role)
+    in the interference register and on the ledger. `asked` defaults to the request's query."""
     path, ip_address, user_agent = _client(request)
+    if asked is None:  # the query, decoded: "search=Rowan Ashby; stage=hearing"
+        query = request.META.get("QUERY_STRING", "") if request is not None else ""
+        asked = "; ".join(f"{key}={value}" for key, value in parse_qsl(query))
     authenticated = bool(user and user.is_authenticated)
+    organisation_id = getattr(user, "organisation_id", None) if authenticated else None
+    if organisation_id is None and case is not None:
+        organisation_id = case.organisation_id
     attempt = AccessAttempt.objects.create(
+        organisation_id=organisation_id,
         user=user if authenticated else None,
         role=getattr(user, "role", "") if authenticated else "anonymous",
         case=case,
         reference=reference[:64],
         action=action,
         path=path,
+        asked=asked[:500],
         ip_address=ip_address,
         user_agent=user_agent,
     )

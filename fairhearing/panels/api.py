@@ -66,6 +66,7 @@ class VoteIn(StrictSchema):
     transition: str = Field(max_length=60)
     reasons: str = Field(max_length=REASONS_MAX)
     sanction: str = Field("", max_length=60)
+    sanction_ends_on: dt.date | None = None
 
 
 @router.post(

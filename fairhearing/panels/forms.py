@@ -14,12 +14,18 @@ class VoteForm(forms.Form):
         error_messages={"required": "Choose your decision."},
     )
     sanction = forms.ChoiceField(
-        label="Sanction (if you uphold the allegations)",
+        label="Sanction (only if you uphold the allegations)",
         required=False,
-        help_text=(
-            "Only if you uphold them: the lightest is no further action. Every suspension "
-            "and bar has an end."
-        ),
+        help_text="Leave it empty if you do not uphold them. The lightest is no further action.",
+    )
+    sanction_ends_on = DateInRange(
+        what="The end of the sanction",
+        earliest=tomorrow,
+        latest=years_ahead(10),
+        label="Sanction ends on (suspensions and re-admission bars only)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Every suspension and re-admission bar ends, within the rulebook's maximum.",
     )
     reasons = forms.CharField(
         max_length=REASONS_MAX,
@@ -46,6 +52,35 @@ class VoteForm(forms.Form):
         sanction.choices = [("", "Choose a sanction")] + [
             (s.key, s.label) for s in spec.sanctions.values()
         ]
+        self.spec, self.decisions = spec, {t.key: t for t in choices}
+
+    def clean(self) -> dict[str, Any]:
+        """The choices must agree: a sanction only with a decision that carries one, and an
+        end only with a sanction that ends."""
+        data = super().clean() or {}
+        move = self.decisions.get(data.get("transition") or "")
+        sanction, ends_on = data.get("sanction") or "", data.get("sanction_ends_on")
+        if move is None:
+            return data
+        if "sanction" not in move.requires:
+            if sanction:
+                self.add_error("sanction", f"“{move.label}” carries no sanction: leave it empty.")
+            if ends_on:
+                self.add_error(
+                    "sanction_ends_on", "Leave the end date empty: there is no sanction."
+                )
+            return data
+        if not sanction:
+            self.add_error("sanction", "Choose a sanction: you uphold the allegations.")
+            return data
+        chosen = self.spec.sanctions[sanction]
+        if chosen.requires_end_date and ends_on is None:
+            self.add_error("sanction_ends_on", f"Enter the date “{chosen.label}” ends.")
+        elif not chosen.requires_end_date and ends_on is not None:
+            self.add_error(
+                "sanction_ends_on", f"Leave the end date empty: “{chosen.label}” does not end."
+            )
+        return data
 
 
 class InterimSuspensionForm(forms.Form):

@@ -102,6 +102,7 @@ class Vote(models.Model):
     seat = models.OneToOneField(Seat, on_delete=models.PROTECT, related_name="vote")
     transition = models.CharField(max_length=60)
     sanction = models.CharField(max_length=40, blank=True)
+    sanction_ends_on = models.DateField(null=True, blank=True)
     reasons = models.TextField()
     at = models.DateTimeField(default=timezone.now)
 

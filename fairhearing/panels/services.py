@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import CaseError
+from fairhearing.cases.services import CaseError, check_sanction
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_close, deadline_open
 from fairhearing.ledger.chain import content_hash
@@ -30,7 +30,11 @@ NOT_AFFIRMED = "Affirm that you have no conflict before voting."
 ALREADY_VOTED = "You have already voted."
 NOT_A_DECISION = "That is not a decision this panel can vote for now."
 NEEDS_REASONS = "Give the reasons for your vote."
-NEEDS_SANCTION = "Choose a sanction from the rulebook's ladder."
+NO_SANCTION_FOR_THIS = "“{label}” carries no sanction: leave the sanction empty."
+VOTE_BEFORE_HEARING = (
+    "The panel votes after the hearing: it is scheduled for {when}, and cannot be voted on before."
+)
+VOTE_WITHOUT_HEARING = "The panel votes after the hearing, and no hearing has been scheduled."
 FULL_PANEL = "The panel already has all its members."
 NOT_CHAIR = "Only the chair of a sitting panel, whose members have all affirmed, can do this."
 SUSPENSION_TOO_LONG = "An interim suspension may last at most {days} days: until {latest}."
@@ -198,13 +202,21 @@ def seat_leave(*, actor: Any, user: Any, case: Case, why: str) -> None:
 
 @transaction.atomic
 def panel_vote(
-    *, actor: Any, seat: Seat, transition: str, reasons: str, sanction: str = ""
+    *,
+    actor: Any,
+    seat: Seat,
+    transition: str,
+    reasons: str,
+    sanction: str = "",
+    sanction_ends_on: dt.date | None = None,
 ) -> Vote:
     """One member's vote on the decision the case's stage calls for; the minority's votes are
-    the recorded dissent."""
+    the recorded dissent. A hearing panel votes only once its hearing has been held; a
+    sanction that ends is voted with its end, within the rulebook's maximum."""
     panel = seat.panel
     case = panel.case
     spec = case.rulebook.spec
+    now = timezone.now()
     if seat.affirmed_at is None:
         raise CaseError(NOT_AFFIRMED)
     if Vote.objects.filter(seat=seat).exists():
@@ -212,15 +224,28 @@ def panel_vote(
     choices = {t.key for t in voting_transitions(case, panel)}
     if transition not in choices:
         raise CaseError(NOT_A_DECISION)
+    if panel.kind == Panel.Kind.HEARING:
+        if case.hearing_at is None:
+            raise CaseError(VOTE_WITHOUT_HEARING)
+        if case.hearing_at > now:
+            when = timezone.localtime(case.hearing_at)
+            raise CaseError(VOTE_BEFORE_HEARING.format(when=f"{when:%-d %B %Y, %H:%M}"))
     if not reasons.strip():
         raise CaseError(NEEDS_REASONS)
-    if "sanction" in spec.transitions[transition].requires:
-        if sanction not in spec.sanctions:
-            raise CaseError(NEEDS_SANCTION)
-    else:
-        sanction = ""
+    move = spec.transitions[transition]
+    if "sanction" in move.requires:
+        check_sanction(spec, sanction, sanction_ends_on, timezone.localdate(now))
+        if not spec.sanctions[sanction].requires_end_date:
+            sanction_ends_on = None
+    elif sanction or sanction_ends_on:
+        raise CaseError(NO_SANCTION_FOR_THIS.format(label=move.label))
     vote = Vote.objects.create(
-        panel=panel, seat=seat, transition=transition, sanction=sanction, reasons=reasons.strip()
+        panel=panel,
+        seat=seat,
+        transition=transition,
+        sanction=sanction,
+        sanction_ends_on=sanction_ends_on,
+        reasons=reasons.strip(),
     )
     event_append(
         actor=actor,
@@ -232,6 +257,7 @@ def panel_vote(
             "vote": vote.pk,
             "transition": transition,
             "sanction": sanction,
+            "sanction_ends_on": sanction_ends_on.isoformat() if sanction_ends_on else None,
             "reasons_sha256": content_hash(vote.reasons),
         },
     )
@@ -244,8 +270,11 @@ def voting_transitions(case: Case, panel: Panel) -> list[Any]:
     return [t for t in case.rulebook.spec.transitions_from(case.stage) if needed in t.requires]
 
 
-def check_panel_vote(case: Case, kind: str, transition: str, sanction: str) -> str | None:
-    """Why the panel's vote does not support this decision, or None if it does."""
+def check_panel_vote(
+    case: Case, kind: str, transition: str, sanction: str, sanction_ends_on: dt.date | None = None
+) -> str | None:
+    """Why the panel's vote does not support this decision, or None if it does. A sanction's
+    end may come sooner than the majority voted, never later than the latest of them."""
     panel = sitting_panel(case, kind)
     if panel is None:
         return f"No {Panel.Kind(kind).label.lower()} is sitting on this case."
@@ -256,6 +285,14 @@ def check_panel_vote(case: Case, kind: str, transition: str, sanction: str) -> s
         return "The panel's majority did not vote for this decision."
     if sanction and sanction not in tally.sanctions:
         return "No member of the majority voted for that sanction."
+    if sanction_ends_on is not None:
+        voted = [
+            v.sanction_ends_on
+            for v in panel.votes.filter(transition=transition, sanction=sanction)
+            if v.sanction_ends_on is not None
+        ]
+        if voted and sanction_ends_on > max(voted):
+            return f"The majority voted for it to end by {max(voted):%-d %B %Y} at the latest."
     return None
 
 

@@ -72,6 +72,7 @@ def seat_vote_view(request: HttpRequest, pk: int) -> HttpResponse:
                 seat=seat,
                 transition=form.cleaned_data["transition"],
                 sanction=form.cleaned_data["sanction"],
+                sanction_ends_on=form.cleaned_data["sanction_ends_on"],
                 reasons=form.cleaned_data["reasons"],
             )
         except CaseError as exc:

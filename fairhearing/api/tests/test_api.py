@@ -6,11 +6,11 @@ from django.test import Client
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.api.models import IdempotentRequest
-from fairhearing.api.services import api_token_create, api_token_revoke
+from fairhearing.api.models import ApiToken, IdempotentRequest
+from fairhearing.api.services import api_token_create, api_token_revoke, token_hash
 from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case, Complaint
-from fairhearing.cases.services import NOT_ALLOWED_AT_STAGE, case_assign
+from fairhearing.cases.services import NOT_ALLOWED_AT_STAGE, CaseError, case_assign
 from fairhearing.conftest import make_user
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt
@@ -176,11 +176,47 @@ def test_cursor_pagination_visits_every_case_once(make_complaint, case_officer) 
 
 
 def test_a_case_outside_need_to_know_is_404_and_recorded(case, organisation) -> None:
-    governing = make_user(organisation, "gwen2", Role.GOVERNING_BODY)
-    error = assert_error(api_for(governing).get(f"/cases/{case.reference}"), 404, "not_found")
+    investigator = make_user(organisation, "ivy", Role.INVESTIGATOR)  # not on the case team
+    error = assert_error(api_for(investigator).get(f"/cases/{case.reference}"), 404, "not_found")
     assert error["message"] == NOT_FOUND
-    assert AccessAttempt.objects.filter(case=case, user=governing).count() == 1
-    assert api_for(governing).get("/cases").json()["items"] == []
+    assert AccessAttempt.objects.filter(case=case, user=investigator).count() == 1
+    assert api_for(investigator).get("/cases").json()["items"] == []
+    # Searching for it by reference is a refused attempt too, and the answer the same as for
+    # a case that does not exist.
+    found = api_for(investigator).get(f"/cases?search={case.reference}").json()
+    nothing = api_for(investigator).get("/cases?search=FH-2026-99999").json()
+    assert found == nothing == {"items": [], "next_cursor": None}
+    search = AccessAttempt.objects.get(user=investigator, action="search")
+    assert search.case == case and search.asked == f"search={case.reference}"
+
+
+def test_office_holders_get_no_case_scopes_and_every_refusal_is_recorded(
+    case, organisation
+) -> None:
+    governing = make_user(organisation, "gwen2", Role.GOVERNING_BODY)
+    with pytest.raises(CaseError, match="cannot carry the scopes"):
+        api_token_create(actor=None, user=governing, name="x", scopes=["cases:read"])
+    # A token issued before the rule gets nothing from it: the same answer whether the case
+    # exists or not, and each call in the register.
+    clear = "fh_legacy-token-for-a-governing-body-member"
+    ApiToken.objects.create(
+        user=governing,
+        name="old",
+        prefix=clear[:10],
+        token_sha256=token_hash(clear),
+        scopes=["cases:read"],
+    )
+    client = Client(headers={"Authorization": f"Bearer {clear}"})
+    answers = [
+        client.get(f"/api/v1/cases/{reference}") for reference in (case.reference, "FH-2026-99999")
+    ]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert answers[0].json() == answers[1].json()
+    listed = client.get("/api/v1/cases", {"search": "Rowan Ashby"})
+    assert listed.status_code == 403
+    attempts = AccessAttempt.objects.filter(user=governing, action="api").order_by("pk")
+    assert [a.reference for a in attempts] == [case.reference, "FH-2026-99999", ""]
+    assert attempts[2].asked == "search=Rowan Ashby" and attempts[2].path == "/api/v1/cases"
 
 
 def test_a_transition_through_the_api_writes_its_event(case, case_officer) -> None:

@@ -14,6 +14,7 @@ PARITY = {
     "cases:detail": ["cases_detail", "cases_timeline"],
     "cases:transition": ["cases_transition"],
     "cases:hearing": ["cases_hearing"],
+    "cases:conduct_exception": ["cases_conduct_exception"],
     "cases:assign": ["cases_assign"],
     "cases:witness": ["cases_witness"],
     "cases:allegation_rules": ["cases_allegation_rules"],

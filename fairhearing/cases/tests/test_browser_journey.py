@@ -8,11 +8,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
-from fairhearing.conftest import PASSWORD
+from fairhearing.conftest import PASSWORD, hearing_took_place
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import enter_code, sign_in, sign_out
 from fairhearing.deadlines.services import calendar_for
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.panels.models import Panel
 
@@ -131,6 +132,16 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
 
     sign_in(page, base, case_officer.username)
     page.goto(f"{base}/cases/{case.reference}/")
+    # Not before the day: a hearing cannot be recorded as held ahead of its time.
+    page.get_by_role("link", name="Record that the hearing was held").click()
+    page.get_by_label("Reasons for this decision").fill("Hearing held.")
+    page.get_by_label("Rule or criterion applied").fill("Procedure 6")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "can be recorded as held only once that time has come"
+    )
+    hearing_took_place(case)
+    page.goto(f"{base}/cases/{case.reference}/")
     decide(
         page,
         "Record that the hearing was held",
@@ -147,7 +158,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
             assert_accessible(page, context="vote form")
         if index < 2:
             page.get_by_label("Decision: allegations upheld, with sanction").check()
-            page.get_by_label("Sanction (if you uphold the allegations)").select_option(
+            page.get_by_label("Sanction (only if you uphold the allegations)").select_option(
                 label="Formal warning"
             )
         else:
@@ -213,7 +224,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
         "appeal_dismissed",
         "formal_warning",
     )
-    assert case.hearing_at is not None and case.hearing_at.date() >= hearing_day - dt.timedelta(
-        days=1
-    )
+    scheduled = Event.objects.get(case_id=case.pk, kind=EventKind.HEARING_SCHEDULED)
+    hearing_at = dt.datetime.fromisoformat(scheduled.payload["hearing_at"])
+    assert timezone.localdate(hearing_at) == hearing_day  # scheduled with the rulebook's notice
     assert ledger_verify().ok

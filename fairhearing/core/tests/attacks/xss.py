@@ -19,9 +19,10 @@ from fairhearing.cases.services import (
     case_schedule_hearing,
     case_transition,
     complaint_record,
+    conduct_exception_allow,
     party_protect_identity,
 )
-from fairhearing.conftest import make_user, signed_in
+from fairhearing.conftest import hearing_took_place, make_user, signed_in
 from fairhearing.core.demo import panel_pool_ensure, panel_prepare, panel_ready_for
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.dataprotection.models import SubjectAccessRequest
@@ -220,6 +221,25 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         "/cases/" + case.reference + "/", HTTP_USER_AGENT="UA " + PAYLOAD, secure=False
     )
     signed_in(nosy).get("/cases/X" + "%22%3E%3Cimg%20src=x%20onerror=window.__xss=1%3E/")
+    signed_in(nosy).get("/cases/", {"search": "Q " + PAYLOAD[:200]})  # asked: their search
+    # Conduct older than the time limit, and oversight's exception with its reasons.
+    old = complaint_record(
+        actor=None,
+        organisation=organisation,
+        channel=Channel.WEB,
+        complainant=PersonDetails(full_name="Tamsin Keogh"),
+        respondents=[PersonDetails(full_name="Old " + SHORT)],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST,
+            category="bullying",
+            description="Old",
+            conduct_date=dt.date(2015, 5, 1),
+        ),
+        summary="Old",
+    ).cases.get()
+    conduct_exception_allow(
+        actor=oversight, case=old, reasons="CE " + PAYLOAD, rule_applied="Rule " + PAYLOAD
+    )
     # A dossier from an outside organisation, and a review's recommendations.
     data = (
         "respondent_name,category,description,post_text\n"
@@ -360,6 +380,7 @@ def _walk_to_a_decision(
     case_schedule_hearing(
         actor=officer, case=later, hearing_at=timezone.now() + dt.timedelta(days=21)
     )
+    hearing_took_place(later)
     move("hearing_held")
     for seat in active_seats(panel).order_by("pk"):
         panel_vote(
