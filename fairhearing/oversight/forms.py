@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
 
+from fairhearing.accounts.models import Role
 from fairhearing.core.dates import DateInRange, today, years_ago
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX, too_long
 
-from .models import Approach
+from .models import AccessAttempt, Approach
+from .queries import RegisterFilters
 
 
 class ApproachForm(forms.Form):
@@ -60,3 +64,59 @@ class VerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Give your reasons.", **too_long("Reasons", REASONS_MAX)},
     )
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters: who, their role, what they tried, which case, and when."""
+
+    user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
+    role = forms.ChoiceField(label="Role", required=False)
+    action = forms.ChoiceField(
+        label="What was tried (refused attempts)",
+        required=False,
+        choices=[("", "Anything"), *AccessAttempt.Action.choices],
+    )
+    case = forms.CharField(
+        label="Case reference", required=False, max_length=40, help_text="For example FH-2026-00042"
+    )
+    since = DateInRange(
+        what="The start of the period",
+        earliest=years_ago(30),
+        latest=today,
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = DateInRange(
+        what="The end of the period",
+        earliest=years_ago(30),
+        latest=today,
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user, role = self.fields["user"], self.fields["role"]
+        assert isinstance(user, forms.ChoiceField) and isinstance(role, forms.ChoiceField)
+        user.choices = [("", "Anyone"), *[(str(p.pk), p.display_name) for p in people]]
+        role.choices = [("", "Any role"), *Role.choices, ("anonymous", "Not signed in")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the period must be on or after its start.")
+        return data
+
+    def filters(self) -> RegisterFilters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return RegisterFilters(
+            user_id=data.get("user"),
+            role=data.get("role", ""),
+            case=data.get("case", ""),
+            since=data.get("since"),
+            until=data.get("until"),
+            action=data.get("action", ""),
+        )

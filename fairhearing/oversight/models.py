@@ -17,6 +17,7 @@ class AccessAttempt(models.Model):
         SEARCH = "search", "Search or filter cases"
         PAGE = "page", "Open a page outside their role"
         API = "api", "Call the API outside their role"
+        PORTAL = "portal", "Open a case in the parties' portal without its link"
 
     at = models.DateTimeField(default=timezone.now)
     organisation = models.ForeignKey(

@@ -10,35 +10,64 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from fairhearing.accounts.models import Role
+from fairhearing.accounts.models import Role, User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.services import CaseError
 
 from . import queries
-from .forms import ApproachForm, VerificationForm
+from .forms import ApproachForm, RegisterFilterForm, VerificationForm
 from .models import Verification
 from .services import approach_record, verification_verify, verification_veto
 
 ONLY_OVERSIGHT = "The interference register is for oversight only."
+REGISTER_PAGE = 50
+
+
+FILTER_KEYS = {"user", "role", "action", "case", "since", "until"}
 
 
 @login_required
 def register_view(request: HttpRequest) -> HttpResponse:
+    """The whole register, one kind at a time, paged, with the same filters across kinds and
+    the count of each; decisions awaiting verification always on top."""
     user: Any = request.user
     if user.role != Role.OVERSIGHT:
         raise PermissionDenied(ONLY_OVERSIGHT)
     organisation_id = user.organisation_id
+    kind = request.GET.get("kind", "attempts")
+    if kind not in queries.REGISTER_KINDS:
+        kind = "attempts"
+    people = User.objects.filter(organisation_id=organisation_id).order_by(
+        "first_name", "last_name", "username"
+    )
+    bound = FILTER_KEYS & {key for key, value in request.GET.items() if value}
+    form = RegisterFilterForm(request.GET if bound else None, people=list(people))
+    filters = form.filters()
+    entries = queries.register_entries(organisation_id, kind, filters)
+    page = Paginator(entries, REGISTER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters_only = query.copy()
+    filters_only.pop("kind", None)
+    pending = queries.register_entries(organisation_id, "verifications").filter(
+        status=Verification.Status.PENDING
+    )
     context = {
-        "attempts": Paginator(queries.register_attempts(organisation_id), 50).get_page(
-            request.GET.get("page")
-        ),
-        "approaches": queries.register_approaches(organisation_id)[:100],
-        "recusals": queries.register_recusals(organisation_id)[:100],
-        "challenges": queries.register_challenges(organisation_id)[:100],
-        "verifications": queries.register_verifications(organisation_id)[:100],
+        "form": form,
+        "filtered": filters.any,
+        "kind": queries.REGISTER_KINDS[kind],
+        "kinds": [
+            (k, queries.REGISTER_KINDS[k].label, n)
+            for k, n in queries.register_counts(organisation_id, filters).items()
+        ],
+        "page": page,
+        "query": query.urlencode(),
+        "filters_query": filters_only.urlencode(),
+        "pending": pending[:20],
+        "pending_count": pending.count(),
         "roles": dict(Role.choices),
     }
-    return render(request, "oversight/register.html", context)
+    return render(request, "oversight/register.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -295,7 +295,7 @@ def pack_content(
         kind=EventKind.DEADLINE_BREACHED,
         case_id__in=Case.objects.filter(organisation=organisation).values("pk"),
     )
-    attempts = AccessAttempt.objects.filter(user__organisation=organisation)
+    attempts = AccessAttempt.objects.filter(organisation=organisation)
     approaches = Approach.objects.filter(case__organisation=organisation)
     recusals = Recusal.objects.filter(case__organisation=organisation)
     challenges = BiasChallenge.objects.filter(case__organisation=organisation)

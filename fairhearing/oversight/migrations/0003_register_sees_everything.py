@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                     ("search", "Search or filter cases"),
                     ("page", "Open a page outside their role"),
                     ("api", "Call the API outside their role"),
+                    ("portal", "Open a case in the parties' portal without its link"),
                 ],
                 max_length=20,
             ),

@@ -129,4 +129,6 @@ def test_the_register_lists_held_decisions(make_complaint, case_officer, oversig
     client = Client()
     client.login(username=oversight.username, password=PASSWORD)
     page = client.get(reverse("oversight:register")).content.decode()
-    assert case.reference in page and "Awaiting verification" in page
+    assert case.reference in page and "1 decision held for your verification" in page
+    listed = client.get(reverse("oversight:register"), {"kind": "verifications"})
+    assert "Awaiting verification" in listed.content.decode()

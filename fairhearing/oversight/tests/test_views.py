@@ -77,5 +77,5 @@ def test_staff_record_an_approach(case, case_officer, organisation) -> None:
     event = Event.objects.get(kind=EventKind.APPROACH_RECORDED)
     assert "Vane" not in str(event.payload)  # names stay off the ledger
     oversight = make_user(organisation, "odile", Role.OVERSIGHT)
-    page = signed_in(oversight).get(reverse("oversight:register")).content.decode()
-    assert "Councillor Vane (branch chair)" in page
+    page = signed_in(oversight).get(reverse("oversight:register"), {"kind": "approaches"})
+    assert "Councillor Vane (branch chair)" in page.content.decode()

@@ -115,6 +115,10 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("dossier rows", officer, reverse("dossiers:detail", args=[xss.dossier.pk])),
         ("dossier list", officer, reverse("dossiers:list")),
         ("register", oversight, reverse("oversight:register")),
+        *[
+            (f"register {kind}", oversight, reverse("oversight:register") + f"?kind={kind}")
+            for kind in ("approaches", "recusals", "challenges", "verifications")
+        ],
         ("case page (oversight)", oversight, reverse("cases:detail", args=[case.reference])),
         ("tracker", admin, reverse("reporting:tracker")),
         ("portal case", xss.party, reverse("portal:case", args=[case.reference])),
@@ -140,7 +144,9 @@ SHOWN = {
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],
     "decided case (oversight)": ["Reply ", "Comp ", "IS2 "],
     "respondent's portal": ["Reply ", "Comp "],
-    "register": ["VR ", "Rec "],
+    "register": ["Q "],  # a refused search, as asked
+    "register verifications": ["VR "],
+    "register recusals": ["Rec "],
     "related cases, undone": ["L2 ", "U "],
     "tracker update": ["RU "],
     "meeting packs": ["Mtg "],
