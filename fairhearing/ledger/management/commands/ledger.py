@@ -77,10 +77,19 @@ class Command(BaseCommand):
         result = ledger_verify(progress=progress)
         if show:
             sys.stderr.write("\n")
-        if not result.ok:
+        if result.bad_seq is not None:
             raise CommandError(
                 f"ledger verify FAILED at event #{result.bad_seq}: {result.reason} "
                 f"({result.checked} events verified before it)",
                 returncode=2,
             )
-        self.stdout.write(f"ledger verify OK: {result.checked} events, head {result.head_hash}")
+        if result.bad_head is not None:
+            raise CommandError(
+                f"ledger verify FAILED: {result.bad_head} (the chain of {result.checked} "
+                f"events links up; {result.heads_checked} earlier signed heads match)",
+                returncode=2,
+            )
+        self.stdout.write(
+            f"ledger verify OK: {result.checked} events, head {result.head_hash}; "
+            f"{result.heads_checked} signed heads match"
+        )
