@@ -3,6 +3,7 @@ links up again. The signed tree heads stored before it no longer match, and `led
 names the first of them (issue 19, item 5)."""
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
 
 from fairhearing.ledger import heads
 from fairhearing.ledger.chain import canonical_bytes, event_hash
+from fairhearing.ledger.heads import NOT_EXTENDED, SAVED_SIGNATURE
 from fairhearing.ledger.maintenance import triggers_bypassed
 from fairhearing.ledger.models import GENESIS_HASH, Event, EventKind, TreeHead
 from fairhearing.ledger.queries import (
@@ -149,3 +152,64 @@ def test_a_head_of_the_empty_ledger_matches() -> None:
     append(2)
     result = ledger_verify()
     assert (result.ok, result.heads_checked) == (True, 1)
+
+
+def save_heads(client: Client, tmp_path: Path) -> Path:
+    """What a witness keeps: the public heads listing, as served."""
+    saved = tmp_path / "heads.json"
+    saved.write_text(client.get("/ledger/heads").content.decode())
+    return saved
+
+
+def test_check_proof_finds_a_saved_head_extended_by_the_ledger_today(
+    client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append(5)
+    heads.tree_head_sign(at=SIGNED)
+    saved = save_heads(client, tmp_path)
+    append(4)  # the ledger grows: check-proof signs a head of it and proves consistency
+    call_command("ledger", "check-proof", str(saved))
+    out = capsys.readouterr().out
+    assert "the head of 5 events signed 2026-12-01T09:00:00+00:00: OK" in out
+    assert "the ledger's head now: 9 events" in out
+
+
+def test_check_proof_catches_a_rewrite_with_a_head_saved_before_it(
+    client: Client, tmp_path: Path
+) -> None:
+    append(5)
+    heads.tree_head_sign(at=SIGNED)
+    saved = save_heads(client, tmp_path)
+    rewrite(2, case_id=99)
+    append(3)
+    # The worker signs the rewritten ledger with the real key: that head is no help to whoever
+    # rewrote it, because it does not extend the one saved before.
+    heads.tree_head_sign(at=SIGNED + dt.timedelta(hours=2))
+    with pytest.raises(CommandError) as raised:
+        call_command("ledger", "check-proof", str(saved))
+    assert raised.value.returncode == 2
+    message = str(raised.value)
+    assert "the head of 5 events signed 2026-12-01T09:00:00+00:00" in message
+    assert NOT_EXTENDED.format(size=5, have=8) in message
+
+
+def test_check_proof_refuses_a_saved_head_whose_signature_is_wrong(tmp_path: Path) -> None:
+    append(3)
+    head = heads.head_as_dict(heads.tree_head_sign(at=SIGNED))
+    forged = tmp_path / "head.json"
+    forged.write_text(json.dumps({**head, "signature": "00" * 64}))
+    with pytest.raises(CommandError) as raised:
+        call_command("ledger", "check-proof", str(forged))
+    assert raised.value.returncode == 2
+    assert SAVED_SIGNATURE.format(public=heads.public_key_hex()) in str(raised.value)
+
+
+def test_check_proof_catches_events_removed_since_the_saved_head(tmp_path: Path) -> None:
+    append(6)
+    saved = tmp_path / "head.json"
+    saved.write_text(json.dumps(heads.head_as_dict(heads.tree_head_sign(at=SIGNED))))
+    with triggers_bypassed(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_event WHERE seq > 4")
+        cursor.execute("DELETE FROM ledger_treehead")
+    with pytest.raises(CommandError, match="holds only 4"):
+        call_command("ledger", "check-proof", str(saved))
