@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fairhearing.api",
     "fairhearing.notifications",
     "fairhearing.webhooks",
+    "fairhearing.witnesses",
     "fairhearing.reporting",
     "fairhearing.evidence",
     "fairhearing.linking",
@@ -223,6 +224,18 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@fairhearing.invalid")
+
+# Independent witnesses of the ledger's signed heads (docs/security.md): each new head goes to
+# every one, by email (an address, through EMAIL_BACKEND) or POSTed as JSON (an http(s) URL,
+# signed like a webhook with LEDGER_WITNESS_SECRET when it is set). Comma-separated.
+LEDGER_WITNESSES = env_list("LEDGER_WITNESSES", "")
+LEDGER_WITNESS_SECRET = os.environ.get("LEDGER_WITNESS_SECRET", "")
+for _witness in LEDGER_WITNESSES:
+    _url = _witness.startswith(("https://", "http://"))
+    if not _url and (_witness.count("@") != 1 or " " in _witness or "." not in _witness):
+        raise ImproperlyConfigured(
+            f"LEDGER_WITNESSES: {_witness!r} is neither an email address nor an http(s) URL"
+        )
 
 # Background work: db_worker processes (one or more), same database, no broker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -156,7 +156,7 @@ def restore_check(manifest: dict[str, Any]) -> RestoreResult:
     problems = []
     verified = ledger_verify()
     if not verified.ok:
-        problems.append(f"ledger: event #{verified.bad_seq}: {verified.reason}")
+        problems.append(f"ledger: {verified.problem}")
     wanted = manifest["ledger"]
     if wanted["events"]:
         at_head = Event.objects.filter(seq=wanted["events"]).values_list("hash", flat=True).first()

@@ -42,6 +42,7 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
         webhooks_deliver_pending,
         webhooks_for_expired_sanctions,
     )
+    from fairhearing.witnesses.services import witnesses_send_pending
 
     def sign_head_if_due() -> None:
         head = latest_head()
@@ -81,6 +82,8 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     counts["subject_access_breaches"] = subject_access.get("breaches", 0)
     counts["legal_hold_reviews_due"] = part("legal hold reviews", legal_hold_reviews_due) or 0
     part("tree head", sign_head_if_due)
+    # Right after signing, so a new head reaches the witnesses as it is signed.
+    counts["witness_deliveries"] = part("witnesses", witnesses_send_pending) or 0
     if failed:
         raise SweepIncomplete(f"parts that failed: {', '.join(failed)}; the rest ran")
     return counts

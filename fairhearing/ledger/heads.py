@@ -172,3 +172,56 @@ def check_proof(document: dict[str, Any], public_hex: str) -> list[str]:
     else:
         problems.append("not a proof document")
     return problems
+
+
+SAVED_SIGNATURE = "its signature does not verify with the public key {public}"
+LATEST_SIGNATURE = "the ledger's latest head does not verify with the public key {public}"
+SAVED_BEYOND = (
+    "it covers {size} events and the ledger now holds only {have}: events were removed since"
+)
+NOT_EXTENDED = (
+    "the ledger today ({have} events) does not extend it: some of its first {size} events "
+    "were changed since it was signed"
+)
+
+
+def saved_heads(document: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """The heads in a document someone saved: the heads endpoint's listing or a witness's
+    message (`{"public_key": ..., "heads": [...]}`), or one head alone; and the public key it
+    names, if any."""
+    if isinstance(document, dict) and isinstance(document.get("heads"), list):
+        return list(document["heads"]), document.get("public_key")
+    if isinstance(document, dict) and "tree_size" in document and "root_hash" in document:
+        return [document], document.get("public_key")
+    raise ValueError("not a signed tree head, a list of them, or a proof")
+
+
+def check_saved_head(saved: dict[str, Any], public_hex: str) -> list[str]:
+    """Everything wrong with a head saved earlier, checked against the ledger as it stands:
+    its signature, and a consistency proof from it to a head of the whole ledger now (signed
+    if the ledger has grown), computed from the live events. Empty: the ledger today extends
+    the saved head, so none of the events it covers was changed or removed."""
+    size = int(saved["tree_size"])
+    problems = []
+    if not verify_head(saved, public_hex):
+        problems.append(SAVED_SIGNATURE.format(public=public_hex))
+    latest = tree_head_sign()
+    if not verify_head(head_as_dict(latest), public_hex):
+        problems.append(LATEST_SIGNATURE.format(public=public_hex))
+    if latest.tree_size < size:
+        problems.append(SAVED_BEYOND.format(size=size, have=latest.tree_size))
+        return problems
+    if size == 0:
+        consistent = saved["root_hash"] == merkle.EMPTY_ROOT.hex()
+    else:
+        path = merkle.consistency_path(size, latest.tree_size, subtree_root)
+        consistent = merkle.verify_consistency(
+            size,
+            latest.tree_size,
+            bytes.fromhex(saved["root_hash"]),
+            bytes.fromhex(latest.root_hash),
+            path,
+        )
+    if not consistent:
+        problems.append(NOT_EXTENDED.format(size=size, have=latest.tree_size))
+    return problems

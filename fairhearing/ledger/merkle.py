@@ -7,7 +7,7 @@ Verification follows RFC 9162 sections 2.1.3.2 and 2.1.4.2.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 
 def leaf_hash(leaf: bytes) -> bytes:
@@ -49,6 +49,35 @@ def root_from_leaf_hashes(hashes: Iterable[bytes]) -> bytes:
         _, left = stack.pop()
         node = node_hash(left, node)
     return node
+
+
+def roots_at(sizes: Sequence[int], hashes: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The tree head at each of `sizes` (ascending), from one pass over the leaf hashes: the
+    same stack as `root_from_leaf_hashes`, folded without being consumed whenever the count
+    reaches a size (O(log n) per size). Stops early at the first size the stream does not
+    reach, so a caller can tell that the leaves ran out before it."""
+    wanted = iter(sizes)
+    target = next(wanted, None)
+    stack: list[tuple[int, bytes]] = []
+    while target is not None and target == 0:
+        yield 0, EMPTY_ROOT
+        target = next(wanted, None)
+    if target is None:
+        return
+    for count, h in enumerate(hashes, start=1):
+        size, node = 1, h
+        while stack and stack[-1][0] == size:
+            left_size, left = stack.pop()
+            size, node = left_size + size, node_hash(left, node)
+        stack.append((size, node))
+        while count == target:
+            root = stack[-1][1]
+            for _, left in reversed(stack[:-1]):
+                root = node_hash(left, root)
+            yield count, root
+            target = next(wanted, None)
+            if target is None:
+                return
 
 
 RangeRoot = Callable[[int, int], bytes]

@@ -102,6 +102,10 @@ class EventKind(IntEnum):
     TASK_GAVE_UP = 150
     TASK_RETRIED = 151
     CONDUCT_TIME_LIMIT_WAIVED = 200
+    # A signed tree head sent to an independent witness (witnesses app), or given up on after
+    # every retry: a witness that missed a head shows on the ledger itself.
+    HEAD_SENT_TO_WITNESS = 160
+    HEAD_NOT_SENT_TO_WITNESS = 161
 
     @property
     def label(self) -> str:

@@ -4,16 +4,33 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 
+from . import merkle
 from .chain import canonical_bytes_fast, event_hash
-from .models import GENESIS_HASH, PAYLOAD_GENERATION_POSTGRESQL, Event
+from .heads import head_as_dict, key_id, public_key_hex, verify_head
+from .models import GENESIS_HASH, PAYLOAD_GENERATION_POSTGRESQL, Event, TreeHead
 
 VERIFY_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class HeadProblem:
+    """A stored signed tree head the ledger no longer matches (or that was never signed)."""
+
+    tree_size: int
+    signed_at: dt.datetime
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"the signed head of {self.tree_size} events (signed {self.signed_at.isoformat()}) "
+            f"does not match: {self.reason}"
+        )
 
 
 @dataclass(frozen=True)
@@ -22,10 +39,21 @@ class VerifyResult:
     head_hash: str
     bad_seq: int | None = None
     reason: str = ""
+    heads_checked: int = 0
+    bad_head: HeadProblem | None = None
 
     @property
     def ok(self) -> bool:
-        return self.bad_seq is None
+        return self.bad_seq is None and self.bad_head is None
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, in words (empty when nothing is)."""
+        if self.bad_seq is not None:
+            return f"event #{self.bad_seq}: {self.reason}"
+        if self.bad_head is not None:
+            return str(self.bad_head)
+        return ""
 
 
 def _rows(after: int = 0, upto: int | None = None) -> Iterator[tuple]:
@@ -231,15 +259,89 @@ def _verdicts(ranges: list[tuple[int, int]]) -> Iterator[tuple[str, Any]]:
                 future.cancel()
 
 
+HEAD_OTHER_KEY = "it was signed with key {theirs}, and this ledger's key is {ours}"
+HEAD_BAD_SIGNATURE = "its signature does not verify with this ledger's public key"
+HEAD_BEYOND = "it covers {size} events and the ledger holds only {have}"
+HEAD_OTHER_ROOT = "the first {size} events give the root {root}, and the head says {said}"
+
+
+def _leaf_hashes(upto: int) -> Iterator[bytes]:
+    """The Merkle leaf hashes of events 1..upto, in order, in constant memory. PostgreSQL
+    computes them (SHA-256 of 0x00 and the event's hash) on a server-side cursor."""
+    table = Event._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT sha256('\\x00'::bytea || decode(hash, 'hex')) "  # noqa: S608
+            f"FROM {table} WHERE seq <= %s ORDER BY seq"
+        )
+        with transaction.atomic():
+            connection.ensure_connection()
+            with connection.connection.cursor(name="ledger_heads") as cursor:
+                cursor.itersize = VERIFY_CHUNK * 4
+                cursor.execute(sql, [upto])
+                for (leaf,) in cursor:
+                    yield leaf
+        return
+    leaf_hash = merkle.leaf_hash
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {table} WHERE seq <= %s ORDER BY seq", [upto])  # noqa: S608
+        while rows := cursor.fetchmany(VERIFY_CHUNK):
+            for (hash_,) in rows:
+                yield leaf_hash(bytes.fromhex(hash_))
+
+
+def heads_verify() -> tuple[int, HeadProblem | None]:
+    """Check every stored signed tree head against the ledger as it stands: its signature with
+    this ledger's key, and its root re-computed from the events it covers. One pass over the
+    leaves serves every head (`merkle.roots_at`). Returns how many heads were checked and the
+    first (smallest) that fails, if any.
+
+    Someone who rewrites an event and re-computes every later hash passes the chain check, but
+    not this: the heads signed before the rewrite hold the old roots, and without the signing
+    key the heads cannot be re-signed to match."""
+    stored = list(TreeHead.objects.order_by("tree_size"))
+    if not stored:
+        return 0, None
+    public = public_key_hex()
+    ours = key_id(public)
+    for head in stored:
+        if head.key_id != ours:
+            reason = HEAD_OTHER_KEY.format(theirs=head.key_id, ours=ours)
+            return 0, HeadProblem(head.tree_size, head.signed_at, reason)
+        if not verify_head(head_as_dict(head), public):
+            return 0, HeadProblem(head.tree_size, head.signed_at, HEAD_BAD_SIGNATURE)
+    sizes = [head.tree_size for head in stored]
+    checked = 0
+    roots = merkle.roots_at(sizes, _leaf_hashes(sizes[-1]))
+    for head, (_, root) in zip(stored, roots, strict=False):
+        if root.hex() != head.root_hash:
+            said = head.root_hash
+            reason = HEAD_OTHER_ROOT.format(size=head.tree_size, root=root.hex(), said=said)
+            return checked, HeadProblem(head.tree_size, head.signed_at, reason)
+        checked += 1
+    if checked < len(stored):
+        head = stored[checked]
+        have = Event.objects.count()
+        reason = HEAD_BEYOND.format(size=head.tree_size, have=have)
+        return checked, HeadProblem(head.tree_size, head.signed_at, reason)
+    return checked, None
+
+
 def ledger_verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Re-compute the whole chain; stop at the first event that does not fit.
+    """Re-compute the whole chain; stop at the first event that does not fit. Then re-compute
+    the Merkle root at every stored signed head (`heads_verify`).
 
     On PostgreSQL the database does the work (_VERIFY_SQL), two ranges at a time;
     elsewhere, and to name the reason once something is wrong, each event is re-encoded from its
     columns in Python. Both check the same things."""
     if connection.vendor == "postgresql":
-        return _verify_postgresql(progress)
-    return _verify_python(0, None, GENESIS_HASH, progress)
+        chain = _verify_postgresql(progress)
+    else:
+        chain = _verify_python(0, None, GENESIS_HASH, progress)
+    if not chain.ok:
+        return chain
+    heads_checked, bad_head = heads_verify()
+    return replace(chain, heads_checked=heads_checked, bad_head=bad_head)
 
 
 def events_for_case(case_id: int) -> QuerySet[Event]:

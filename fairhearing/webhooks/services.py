@@ -140,22 +140,37 @@ def webhooks_for_expired_sanctions(*, today: dt.date | None = None) -> int:
     return raised
 
 
-def _post(delivery: Delivery) -> int:
-    body = json.dumps(delivery.event.payload, sort_keys=True, separators=(",", ":")).encode()
+def post_signed(url: str, document: Any, *, secret: str, headers: dict[str, str]) -> int:
+    """POST `document` as canonical JSON, signed with `secret` (none when it is empty), and
+    return the HTTP status; raises `urllib.error` errors and OSError as urlopen does. Used
+    for membership systems' deliveries and for the ledger's witnesses (fairhearing.witnesses)."""
+    body = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    signature = {SIGNATURE_HEADER: sign(secret, int(time.time()), body)} if secret else {}
     request = urllib.request.Request(  # noqa: S310 - the URL is an administrator's https/http endpoint
-        delivery.endpoint.url,
+        url,
         data=body,
         method="POST",
         headers={
             "Content-Type": "application/json",
             "User-Agent": "Fairhearing-Webhooks/1",
-            SIGNATURE_HEADER: sign(delivery.endpoint.secret, int(time.time()), body),
-            "Fairhearing-Event": delivery.event.name,
-            "Fairhearing-Delivery": str(delivery.pk),
+            **signature,
+            **headers,
         },
     )
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         return int(response.status)
+
+
+def _post(delivery: Delivery) -> int:
+    return post_signed(
+        delivery.endpoint.url,
+        delivery.event.payload,
+        secret=delivery.endpoint.secret,
+        headers={
+            "Fairhearing-Event": delivery.event.name,
+            "Fairhearing-Delivery": str(delivery.pk),
+        },
+    )
 
 
 def webhooks_deliver_pending(*, now: dt.datetime | None = None, batch: int = 100) -> int:

@@ -71,3 +71,14 @@ def test_every_consistency_proof_verifies_and_a_rewritten_history_does_not(
         assert not merkle.verify_consistency(
             old, new, old_root, hashlib.sha256(b"x").digest(), path
         )
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=6), st.integers(0, 40))
+def test_the_roots_at_many_sizes_come_from_one_pass_and_match_the_rfc(
+    sizes: list[int], n: int
+) -> None:
+    leaves = leaves_of(n)
+    wanted = sorted(set(sizes))
+    got = list(merkle.roots_at(wanted, (merkle.leaf_hash(x) for x in leaves)))
+    reached = [s for s in wanted if s <= n]
+    assert got == [(s, reference_root(leaves[:s])) for s in reached]

@@ -65,6 +65,9 @@ NOT_FREE_TEXT = {
     "worker.Schedule": {"name", "task_path"},
     "ledger.Event": {"prev_hash", "hash"},
     "ledger.TreeHead": {"root_hash", "key_id", "signature"},
+    # From settings (LEDGER_WITNESSES) and the mail server's or witness's error; shown on no
+    # page (`fairhearing witnesses list` prints them).
+    "witnesses.WitnessDelivery": {"witness", "last_error"},
 }
 
 

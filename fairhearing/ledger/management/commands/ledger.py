@@ -28,9 +28,16 @@ class Command(BaseCommand):
         consistency = sub.add_parser("consistency", help="consistency proof between two heads")
         consistency.add_argument("--from", dest="old", type=int, required=True, help="tree size")
         consistency.add_argument("--to", dest="new", type=int, required=True, help="tree size")
-        check = sub.add_parser("check-proof", help="check a proof file (no database needed)")
+        check = sub.add_parser(
+            "check-proof",
+            help="check a proof file (no database needed), or heads saved earlier (from "
+            "/ledger/heads or a witness's message) against the ledger as it stands",
+        )
         check.add_argument("file")
-        check.add_argument("--public-key", required=True, help="hex Ed25519 public key")
+        check.add_argument(
+            "--public-key",
+            help="hex Ed25519 public key (default: the one the file names, else this ledger's)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from fairhearing.ledger import heads
@@ -54,14 +61,50 @@ class Command(BaseCommand):
                 raise CommandError("give the sizes of two signed heads, older first")
             self.stdout.write(json.dumps(heads.consistency_proof(old, new), indent=2))
         else:
-            try:
-                document = json.loads(Path(options["file"]).read_text())
-                problems = heads.check_proof(document, options["public_key"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise CommandError(f"unreadable proof: {exc}", returncode=2) from exc
+            self.check_proof(Path(options["file"]), options["public_key"])
+
+    def check_proof(self, path: Path, public_key: str | None) -> None:
+        from fairhearing.ledger import heads
+
+        try:
+            document = json.loads(path.read_text())
+            if isinstance(document, dict) and "type" in document:
+                public = public_key or document.get("public_key") or heads.public_key_hex()
+                problems = heads.check_proof(document, public)
+                saved = None
+            else:
+                saved, named = heads.saved_heads(document)
+                public = public_key or named or heads.public_key_hex()
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CommandError(f"unreadable proof: {exc}", returncode=2) from exc
+        if saved is None:
             if problems:
                 raise CommandError("proof FAILED: " + "; ".join(problems), returncode=2)
             self.stdout.write("proof OK")
+            return
+        failed = []
+        for head in saved:
+            try:
+                name = f"the head of {int(head['tree_size'])} events signed {head['timestamp']}"
+                problems = heads.check_saved_head(head, public)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CommandError(f"unreadable head: {exc}", returncode=2) from exc
+            if problems:
+                failed.append(f"{name}: " + "; ".join(problems))
+            else:
+                self.stdout.write(f"{name}: OK, the ledger today extends it")
+        if failed:
+            raise CommandError(
+                f"check-proof FAILED for {len(failed)} of {len(saved)} saved heads:\n"
+                + "\n".join(failed),
+                returncode=2,
+            )
+        latest = heads.latest_head()
+        if latest is not None:
+            self.stdout.write(
+                f"the ledger's head now: {latest.tree_size} events, signed "
+                f"{latest.signed_at.isoformat()}, root {latest.root_hash}"
+            )
 
     def verify(self, *, quiet: bool) -> None:
         total = Event.objects.count()
@@ -77,10 +120,19 @@ class Command(BaseCommand):
         result = ledger_verify(progress=progress)
         if show:
             sys.stderr.write("\n")
-        if not result.ok:
+        if result.bad_seq is not None:
             raise CommandError(
                 f"ledger verify FAILED at event #{result.bad_seq}: {result.reason} "
                 f"({result.checked} events verified before it)",
                 returncode=2,
             )
-        self.stdout.write(f"ledger verify OK: {result.checked} events, head {result.head_hash}")
+        if result.bad_head is not None:
+            raise CommandError(
+                f"ledger verify FAILED: {result.bad_head} (the chain of {result.checked} "
+                f"events links up; {result.heads_checked} earlier signed heads match)",
+                returncode=2,
+            )
+        self.stdout.write(
+            f"ledger verify OK: {result.checked} events, head {result.head_hash}; "
+            f"{result.heads_checked} signed heads match"
+        )
