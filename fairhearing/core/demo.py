@@ -383,6 +383,10 @@ def load_demo(
     with transaction.atomic():
         independence_demo(organisation, users, rng)
     with transaction.atomic():
+        old_conduct_demo(organisation, users)
+    with transaction.atomic():
+        register_demo(organisation, users, rng)
+    with transaction.atomic():
         governance_demo(organisation, users["admin"])
     from fairhearing.core.demo_evidence import evidence_demo
 
@@ -647,6 +651,97 @@ def independence_demo(
         action="view",
         case=Case.objects.filter(reference="FH-2026-00001").first(),
     )
+
+
+def old_conduct_demo(organisation: Organisation, users: dict[str, User]) -> Case:
+    """A complaint about a post from seven years ago, investigated and now at the charge
+    decision: the rulebook's time limit bars a referral to a panel (R-29), and the case page
+    says so, offering oversight the exception route."""
+    officer = users["officer"]
+    today = timezone.localdate()
+    case = complaint_record(
+        actor=None,
+        organisation=organisation,
+        channel=Channel.WEB,
+        complainant=PersonDetails(full_name="Nerys Ambrose", email="nerys@example.invalid"),
+        respondents=[
+            PersonDetails(
+                full_name="Lowell Pritchard",
+                email="lowell@example.invalid",
+                is_member=True,
+                membership_number="M190001",
+                branch_name=BRANCHES[0],
+            )
+        ],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST,
+            category="racism",
+            description="A post on a public page mocking a community's accent and customs.",
+            conduct_date=today.replace(year=today.year - 7, day=1),
+        ),
+        summary="A post from years ago, found and reported this month.",
+    ).cases.get()
+    case_assign(actor=None, case=case, user=officer, role=Assignment.Role.CASE_OFFICER)
+    for step in TO_HEARING[:5]:
+        case_transition(
+            actor=officer,
+            case=case,
+            transition=step,
+            reasons=REASONS.get(step, (f"Recorded by the case officer: {step}.", ""))[0],
+            rule_applied=REASONS.get(step, ("", "Complaints procedure, rulebook v1"))[1]
+            or "Complaints procedure, rulebook v1",
+        )
+    return case
+
+
+def register_demo(organisation: Organisation, users: dict[str, User], rng: random.Random) -> None:
+    """Enough refused attempts that the interference register runs to more than one page:
+    an office-holder opening and searching cases, staff reaching past their role, and
+    addresses of cases tried by people not signed in."""
+    from django.test import RequestFactory
+
+    from fairhearing.oversight.services import access_attempt_record
+
+    requests = RequestFactory()
+    cases = list(Case.objects.filter(organisation=organisation).order_by("?")[:30])
+    governing, investigator = users["governing"], users["investigator"]
+    for case in cases[:18]:
+        access_attempt_record(
+            user=governing,
+            reference=case.reference,
+            action="view",
+            case=case,
+            request=requests.get(f"/cases/{case.reference}/", REMOTE_ADDR="192.0.2.10"),
+        )
+    for name in ("Lowell Pritchard", "Castlegate", "selection", "FH-2026-00007"):
+        access_attempt_record(
+            user=governing,
+            action="page",
+            request=requests.get("/cases/", {"search": name}, REMOTE_ADDR="192.0.2.10"),
+        )
+    for case in cases[18:30]:
+        access_attempt_record(
+            user=investigator,
+            reference=case.reference,
+            action="search",
+            case=case,
+            request=requests.get("/cases/", {"search": case.reference}, REMOTE_ADDR="10.1.4.22"),
+        )
+    for path in ("/dossiers/", "/subject-access/", "/oversight/register/", "/webhooks/"):
+        access_attempt_record(
+            user=governing, action="page", request=requests.get(path, REMOTE_ADDR="192.0.2.10")
+        )
+    for n in range(16):
+        reference = cases[n].reference if n % 2 else f"FH-2025-{rng.randint(1, 99999):05d}"
+        found = Case.objects.filter(reference=reference).first()
+        address = f"198.51.100.{rng.randint(2, 250)}"
+        access_attempt_record(
+            user=None,
+            reference=reference,
+            action="view",
+            case=found,
+            request=requests.get(f"/cases/{reference}/", REMOTE_ADDR=address),
+        )
 
 
 REVIEW_RECOMMENDATIONS = [

@@ -2,11 +2,13 @@ import pytest
 from django.core.management import call_command
 
 from fairhearing.cases.models import Case
+from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.core.demo import DEMO_RECEIPT, DEMO_USERS
 from fairhearing.intake.services import receipt_use
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt, Approach
+from fairhearing.people.models import person_hash
 from fairhearing.reporting.models import MeetingPack, Recommendation, StatisticsReport
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,13 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     # The rule against bias shows in the demo.
     assert Declaration.objects.count() >= 3
     assert AccessAttempt.objects.filter(role="governing_body").exists()
+    assert AccessAttempt.objects.count() > 50  # the register runs to a second page
+    assert AccessAttempt.objects.filter(role="anonymous").exclude(ip_address=None).exists()
     assert Approach.objects.count() >= 1
+    # A case about conduct older than the time limit waits at the charge decision, barred.
+    old = Case.objects.get(respondent__full_name_hash=person_hash("full_name", "Lowell Pritchard"))
+    late = conduct_out_of_time(old)
+    assert old.stage == "charge_decision" and late is not None and late.barred
     # So does the governance side: a review's recommendations, a pack, published statistics.
     assert Recommendation.objects.count() == 20
     assert len(set(Recommendation.objects.values_list("status", flat=True))) == 4
