@@ -98,6 +98,7 @@ def test_staff_see_it_pending_and_no_panel_decision_is_recorded_meanwhile(
     staff.force_login(case_officer)
     page = staff.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert 'id="challenge-pending"' in page and "(from their portal)" in page
+    assert "By the party, in their portal" in page  # on the timeline, not "the system" alone
     assert reverse("interests:challenge_decide", args=[case.reference, challenge.pk]) in page
     assert "is challenged for bias" in (check_panel_vote(case, "hearing", "x", "") or "")
     oversight = make_user(organisation, "otto", "oversight")
