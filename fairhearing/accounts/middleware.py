@@ -56,6 +56,8 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "portal:hearing_move",
         "portal:message",
         "portal:bundle",
+        "portal:challenge",
+        "portal:challenge_sent",
     }
 )
 IDLE_MESSAGE = "You were signed out because you had not used the service for 30 minutes."

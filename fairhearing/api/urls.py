@@ -14,6 +14,7 @@ from fairhearing.interests.api import router as interests_router
 from fairhearing.linking.api import router as linking_router
 from fairhearing.oversight.api import router as oversight_router
 from fairhearing.panels.api import router as panels_router
+from fairhearing.people.api import router as people_router
 from fairhearing.portal.api import router as portal_router
 
 from .core import TokenAuth, install_error_handlers
@@ -39,6 +40,7 @@ for router in (
     interests_router,
     panels_router,
     portal_router,
+    people_router,
     dataprotection_router,
 ):
     api.add_router("", router)

@@ -147,6 +147,8 @@ def conduct_out_of_time(case: Case, on: dt.date | None = None) -> OutOfTime | No
 
 def _event_detail(payload: dict[str, Any], limits: dict[str, str]) -> str:
     """A time limit's name, its due date and a reminder's percentage, as people say them."""
+    if payload.get("through") == "portal":  # a party's own act (a challenge for bias)
+        return "By the party, in their portal"
     kind = payload.get("kind")
     if not kind:
         return ""

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from fairhearing.people import views as people_views
+
 from . import views
 
 app_name = "cases"
@@ -16,6 +18,16 @@ urlpatterns = [
     path("<str:reference>/team/", views.case_assign_view, name="assign"),
     path("<str:reference>/witnesses/", views.case_witness_view, name="witness"),
     path("<str:reference>/parties/<int:pk>/protect/", views.party_protect_view, name="protect"),
+    path(
+        "<str:reference>/people/<int:person_id>/affiliations/",
+        people_views.affiliations_view,
+        name="affiliations",
+    ),
+    path(
+        "<str:reference>/affiliations/<int:pk>/end/",
+        people_views.affiliation_end_view,
+        name="affiliation_end",
+    ),
     path(
         "<str:reference>/allegations/<int:pk>/rules/",
         views.allegation_rules_view,

@@ -22,6 +22,7 @@ from fairhearing.panels.queries import (
     seat_awaiting_affirmation,
     seat_of,
 )
+from fairhearing.people.queries import active_affiliations
 from fairhearing.people.services import PersonDetails
 
 from . import services
@@ -43,6 +44,7 @@ from .forms import (
     TransitionForm,
     WitnessForm,
 )
+from .models import Party
 from .queries import (
     actors_by_id,
     case_list,
@@ -125,7 +127,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "panels": case_panels(case),
         "panel_kind_due": panel_kind_due(case),
         "my_seat": seat_of(request.user, case),
-        "challenges": case.challenges.select_related("challenged", "raised_by"),
+        "challenges": case.challenges.select_related("challenged", "raised_by", "decided_by"),
         "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),
         "replies": case.replies.order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
@@ -138,6 +140,8 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "may_allow_exception": bool(
             late and late.barred and services.conduct_exception_refusal(request.user, case) is None
         ),
+        "affiliations": affiliations_by_person(case),
+        "pending_challenges": [c for c in case.challenges.all() if c.decided_at is None],
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -176,6 +180,17 @@ def conduct_exception_view(request: HttpRequest, reference: str) -> HttpResponse
         },
         status=400 if form.errors else 200,
     )
+
+
+def affiliations_by_person(case: Any) -> dict[int, list[Any]]:
+    """The active affiliations of the respondent and each complainant, by person id."""
+    people = [case.respondent_id] + [
+        p.person_id for p in case.parties.all() if p.role == Party.Role.COMPLAINANT
+    ]
+    found: dict[int, list[Any]] = {pk: [] for pk in people}
+    for affiliation in active_affiliations(people):
+        found[affiliation.person_id].append(affiliation)
+    return found
 
 
 @dataclass(frozen=True)

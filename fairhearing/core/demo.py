@@ -24,7 +24,8 @@ from fairhearing.cases.services import (
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
-from fairhearing.people.services import PersonDetails
+from fairhearing.people.models import Affiliation
+from fairhearing.people.services import PersonDetails, affiliation_record
 
 DEMO_SLUG = "northfield"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never in production
@@ -568,11 +569,24 @@ def independence_demo(
         )
         case_assign(actor=officer, case=theirs, user=officer, role=Assignment.Role.CASE_OFFICER)
 
-    # Challenges on hearing panels: one upheld (and the seat filled again), one dismissed.
+    # Challenges on hearing panels: one upheld (and the seat filled again), one dismissed
+    # that the respondent raised in their portal (and was emailed the outcome of), one
+    # waiting for a decision; and a respondent's faction keeping out of the draw the
+    # panellist who declared an interest in it.
     hearings = list(open_cases.filter(stage="hearing").order_by("pk")[:3])
     for index, case in enumerate(hearings):
         officer_on_case = case.assignments.filter(ended_at__isnull=True).first()
         actor = officer_on_case.user if officer_on_case else officer
+        if index == 0:
+            affiliation_record(
+                actor=actor,
+                person=case.respondent,
+                kind=Affiliation.Kind.FACTION,
+                name="Northfield Reform Caucus",
+                source="The caucus's published list of supporters",
+                source_date=timezone.localdate() - dt.timedelta(days=90),
+                case_id=case.pk,
+            )
         panel_prepare(case, actor, seed=100 + index)
         panel = sitting_panel(case, "hearing")
         assert panel is not None
@@ -594,9 +608,19 @@ def independence_demo(
             )
             panel_add_member(actor=actor, panel=panel, seed=555)
             panel_prepare(case, actor)
+            # The respondent, in their portal, challenges another member: not yet decided.
+            other = next(s.user for s in active_seats(panel) if s.user != member)
+            challenge_raise(
+                actor=None,
+                case=case,
+                challenged=other,
+                raised_by=case.respondent,
+                grounds="I believe this member was at the branch meeting where the complaint "
+                "was first discussed, and spoke in favour of it.",
+            )
         elif index == 1:
             challenge = challenge_raise(
-                actor=actor,
+                actor=None,  # the respondent, in their portal
                 case=case,
                 challenged=seats[0].user,
                 raised_by=case.respondent,

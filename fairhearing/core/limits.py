@@ -6,6 +6,7 @@ RULE_MAX = 500  # the rule applied: a reference to the rulebook, not an essay
 NOTE_MAX = 2_000  # a short account: an approach, evidence of a recommendation done
 REPLY_MAX = 20_000  # a respondent's reply, the longest thing a person writes here
 MESSAGE_MAX = 5_000  # a message between a party and the case team
+AFFILIATION_NAME_MAX = 200  # a group, faction or employer's name
 PASSWORD_MAX = 1_024  # never hash a megabyte
 
 

@@ -37,7 +37,7 @@ from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageCh
 from fairhearing.cases.services import CaseError
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
-from fairhearing.people.models import Person
+from fairhearing.people.models import Affiliation, Person
 
 from .models import Anonymisation, LegalHold
 
@@ -213,6 +213,8 @@ def case_anonymise(*, actor: Any, case: Case, now: dt.datetime | None = None) ->
         full_name=ANONYMISED_NAME, email="", membership_number="", anonymised_at=now
     )
     counts["people"] = len(people)
+    # Their affiliations too (a faction can be a political opinion); the ledger keeps ids.
+    counts["affiliations"], _ = Affiliation.objects.filter(person_id__in=people).delete()
     years = retention_years(case)
     record = Anonymisation.objects.create(
         case=case, at=now, actor=actor, retention_years=years, counts=counts

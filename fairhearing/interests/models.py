@@ -86,8 +86,13 @@ class BiasChallenge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges_faced"
     )
     raised_by = models.ForeignKey("people.Person", on_delete=models.PROTECT)
+    # None when the party raised it themselves, in their portal.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges_recorded"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges_recorded",
     )
     raised_at = models.DateTimeField(default=timezone.now)
     grounds = models.TextField()

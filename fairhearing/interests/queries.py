@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
 
 from fairhearing.cases.models import Assignment, Case, Party
-from fairhearing.people.models import person_hash
+from fairhearing.people.models import Affiliation, affiliation_hash, person_hash
 
 from .models import Declaration
 
@@ -16,6 +17,9 @@ def active_declarations(user: Any) -> QuerySet[Declaration]:
     )
 
 
+NAMED_BODIES = {Declaration.Kind.ORGANISATION, Declaration.Kind.GROUP}
+
+
 def _touching(user: Any) -> tuple[set[int], set[int], set[str]]:
     people, branches, names = set(), set(), set()
     for declaration in active_declarations(user):
@@ -23,11 +27,22 @@ def _touching(user: Any) -> tuple[set[int], set[int], set[str]]:
             people.add(declaration.person_id)
         if declaration.branch_id:
             branches.add(declaration.branch_id)
-        if declaration.kind in {Declaration.Kind.ORGANISATION, Declaration.Kind.GROUP}:
+        if declaration.kind in NAMED_BODIES:
             names.add(declaration.text.strip().lower())
     if getattr(user, "branch_id", None):
         branches.add(user.branch_id)
     return people, branches, names
+
+
+def _group_hashes(names: set[str]) -> set[str]:
+    """The affiliation lookup hashes of the groups and organisations declared: matched on
+    the name normalised (case, Unicode forms and runs of spaces aside), as no shared group
+    entity exists for a declaration and an affiliation to point to."""
+    return {affiliation_hash(name) for name in names} - {""}
+
+
+def _affiliated(groups: set[str]) -> QuerySet[Affiliation]:
+    return Affiliation.objects.filter(name_hash__in=groups, ended_at__isnull=True)
 
 
 def _party_condition(people: set[int], branches: set[int], names: set[str], prefix: str) -> Q:
@@ -56,9 +71,25 @@ def cases_without_conflict(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
     touched_party = Party.objects.filter(
         _party_condition(people, branches, names, "person"), case=OuterRef("pk")
     )
-    return cases.exclude(_party_condition(people, branches, names, "respondent")).exclude(
+    cases = cases.exclude(_party_condition(people, branches, names, "respondent")).exclude(
         Exists(touched_party)
     )
+    if groups := _group_hashes(names):
+        # A respondent or complainant who belongs to a group the user declared an interest
+        # in: still subqueries of the same statement, so a list stays one query.
+        affiliated = _affiliated(groups)
+        cases = cases.exclude(
+            Exists(affiliated.filter(person_id=OuterRef("respondent_id")))
+        ).exclude(
+            Exists(
+                Party.objects.filter(
+                    case=OuterRef("pk"),
+                    role=Party.Role.COMPLAINANT,
+                    person__in=affiliated.values("person_id"),
+                )
+            )
+        )
+    return cases
 
 
 def conflicts_for(user: Any, case: Case) -> list[str]:
@@ -85,6 +116,36 @@ def conflicts_for(user: Any, case: Case) -> list[str]:
                 reasons.append(f"declared an interest in {label}, {person.full_name}")
         if user_branch and user_branch == person.branch_id:
             reasons.append(f"belongs to the same branch as {label}")
+    reasons += _affiliation_conflicts(declarations, case)
+    return reasons
+
+
+def _affiliation_conflicts(declarations: list[Declaration], case: Case) -> list[str]:
+    """A declared interest in a group or organisation that the respondent or a complainant
+    belongs to (or works for), as phrases."""
+    declared = {affiliation_hash(d.text): d.text for d in declarations if d.kind in NAMED_BODIES}
+    declared.pop("", None)
+    if not declared:
+        return []
+    labels = {case.respondent_id: "the respondent"} | {
+        p.person_id: "a complainant" for p in case.parties.filter(role=Party.Role.COMPLAINANT)
+    }
+    reasons = []
+    for affiliation in (
+        _affiliated(set(declared))
+        .filter(person_id__in=labels)
+        .select_related("person")
+        .order_by("pk")
+    ):
+        joined = (
+            "works for it" if affiliation.kind == Affiliation.Kind.EMPLOYER else "belongs to it"
+        )
+        reasons.append(
+            f"declared an interest in {declared[affiliation.name_hash]}, and "
+            f"{labels[affiliation.person_id]}, {affiliation.person.full_name}, {joined} "
+            f"({affiliation.get_kind_display().lower()}, on record from "
+            f"{date_format(affiliation.source_date, 'j F Y')})"
+        )
     return reasons
 
 
@@ -99,6 +160,34 @@ def user_on_case(user: Any, case: Case) -> bool:
             panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
         ).exists()
     )
+
+
+def seated_on_case(user: Any, case: Case) -> bool:
+    """Holds a seat (affirmed or not) on one of the case's sitting panels."""
+    from fairhearing.panels.models import Seat
+
+    return Seat.objects.filter(
+        panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
+    ).exists()
+
+
+def panel_members_for_parties(case: Case) -> list[tuple[int, str]]:
+    """Who sits on the case's sitting panels, as (user id, name): what a party is shown, and
+    may challenge for bias, in their portal (R-25: a party can only challenge whom they know
+    of). Chairs first."""
+    from fairhearing.panels.models import Seat
+
+    seats = (
+        Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("-is_chair", "user__first_name", "user__last_name", "pk")
+    )
+    return [
+        (s.user_id, f"{s.user.display_name} (chair)" if s.is_chair else s.user.display_name)
+        for s in seats
+    ]
 
 
 def team_and_panel_members(case: Case) -> list[tuple[int, str]]:

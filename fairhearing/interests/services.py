@@ -10,10 +10,11 @@ from fairhearing.cases.services import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.notifications.services import notifications_for_challenge
 from fairhearing.people.models import Person
 
 from .models import BiasChallenge, Declaration, Recusal
-from .queries import user_on_case
+from .queries import seated_on_case, user_on_case
 
 NEEDS_REASONS = "Give your reasons."
 NOT_ON_CASE = "You are not on this case's team or panel."
@@ -24,6 +25,8 @@ CANNOT_DECIDE_OWN_CHALLENGE = "A challenge is decided by someone other than the 
 ALREADY_DECIDED = "This challenge has already been decided."
 DECLARATION_INCOMPLETE = "Say who or what the interest is in."
 UNKNOWN_KIND = "Choose what the interest is in from the list."
+CHALLENGED_NOT_SEATED = "That person is not a member of the panel for your case."
+ALREADY_CHALLENGED = "You have already challenged {name}; the challenge has not been decided yet."
 
 
 @transaction.atomic
@@ -118,14 +121,24 @@ def case_recuse(*, actor: Any, case: Case, reasons: str) -> Recusal:
 def challenge_raise(
     *, actor: Any, case: Case, challenged: Any, raised_by: Person, grounds: str
 ) -> BiasChallenge:
-    """Record a party's challenge to a member of the team or a panel for bias."""
+    """Record a party's challenge to a member of the team or a panel for bias.
+
+    `actor` is the member of staff recording it for the party, or None when the party raises
+    it themselves in their portal: then it can name only a member seated on a sitting panel
+    of the case (the members the portal shows them)."""
     if not grounds.strip():
         raise CaseError(NEEDS_REASONS)
     party_ids = {case.respondent_id, *case.parties.values_list("person_id", flat=True)}
     if raised_by.pk not in party_ids:
         raise CaseError(CHALLENGER_NOT_A_PARTY)
+    if actor is None and not seated_on_case(challenged, case):
+        raise CaseError(CHALLENGED_NOT_SEATED)
     if not user_on_case(challenged, case):
         raise CaseError(CHALLENGED_NOT_ON_CASE)
+    if BiasChallenge.objects.filter(
+        case=case, challenged=challenged, raised_by=raised_by, decided_at__isnull=True
+    ).exists():
+        raise CaseError(ALREADY_CHALLENGED.format(name=challenged.display_name))
     challenge = BiasChallenge.objects.create(
         case=case,
         challenged=challenged,
@@ -141,6 +154,7 @@ def challenge_raise(
             "challenge": challenge.pk,
             "challenged": challenged.pk,
             "raised_by": raised_by.pk,
+            "through": "staff" if actor is not None else "portal",
             "grounds_sha256": content_hash(challenge.grounds),
         },
     )
@@ -177,10 +191,12 @@ def challenge_decide(
             "reasons_sha256": content_hash(challenge.decision_reasons),
         },
     )
+    on_panel = seated_on_case(challenge.challenged, challenge.case)
     if upheld:
         _step_aside(
             actor=actor, user=challenge.challenged, case=challenge.case, why="challenge upheld"
         )
+    notifications_for_challenge(challenge=challenge, on_panel=on_panel)
     return challenge
 
 

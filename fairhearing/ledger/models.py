@@ -101,6 +101,8 @@ class EventKind(IntEnum):
     LEGAL_HOLD_REVIEW_DUE = 140
     TASK_GAVE_UP = 150
     TASK_RETRIED = 151
+    AFFILIATION_RECORDED = 190
+    AFFILIATION_ENDED = 191
     CONDUCT_TIME_LIMIT_WAIVED = 200
     # A signed tree head sent to an independent witness (witnesses app), or given up on after
     # every retry: a witness that missed a head shows on the ledger itself.

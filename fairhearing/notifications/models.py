@@ -14,6 +14,7 @@ class Notification(models.Model):
         DECISION = "decision", "Decision with reasons"
         APPEAL_OUTCOME = "appeal_outcome", "Appeal outcome"
         CASE_CLOSED = "case_closed", "Case closed, with reasons"
+        CHALLENGE_DECIDED = "challenge_decided", "Challenge for bias decided"
         STAFF_DIGEST = "staff_digest", "Daily digest"
 
     class Status(models.TextChoices):

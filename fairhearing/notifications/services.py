@@ -134,6 +134,33 @@ def notifications_for_hearing(*, case: Any) -> None:
     transaction.on_commit(_enqueue_send)
 
 
+def notifications_for_challenge(*, challenge: Any, on_panel: bool) -> None:
+    """Tell the party who raised a challenge for bias how it was decided, and why."""
+    person = challenge.raised_by
+    case = challenge.case
+    _queue(
+        case,
+        Notification.Kind.CHALLENGE_DECIDED,
+        email=person.email,
+        name=person.full_name,
+        role="respondent" if person.pk == case.respondent_id else "complainant",
+        context={
+            "reference": case.reference,
+            "member": challenge.challenged.display_name,
+            "member_is": "a member of the panel" if on_panel else "a member of the case team",
+            "replaced": "Another member will be drawn at random from those with no connection "
+            "to the case."
+            if on_panel
+            else "Someone else on the case team will take over.",
+            "upheld": challenge.decision == "upheld",
+            "reasons": challenge.decision_reasons,
+            "raised_on": f"{timezone.localtime(challenge.raised_at):%d %B %Y}",
+            "portal_url": settings.SITE_URL + "/portal/",
+        },
+    )
+    transaction.on_commit(_enqueue_send)
+
+
 def _enqueue_send() -> None:
     from .tasks import notifications_send_task
 

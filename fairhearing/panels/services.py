@@ -12,6 +12,7 @@ from fairhearing.cases.models import Case
 from fairhearing.cases.services import CaseError, check_sanction
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_close, deadline_open
+from fairhearing.interests.models import BiasChallenge
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -40,6 +41,10 @@ NOT_CHAIR = "Only the chair of a sitting panel, whose members have all affirmed,
 SUSPENSION_TOO_LONG = "An interim suspension may last at most {days} days: until {latest}."
 SUSPENSION_ENDS_IN_PAST = "The end date must be after today."
 NOT_SUSPENDED = "There is no interim suspension in force."
+CHALLENGE_PENDING = (
+    "{name} is challenged for bias and the challenge is not yet decided: decide it before the "
+    "panel's decision is recorded."
+)
 
 
 def _panel_rules(case: Case) -> dict[str, Any]:
@@ -278,6 +283,17 @@ def check_panel_vote(
     panel = sitting_panel(case, kind)
     if panel is None:
         return f"No {Panel.Kind(kind).label.lower()} is sitting on this case."
+    pending = (
+        BiasChallenge.objects.filter(
+            case=case,
+            decided_at__isnull=True,
+            challenged__in=active_seats(panel).values("user_id"),
+        )
+        .select_related("challenged")
+        .first()
+    )
+    if pending is not None:
+        return CHALLENGE_PENDING.format(name=pending.challenged.display_name)
     tally = panel_tally(panel)
     if not tally.quorate:
         return f"The panel has {tally.votes} of the {tally.quorum} votes its quorum needs."

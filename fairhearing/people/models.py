@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from fairhearing.core.crypto import EncryptedCharField, EncryptedEmailField, keyed_hash
+from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX
 
 # The keyed hash (core/crypto.py) kept beside each encrypted value that is looked up.
 HASHED = {
@@ -86,3 +88,63 @@ class Person(models.Model):
     def refresh_hashes(self) -> None:
         for field, hash_field in HASHED.items():
             setattr(self, hash_field, person_hash(field, getattr(self, field) or ""))
+
+
+def affiliation_hash(name: str) -> str:
+    """The lookup hash of a group's name (case, accents' forms and spaces aside): what a
+    declared interest in a group or organisation is matched against."""
+    return keyed_hash(name, purpose="people.Affiliation.name")
+
+
+class Affiliation(models.Model):
+    """A group, faction, employer or other body a person belongs to, as a source recorded it.
+
+    A declared interest in a group or organisation of the same name (matched by the keyed
+    hash of the normalised name) keeps its declarer off cases whose respondent or
+    complainant has an affiliation that has not ended (interests/queries.py). The name is
+    encrypted like a person's: membership of a faction can be a political opinion.
+    """
+
+    class Kind(models.TextChoices):
+        GROUP = "group", "Group"
+        FACTION = "faction", "Faction"
+        EMPLOYER = "employer", "Employer"
+        OTHER = "other", "Other body"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="affiliations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = EncryptedCharField(max_length=AFFILIATION_NAME_MAX)
+    name_hash = models.CharField(max_length=64, editable=False)
+    source = EncryptedCharField(max_length=NOTE_MAX, help_text="Where this was learned")
+    source_date = models.DateField(help_text="The date the source gives")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reasons = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name_hash", "person"], name="affiliation_name_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name_hash=""), name="affiliation_named"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | ~models.Q(end_reasons=""),
+                name="affiliation_ended_with_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_hash = affiliation_hash(self.name or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_hash"]
+        super().save(*args, **kwargs)

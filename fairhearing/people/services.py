@@ -1,9 +1,34 @@
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
 
 from fairhearing.core.bulk import insert_many
+from fairhearing.core.dates import today, years_ago
+from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX, REASONS_MAX
+from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Branch, Organisation
 
-from .models import Person, person_hash
+from .models import Affiliation, Person, affiliation_hash, person_hash
+
+AFFILIATION_NEEDS_NAME = "Enter the name of the group, faction or employer."
+AFFILIATION_NAME_TOO_LONG = f"The name must be {AFFILIATION_NAME_MAX:,} characters or fewer."
+AFFILIATION_NEEDS_SOURCE = "Say where this comes from (a membership list, minutes, a post)."
+AFFILIATION_SOURCE_TOO_LONG = f"The source must be {NOTE_MAX:,} characters or fewer."
+AFFILIATION_UNKNOWN_KIND = "Choose whether it is a group, a faction, an employer or another body."
+AFFILIATION_SOURCE_DATE = "The date of the source must be today or in the past 50 years."
+AFFILIATION_ALREADY = "This person already has that affiliation on record."
+AFFILIATION_END_REASONS = "Give the reasons for ending the affiliation."
+AFFILIATION_ENDED_ALREADY = "This affiliation has already ended."
+SOURCE_YEARS = 50
+
+
+class AffiliationError(Exception):
+    """A refused change to a person's affiliations; the message is for people."""
 
 
 @dataclass(frozen=True)
@@ -113,3 +138,84 @@ def people_find_or_create(
             members[key] = person
     insert_many(made)
     return found
+
+
+@transaction.atomic
+def affiliation_record(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    name: str,
+    source: str,
+    source_date: dt.date,
+    case_id: int | None = None,
+) -> Affiliation:
+    """Record that `person` belongs to a group, faction, employer or other body, with where
+    that comes from and its date. `case_id` puts the event on the case it was recorded from
+    (the person's affiliation itself belongs to the person, on every case of theirs)."""
+    name, source = " ".join(name.split()), source.strip()
+    if kind not in Affiliation.Kind.values:
+        raise AffiliationError(AFFILIATION_UNKNOWN_KIND)
+    if not name:
+        raise AffiliationError(AFFILIATION_NEEDS_NAME)
+    if len(name) > AFFILIATION_NAME_MAX:
+        raise AffiliationError(AFFILIATION_NAME_TOO_LONG)
+    if not source:
+        raise AffiliationError(AFFILIATION_NEEDS_SOURCE)
+    if len(source) > NOTE_MAX:
+        raise AffiliationError(AFFILIATION_SOURCE_TOO_LONG)
+    if not years_ago(SOURCE_YEARS)() <= source_date <= today():
+        raise AffiliationError(AFFILIATION_SOURCE_DATE)
+    if Affiliation.objects.filter(
+        person=person, name_hash=affiliation_hash(name), ended_at__isnull=True
+    ).exists():
+        raise AffiliationError(AFFILIATION_ALREADY)
+    affiliation = Affiliation.objects.create(
+        person=person,
+        kind=kind,
+        name=name,
+        source=source,
+        source_date=source_date,
+        recorded_by=actor,
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.AFFILIATION_RECORDED,
+        case_id=case_id,
+        payload={
+            "affiliation": affiliation.pk,
+            "person": person.pk,
+            "kind": kind,
+            "source_date": source_date.isoformat(),
+        },
+    )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end(
+    *, actor: Any, affiliation: Affiliation, reasons: str, case_id: int | None = None
+) -> Affiliation:
+    """End an affiliation (the person left, or the record was wrong), with reasons; it no
+    longer keeps anyone off the person's cases. Kept, never deleted."""
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    if affiliation.ended_at is not None:
+        raise AffiliationError(AFFILIATION_ENDED_ALREADY)
+    reasons = reasons.strip()
+    if not reasons or len(reasons) > REASONS_MAX:
+        raise AffiliationError(AFFILIATION_END_REASONS)
+    affiliation.ended_at, affiliation.ended_by = timezone.now(), actor
+    affiliation.end_reasons = reasons
+    affiliation.save(update_fields=["ended_at", "ended_by", "end_reasons"])
+    event_append(
+        actor=actor,
+        kind=EventKind.AFFILIATION_ENDED,
+        case_id=case_id,
+        payload={
+            "affiliation": affiliation.pk,
+            "person": affiliation.person_id,
+            "reasons_sha256": content_hash(reasons),
+        },
+    )
+    return affiliation

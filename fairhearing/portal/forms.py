@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, years_ahead
-from fairhearing.core.limits import MESSAGE_MAX, REPLY_MAX, too_long
+from fairhearing.core.limits import MESSAGE_MAX, REASONS_MAX, REPLY_MAX, too_long
 
 
 class LinkRequestForm(forms.Form):
@@ -80,3 +82,35 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write your message.", **too_long("Your message", MESSAGE_MAX)},
     )
+
+
+class ChallengeForm(forms.Form):
+    """A party's challenge to a member of their case's panel for bias (R-25)."""
+
+    challenged = forms.ChoiceField(
+        label="Which panel member do you challenge?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the panel member you challenge.",
+            "invalid_choice": "Choose one of the members of your case's panel.",
+        },
+    )
+    grounds = forms.CharField(
+        max_length=REASONS_MAX,
+        label="Why do you think they could be biased?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "Say what connects them to the case or to a party, or what they said or did, and "
+            "when. Someone other than the member decides your challenge."
+        ),
+        error_messages={
+            "required": "Say why you think the member could be biased.",
+            **too_long("Your grounds", REASONS_MAX),
+        },
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        challenged = self.fields["challenged"]
+        assert isinstance(challenged, forms.ChoiceField)
+        challenged.choices = [(str(pk), name) for pk, name in members]

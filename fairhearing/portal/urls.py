@@ -12,6 +12,12 @@ urlpatterns = [
     path("cases/<str:reference>/hearing/move/", views.hearing_move_view, name="hearing_move"),
     path("cases/<str:reference>/messages/", views.message_view, name="message"),
     path("cases/<str:reference>/bundle/", views.bundle_view, name="bundle"),
+    path("cases/<str:reference>/challenge/", views.challenge_view, name="challenge"),
+    path(
+        "cases/<str:reference>/challenges/<int:pk>/",
+        views.challenge_sent_view,
+        name="challenge_sent",
+    ),
     path(
         "staff/cases/<str:reference>/people/<int:person_id>/link/",
         views.staff_send_link_view,

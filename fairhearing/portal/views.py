@@ -1,22 +1,35 @@
 """The parties' portal: no staff account; a one-time emailed link opens a case to its party."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.cases.services import CaseError
 from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment
 from fairhearing.evidence.services import bundle_make
+from fairhearing.interests.models import BiasChallenge
+from fairhearing.interests.queries import panel_members_for_parties
+from fairhearing.interests.services import challenge_raise
 from fairhearing.people.models import Person
 
 from . import services
 from .access import party_case_for, party_session_grant
-from .forms import HearingRequestForm, LinkRequestForm, MessageForm, MoveHearingForm, ReplyForm
+from .forms import (
+    ChallengeForm,
+    HearingRequestForm,
+    LinkRequestForm,
+    MessageForm,
+    MoveHearingForm,
+    ReplyForm,
+)
 from .models import HearingRequest, Message, PartyRole
 from .queries import party_evidence
 
@@ -76,8 +89,61 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         "message_form": MessageForm(),
         "is_respondent": party.role == PartyRole.RESPONDENT,
         "evidence": party_evidence(case, person=party.person, role=party.role),
+        "panel_members": panel_members_for_parties(case),
+        "challenges": _challenges_by(party),
     }
     return render(request, "portal/case.html", context)
+
+
+def _challenges_by(party: Any) -> Any:
+    return BiasChallenge.objects.filter(case=party.case, raised_by=party.person).select_related(
+        "challenged"
+    )
+
+
+NO_PANEL = "No panel sits on your case yet, so there is nobody to challenge."
+CHALLENGE_NOT_YOURS = "No challenge of yours has that number."
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """A party challenges a member of their case's panel for bias, with their grounds."""
+    party = party_case_for(request, reference)
+    members = panel_members_for_parties(party.case)
+    if not members:
+        messages.info(request, NO_PANEL)
+        return redirect("portal:case", reference=reference)
+    form = ChallengeForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = challenge_raise(
+                actor=None,
+                case=party.case,
+                challenged=User.objects.get(pk=form.cleaned_data["challenged"]),
+                raised_by=party.person,
+                grounds=form.cleaned_data["grounds"],
+            )
+        except CaseError as exc:
+            form.add_error("challenged", str(exc))
+        else:
+            return redirect("portal:challenge_sent", reference=reference, pk=challenge.pk)
+    return render(
+        request,
+        "portal/challenge.html",
+        {"case": party.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def challenge_sent_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """What happens to a challenge the party raised, and, once decided, how and why."""
+    party = party_case_for(request, reference)
+    challenge = _challenges_by(party).filter(pk=pk).first()
+    if challenge is None:
+        raise Http404(CHALLENGE_NOT_YOURS)
+    return render(
+        request, "portal/challenge_sent.html", {"case": party.case, "challenge": challenge}
+    )
 
 
 ONLY_RESPONDENT_BUNDLE = "The hearing bundle is disclosed to the respondent only."

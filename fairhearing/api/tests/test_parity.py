@@ -19,6 +19,8 @@ PARITY = {
     "cases:witness": ["cases_witness"],
     "cases:allegation_rules": ["cases_allegation_rules"],
     "cases:protect": ["cases_protect"],
+    "cases:affiliations": ["people_affiliations", "people_affiliation_record"],
+    "cases:affiliation_end": ["people_affiliation_end"],
     "cases:deadlines:pause": ["deadlines_pause"],
     "cases:deadlines:resume": ["deadlines_resume"],
     "oversight:approach": ["oversight_approach"],
@@ -80,6 +82,8 @@ NOT_OPERATIONS = {
     "portal:hearing_move",
     "portal:message",
     "portal:bundle",
+    "portal:challenge",
+    "portal:challenge_sent",
     # Anonymous reporting: reporters are not API users; their receipt code opens a session.
     "intake:anonymous",
     "intake:anonymous_receipt",

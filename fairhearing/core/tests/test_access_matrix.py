@@ -5,6 +5,7 @@ is added without an entry here. The second requests every case-scoped route as e
 every relation to the case and checks the answer against `cases.access.POLICY`.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,7 @@ from fairhearing.linking.models import CaseLink
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
 from fairhearing.panels.services import panel_draw, seat_affirm
+from fairhearing.people.services import affiliation_record
 
 # Rule per route name:
 #   public          anyone, no sign-in
@@ -64,6 +66,8 @@ ROUTES = {
     "cases:assign": "case:act",
     "cases:witness": "case:act",
     "cases:protect": "case:act",
+    "cases:affiliations": "case:act",
+    "cases:affiliation_end": "case:act",
     "cases:allegation_rules": "case:act",
     "cases:deadlines:pause": "case:act",
     "cases:deadlines:resume": "case:act",
@@ -78,6 +82,8 @@ ROUTES = {
     "portal:hearing_move": "party",
     "portal:message": "party",
     "portal:bundle": "party",
+    "portal:challenge": "party",
+    "portal:challenge_sent": "party",
     "portal:send_link": "case:act",
     "portal:staff_message": "case:act",
     "ledger:heads": "public",
@@ -193,6 +199,14 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "cases:assign": (reverse("cases:assign", args=[ref]), "get"),
         "cases:witness": (reverse("cases:witness", args=[ref]), "get"),
         "cases:protect": (reverse("cases:protect", args=[ref, case.parties.all()[0].pk]), "get"),
+        "cases:affiliations": (
+            reverse("cases:affiliations", args=[ref, case.respondent_id]),
+            "get",
+        ),
+        "cases:affiliation_end": (
+            reverse("cases:affiliation_end", args=[ref, case.respondent.affiliations.get().pk]),
+            "get",
+        ),
         "cases:allegation_rules": (
             reverse("cases:allegation_rules", args=[ref, allegation.pk]),
             "get",
@@ -258,6 +272,14 @@ def test_every_case_route_answers_as_the_policy_says(
         grounds="Test challenge.",
     )
     evidence_add_file(actor=None, case=case, upload=Upload("note.txt", b"A note."))
+    affiliation_record(
+        actor=None,
+        person=case.respondent,
+        kind="faction",
+        name="Northfield Reform Caucus",
+        source="Branch minutes",
+        source_date=dt.date(2026, 1, 14),
+    )
     other = make_complaint(respondents=("Ellis Moreno",)).cases.get()
     CaseLink.objects.create(
         kind="link", case=case, other=other, reasons="Same branch.", created_by=case_officer

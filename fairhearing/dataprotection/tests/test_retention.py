@@ -32,6 +32,7 @@ from fairhearing.evidence.storage import blob_path
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.people.models import Person, person_hash
+from fairhearing.people.services import affiliation_record
 from fairhearing.portal.models import Message, Reply
 
 from .conftest import COMPLAINANT, DESCRIPTION, RESPONDENT, SUMMARY, record
@@ -79,6 +80,14 @@ def test_after_the_period_personal_data_goes_and_the_facts_stay(
         "category", "stage", "opened_at", "closed_at", "outcome", "sanction"
     ).get(pk=closed_case.pk)
     respondent_id, complainant_id = closed_case.respondent_id, closed_case.parties.get().person_id
+    affiliation_record(
+        actor=None,
+        person=closed_case.respondent,
+        kind="faction",
+        name="Quillmoor Unity Caucus",
+        source="Tamsin's list of supporters",
+        source_date=dt.date(2026, 1, 14),
+    )
     later_now = closed_case.closed_at + dt.timedelta(days=6 * 366)
     assert list(retention_due(now=later_now)) == [closed_case]
     with pytest.raises(AssertionError):
@@ -90,7 +99,7 @@ def test_after_the_period_personal_data_goes_and_the_facts_stay(
 
     assert result.anonymised == [closed_case.reference]
     text = plaintext_of_everything()
-    for secret in SECRETS:
+    for secret in (*SECRETS, "Quillmoor Unity", "Tamsin's list"):
         assert secret.lower() not in text.lower(), secret
     # Facts for statistics stay.
     assert (

@@ -51,6 +51,23 @@ def officer(w: World) -> Any:
 
 
 IDOR: dict[str, Attack] = {
+    "cases:affiliations": Attack(
+        officer,
+        lambda w: reverse("cases:affiliations", args=[w.a.reference, w.b.respondent_id]),
+        {"kind": "group", "name": "Forged", "source": "Forged.", "source_date": "2026-01-14"},
+    ),
+    "cases:affiliation_end": Attack(
+        officer,
+        lambda w: reverse("cases:affiliation_end", args=[w.a.reference, w.affiliation_b.pk]),
+        {"reasons": "Forged."},
+    ),
+    # A staff user has no party session at all; a party's own reach is attacked in
+    # test_a_partys_link_opens_their_case_and_no_other.
+    "portal:challenge_sent": Attack(
+        officer,
+        lambda w: reverse("portal:challenge_sent", args=[w.a.reference, w.challenge_b.pk]),
+        methods=("get",),
+    ),
     "cases:protect": Attack(
         officer,
         lambda w: reverse(
@@ -163,6 +180,24 @@ IDOR: dict[str, Attack] = {
 # The API's operations with an integer path argument: (who, method, path, JSON body).
 ApiAttack = tuple[Any, str, str, dict[str, Any] | None]
 API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
+    "people_affiliations": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/people/{w.b.respondent_id}/affiliations",
+        None,
+    ),
+    "people_affiliation_record": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/people/{w.b.respondent_id}/affiliations",
+        {"kind": "group", "name": "Forged", "source": "Forged.", "source_date": "2026-01-14"},
+    ),
+    "people_affiliation_end": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/affiliations/{w.affiliation_b.pk}/end",
+        {"reasons": "Forged."},
+    ),
     "cases_allegation_rules": lambda w: (
         w.officer,
         "put",
@@ -344,6 +379,11 @@ def test_a_partys_link_opens_their_case_and_no_other(organisation) -> None:
         assert party.post(url, {"body": "Forged."}).status_code == 404
         url = reverse("portal:reply", args=[other.reference])
         assert party.post(url, {"text": "Forged."}).status_code == 404
+        url = reverse("portal:challenge", args=[other.reference])
+        assert party.post(url, {"challenged": "1", "grounds": "Forged."}).status_code == 404
+    # Another case's challenge, named under the party's own case.
+    url = reverse("portal:challenge_sent", args=[world.a.reference, world.challenge_b.pk])
+    assert party.get(url).status_code == 404
     assert snapshot() == before
 
 

@@ -28,6 +28,7 @@ NOT_FREE_TEXT = {
     # set up from the shell (`fairhearing` commands), not through any page
     "organisations.Organisation": {"name", "slug", "reference_prefix"},
     "people.Person": {"email", "full_name_hash", "email_hash", "membership_number_hash"},
+    "people.Affiliation": {"name_hash"},
     "deadlines.Deadline": {"kind", "label"},  # the rulebook's labels
     "cases.Complaint": {"reference"},
     "cases.Case": {"reference", "category", "stage", "outcome", "sanction"},
@@ -138,6 +139,27 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("tracker update", admin, reverse("reporting:tracker_update", args=[rec.pk])),
         ("meeting packs", admin, reverse("reporting:packs")),
         ("meeting pack", governing, reverse("reporting:pack", args=[xss.pack.pk])),
+        (
+            "affiliations",
+            officer,
+            reverse("cases:affiliations", args=[case.reference, case.respondent_id]),
+        ),
+        (
+            "ending an affiliation",
+            officer,
+            reverse(
+                "cases:affiliation_end",
+                args=[case.reference, case.respondent.affiliations.order_by("pk")[0].pk],
+            ),
+        ),
+        (
+            "portal challenge",
+            xss.respondent,
+            reverse(
+                "portal:challenge_sent",
+                args=[later.reference, later.challenges.get(recorded_by=None).pk],
+            ),
+        ),
     ]
 
 
@@ -145,7 +167,6 @@ def pages(xss) -> list[tuple[str, object, str]]:
 # shows some payload, and these pin that the later stages' fields are on their pages.
 SHOWN = {
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],
-    "decided case (oversight)": ["Reply ", "Comp ", "IS2 "],
     "respondent's portal": ["Reply ", "Comp "],
     "register": ["Q "],  # a refused search, as asked
     "register verifications": ["VR "],
@@ -154,6 +175,10 @@ SHOWN = {
     "tracker update": ["RU "],
     "meeting packs": ["Mtg "],
     "meeting pack": ["Mtg "],
+    "affiliations": ["Af ", "Af2 ", "Src ", "AfE "],
+    "ending an affiliation": ["Af "],
+    "portal challenge": ["PC ", "PCD "],
+    "decided case (oversight)": ["Reply ", "Comp ", "IS2 ", "PC "],
 }
 
 

@@ -29,8 +29,8 @@ from fairhearing.organisations.services import organisation_create
 from fairhearing.oversight.models import AccessAttempt, CaseView
 from fairhearing.panels.models import Seat
 from fairhearing.panels.services import panel_draw
-from fairhearing.people.models import Person
-from fairhearing.people.services import PersonDetails
+from fairhearing.people.models import Affiliation, Person
+from fairhearing.people.services import PersonDetails, affiliation_record
 from fairhearing.reporting.models import Meeting, MeetingPack, Recommendation, Review
 from fairhearing.webhooks.models import Delivery, Endpoint, WebhookEvent
 
@@ -82,6 +82,7 @@ class World:
     seat_b: Seat  # someone else's seat, on b's panel
     declaration_other: Declaration  # another user's declaration
     challenge_b: BiasChallenge
+    affiliation_b: Affiliation  # of b's respondent
     link_b: CaseLink
     foreign_person: Person
     dossier_other: Dossier
@@ -116,6 +117,14 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     declaration_other = interest_declare(actor=colleague, kind="other", text="Chair of Bramley.")
     challenge_b = BiasChallenge.objects.create(
         case=b, challenged=colleague, raised_by=b.respondent, recorded_by=colleague, grounds="G."
+    )
+    affiliation_b = affiliation_record(
+        actor=None,
+        person=b.respondent,
+        kind="faction",
+        name="Bramley Reform Caucus",
+        source="Minutes.",
+        source_date=dt.date(2026, 1, 14),
     )
     link_b = CaseLink.objects.create(
         kind="link", case=b, other=c, reasons="Same branch.", created_by=colleague
@@ -164,6 +173,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         seat_b=seat_b,
         declaration_other=declaration_other,
         challenge_b=challenge_b,
+        affiliation_b=affiliation_b,
         link_b=link_b,
         foreign_person=foreign_person,
         dossier_other=dossier_other,

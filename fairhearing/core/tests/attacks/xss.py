@@ -38,6 +38,7 @@ from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import services as intake_services
+from fairhearing.interests.models import BiasChallenge
 from fairhearing.interests.services import (
     case_recuse,
     challenge_decide,
@@ -56,7 +57,7 @@ from fairhearing.panels.services import (
     panel_dissolve,
     panel_vote,
 )
-from fairhearing.people.services import PersonDetails
+from fairhearing.people.services import PersonDetails, affiliation_end, affiliation_record
 from fairhearing.portal.services import (
     hearing_request_submit,
     message_send,
@@ -164,6 +165,17 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         answered="Ans " + PAYLOAD,
     )
     interest_declare(actor=officer, kind="other", text="I " + PAYLOAD)
+    for prefix in ("Af ", "Af2 "):
+        affiliation = affiliation_record(
+            actor=officer,
+            person=case.respondent,
+            kind="faction",
+            name=prefix + PAYLOAD,
+            source="Src " + PAYLOAD,
+            source_date=dt.date(2026, 1, 14),
+            case_id=case.pk,
+        )
+    affiliation_end(actor=officer, affiliation=affiliation, reasons="AfE " + PAYLOAD)
     challenge = challenge_raise(
         actor=officer,
         case=case,
@@ -373,6 +385,17 @@ def _walk_to_a_decision(
     panel = sitting_panel(later, "hearing")
     assert panel is not None
     chair = next(s.user for s in active_seats(panel) if s.is_chair)
+    # The respondent challenges the chair from the portal; the case officer dismisses it.
+    respondent_session.post(
+        reverse("portal:challenge", args=[later.reference]),
+        {"challenged": str(chair.pk), "grounds": "PC " + PAYLOAD},
+    )
+    challenge_decide(
+        actor=officer,
+        challenge=BiasChallenge.objects.get(case=later, recorded_by=None),
+        upheld=False,
+        reasons="PCD " + PAYLOAD,
+    )
     ends_on = timezone.localdate() + dt.timedelta(days=30)
     interim_suspension_impose(actor=chair, case=later, reasons="IS " + PAYLOAD, ends_on=ends_on)
     interim_suspension_lift(actor=chair, case=later, reasons="IL " + PAYLOAD)
