@@ -23,6 +23,8 @@ def _staff_case_route(request: HttpRequest, view_kwargs: dict[str, Any]) -> bool
     match = request.resolver_match
     if match is None or "reference" not in view_kwargs:
         return False
+    if "api" in match.namespaces:  # bearer tokens: the API records its own refusals
+        return False
     return "portal" not in match.namespaces or "staff/" in (match.route or "")
 
 

@@ -165,3 +165,11 @@ def test_the_register_api_pages_with_the_same_filters(
     assert body["counts"]["attempts"] == 5 and body["items"][0]["what"] == "Open a case"
     refused = api.get("/api/v1/oversight/register", {"kind": "nonsense"})
     assert refused.status_code == 422
+
+
+def test_an_api_call_with_a_token_is_not_taken_for_a_signed_out_visitor(case, case_officer) -> None:
+    # The session is anonymous on API calls (the bearer token signs them in): only the API's
+    # own refusals are recorded, and a valid call none at all.
+    _, clear = api_token_create(actor=None, user=case_officer, name="x", scopes=["cases:read"])
+    Client(headers={"Authorization": f"Bearer {clear}"}).get(f"/api/v1/cases/{case.reference}")
+    assert not AccessAttempt.objects.filter(role="anonymous").exists()
