@@ -43,9 +43,9 @@ SANCTION_TOO_LONG = (
     "“{label}” may last at most {days} days under the rulebook: it must end by {latest}."
 )
 OUT_OF_TIME = (
-    "“{label}” is not possible: the conduct alleged (the latest on {latest}) is older than the "
-    "rulebook's time limit of {years} years for bringing charges (rulebook version {version}), "
-    "which ran out on {expired}."
+    "{what}: the conduct alleged (the latest on {latest}) is older than the rulebook's time "
+    "limit of {years} years for bringing charges (rulebook version {version}), which ran out on "
+    "{expired}."
 )
 OUT_OF_TIME_EXCEPTION = " {who} may allow an exception, with reasons."
 NO_EXCEPTION_ROUTE = "This case's rulebook names no exception to its time limit for charges."
@@ -391,10 +391,11 @@ def _check_requirements(
             raise CaseError(f"The rulebook names an unknown requirement: {requirement}")
 
 
-def out_of_time_message(case: Case, label: str, late: OutOfTime) -> str:
-    """Why a decision bringing charges is barred, citing the rule, the dates and any route."""
+def out_of_time_message(case: Case, late: OutOfTime, label: str = "") -> str:
+    """Why a decision bringing charges (`label`, or any) is barred, citing the rule, the dates
+    and any exception route."""
     message = OUT_OF_TIME.format(
-        label=label,
+        what=f"“{label}” is not possible" if label else "No charges can be brought",
         latest=f"{late.latest_conduct:%-d %B %Y}",
         years=late.years,
         version=case.rulebook.version,
@@ -503,7 +504,7 @@ def case_transition(
     if move.key in spec.conduct_limited_transitions:
         late = conduct_out_of_time(case, timezone.localdate(now))
         if late is not None and late.barred:
-            raise CaseError(out_of_time_message(case, move.label, late))
+            raise CaseError(out_of_time_message(case, late, move.label))
     _check_requirements(
         case, move.key, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
     )

@@ -134,9 +134,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "messages_by_party": messages_by_party(case),
         "emails": emails_on_case(case, timeline),
         "out_of_time": late,
-        "out_of_time_message": (
-            services.out_of_time_message(case, "Bringing charges", late) if late else ""
-        ),
+        "out_of_time_message": (services.out_of_time_message(case, late) if late else ""),
         "may_allow_exception": bool(
             late and late.barred and services.conduct_exception_refusal(request.user, case) is None
         ),
@@ -174,7 +172,7 @@ def conduct_exception_view(request: HttpRequest, reference: str) -> HttpResponse
             "case": case,
             "form": form,
             "late": late,
-            "message": services.out_of_time_message(case, "Bringing charges", late)
+            "message": services.out_of_time_message(case, late)
             if late
             else services.EXCEPTION_NOT_NEEDED,
         },

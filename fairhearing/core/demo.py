@@ -677,6 +677,9 @@ def independence_demo(
     )
 
 
+RULEBOOK_RULE = "Complaints procedure, rulebook v1"
+
+
 def old_conduct_demo(organisation: Organisation, users: dict[str, User]) -> Case:
     """A complaint about a post from seven years ago, investigated and now at the charge
     decision: the rulebook's time limit bars a referral to a panel (R-29), and the case page
@@ -707,13 +710,13 @@ def old_conduct_demo(organisation: Organisation, users: dict[str, User]) -> Case
     ).cases.get()
     case_assign(actor=None, case=case, user=officer, role=Assignment.Role.CASE_OFFICER)
     for step in TO_HEARING[:5]:
+        words = step.replace("_", " ")
         case_transition(
             actor=officer,
             case=case,
             transition=step,
-            reasons=REASONS.get(step, (f"Recorded by the case officer: {step}.", ""))[0],
-            rule_applied=REASONS.get(step, ("", "Complaints procedure, rulebook v1"))[1]
-            or "Complaints procedure, rulebook v1",
+            reasons=REASONS.get(step, (f"Recorded by the case officer: {words}.", ""))[0],
+            rule_applied=REASONS.get(step, ("", RULEBOOK_RULE))[1],
         )
     return case
 
