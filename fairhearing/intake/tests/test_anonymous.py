@@ -270,17 +270,19 @@ def test_a_code_opens_no_other_report_and_no_portal_or_staff_page(
     assert not Message.objects.exists()
     # No party page of the portal accepts the reporter's session, for their own case or any.
     party_routes = {
-        "portal:case": "get",
-        "portal:reply": "get",
-        "portal:hearing": "get",
-        "portal:hearing_move": "get",
-        "portal:message": "post",
-        "portal:bundle": "get",
+        "portal:case": ("get", []),
+        "portal:reply": ("get", []),
+        "portal:hearing": ("get", []),
+        "portal:hearing_move": ("get", []),
+        "portal:message": ("post", []),
+        "portal:bundle": ("get", []),
+        "portal:challenge": ("get", []),
+        "portal:challenge_sent": ("get", [1]),
     }
     assert set(party_routes) == {name for name, rule in ROUTES.items() if rule == "party"}
     for case in (mine, other):
-        for name, method in party_routes.items():
-            url = reverse(name, args=[case.reference])
+        for name, (method, extra) in party_routes.items():
+            url = reverse(name, args=[case.reference, *extra])
             assert getattr(visitor, method)(url).status_code == 404, name
     # Nor any staff page.
     for url in (
