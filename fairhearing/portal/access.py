@@ -25,6 +25,14 @@ def party_session_grant(request: HttpRequest, *, case_id: int, person_id: int, r
     request.session.cycle_key()
 
 
+def party_session_end(request: HttpRequest) -> None:
+    """Forget every case this browser's sign-in links opened (the staff sign-in, if any, is
+    left alone)."""
+    if SESSION_KEY in request.session:
+        del request.session[SESSION_KEY]
+        request.session.cycle_key()
+
+
 def party_case_for(request: HttpRequest, reference: str) -> PartySession:
     """The case this visitor is a party to, or a 404 (recorded in the register)."""
     from fairhearing.oversight.services import access_attempt_record

@@ -21,7 +21,7 @@ from fairhearing.interests.services import challenge_raise
 from fairhearing.people.models import Person
 
 from . import services
-from .access import party_case_for, party_session_grant
+from .access import party_case_for, party_session_end, party_session_grant
 from .forms import (
     ChallengeForm,
     HearingRequestForm,
@@ -101,6 +101,10 @@ def _challenges_by(party: Any) -> Any:
     )
 
 
+SIGNED_OUT = (
+    "You have signed out. To come back to your case, use a sign-in link: ask for a new one "
+    "below if yours has been used."
+)
 NO_PANEL = "No panel sits on your case yet, so there is nobody to challenge."
 CHALLENGE_NOT_YOURS = "No challenge of yours has that number."
 
@@ -287,3 +291,11 @@ def staff_message_view(request: HttpRequest, reference: str, person_id: int) -> 
         )
         messages.success(request, f"Message sent to {person.full_name}.")
     return redirect("cases:detail", reference=case.reference)
+
+
+@require_POST
+def sign_out_view(request: HttpRequest) -> HttpResponse:
+    """A party leaves: this browser forgets their case until they use a sign-in link again."""
+    party_session_end(request)
+    messages.success(request, SIGNED_OUT)
+    return redirect("portal:start")

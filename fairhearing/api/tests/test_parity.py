@@ -69,6 +69,10 @@ NOT_OPERATIONS = {
     "accounts:login",
     "accounts:logout",
     "accounts:home",
+    # Footer pages: words for people, nothing to operate.
+    "core:privacy",
+    "core:accessibility",
+    "core:cookies",
     # The second sign-in step (the API signs in with a bearer token instead).
     "accounts:two_factor",
     "accounts:two_factor_enrol",
@@ -76,6 +80,7 @@ NOT_OPERATIONS = {
     "accounts:reauth",
     "portal:start",
     "portal:sign_in",
+    "portal:sign_out",
     "portal:case",
     "portal:reply",
     "portal:hearing",

@@ -41,6 +41,9 @@ from fairhearing.people.services import affiliation_record
 #                   (`intake.access`: one report, nothing else; see intake/tests)
 ROUTES = {
     "core:healthz": "public",
+    "core:privacy": "public",
+    "core:accessibility": "public",
+    "core:cookies": "public",
     "intake:start": "public",
     "intake:form": "public",
     "intake:submitted": "public",
@@ -76,6 +79,7 @@ ROUTES = {
     "oversight:verification": "case:view",
     "portal:start": "public",
     "portal:sign_in": "public",
+    "portal:sign_out": "public",
     "portal:case": "party",
     "portal:reply": "party",
     "portal:hearing": "party",

@@ -126,12 +126,12 @@ def test_the_register_pages_through_everything_with_filters_and_counts(
     by_officer = client.get(
         reverse("oversight:register"), {"user": str(officer.pk), "kind": "attempts"}
     ).content.decode()
-    assert "1 entry match the filters" in by_officer and "Olga" in by_officer
+    assert "1 entry matches the filters" in by_officer and "Olga" in by_officer
     old = client.get(
         reverse("oversight:register"),
         {"until": (timezone.localdate() - dt.timedelta(days=30)).isoformat()},
     ).content.decode()
-    assert "1 entry match the filters" in old and "FH-2020-00000" in old
+    assert "1 entry matches the filters" in old and "FH-2020-00000" in old
     today = timezone.localdate()
     backwards = {"since": today.isoformat(), "until": (today - dt.timedelta(days=9)).isoformat()}
     wrong = client.get(reverse("oversight:register"), backwards)

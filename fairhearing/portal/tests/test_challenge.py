@@ -104,8 +104,9 @@ def test_staff_see_it_pending_and_no_panel_decision_is_recorded_meanwhile(
     oversight = make_user(organisation, "otto", "oversight")
     register = Client()
     register.force_login(oversight)
-    html = register.get(reverse("oversight:register")).content.decode()
-    assert f"challenged {members[1].display_name} on {case.reference}: G." in html
+    html = register.get(reverse("oversight:register"), {"kind": "challenges"}).content.decode()
+    assert f"challenged {members[1].display_name}</td>" in html and case.reference in html
+    assert "Challenges for bias (1)" in html and "Not yet decided" in html
 
 
 def test_the_member_challenged_cannot_decide_and_the_party_is_emailed_the_outcome(
