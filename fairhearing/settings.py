@@ -279,6 +279,11 @@ FIELD_ENCRYPTION_KEYS_FILE = Path(
     os.environ.get("FIELD_ENCRYPTION_KEYS_FILE", VAR_DIR / "field-encryption.keys")
 )
 FIELD_HASH_KEY_FILE = Path(os.environ.get("FIELD_HASH_KEY_FILE", VAR_DIR / "field-hash.key"))
+# The Ed25519 key that signs the ledger's tree heads: every web and worker process must read
+# the same one (made in var/ when absent), and `ledger verify` refuses heads signed by another.
+LEDGER_SIGNING_KEY_FILE = Path(
+    os.environ.get("LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger-signing.key")
+)
 
 
 def _read_keys() -> tuple[list[str], str]:

@@ -30,6 +30,9 @@ OPEN_NAMESPACES = frozenset({"accounts", "api"})
 OPEN_WITHOUT_SECOND_FACTOR = frozenset(
     {
         "core:healthz",
+        "core:privacy",
+        "core:accessibility",
+        "core:cookies",
         "worker:readyz",
         "intake:start",
         "intake:form",
@@ -50,6 +53,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "reporting:tracker",
         "portal:start",
         "portal:sign_in",
+        "portal:sign_out",
         "portal:case",
         "portal:reply",
         "portal:hearing",

@@ -49,6 +49,8 @@ def child_env(tmp_path: Path, settings) -> dict[str, str]:
         # The same field-encryption keys as this process (another var dir would make new ones).
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
+        # And the same ledger signing key: heads the child signs must verify here.
+        "LEDGER_SIGNING_KEY_FILE": str(settings.LEDGER_SIGNING_KEY_FILE),
     }
 
 

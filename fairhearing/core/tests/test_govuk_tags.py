@@ -31,7 +31,20 @@ def _dummy(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", include(([path("healthz", _dummy, name="healthz")], "core"))),
+    path(
+        "",
+        include(
+            (
+                [
+                    path("healthz", _dummy, name="healthz"),
+                    path("privacy/", _dummy, name="privacy"),
+                    path("accessibility/", _dummy, name="accessibility"),
+                    path("cookies/", _dummy, name="cookies"),
+                ],
+                "core",
+            )
+        ),
+    ),
     path("complain/", include(([path("", _dummy, name="start")], "intake"))),
     path("cases/", include(([path("", _dummy, name="list")], "cases"))),
     path("interests/", include(([path("", _dummy, name="list")], "interests"))),
@@ -51,7 +64,15 @@ urlpatterns = [
             )
         ),
     ),
-    path("portal/", include(([path("", _dummy, name="start")], "portal"))),
+    path(
+        "portal/",
+        include(
+            (
+                [path("", _dummy, name="start"), path("sign-out/", _dummy, name="sign_out")],
+                "portal",
+            )
+        ),
+    ),
     path(
         "accounts/",
         include(
@@ -422,6 +443,8 @@ def test_base_page_for_anonymous_users():
     assert not attrs_of(html, "a", href="/cases/")
     assert "Sign out" not in html
     assert attrs_of(html, "a", href="/healthz")
+    for footer in ("/privacy/", "/accessibility/", "/cookies/"):
+        assert attrs_of(html, "a", href=footer, class_="govuk-footer__link")
 
     # Not GOV.UK: no GOV.UK name, crown, crest, licence or government font.
     lowered = html.lower()
