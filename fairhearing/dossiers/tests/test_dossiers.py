@@ -273,6 +273,7 @@ def test_a_row_naming_two_people_opens_a_case_for_each_and_says_so(
     dossier = dossier_import(dossier=dossier)
     first, second = dossier.rows.order_by("number")
     assert (first.status, second.status) == ("accepted", "accepted")
+    assert first.complaint is not None and second.complaint is not None
     ada, bo = first.complaint.cases.order_by("pk")
     assert (ada.respondent.full_name, ada.respondent.membership_number) == ("Ada One", "M1")
     assert (bo.respondent.full_name, bo.respondent.membership_number) == ("Bo Two", "M2")
