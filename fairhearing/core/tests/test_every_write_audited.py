@@ -752,3 +752,45 @@ def test_the_service_records_its_actor_on_the_ledger(
     assert written.filter(actor_id=actor.pk).exists(), (
         f"{name} wrote {written.count()} event(s), none with its actor"
     )
+
+
+def test_credential_events_carry_ids_never_a_secret(organisation: Any) -> None:
+    from fairhearing.accounts.services import (
+        second_factor_reset,
+        second_factor_verify,
+        totp_code_now,
+        totp_enrolment_confirm,
+        totp_enrolment_start,
+    )
+    from fairhearing.api.services import api_token_create, api_token_revoke
+    from fairhearing.ledger.models import EventKind
+
+    world = World(organisation, None, None)
+    user, admin = world.fresh_user(), world.admin
+    device = totp_enrolment_start(actor=user)
+    _, codes = totp_enrolment_confirm(actor=user, code=totp_code_now(device), ip_address=None)
+    second_factor_verify(actor=user, code=codes[0], ip_address=None)
+    token, clear = api_token_create(actor=admin, user=user, name="Sync", scopes=["cases:read"])
+    api_token_revoke(actor=admin, token=token)
+    second_factor_reset(actor=admin, user=user)
+    events = list(Event.objects.filter(kind__gte=170, kind__lte=177).order_by("seq"))
+    assert [(EventKind(e.kind).name, e.actor_id) for e in events] == [
+        ("SECOND_FACTOR_ENROLMENT_STARTED", user.pk),
+        ("SECOND_FACTOR_ENROLLED", user.pk),
+        ("RECOVERY_CODES_ISSUED", user.pk),
+        ("RECOVERY_CODE_USED", user.pk),
+        ("API_TOKEN_ISSUED", admin.pk),
+        ("API_TOKEN_REVOKED", admin.pk),
+        ("SECOND_FACTOR_RESET", admin.pk),
+    ]
+    assert all(e.case_id is None for e in events)
+    recorded = " ".join(e.canonical for e in events)
+    secrets = [clear, clear[:10], clear[3:13], device.key, *[c.replace("-", "") for c in codes]]
+    assert not [s for s in secrets if s in recorded]
+    assert events[3].payload["left"] == 9
+    # In words wherever events are listed.
+    assert [e.kind_label for e in events[-3:]] == [
+        "API token issued",
+        "API token revoked",
+        "Authenticator app and recovery codes reset",
+    ]
