@@ -447,6 +447,10 @@ SAMPLES: dict[str, Sample] = {
     ),
     "cases.services.case_unassign": _case_unassign,
     "cases.services.complaint_record": lambda w: (w.officer, w.complaint_kwargs()),
+    "cases.services.conduct_exception_allow": lambda w: (
+        w.oversight,
+        {"case": _old_conduct(w), "reasons": "Fresh evidence only now.", "rule_applied": "4.2"},
+    ),
     "cases.services.party_protect_identity": lambda w: (
         w.officer,
         {"party": w.complainant, "reason": "Fears reprisals at work."},
@@ -710,6 +714,13 @@ SAMPLES: dict[str, Sample] = {
 def _staged(case: Any, stage: str) -> Any:
     case.stage = stage  # as case_move leaves it, before its time limits follow
     return case
+
+
+def _old_conduct(w: World) -> Any:
+    """A case about conduct seven years old, at the charge decision (R-29)."""
+    today = timezone.localdate()
+    case = w.make_complaint(conduct_date=today.replace(year=today.year - 7)).cases.get()
+    return walk(case, w.officer, *TO_HEARING[:5])
 
 
 def _upload() -> Any:
