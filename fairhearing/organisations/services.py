@@ -21,7 +21,7 @@ def organisation_create(
     event_append(
         actor=actor,
         kind=EventKind.ORGANISATION_CREATED,
-        payload={"organisation": organisation.pk, "slug": organisation.slug},
+        payload={"organisation": organisation.pk},
     )
     rulebook_publish(actor=actor, organisation=organisation, definition=DEFAULT_RULEBOOK)
     return organisation
