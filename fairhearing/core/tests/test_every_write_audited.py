@@ -663,6 +663,21 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"user": w.chair, "case": w.at_hearing, "why": "recused"},
     ),
+    # people
+    "people.services.affiliation_end": lambda w: (
+        w.officer,
+        {"affiliation": _affiliation(w), "reasons": "They left the caucus in May."},
+    ),
+    "people.services.affiliation_record": lambda w: (
+        w.officer,
+        {
+            "person": w.case.respondent,
+            "kind": "faction",
+            "name": "Quillmoor Unity Caucus",
+            "source": "The caucus's list of supporters",
+            "source_date": dt.date(2026, 1, 14),
+        },
+    ),
     # portal
     "portal.services.sign_in_link_send": lambda w: (
         w.officer,
@@ -721,6 +736,19 @@ def _old_conduct(w: World) -> Any:
     today = timezone.localdate()
     case = w.make_complaint(conduct_date=today.replace(year=today.year - 7)).cases.get()
     return walk(case, w.officer, *TO_HEARING[:5])
+
+
+def _affiliation(w: World) -> Any:
+    from fairhearing.people.services import affiliation_record
+
+    return affiliation_record(
+        actor=None,
+        person=w.case.respondent,
+        kind="faction",
+        name="Quillmoor Unity Caucus",
+        source="The caucus's list of supporters",
+        source_date=dt.date(2026, 1, 14),
+    )
 
 
 def _upload() -> Any:
