@@ -11,6 +11,9 @@ from django_otp.models import Device
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
+
 from .models import AuthenticatorApp, SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
@@ -56,13 +59,20 @@ def code_normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+@transaction.atomic
 def totp_enrolment_start(*, actor: User) -> AuthenticatorApp:
-    """The user's device being set up: the same secret until it is confirmed."""
+    """The user's device being set up: the same secret until it is confirmed. Recorded when
+    the device is made (the page shows the same one again on every visit until then)."""
     if totp_device_confirmed(actor) is not None:
         raise SecondFactorError("You have already set up an authenticator app.")
     device = AuthenticatorApp.objects.filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
         device = AuthenticatorApp.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
+        event_append(
+            actor=actor,
+            kind=EventKind.SECOND_FACTOR_ENROLMENT_STARTED,
+            payload={"user": actor.pk, "device": device.pk},
+        )
     return device
 
 
@@ -87,6 +97,11 @@ def totp_enrolment_confirm(
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             AuthenticatorApp.objects.filter(user=actor).exclude(pk=device.pk).delete()
+            event_append(
+                actor=actor,
+                kind=EventKind.SECOND_FACTOR_ENROLLED,
+                payload={"user": actor.pk, "device": device.pk},
+            )
             return device, recovery_codes_issue(actor=actor)
     _failure(actor, ip_address)
     raise SecondFactorError(WRONG_SETUP_CODE)
@@ -102,12 +117,20 @@ def recovery_codes_issue(*, actor: User) -> list[str]:
         for _ in range(RECOVERY_CODE_COUNT)
     ]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # The codes themselves never reach the ledger: only that a set was issued, and how many.
+    event_append(
+        actor=actor,
+        kind=EventKind.RECOVERY_CODES_ISSUED,
+        payload={"user": actor.pk, "device": device.pk, "codes": len(codes)},
+    )
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
 def second_factor_verify(*, actor: User, code: str, ip_address: str | None) -> Device:
     """The device that accepts `code` (a TOTP code, or a recovery code, which is used up).
-    A wrong code is recorded as a failed sign-in; too many lock the account out."""
+    A wrong code is recorded as a failed sign-in; too many lock the account out. A recovery
+    code used up is on the ledger (it is a credential spent, and a sign that the app was lost);
+    an app's code is a sign-in step like the password, and is not."""
     _refuse_if_locked(actor, ip_address)
     code = code_normalise(code)
     device: Device | None = None
@@ -123,6 +146,16 @@ def second_factor_verify(*, actor: User, code: str, ip_address: str | None) -> D
                     if candidate.verify_token(code):
                         device = candidate
                         break
+            if isinstance(device, StaticDevice):
+                event_append(
+                    actor=actor,
+                    kind=EventKind.RECOVERY_CODE_USED,
+                    payload={
+                        "user": actor.pk,
+                        "device": device.pk,
+                        "left": device.token_set.count(),
+                    },
+                )
     if device is None:
         _failure(actor, ip_address)
         raise SecondFactorError(WRONG_CODE)
@@ -142,8 +175,15 @@ def _failure(user: User, ip_address: str | None) -> None:
 def second_factor_reset(*, actor: User | None, user: User) -> None:
     """Forget the user's app and recovery codes (a lost phone): they set up a new app at their
     next sign-in."""
+    apps = AuthenticatorApp.objects.filter(user=user).count()
+    code_sets = StaticDevice.objects.filter(user=user).count()
     AuthenticatorApp.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    event_append(
+        actor=actor,
+        kind=EventKind.SECOND_FACTOR_RESET,
+        payload={"user": user.pk, "apps": apps, "recovery_code_sets": code_sets},
+    )
 
 
 def totp_code_now(device: AuthenticatorApp) -> str:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
 from fairhearing.cases.services import CaseError
+from fairhearing.ledger.models import EventKind
+from fairhearing.ledger.services import event_append
 
 from .models import ApiToken, Scope
 
@@ -52,6 +54,12 @@ def api_token_create(
         token_sha256=token_hash(clear),
         scopes=sorted(scopes),
     )
+    # Ids and scopes only: never the token, nor its prefix (the first characters of it).
+    event_append(
+        actor=actor,
+        kind=EventKind.API_TOKEN_ISSUED,
+        payload={"token": token.pk, "user": user.pk, "scopes": token.scopes},
+    )
     return token, clear
 
 
@@ -59,4 +67,9 @@ def api_token_create(
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    event_append(
+        actor=actor,
+        kind=EventKind.API_TOKEN_REVOKED,
+        payload={"token": token.pk, "user": token.user_id},
+    )
     return token

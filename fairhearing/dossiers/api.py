@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fairhearing.api.core import ERRORS, NON_BLANK, idempotent, require_scope
@@ -12,7 +12,8 @@ from fairhearing.evidence.forms import upload_of
 
 from . import services
 from .access import dossier_for, dossier_user
-from .models import Dossier, DossierRow
+from .models import Dossier
+from .queries import dossier_rows, row_outcome
 
 router = Router(tags=["dossiers"])
 
@@ -23,6 +24,9 @@ class RowOut(Schema):
     reasons: list[str]
     cases: list[str]
     duplicate_of: str | None
+    outcome: str = Field(
+        description="In words: '2 cases opened: FH-… (Ada One), FH-… (Bo Two)'; empty if rejected"
+    )
 
 
 class DossierOut(Schema):
@@ -125,19 +129,18 @@ def dossiers_resume(request: Any, dossier_id: int) -> dict[str, Any]:
 def dossiers_rows(request: Any, dossier_id: int) -> list[dict[str, Any]]:
     require_scope(request, Scope.CASES_READ)
     dossier = dossier_for(request.user, dossier_id)
-    rows = (
-        DossierRow.objects.filter(dossier=dossier)
-        .select_related("duplicate_of")
-        .prefetch_related("complaint__cases")
-        .order_by("number")
-    )
-    return [
-        {
-            "number": r.number,
-            "status": r.status,
-            "reasons": r.reasons,
-            "cases": [c.reference for c in r.complaint.cases.all()] if r.complaint else [],
-            "duplicate_of": r.duplicate_of.reference if r.duplicate_of else None,
-        }
-        for r in rows
-    ]
+    found = []
+    for r in dossier_rows(dossier):
+        outcome = row_outcome(r)
+        cases = [case for case, _ in outcome.opened + outcome.joined] if outcome else []
+        found.append(
+            {
+                "number": r.number,
+                "status": r.status,
+                "reasons": r.reasons,
+                "cases": [case.reference for case in cases],
+                "duplicate_of": r.duplicate_of.reference if r.duplicate_of else None,
+                "outcome": outcome.words if outcome else "",
+            }
+        )
+    return found

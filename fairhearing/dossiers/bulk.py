@@ -9,6 +9,9 @@ records and the same ledger events, in the same order, as `complaint_record` fol
 Duplicates are found for the whole chunk at once: against open cases in the database (same
 post key, or captured text with Jaccard >= SAME_TEXT) and against the chunk's own earlier rows.
 Rows the fast path does not handle (none today; kept for safety) fall back to the row path.
+
+A row naming several respondents is one complaint and one plan per person: each person's case
+is opened (or joined) in the order the row names them, as `complaint_record` does.
 """
 
 from collections import defaultdict
@@ -49,6 +52,8 @@ from .models import Dossier, DossierRow
 
 @dataclass
 class Plan:
+    """One person a row names, and where their part of the row goes."""
+
     row: read.Row
     respondent: PersonDetails
     key: str
@@ -66,15 +71,6 @@ class Plan:
     allegation: Allegation | None = None
     deadlines: list[Any] = field(default_factory=list)
     capture: EvidenceItem | None = None
-
-
-def _respondent(row: read.Row) -> PersonDetails:
-    d = row.data
-    return PersonDetails(
-        full_name=d["respondent_name"],
-        membership_number=d.get("respondent_membership_number", ""),
-        branch_name=d.get("respondent_branch", ""),
-    )
 
 
 def _open_fingerprints(organisation_id: int) -> Any:
@@ -213,20 +209,18 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         if row.errors:
             records[row.number].status = DossierRow.Status.REJECTED
             records[row.number].reasons = row.errors
-    plans = []
-    for row in rows:
-        if row.errors:
-            continue
+    accepted = [row for row in rows if not row.errors]
+    plans: list[Plan] = []
+    by_row: dict[int, list[Plan]] = {}
+    for row in accepted:
         text = row.data.get("post_text", "")
-        plan = Plan(
-            row=row,
-            respondent=_respondent(row),
-            key=post_key(row.data.get("url", "")),
-            post_text=text,
-        )
-        if minhash.usable(text):
-            plan.parts = minhash.shingles(text)
-        plans.append(plan)
+        key = post_key(row.data.get("url", ""))
+        parts = minhash.shingles(text) if minhash.usable(text) else set()
+        by_row[row.number] = [
+            Plan(row=row, respondent=respondent, key=key, post_text=text, parts=parts)
+            for respondent in row.respondents
+        ]
+        plans += by_row[row.number]
     banded = [p for p in plans if p.parts]
     for plan, bands in zip(banded, minhash.bands_many([p.parts for p in banded]), strict=True):
         plan.bands = bands
@@ -234,23 +228,24 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
     fresh = [p for p in plans if p.existing is None and p.earlier is None]
     _people(organisation.pk, fresh)
 
-    complaint_refs = references_take(organisation, "next_complaint_number", now, "C", len(plans))
+    complaint_refs = references_take(organisation, "next_complaint_number", now, "C", len(accepted))
     case_refs = references_take(organisation, "next_case_number", now, "", len(fresh))
-    for plan, reference in zip(plans, complaint_refs, strict=True):
-        d = plan.row.data
-        plan.complaint = Complaint(
+    complaints = []
+    for row, reference in zip(accepted, complaint_refs, strict=True):
+        complaint = Complaint(
             organisation=organisation,
             reference=reference,
             received_at=now,
             channel=Channel.DOSSIER,
             complainant=dossier.source,
-            summary=d["description"],
+            summary=row.data["description"],
             recorded_by=actor,
         )
-        plan.complaint.full_clean(
-            exclude=["organisation", "complainant", "recorded_by", "reference"]
-        )
-    insert_many([p.complaint for p in plans if p.complaint is not None])
+        complaint.full_clean(exclude=["organisation", "complainant", "recorded_by", "reference"])
+        complaints.append(complaint)
+        for plan in by_row[row.number]:
+            plan.complaint = complaint
+    insert_many(complaints)
     for plan, reference in zip(fresh, case_refs, strict=True):
         plan.case = Case(
             organisation=organisation,
@@ -419,16 +414,37 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
     )
 
     events: list[tuple[EventKind, int | None, dict[str, Any] | None]] = []
-    for plan in plans:
-        complaint = plan.complaint
-        assert complaint is not None
+    for row, complaint in zip(accepted, complaints, strict=True):
+        row_plans = by_row[row.number]
         events.append(
             (
                 EventKind.COMPLAINT_RECEIVED,
                 None,
-                complaint_received_payload(complaint, respondents=1),
+                complaint_received_payload(complaint, respondents=len(row_plans)),
             )
         )
+        events += _case_events(row_plans)
+        record = records[row.number]
+        record.complaint = complaint
+        # As the row path decides: a duplicate only if no one it names got a new case.
+        joined = [p.existing for p in row_plans if p.case is None]
+        record.duplicate_of = joined[0] if joined else None
+        record.status = (
+            DossierRow.Status.DUPLICATE
+            if len(joined) == len(row_plans)
+            else DossierRow.Status.ACCEPTED
+        )
+    event_append_many(actor=actor, events=events)
+    insert_many(list(records.values()))
+
+
+def _case_events(plans: list[Plan]) -> list[tuple[EventKind, int | None, dict[str, Any] | None]]:
+    """One row's events about its cases, in the row path's order: each person's case opened
+    (with its time limits) or joined, in turn; then the captured post on each new case."""
+    events: list[tuple[EventKind, int | None, dict[str, Any] | None]] = []
+    for plan in plans:
+        complaint = plan.complaint
+        assert complaint is not None
         if plan.case is None:
             case = plan.existing
             assert case is not None
@@ -458,30 +474,24 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
                 events.append(
                     (EventKind.DEADLINE_OPENED, case.pk, deadline_opened_payload(deadline))
                 )
-            capture = plan.capture
-            if capture is not None:
-                events.append(
-                    (
-                        EventKind.EVIDENCE_ADDED,
-                        case.pk,
-                        {
-                            "item": capture.pk,
-                            "number": capture.number,
-                            "kind": capture.kind,
-                            "sha256": capture.sha256,
-                            "blob": None,
-                            "source": capture.source,
-                            "person": capture.added_by_person_id,
-                            "description_sha256": content_hash(capture.description),
-                        },
-                    )
+    for plan in plans:
+        capture = plan.capture
+        if capture is not None:
+            assert plan.case is not None
+            events.append(
+                (
+                    EventKind.EVIDENCE_ADDED,
+                    plan.case.pk,
+                    {
+                        "item": capture.pk,
+                        "number": capture.number,
+                        "kind": capture.kind,
+                        "sha256": capture.sha256,
+                        "blob": None,
+                        "source": capture.source,
+                        "person": capture.added_by_person_id,
+                        "description_sha256": content_hash(capture.description),
+                    },
                 )
-        record = records[plan.row.number]
-        record.complaint = complaint
-        if plan.case is None:
-            record.status = DossierRow.Status.DUPLICATE
-            record.duplicate_of = plan.existing
-        else:
-            record.status = DossierRow.Status.ACCEPTED
-    event_append_many(actor=actor, events=events)
-    insert_many(list(records.values()))
+            )
+    return events

@@ -3,6 +3,14 @@
 Whole-file problems (not a table, no header, missing columns) refuse the file with a reason.
 Row problems (bad encoding, missing respondent, unknown category, a date in the future, a
 repeat of an earlier row) reject that row only, each with its reasons.
+
+A respondent cell may name several people, separated by ";" or on separate lines: the row
+becomes one complaint with one case per person (R-04), as a complaint form naming two people
+does. "and", "&", "+" and "/" are not read as separators, because they are also inside single
+names ("Marks & Spencer", "Smith and Sons"): a name with one of them is rejected, asking for
+";" between people, rather than guessed either way. A comma is read as part of one name
+("Ashby, Rowan") unless both sides of it are names of more than one word, or there are two or
+more of them: then it too is rejected as ambiguous.
 """
 
 import csv
@@ -20,6 +28,7 @@ from fairhearing.cases.models import AllegationType
 from fairhearing.evidence.posts import post_key
 from fairhearing.linking.minhash import normalise
 from fairhearing.organisations.rulebook import RulebookSpec
+from fairhearing.people.services import PersonDetails
 
 COLUMNS = [
     "respondent_name",
@@ -71,6 +80,26 @@ FUTURE = "{column} is in the future."
 BAD_URL = "url {value!r} is not a web address starting https://."
 TOO_LONG = "{column} is longer than {limit} characters."
 DUPLICATE_ROW = "Duplicate row: the same as row {number}."
+MAX_RESPONDENTS = 10
+# Between the people a respondent cell names.
+RESPONDENT_SEPARATORS = re.compile(r"\s*[;\r\n]+\s*")
+# Inside one name, these may join two people or be part of one name: never guessed.
+_JOINS = re.compile(r"\s(and|&|\+)\s|&|/", re.IGNORECASE)
+AMBIGUOUS_RESPONDENT = (
+    "respondent_name {value!r} may name more than one person: put ';' between the people's"
+    " names (a name that itself contains 'and', '&', '+' or '/' cannot be taken from a"
+    " dossier; record that complaint on its own)."
+)
+AMBIGUOUS_COMMAS = (
+    "respondent_name {value!r} may name more than one person: put ';' between the people's"
+    " names (a single comma is read as 'Surname, Forename')."
+)
+TOO_MANY_RESPONDENTS = "respondent_name names more than {limit} people: split the row."
+SAME_RESPONDENT_TWICE = "respondent_name names {name!r} twice."
+RESPONDENTS_MISMATCH = (
+    "respondent_name names {names} people but {column} gives {given}: give one for each, in"
+    " the same order and separated by ';', or leave it empty."
+)
 
 
 class DossierUnreadable(ValueError):
@@ -86,6 +115,8 @@ class Row:
     posted_at: dt.datetime | None = None
     category: str = ""
     allegation_type: str = ""
+    # The people the row is about, in the order the cell names them: one case each.
+    respondents: list[PersonDetails] = field(default_factory=list)
 
 
 def detect_format(data: bytes) -> str:
@@ -215,6 +246,62 @@ def _date(row: Row, column: str, *, with_time: bool) -> Any:
     return parsed.date()
 
 
+def _split(value: str) -> list[str]:
+    return [part for part in RESPONDENT_SEPARATORS.split(value.strip()) if part]
+
+
+def respondents_of(row: Row) -> list[PersonDetails]:
+    """The people the row's respondent cell names (one case each), or [] with the row's
+    errors saying why it cannot be split safely. A membership number or a branch is given
+    for each person in the same order, or one branch for all of them."""
+    d = row.data
+    names = _split(d.get("respondent_name", ""))
+    if not names:
+        return []
+    errors = []
+    for name in names:
+        if _JOINS.search(name):
+            errors.append(AMBIGUOUS_RESPONDENT.format(value=name[:80]))
+        elif name.count(",") > 1 or (
+            name.count(",") == 1 and all(" " in side.strip() for side in name.split(","))
+        ):
+            errors.append(AMBIGUOUS_COMMAS.format(value=name[:80]))
+    if len(names) > MAX_RESPONDENTS:
+        errors.append(TOO_MANY_RESPONDENTS.format(limit=MAX_RESPONDENTS))
+    seen: set[str] = set()
+    for name in names:
+        if normalise(name) in seen:
+            errors.append(SAME_RESPONDENT_TWICE.format(name=name[:80]))
+        seen.add(normalise(name))
+    numbers = _split(d.get("respondent_membership_number", ""))
+    branches = _split(d.get("respondent_branch", ""))
+    if numbers and len(numbers) != len(names):
+        errors.append(
+            RESPONDENTS_MISMATCH.format(
+                names=len(names), column="respondent_membership_number", given=len(numbers)
+            )
+        )
+    if len(branches) > 1 and len(branches) != len(names):
+        errors.append(
+            RESPONDENTS_MISMATCH.format(
+                names=len(names), column="respondent_branch", given=len(branches)
+            )
+        )
+    if errors:
+        row.errors += errors
+        return []
+    if len(branches) == 1:
+        branches = branches * len(names)
+    return [
+        PersonDetails(
+            full_name=name,
+            membership_number=numbers[i] if numbers else "",
+            branch_name=branches[i] if branches else "",
+        )
+        for i, name in enumerate(names)
+    ]
+
+
 def check(rows: list[Row], spec: RulebookSpec) -> None:
     """Fill each row's errors and parsed values; later repeats of a row are rejected."""
     by_label = {label.casefold(): key for key, label in spec.categories.items()}
@@ -227,6 +314,9 @@ def check(rows: list[Row], spec: RulebookSpec) -> None:
         for column in REQUIRED:
             if not d.get(column):
                 row.errors.append(MISSING.format(column=column))
+        row.respondents = respondents_of(row)
+        if d.get("respondent_name") and not row.respondents and not row.errors:
+            row.errors.append(MISSING.format(column="respondent_name"))  # only separators
         for column, value in d.items():
             if len(value) > MAX_CELL:
                 row.errors.append(TOO_LONG.format(column=column, limit=MAX_CELL))

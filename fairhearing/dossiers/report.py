@@ -9,11 +9,13 @@ import csv
 import io
 from collections.abc import Iterable
 
-from .models import Dossier, DossierRow
+from .models import Dossier
+from .queries import dossier_rows, row_outcome
 from .read import COLUMNS, HELP
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-REPORT_COLUMNS = ["row", "status", "case", "duplicate_of", "reasons", *COLUMNS]
+# `outcome` says in words what `case` and `duplicate_of` list: "2 cases opened: FH-… (A), …".
+REPORT_COLUMNS = ["row", "status", "outcome", "case", "duplicate_of", "reasons", *COLUMNS]
 
 
 def neutralise(value: object) -> str:
@@ -22,18 +24,14 @@ def neutralise(value: object) -> str:
 
 
 def report_rows(dossier: Dossier) -> Iterable[list[str]]:
-    rows = (
-        DossierRow.objects.filter(dossier=dossier)
-        .select_related("duplicate_of")
-        .prefetch_related("complaint__cases")
-        .order_by("number")
-    )
-    for row in rows:
-        cases = ", ".join(c.reference for c in row.complaint.cases.all()) if row.complaint else ""
+    for row in dossier_rows(dossier):
+        outcome = row_outcome(row)
+        cases = [case for case, _ in outcome.opened + outcome.joined] if outcome else []
         yield [
             str(row.number),
             row.status,
-            cases,
+            outcome.words if outcome else "",
+            ", ".join(case.reference for case in cases),
             row.duplicate_of.reference if row.duplicate_of else "",
             " ".join(row.reasons),
             *[row.data.get(c, "") for c in COLUMNS],

@@ -22,7 +22,6 @@ from fairhearing.ledger.services import event_append
 from fairhearing.linking.models import Band, Fingerprint, Grouping
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
-from fairhearing.people.services import PersonDetails
 from fairhearing.worker import faults
 from fairhearing.worker.services import worker_alive, workers_alive
 
@@ -199,13 +198,7 @@ def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
                 organisation=dossier.organisation,
                 channel=Channel.DOSSIER,
                 complainant=dossier.source,
-                respondents=[
-                    PersonDetails(
-                        full_name=d["respondent_name"],
-                        membership_number=d.get("respondent_membership_number", ""),
-                        branch_name=d.get("respondent_branch", ""),
-                    )
-                ],
+                respondents=row.respondents,
                 allegation=AllegationDetails(
                     allegation_type=row.allegation_type,
                     category=row.category,
@@ -216,8 +209,11 @@ def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
                 ),
                 summary=d["description"],
             )
-            grouped = {g.case_id: g for g in Grouping.objects.filter(complaint=complaint)}
-            for case in complaint.cases.all():
+            grouped = {
+                g.case_id: g for g in Grouping.objects.filter(complaint=complaint).order_by("pk")
+            }
+            # In the order the row names them (each new case is made in turn).
+            for case in complaint.cases.order_by("pk"):
                 if case.pk in grouped or not (d.get("url") or d.get("post_text")):
                     continue
                 evidence_add_post(
@@ -232,11 +228,11 @@ def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
                     person=dossier.source,
                 )
             record.complaint = complaint
-            if grouped:
-                record.status = DossierRow.Status.DUPLICATE
-                record.duplicate_of_id = next(iter(grouped))
-            else:
-                record.status = DossierRow.Status.ACCEPTED
+            # A duplicate only if every person it names already had this case open; the first
+            # such case is kept as the row's `duplicate_of` (row_outcome names them all).
+            opened = len(row.respondents) - len(grouped)
+            record.status = DossierRow.Status.ACCEPTED if opened else DossierRow.Status.DUPLICATE
+            record.duplicate_of_id = next(iter(grouped), None)
             record.save()
     except (CaseError, ValidationError) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

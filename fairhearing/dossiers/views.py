@@ -15,7 +15,7 @@ from . import report, services
 from .access import dossier_for, dossier_user
 from .forms import DossierForm
 from .models import Dossier, DossierRow
-from .queries import dossiers_of
+from .queries import dossier_rows, dossiers_of, row_outcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADED_BEFORE = "This file was uploaded before, so nothing new was created: here is its report."
@@ -71,12 +71,7 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
     dossier = dossier_for(request.user, dossier_id)
-    rows = (
-        DossierRow.objects.filter(dossier=dossier)
-        .select_related("duplicate_of", "complaint")
-        .prefetch_related("complaint__cases")
-        .order_by("number")
-    )
+    rows = dossier_rows(dossier)
     status = request.GET.get("status", "")
     if status in DossierRow.Status.values:
         rows = rows.filter(status=status)
@@ -86,12 +81,14 @@ def dossier_detail_view(request: HttpRequest, dossier_id: int) -> HttpResponse:
     if request.GET.get("fragment") == "progress":
         return render(request, "dossiers/_progress.html", progress)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    outcomes = {row.pk: row_outcome(row) for row in page}
     return render(
         request,
         "dossiers/dossier_detail.html",
         {
             "dossier": dossier,
             "page": page,
+            "outcomes": outcomes,
             "status": status,
             "statuses": DossierRow.Status,
             **progress,

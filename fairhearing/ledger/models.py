@@ -108,10 +108,34 @@ class EventKind(IntEnum):
     # every retry: a witness that missed a head shows on the ledger itself.
     HEAD_SENT_TO_WITNESS = 160
     HEAD_NOT_SENT_TO_WITNESS = 161
+    # Credentials, second factors and other writes that are not about a case (case_id None).
+    API_TOKEN_ISSUED = 170
+    API_TOKEN_REVOKED = 171
+    SECOND_FACTOR_ENROLMENT_STARTED = 172
+    SECOND_FACTOR_ENROLLED = 173
+    RECOVERY_CODES_ISSUED = 174
+    RECOVERY_CODE_USED = 175
+    SECOND_FACTOR_RESET = 176
+    WEBHOOK_REPLAYED = 177
+    STATISTICS_PUBLISHED = 178
+    ORGANISATION_CREATED = 179
 
     @property
     def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
+        return KIND_WORDS.get(self) or self.name.replace("_", " ").capitalize()
+
+
+# Kinds whose name does not read well with its underscores taken out.
+KIND_WORDS: dict[EventKind, str] = {
+    EventKind.API_TOKEN_ISSUED: "API token issued",
+    EventKind.API_TOKEN_REVOKED: "API token revoked",
+    EventKind.SECOND_FACTOR_ENROLMENT_STARTED: "Authenticator app set-up started",
+    EventKind.SECOND_FACTOR_ENROLLED: "Authenticator app set up",
+    EventKind.RECOVERY_CODES_ISSUED: "Recovery codes issued",
+    EventKind.RECOVERY_CODE_USED: "Recovery code used to sign in",
+    EventKind.SECOND_FACTOR_RESET: "Authenticator app and recovery codes reset",
+    EventKind.WEBHOOK_REPLAYED: "Webhook delivery sent again",
+}
 
 
 class CanonicalPayload(Func):

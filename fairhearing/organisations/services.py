@@ -18,6 +18,11 @@ def organisation_create(
     organisation = Organisation(name=name, slug=slug, reference_prefix=reference_prefix)
     organisation.full_clean()
     organisation.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.ORGANISATION_CREATED,
+        payload={"organisation": organisation.pk},
+    )
     rulebook_publish(actor=actor, organisation=organisation, definition=DEFAULT_RULEBOOK)
     return organisation
 

@@ -104,7 +104,7 @@ def report_publish(
     head = tree_head_sign()
     content = report_content(figures or period_figures(organisation, period))
     content["ledger_head"] = head_as_dict(head)
-    return StatisticsReport.objects.create(
+    report = StatisticsReport.objects.create(
         organisation=organisation,
         period=period.name,
         starts_on=period.starts_on,
@@ -113,6 +113,18 @@ def report_publish(
         tree_size=head.tree_size,
         root_hash=head.root_hash,
     )
+    # After the head it is frozen with: the report covers the ledger up to that head.
+    event_append(
+        actor=actor,
+        kind=EventKind.STATISTICS_PUBLISHED,
+        payload={
+            "organisation": organisation.pk,
+            "report": report.pk,
+            "period": period.name,
+            "tree_size": head.tree_size,
+        },
+    )
+    return report
 
 
 @transaction.atomic

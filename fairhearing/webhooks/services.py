@@ -216,12 +216,24 @@ def webhooks_deliver_pending(*, now: dt.datetime | None = None, batch: int = 100
     return delivered
 
 
+@transaction.atomic
 def delivery_replay(*, actor: Any, delivery: Delivery) -> Delivery:
-    """Send a delivery again now (from the delivery log)."""
+    """Send a delivery again now (from the delivery log). On the case's timeline, like the
+    webhook event it sends."""
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.PENDING, next_attempt_at=timezone.now()
     )
     delivery.refresh_from_db()
+    event_append(
+        actor=actor,
+        kind=EventKind.WEBHOOK_REPLAYED,
+        case_id=delivery.event.case_id,
+        payload={
+            "delivery": delivery.pk,
+            "webhook_event": str(delivery.event_id),
+            "endpoint": delivery.endpoint_id,
+        },
+    )
     return delivery
 
 

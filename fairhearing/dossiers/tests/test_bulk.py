@@ -25,6 +25,7 @@ from .test_dossiers import POST, row, to_csv
 pytestmark = pytest.mark.django_db
 
 OTHER_POST = "The selection was stitched up by the usual faces and everyone in the ward knows it."
+THIRD_POST = "Those two have been telling new members to stay away from branch meetings for months."
 
 ROWS = [
     row("Ada One", url="https://x.com/adaone/status/1", post_text=POST),
@@ -37,6 +38,19 @@ ROWS = [
     row("Di Four", respondent_branch="Harbour"),
     # The same member again, another post: a new case, the same person.
     row("Bo Two", respondent_membership_number="M2", url="https://x.com/bo/status/3"),
+    # Two people in one cell: one complaint, a case each, in the order named (R-04).
+    row(
+        "Eve Five; Fay Six",
+        respondent_membership_number="M5; M6",
+        url="https://x.com/eve/status/5",
+        post_text=THIRD_POST,
+    ),
+    # Row 1's post again, naming Ada One and someone new: Ada's case is joined, Gus's opened.
+    row("Gus Seven\nAda One", url="https://x.com/adaone/status/1", respondent_branch="Harbour"),
+    # Two people joined by "&": not split, not guessed, rejected.
+    row("Hal Eight & Ivy Nine", url="https://x.com/hal/status/8"),
+    # Both named again about the same post: both cases joined, nothing opened.
+    row("Fay Six;Eve Five", url="https://x.com/eve/status/5", description="Seen again."),
 ]
 
 
@@ -131,7 +145,17 @@ def test_the_fast_path_records_what_the_row_path_records(monkeypatch, copy_from:
         "rejected",
         "accepted",
         "accepted",
+        "accepted",
+        "accepted",
+        "rejected",
+        "duplicate",
     ]
+    assert fast["rows"][9][2] == (read.AMBIGUOUS_RESPONDENT.format(value="Hal Eight & Ivy Nine"),)
+    # Gus Seven's row joined Ada One's case: it is the row's duplicate_of, though accepted; the
+    # last row joined both cases, the first it names being its duplicate_of.
+    assert fast["rows"][8][3] == "Ada One/" and fast["rows"][10][3] == "Fay Six/M6"
+    assert sorted(fast["cases"]) == sorted(slow["cases"])
+    assert {"Eve Five/M5", "Fay Six/M6", "Gus Seven/"} <= set(fast["cases"])
     assert fast["cases"] == slow["cases"]
     assert fast["events"] == slow["events"]
     assert fast["people"] == slow["people"]

@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -205,8 +206,8 @@ def test_the_report_neutralises_formulas(organisation) -> None:
     dossier_import(dossier=dossier)
     report = report_csv(dossier)
     lines = list(csv.reader(io.StringIO(report)))
-    assert lines[0][:5] == ["row", "status", "case", "duplicate_of", "reasons"]
-    assert lines[1][5].startswith("'=HYPERLINK")
+    assert lines[0][:6] == ["row", "status", "outcome", "case", "duplicate_of", "reasons"]
+    assert lines[1][6].startswith("'=HYPERLINK")
     assert all(not cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line)
     for value, shown in [("=1+1", "'=1+1"), ("-2", "'-2"), ("@x", "'@x"), ("ok", "ok")]:
         assert neutralise(value) == shown
@@ -251,3 +252,131 @@ def test_pages_upload_progress_report_and_templates(
     bad = client.post(reverse("dossiers:list"), {"source_name": "X", "file": empty})
     assert bad.status_code == 400
     assert signed_in(investigator).get(reverse("dossiers:list")).status_code == 403
+
+
+# --- several respondents in one row (R-04) -----------------------------------------------------
+
+
+def test_a_row_naming_two_people_opens_a_case_for_each_and_says_so(
+    organisation, case_officer
+) -> None:
+    from fairhearing.api.tests.test_api import api_for
+
+    two = row(
+        "Ada One; Bo Two",
+        respondent_membership_number="M1;M2",
+        url="https://x.com/adaone/status/4",
+        post_text=POST,
+    )
+    data = to_csv([two, row("Cy Three\nDi Four", respondent_branch="Harbour")])
+    dossier, _ = receive(organisation, data)
+    dossier = dossier_import(dossier=dossier)
+    first, second = dossier.rows.order_by("number")
+    assert (first.status, second.status) == ("accepted", "accepted")
+    assert first.complaint is not None and second.complaint is not None
+    ada, bo = first.complaint.cases.order_by("pk")
+    assert (ada.respondent.full_name, ada.respondent.membership_number) == ("Ada One", "M1")
+    assert (bo.respondent.full_name, bo.respondent.membership_number) == ("Bo Two", "M2")
+    # One complaint, each case holding it and the post captured on each.
+    assert list(ada.complaints.all()) == list(bo.complaints.all()) == [first.complaint]
+    assert [EvidenceItem.objects.filter(case=c).count() for c in (ada, bo)] == [1, 1]
+    cy, di = second.complaint.cases.order_by("pk")
+    assert [str(c.respondent.branch) for c in (cy, di)] == ["Harbour", "Harbour"]
+    words = f"2 cases opened: {ada.reference} (Ada One), {bo.reference} (Bo Two)"
+    # In words on the page, in the CSV report and on the API.
+    page = signed_in(case_officer).get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert words in _text_only(page.content.decode())
+    report = list(csv.DictReader(io.StringIO(report_csv(dossier))))
+    assert report[0]["outcome"] == words
+    assert report[0]["case"] == f"{ada.reference}, {bo.reference}"
+    rows = api_for(case_officer).get(f"/dossiers/{dossier.pk}/rows").json()
+    assert rows[0]["outcome"] == words and rows[0]["cases"] == [ada.reference, bo.reference]
+    # The timeline's ledger: one complaint received, naming two people.
+    received = Event.objects.filter(kind=EventKind.COMPLAINT_RECEIVED).order_by("seq")
+    assert [e.payload["respondents"] for e in received] == [2, 2]
+    assert ledger_verify().ok
+
+
+def _text_only(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_the_same_people_about_the_same_post_again_create_nothing_new(organisation) -> None:
+    two = row("Ada One; Bo Two", url="https://x.com/adaone/status/4", post_text=POST)
+    first, _ = receive(organisation, to_csv([two]))
+    dossier_import(dossier=first)
+    counts = (Complaint.objects.count(), Case.objects.count(), Event.objects.count())
+    again, created = receive(organisation, to_csv([two]), name="again.csv")
+    assert not created
+    dossier_import(dossier=again)
+    assert (Complaint.objects.count(), Case.objects.count(), Event.objects.count()) == counts
+    # Another file with the same row: a new complaint joining both cases, no new case.
+    ada, bo = Case.objects.order_by("pk")
+    other, _ = receive(organisation, to_csv([two, row("Cy Three")]), name="other.csv")
+    other = dossier_import(dossier=other)
+    joined = other.rows.get(number=1)
+    assert joined.status == "duplicate" and joined.duplicate_of == ada
+    assert Case.objects.count() == 3
+    report = list(csv.DictReader(io.StringIO(report_csv(other))))
+    assert report[0]["outcome"] == (
+        f"Joined {ada.reference} (Ada One), {bo.reference} (Bo Two), already open about the same"
+        " post"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "extra", "reason"),
+    [
+        (
+            "Hal Eight & Ivy Nine",
+            {},
+            read.AMBIGUOUS_RESPONDENT.format(value="Hal Eight & Ivy Nine"),
+        ),
+        ("Marks & Spencer", {}, read.AMBIGUOUS_RESPONDENT.format(value="Marks & Spencer")),
+        (
+            "Hal Eight and Ivy Nine",
+            {},
+            read.AMBIGUOUS_RESPONDENT.format(value="Hal Eight and Ivy Nine"),
+        ),
+        (
+            "Hal Eight / Ivy Nine",
+            {},
+            read.AMBIGUOUS_RESPONDENT.format(value="Hal Eight / Ivy Nine"),
+        ),
+        ("Hal Eight, Ivy Nine", {}, read.AMBIGUOUS_COMMAS.format(value="Hal Eight, Ivy Nine")),
+        ("Eight, Hal, Nine", {}, read.AMBIGUOUS_COMMAS.format(value="Eight, Hal, Nine")),
+        ("Hal Eight; hal  eight", {}, read.SAME_RESPONDENT_TWICE.format(name="hal  eight")),
+        (
+            "Hal Eight; Ivy Nine",
+            {"respondent_membership_number": "M8"},
+            read.RESPONDENTS_MISMATCH.format(
+                names=2, column="respondent_membership_number", given=1
+            ),
+        ),
+        (
+            "Hal Eight; Ivy Nine; Jo Ten",
+            {"respondent_branch": "Harbour; Quay"},
+            read.RESPONDENTS_MISMATCH.format(names=3, column="respondent_branch", given=2),
+        ),
+        (
+            "; ".join(f"Person {i}" for i in range(11)),
+            {},
+            read.TOO_MANY_RESPONDENTS.format(limit=10),
+        ),
+        (" ; \n", {}, read.MISSING.format(column="respondent_name")),
+    ],
+)
+def test_a_row_that_cannot_be_split_safely_is_rejected_with_its_reason(
+    organisation, cell, extra, reason
+) -> None:
+    dossier, _ = receive(organisation, to_csv([row(cell, **extra)]))
+    dossier = dossier_import(dossier=dossier)
+    assert statuses(dossier) == {1: ("rejected", [reason])}
+    assert Case.objects.count() == 0
+
+
+def test_a_surname_first_name_is_one_person(organisation) -> None:
+    dossier, _ = receive(organisation, to_csv([row("Ashby, Rowan")]))
+    dossier = dossier_import(dossier=dossier)
+    assert statuses(dossier) == {1: ("accepted", [])}
+    assert Case.objects.get().respondent.full_name == "Ashby, Rowan"
