@@ -26,7 +26,7 @@ from fairhearing.core.errors import error_body
 from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
 from fairhearing.oversight.services import access_attempt_record
-from fairhearing.people.services import AffiliationError
+from fairhearing.people.services import AffiliationError, ContactError
 
 from .models import ApiToken, IdempotentRequest
 from .services import case_scopes_refusal, token_hash
@@ -228,6 +228,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AffiliationError)
     def affiliation_refused(request: HttpRequest, exc: AffiliationError) -> HttpResponse:
+        return respond(request, 409, "refused", str(exc))
+
+    @api.exception_handler(ContactError)
+    def contact_refused(request: HttpRequest, exc: ContactError) -> HttpResponse:
         return respond(request, 409, "refused", str(exc))
 
 

@@ -24,6 +24,11 @@ urlpatterns = [
         name="affiliations",
     ),
     path(
+        "<str:reference>/people/<int:person_id>/contact/",
+        people_views.contact_view,
+        name="contact",
+    ),
+    path(
         "<str:reference>/affiliations/<int:pk>/end/",
         people_views.affiliation_end_view,
         name="affiliation_end",

@@ -7,6 +7,8 @@ NOTE_MAX = 2_000  # a short account: an approach, evidence of a recommendation d
 REPLY_MAX = 20_000  # a respondent's reply, the longest thing a person writes here
 MESSAGE_MAX = 5_000  # a message between a party and the case team
 AFFILIATION_NAME_MAX = 200  # a group, faction or employer's name
+ADDRESS_MAX = 500  # a postal address, as the lines of an envelope
+EMAIL_MAX = 254  # an email address (RFC 5321's longest path)
 PASSWORD_MAX = 1_024  # never hash a megabyte
 
 

@@ -19,6 +19,7 @@ from fairhearing.api.core import (
 from fairhearing.api.models import Scope
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.cases.services import AllegationDetails
+from fairhearing.core.limits import ADDRESS_MAX
 from fairhearing.people.services import PersonDetails
 
 from .queries import complaint_status
@@ -33,6 +34,7 @@ class PersonIn(StrictSchema):
     is_member: bool = False
     membership_number: str = Field("", max_length=40)
     branch: str = ""
+    postal_address: str = Field("", max_length=ADDRESS_MAX)
 
 
 class AllegationIn(StrictSchema):
@@ -116,6 +118,7 @@ def complaints_submit(request: Any, payload: ComplaintIn, response: HttpResponse
             is_member=p.is_member,
             membership_number=p.membership_number,
             branch_name=p.branch,
+            postal_address=p.postal_address,
         )
 
     arguments = {

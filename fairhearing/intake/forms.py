@@ -4,9 +4,11 @@ from django import forms
 
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.limits import ADDRESS_MAX, EMAIL_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec
 
 RESPONDENT_SLOTS = 3
+RESPONDENT_PARTS = ("name", "membership_number", "branch", "email", "postal_address")
 
 
 class ComplaintForm(forms.Form):
@@ -88,19 +90,35 @@ class ComplaintForm(forms.Form):
             self.fields[f"respondent_{slot}_branch"] = forms.CharField(
                 label="Branch (if you know it)", required=False, max_length=200
             )
+            self.fields[f"respondent_{slot}_email"] = forms.EmailField(
+                label="Their email address (if you know it)",
+                required=False,
+                max_length=EMAIL_MAX,
+                help_text="We use it to tell them about the complaint, if we investigate it.",
+                error_messages={
+                    "invalid": "Enter an email address like name@example.com.",
+                    **too_long("The email address", EMAIL_MAX),
+                },
+            )
+            self.fields[f"respondent_{slot}_postal_address"] = forms.CharField(
+                label="Their postal address (if you know it)",
+                required=False,
+                max_length=ADDRESS_MAX,
+                help_text="Without an email address, we write to them by post.",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages=too_long("The postal address", ADDRESS_MAX),
+            )
 
     def respondent_slots(self) -> list[list[forms.BoundField]]:
         return [
-            [self[f"respondent_{slot}_{part}"] for part in ("name", "membership_number", "branch")]
+            [self[f"respondent_{slot}_{part}"] for part in RESPONDENT_PARTS]
             for slot in range(1, RESPONDENT_SLOTS + 1)
         ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for slot in range(2, RESPONDENT_SLOTS + 1):
-            extra = cleaned.get(f"respondent_{slot}_membership_number") or cleaned.get(
-                f"respondent_{slot}_branch"
-            )
+            extra = any(cleaned.get(f"respondent_{slot}_{part}") for part in RESPONDENT_PARTS[1:])
             if extra and not cleaned.get(f"respondent_{slot}_name"):
                 self.add_error(f"respondent_{slot}_name", "Enter this person's full name.")
         return cleaned

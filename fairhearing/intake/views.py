@@ -58,6 +58,8 @@ def _about(data: dict[str, Any]) -> dict[str, Any]:
                 full_name=data[f"respondent_{slot}_name"],
                 membership_number=data[f"respondent_{slot}_membership_number"],
                 branch_name=data[f"respondent_{slot}_branch"],
+                email=data[f"respondent_{slot}_email"],
+                postal_address=data[f"respondent_{slot}_postal_address"],
             )
             for slot in range(1, RESPONDENT_SLOTS + 1)
             if data.get(f"respondent_{slot}_name")

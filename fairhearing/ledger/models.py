@@ -104,6 +104,11 @@ class EventKind(IntEnum):
     AFFILIATION_RECORDED = 190
     AFFILIATION_ENDED = 191
     CONDUCT_TIME_LIMIT_WAIVED = 200
+    # Reaching a party without email (notifications: letters for post; people: contacts).
+    CONTACT_DETAILS_CORRECTED = 210
+    LETTER_TO_POST = 211
+    LETTER_POSTED = 212
+    TIME_LIMIT_STARTED_ON_SERVICE = 213
     # A signed tree head sent to an independent witness (witnesses app), or given up on after
     # every retry: a witness that missed a head shows on the ledger itself.
     HEAD_SENT_TO_WITNESS = 160

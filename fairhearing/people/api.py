@@ -1,4 +1,5 @@
-"""A party's affiliations, through their case: the same access and services as the pages."""
+"""A party's affiliations and contact details, through their case: the same access and services
+as the pages."""
 
 import datetime as dt
 from typing import Any, Literal
@@ -10,7 +11,13 @@ from fairhearing.api.core import ERRORS, OkOut, ReasonIn, StrictSchema, idempote
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Case
-from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX
+from fairhearing.core.limits import (
+    ADDRESS_MAX,
+    AFFILIATION_NAME_MAX,
+    EMAIL_MAX,
+    NOTE_MAX,
+    REASONS_MAX,
+)
 
 from . import services
 from .models import Affiliation, Person
@@ -36,6 +43,18 @@ class AffiliationOut(Schema):
     recorded_at: dt.datetime
     ended_at: dt.datetime | None
     end_reasons: str
+
+
+class ContactIn(StrictSchema):
+    email: str = Field("", max_length=EMAIL_MAX)
+    postal_address: str = Field("", max_length=ADDRESS_MAX)
+    reasons: str = Field(..., max_length=REASONS_MAX)
+
+
+class ContactOut(Schema):
+    id: int
+    email: str
+    postal_address: str
 
 
 def _party(request: Any, reference: str, person_id: int, scope: str) -> tuple[Case, Person]:
@@ -96,3 +115,29 @@ def people_affiliation_end(
         actor=request.user, affiliation=affiliation, reasons=payload.reasons, case_id=case.pk
     )
     return Status(201, {"ok": True, "id": affiliation.pk})
+
+
+@router.get(
+    "/cases/{reference}/people/{person_id}/contact",
+    response={200: ContactOut, **ERRORS},
+    operation_id="people_contact",
+)
+def people_contact(request: Any, reference: str, person_id: int) -> Person:
+    _, person = _party(request, reference, person_id, Scope.CASES_WRITE)
+    return person
+
+
+@router.post(
+    "/cases/{reference}/people/{person_id}/contact",
+    response={201: OkOut, **ERRORS},
+    operation_id="people_contact_correct",
+)
+@idempotent
+def people_contact_correct(
+    request: Any, reference: str, person_id: int, payload: ContactIn
+) -> Status[Any]:
+    case, person = _party(request, reference, person_id, Scope.CASES_WRITE)
+    services.person_contact_correct(
+        actor=request.user, person=person, case_id=case.pk, **payload.dict()
+    )
+    return Status(201, {"ok": True, "id": person.pk})

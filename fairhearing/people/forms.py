@@ -1,7 +1,14 @@
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, years_ago
-from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX, too_long
+from fairhearing.core.limits import (
+    ADDRESS_MAX,
+    AFFILIATION_NAME_MAX,
+    EMAIL_MAX,
+    NOTE_MAX,
+    REASONS_MAX,
+    too_long,
+)
 
 from .models import Affiliation
 from .services import SOURCE_YEARS
@@ -44,5 +51,38 @@ class AffiliationForm(forms.Form):
         error_messages={
             "required": "Enter the date of the source.",
             "invalid": "Enter a real date.",
+        },
+    )
+
+
+class ContactForm(forms.Form):
+    """A party's email and postal address, added or corrected by staff with reasons."""
+
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=EMAIL_MAX,
+        help_text="Leave blank if they have none: notices and letters then go by post.",
+        error_messages={
+            "invalid": "Enter an email address like name@example.com.",
+            **too_long("The email address", EMAIL_MAX),
+        },
+    )
+    postal_address = forms.CharField(
+        label="Postal address",
+        required=False,
+        max_length=ADDRESS_MAX,
+        help_text="As it goes on the envelope, one line per line, with the postcode.",
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        error_messages=too_long("The postal address", ADDRESS_MAX),
+    )
+    reasons = forms.CharField(
+        label="Reasons for the change",
+        max_length=REASONS_MAX,
+        help_text="Where the new details come from, or why the old ones were wrong.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Give the reasons for the change.",
+            **too_long("The reasons", REASONS_MAX),
         },
     )

@@ -1,11 +1,17 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from fairhearing.core.crypto import EncryptedCharField, EncryptedEmailField, keyed_hash
-from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX
+from fairhearing.core.crypto import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    keyed_hash,
+)
+from fairhearing.core.limits import ADDRESS_MAX, AFFILIATION_NAME_MAX, NOTE_MAX
 
 # The keyed hash (core/crypto.py) kept beside each encrypted value that is looked up.
 HASHED = {
@@ -32,9 +38,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
 class Person(models.Model):
     """Anyone a case is about or from: a member, a member of the public or an organisation.
 
-    Name, email and membership number are encrypted (R-60). Each has a keyed hash of its
-    normalised form for exact lookups: the membership number (matching and uniqueness), the
-    name (conflicts of interest, duplicate detection) and the email (subject access).
+    Name, email, postal address and membership number are encrypted (R-60). Each but the
+    address has a keyed hash of its normalised form for exact lookups: the membership number
+    (matching and uniqueness), the name (conflicts of interest, duplicate detection) and the
+    email (subject access).
     """
 
     class Kind(models.TextChoices):
@@ -49,6 +56,8 @@ class Person(models.Model):
     full_name_hash = models.CharField(max_length=64, blank=True, editable=False)
     email = EncryptedEmailField(blank=True)
     email_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Where letters go when there is no email (or as well): lines as the envelope shows them.
+    postal_address = EncryptedTextField(blank=True, validators=[MaxLengthValidator(ADDRESS_MAX)])
     is_member = models.BooleanField(default=False)
     membership_number = EncryptedCharField(max_length=40, blank=True)
     membership_number_hash = models.CharField(max_length=64, blank=True, editable=False)

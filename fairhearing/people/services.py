@@ -2,12 +2,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.core.bulk import insert_many
 from fairhearing.core.dates import today, years_ago
-from fairhearing.core.limits import AFFILIATION_NAME_MAX, NOTE_MAX, REASONS_MAX
+from fairhearing.core.limits import (
+    ADDRESS_MAX,
+    AFFILIATION_NAME_MAX,
+    EMAIL_MAX,
+    NOTE_MAX,
+    REASONS_MAX,
+)
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -27,6 +35,75 @@ AFFILIATION_ENDED_ALREADY = "This affiliation has already ended."
 SOURCE_YEARS = 50
 
 
+CONTACT_NEEDS_REASONS = "Give the reasons for the change (say where the new details come from)."
+CONTACT_UNCHANGED = "Change the email address or the postal address, or both."
+CONTACT_EMAIL_INVALID = "Enter an email address like name@example.com."
+CONTACT_ADDRESS_TOO_LONG = f"The postal address must be {ADDRESS_MAX:,} characters or fewer."
+CONTACT_ANONYMISED = "This person's details were removed under the retention rules."
+
+
+class ContactError(Exception):
+    """A refused change to a person's contact details; the message is for people."""
+
+
+def address_lines(text: str) -> str:
+    """A postal address as the lines of an envelope: each line trimmed, blank lines dropped."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@transaction.atomic
+def person_contact_correct(
+    *,
+    actor: Any,
+    person: Person,
+    email: str,
+    postal_address: str,
+    reasons: str,
+    case_id: int | None = None,
+) -> Person:
+    """Add or correct a person's email and postal address, with reasons (R-12: every party
+    can be reached). Either may be blank: blank removes it. The ledger keeps which changed and
+    the keyed hash of the new email, never the details themselves. `case_id` puts the event
+    on the case it was made from."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.anonymised_at is not None:
+        raise ContactError(CONTACT_ANONYMISED)
+    email, postal_address, reasons = email.strip(), address_lines(postal_address), reasons.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ContactError(CONTACT_EMAIL_INVALID) from None
+        if len(email) > EMAIL_MAX:
+            raise ContactError(CONTACT_EMAIL_INVALID)
+    if len(postal_address) > ADDRESS_MAX:
+        raise ContactError(CONTACT_ADDRESS_TOO_LONG)
+    if not reasons or len(reasons) > REASONS_MAX:
+        raise ContactError(CONTACT_NEEDS_REASONS)
+    changed = [
+        field
+        for field, value in (("email", email), ("postal_address", postal_address))
+        if getattr(person, field) != value
+    ]
+    if not changed:
+        raise ContactError(CONTACT_UNCHANGED)
+    person.email, person.postal_address = email, postal_address
+    person.save(update_fields=changed)
+    event_append(
+        actor=actor,
+        kind=EventKind.CONTACT_DETAILS_CORRECTED,
+        case_id=case_id,
+        payload={
+            "person": person.pk,
+            "changed": changed,
+            "email_hash": person.email_hash if email else "",
+            "has_postal_address": bool(postal_address),
+            "reasons_sha256": content_hash(reasons),
+        },
+    )
+    return person
+
+
 class AffiliationError(Exception):
     """A refused change to a person's affiliations; the message is for people."""
 
@@ -39,6 +116,7 @@ class PersonDetails:
     membership_number: str = ""
     branch_name: str = ""
     kind: str = Person.Kind.INDIVIDUAL
+    postal_address: str = ""
 
 
 def person_find_or_create(*, organisation: Organisation, details: PersonDetails) -> Person:
@@ -78,6 +156,7 @@ def person_from_details(
         kind=details.kind,
         full_name=details.full_name.strip(),
         email=details.email.strip(),
+        postal_address=address_lines(details.postal_address),
         is_member=details.is_member or bool(number),
         membership_number=number,
         branch=branch,
@@ -125,6 +204,7 @@ def people_find_or_create(
             kind=entry.kind,
             full_name=entry.full_name.strip(),
             email=entry.email.strip(),
+            postal_address=address_lines(entry.postal_address),
             is_member=entry.is_member or bool(number),
             membership_number=number,
             branch=branch,

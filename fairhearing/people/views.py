@@ -1,4 +1,5 @@
-"""Recording a party's affiliations from their case (R-25): staff who may act on the case."""
+"""A party's affiliations (R-25) and contact details (R-12), from their case: staff who may
+act on the case."""
 
 from typing import Any
 
@@ -13,7 +14,7 @@ from fairhearing.cases.forms import ReasonsForm
 from fairhearing.cases.models import Case
 
 from . import services
-from .forms import AffiliationForm
+from .forms import AffiliationForm, ContactForm
 from .models import Person
 from .queries import affiliation_of_case, case_party_for_affiliations
 
@@ -86,5 +87,33 @@ def affiliation_end_view(request: HttpRequest, reference: str, pk: int) -> HttpR
         request,
         "people/affiliation_end.html",
         {"case": case, "affiliation": affiliation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_view(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    """Add or correct a party's email and postal address, with reasons."""
+    case = case_for(request.user, reference, action="act", request=request)
+    person, role = _party(case, person_id)
+    form = ContactForm(
+        request.POST or None,
+        initial={"email": person.email, "postal_address": person.postal_address},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_contact_correct(
+                actor=request.user, person=person, case_id=case.pk, **form.cleaned_data
+            )
+        except services.ContactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Contact details of {person.full_name} changed.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "people/contact.html",
+        {"case": case, "person": person, "role": role, "form": form},
         status=400 if form.errors else 200,
     )

@@ -21,6 +21,7 @@ PARITY = {
     "cases:protect": ["cases_protect"],
     "cases:affiliations": ["people_affiliations", "people_affiliation_record"],
     "cases:affiliation_end": ["people_affiliation_end"],
+    "cases:contact": ["people_contact", "people_contact_correct"],
     "cases:deadlines:pause": ["deadlines_pause"],
     "cases:deadlines:resume": ["deadlines_resume"],
     "oversight:approach": ["oversight_approach"],

@@ -71,6 +71,7 @@ ROUTES = {
     "cases:protect": "case:act",
     "cases:affiliations": "case:act",
     "cases:affiliation_end": "case:act",
+    "cases:contact": "case:act",
     "cases:allegation_rules": "case:act",
     "cases:deadlines:pause": "case:act",
     "cases:deadlines:resume": "case:act",
@@ -211,6 +212,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
             reverse("cases:affiliation_end", args=[ref, case.respondent.affiliations.get().pk]),
             "get",
         ),
+        "cases:contact": (reverse("cases:contact", args=[ref, case.respondent_id]), "get"),
         "cases:allegation_rules": (
             reverse("cases:allegation_rules", args=[ref, allegation.pk]),
             "get",

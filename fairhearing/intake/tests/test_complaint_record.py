@@ -111,3 +111,24 @@ def test_the_acknowledgement_quotes_the_receipt_without_searching_the_ledger(
     from fairhearing.intake.services import complaint_receipt_event
 
     assert complaint_receipt_event(Complaint.objects.get(pk=complaint.pk)) == received
+
+
+@pytest.mark.parametrize("route", ["intake:form", "intake:record"])
+def test_the_forms_take_the_respondents_email_and_postal_address(case_officer, route) -> None:
+    client = signed_in(case_officer) if route == "intake:record" else Client()
+    form = client.get(reverse(route)).content.decode()
+    assert "Their postal address (if you know it)" in form
+    data = {
+        **BY_PHONE,
+        "complainant_email": "priya@example.invalid",
+        "respondent_1_email": "rowan@example.invalid",
+        "respondent_1_postal_address": "4 Mill Lane\r\n\r\nNorthfield NF1 2AB",
+        "respondent_2_postal_address": "An address without a name",
+    }
+    refused = client.post(reverse(route), data)
+    assert refused.status_code == 400 and "Enter this person" in refused.content.decode()
+    del data["respondent_2_postal_address"]
+    assert client.post(reverse(route), data).status_code == 302
+    respondent = Complaint.objects.get().cases.get().respondent
+    assert respondent.email == "rowan@example.invalid"
+    assert respondent.postal_address == "4 Mill Lane\nNorthfield NF1 2AB"

@@ -61,6 +61,11 @@ IDOR: dict[str, Attack] = {
         lambda w: reverse("cases:affiliation_end", args=[w.a.reference, w.affiliation_b.pk]),
         {"reasons": "Forged."},
     ),
+    "cases:contact": Attack(
+        officer,
+        lambda w: reverse("cases:contact", args=[w.a.reference, w.b.respondent_id]),
+        {"email": "forged@example.invalid", "postal_address": "", "reasons": "Forged."},
+    ),
     # A staff user has no party session at all; a party's own reach is attacked in
     # test_a_partys_link_opens_their_case_and_no_other.
     "portal:challenge_sent": Attack(
@@ -197,6 +202,18 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         "post",
         f"/api/v1/cases/{w.a.reference}/affiliations/{w.affiliation_b.pk}/end",
         {"reasons": "Forged."},
+    ),
+    "people_contact": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/people/{w.b.respondent_id}/contact",
+        None,
+    ),
+    "people_contact_correct": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/people/{w.b.respondent_id}/contact",
+        {"email": "forged@example.invalid", "reasons": "Forged."},
     ),
     "cases_allegation_rules": lambda w: (
         w.officer,

@@ -145,6 +145,11 @@ def pages(xss) -> list[tuple[str, object, str]]:
             reverse("cases:affiliations", args=[case.reference, case.respondent_id]),
         ),
         (
+            "contact details",
+            officer,
+            reverse("cases:contact", args=[case.reference, case.respondent_id]),
+        ),
+        (
             "ending an affiliation",
             officer,
             reverse(
@@ -177,6 +182,7 @@ SHOWN = {
     "meeting pack": ["Mtg "],
     "affiliations": ["Af ", "Af2 ", "Src ", "AfE "],
     "ending an affiliation": ["Af "],
+    "contact details": ["Addr "],
     "portal challenge": ["PC ", "PCD "],
     "decided case (oversight)": ["Reply ", "Comp ", "IS2 ", "PC "],
 }

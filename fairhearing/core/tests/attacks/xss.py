@@ -119,7 +119,11 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         organisation=organisation,
         channel=Channel.WEB,
         complainant=PersonDetails(full_name="C " + PAYLOAD, email="priya@example.invalid"),
-        respondents=[PersonDetails(full_name="R " + PAYLOAD, membership_number=SHORT)],
+        respondents=[
+            PersonDetails(
+                full_name="R " + PAYLOAD, membership_number=SHORT, postal_address="Addr " + PAYLOAD
+            )
+        ],
         allegation=AllegationDetails(
             allegation_type=AllegationType.POST,
             category="bullying",
