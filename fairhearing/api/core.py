@@ -25,6 +25,7 @@ from fairhearing.core import rows
 from fairhearing.core.errors import error_body
 from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
+from fairhearing.notifications.services import LetterError
 from fairhearing.oversight.services import access_attempt_record
 from fairhearing.people.services import AffiliationError, ContactError
 
@@ -228,6 +229,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AffiliationError)
     def affiliation_refused(request: HttpRequest, exc: AffiliationError) -> HttpResponse:
+        return respond(request, 409, "refused", str(exc))
+
+    @api.exception_handler(LetterError)
+    def letter_refused(request: HttpRequest, exc: LetterError) -> HttpResponse:
         return respond(request, 409, "refused", str(exc))
 
     @api.exception_handler(ContactError)

@@ -12,6 +12,7 @@ from fairhearing.evidence.api import router as evidence_router
 from fairhearing.intake.api import router as intake_router
 from fairhearing.interests.api import router as interests_router
 from fairhearing.linking.api import router as linking_router
+from fairhearing.notifications.api import router as letters_router
 from fairhearing.oversight.api import router as oversight_router
 from fairhearing.panels.api import router as panels_router
 from fairhearing.people.api import router as people_router
@@ -41,6 +42,7 @@ for router in (
     panels_router,
     portal_router,
     people_router,
+    letters_router,
     dataprotection_router,
 ):
     api.add_router("", router)

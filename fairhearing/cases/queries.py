@@ -156,6 +156,10 @@ def _event_detail(payload: dict[str, Any], limits: dict[str, str]) -> str:
     if payload.get("due_at"):
         due = timezone.localtime(dt.datetime.fromisoformat(payload["due_at"]))
         words += f": due {date_format(due, 'j F Y')}"
+    if payload.get("awaits_service"):
+        words += ": starts when the letter telling the respondent is served"
+    if payload.get("served_on"):
+        words += f" (served {date_format(dt.date.fromisoformat(payload['served_on']), 'j F Y')})"
     if payload.get("percent"):
         words += f": {payload['percent']}% of the time gone"
     return words

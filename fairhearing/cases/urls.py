@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from fairhearing.notifications import views as letter_views
 from fairhearing.people import views as people_views
 
 from . import views
@@ -27,6 +28,12 @@ urlpatterns = [
         "<str:reference>/people/<int:person_id>/contact/",
         people_views.contact_view,
         name="contact",
+    ),
+    path("<str:reference>/letters/<int:pk>/", letter_views.letter_view, name="letter"),
+    path(
+        "<str:reference>/letters/<int:pk>/letter.pdf",
+        letter_views.letter_pdf_view,
+        name="letter_pdf",
     ),
     path(
         "<str:reference>/affiliations/<int:pk>/end/",

@@ -117,7 +117,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "may_act": user_may_act(request.user, case),
         "actions": spec.transitions_from(case.stage),
         "allegations": case.allegations.all(),
-        "parties": case.parties.select_related("person", "complaint"),
+        "parties": case.parties.select_related("person", "complaint__anonymous_report"),
         "complaints": case.complaints.order_by("received_at"),
         "deadlines": case.deadlines.order_by("-started_at"),
         "team": case.assignments.filter(ended_at__isnull=True).select_related("user"),
@@ -133,6 +133,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
         "emails": emails_on_case(case, timeline),
+        "letters_to_post": case.notifications.filter(channel="post", status="to_post").order_by(
+            "created_at"
+        ),
         "out_of_time": late,
         "out_of_time_message": (services.out_of_time_message(case, late) if late else ""),
         "may_allow_exception": bool(
@@ -210,9 +213,11 @@ def emails_on_case(case: Any, timeline: list[Any]) -> list[EmailSent]:
     parties = {p.pk: p for p in case.parties.select_related("person")}
     found = [
         EmailSent(
-            n.get_kind_display(),
+            f"{n.get_kind_display()} (letter)" if n.channel == "post" else n.get_kind_display(),
             f"{n.to_name} ({ROLE_WORDS.get(n.role, n.role)})",
-            n.get_status_display(),
+            f"Posted {n.posted_on:%-d %b %Y}, served {n.served_on:%-d %b %Y}; recorded"
+            if n.posted_on and n.served_on
+            else n.get_status_display(),
             n.sent_at or n.created_at,
         )
         for n in case.notifications.order_by("-created_at")[:50]

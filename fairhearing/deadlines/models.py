@@ -24,6 +24,9 @@ class Deadline(models.Model):
     # Stage limits open and close with the case's stages; others (an interim suspension's
     # review) are opened and closed by the service that owns them.
     stage_bound = models.BooleanField(default=True)
+    # A limit that binds a respondent who has no email waits (paused) until the letter that
+    # tells them is served: it then runs from the date of service (deadlines_start_on_service).
+    awaits_service = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)

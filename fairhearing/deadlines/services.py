@@ -29,6 +29,12 @@ PAUSE_NEEDS_REASONS = "Give the reasons for pausing the clock."
 RESUME_NEEDS_REASONS = "Give the reasons for restarting the clock."
 NOT_RUNNING = "Only a running time limit can be paused."
 NOT_PAUSED = "Only a paused time limit can be restarted."
+AWAITS_SERVICE = (
+    "Starts when the letter telling the respondent is served: they have no email address."
+)
+STARTS_ON_SERVICE = (
+    "This time limit starts when the letter is served: record the letter as posted instead."
+)
 
 
 class DeadlineError(Exception):
@@ -99,12 +105,70 @@ def stage_deadlines_new(
             started_at=at,
             due_at=calendar.due_at(at, limit.working_days),
         )
-        deadline.next_reminder_at = _next_reminder_at(deadline, spec.reminder_percentages)
+        if limit.binds == Deadline.Binds.RESPONDENT and not case.respondent.email:
+            # They are told by a letter for post (notifications): the clock waits for it.
+            deadline.status, deadline.awaits_service = Deadline.Status.PAUSED, True
+            deadline.paused_at, deadline.pause_reasons = at, AWAITS_SERVICE
+        else:
+            deadline.next_reminder_at = _next_reminder_at(deadline, spec.reminder_percentages)
         made.append(deadline)
     return made
 
 
+def service_day_start(case: "Case", served_on: dt.date) -> dt.datetime:
+    """The start of the day of service, on the organisation's calendar: a limit started then
+    counts its working days from the next day, as one started by a decision does."""
+    calendar = calendar_for(case)
+    return dt.datetime.combine(served_on, dt.time.min, tzinfo=calendar.tz)
+
+
+def deadlines_start_on_service(*, actor: Any, case: "Case", served_on: dt.date) -> list[Deadline]:
+    """Start the case's limits that wait for a letter to be served, from the date of service
+    (inside the caller's transaction). Limits already running are left as they are."""
+    calendar = calendar_for(case)
+    started = service_day_start(case, served_on)
+    waiting = list(
+        Deadline.objects.select_for_update().filter(
+            case=case, awaits_service=True, status=Deadline.Status.PAUSED
+        )
+    )
+    for deadline in waiting:
+        deadline.status, deadline.awaits_service = Deadline.Status.OPEN, False
+        deadline.paused_at, deadline.pause_reasons = None, ""
+        deadline.started_at = started
+        deadline.due_at = calendar.due_at(started, deadline.working_days)
+        deadline.save(
+            update_fields=[
+                "status",
+                "awaits_service",
+                "paused_at",
+                "pause_reasons",
+                "started_at",
+                "due_at",
+            ]
+        )
+        event_append(
+            actor=actor,
+            kind=EventKind.TIME_LIMIT_STARTED_ON_SERVICE,
+            case_id=case.pk,
+            payload={
+                "deadline": deadline.pk,
+                "kind": deadline.kind,
+                "served_on": served_on.isoformat(),
+                "due_at": deadline.due_at.isoformat(),
+            },
+        )
+    return waiting
+
+
 def deadline_opened_payload(deadline: Deadline) -> dict[str, Any]:
+    if deadline.awaits_service:  # no due date until the letter is served
+        return {
+            "deadline": deadline.pk,
+            "kind": deadline.kind,
+            "working_days": deadline.working_days,
+            "awaits_service": True,
+        }
     return {
         "deadline": deadline.pk,
         "kind": deadline.kind,
@@ -188,6 +252,8 @@ def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline
     )
     if deadline.status != Deadline.Status.PAUSED or deadline.paused_at is None:
         raise DeadlineError(NOT_PAUSED)
+    if deadline.awaits_service:
+        raise DeadlineError(STARTS_ON_SERVICE)
     calendar = calendar_for(deadline.case)
     now = timezone.now()
     left = calendar.working_days_between(

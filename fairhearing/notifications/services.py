@@ -4,37 +4,99 @@ it, and retries with back-off when the mail server fails."""
 
 import datetime as dt
 import logging
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.core.mail import stable_message_id
+from fairhearing.deadlines.services import (
+    calendar_for,
+    deadlines_start_on_service,
+    service_day_start,
+)
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.portal.models import SignInLink, token_hash
 from fairhearing.worker import faults
 
 from .models import Notification
 
 log = logging.getLogger(__name__)
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]
+# A sign-in link printed in a letter: it must outlast the post and the reply window.
+LETTER_LINK_LIFETIME = dt.timedelta(days=30)
 
 NOTICE_TRANSITIONS = {"assess_investigate", "informal_failed"}
 DECISION_TRANSITIONS = {"decide_upheld", "decide_not_upheld"}
 APPEAL_TRANSITIONS = {"appeal_dismissed", "appeal_allowed", "appeal_sanction_varied"}
 
 
-def _queue(
-    case: Any, kind: str, *, email: str, name: str, role: str, context: dict
-) -> Notification | None:
-    if not email:
-        return None  # no address: staff see it on the case and write by post
-    return Notification.objects.create(
-        case=case, kind=kind, to_email=email, to_name=name, role=role, context=context
+def _queue(case: Any, kind: str, *, person: Any, role: str, context: dict) -> Notification:
+    """An email to `person`, or, if they have no email address, a letter for staff to print
+    and post (with a one-time sign-in link for the portal printed in it)."""
+    if person.email:
+        return Notification.objects.create(
+            case=case,
+            kind=kind,
+            person=person,
+            to_email=person.email,
+            to_name=person.full_name,
+            role=role,
+            context=context,
+        )
+    return letter_queue(case=case, kind=kind, person=person, role=role, context=context)
+
+
+# Nothing read two ways on paper (no i, l, o, 0, 1).
+LETTER_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def letter_token() -> str:
+    """A sign-in token a person can type from paper: 24 characters in four groups (117 bits;
+    only its hash is kept, and it works once, for 30 days)."""
+    chars = "".join(secrets.choice(LETTER_ALPHABET) for _ in range(24))
+    return "-".join(chars[i : i + 6] for i in range(0, 24, 6))
+
+
+def letter_queue(*, case: Any, kind: str, person: Any, role: str, context: dict) -> Notification:
+    """A letter to a party without email, to print and post (in the caller's transaction):
+    listed on the case as owed until staff record it posted, with a sign-in link of its own."""
+    token = letter_token()
+    link = SignInLink.objects.create(
+        case=case,
+        person=person,
+        role=role,
+        token_sha256=token_hash(token),
+        expires_at=timezone.now() + LETTER_LINK_LIFETIME,
     )
+    letter = Notification.objects.create(
+        case=case,
+        kind=kind,
+        channel=Notification.Channel.POST,
+        status=Notification.Status.TO_POST,
+        person=person,
+        to_name=person.full_name,
+        role=role,
+        context={
+            **context,
+            "sign_in_link": link.pk,
+            "sign_in_url": settings.SITE_URL + reverse("portal:sign_in", args=[token]),
+        },
+    )
+    event_append(
+        actor=None,
+        kind=EventKind.LETTER_TO_POST,
+        case_id=case.pk,
+        payload={"notification": letter.pk, "kind": kind, "role": role, "person": person.pk},
+    )
+    return letter
 
 
 def _parties(case: Any, *, respondent: bool = True) -> list[tuple[Any, str]]:
@@ -70,12 +132,10 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
         "portal_url": settings.SITE_URL + "/portal/",
     }
     if change.transition in NOTICE_TRANSITIONS:
-        r = case.respondent
         _queue(
             case,
             Notification.Kind.NOTICE_OF_ALLEGATIONS,
-            email=r.email,
-            name=r.full_name,
+            person=case.respondent,
             role="respondent",
             context={
                 **base,
@@ -88,8 +148,7 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
             _queue(
                 case,
                 Notification.Kind.DECISION,
-                email=person.email,
-                name=person.full_name,
+                person=person,
                 role=role,
                 context={**base, "appeal_due": _due(case, "appeal_window")},
             )
@@ -98,8 +157,7 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
             _queue(
                 case,
                 Notification.Kind.APPEAL_OUTCOME,
-                email=person.email,
-                name=person.full_name,
+                person=person,
                 role=role,
                 context=base,
             )
@@ -109,8 +167,7 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
             _queue(
                 case,
                 Notification.Kind.CASE_CLOSED,
-                email=person.email,
-                name=person.full_name,
+                person=person,
                 role=role,
                 context=base,
             )
@@ -118,12 +175,10 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
 
 
 def notifications_for_hearing(*, case: Any) -> None:
-    r = case.respondent
     _queue(
         case,
         Notification.Kind.HEARING_INVITATION,
-        email=r.email,
-        name=r.full_name,
+        person=case.respondent,
         role="respondent",
         context={
             "reference": case.reference,
@@ -141,8 +196,7 @@ def notifications_for_challenge(*, challenge: Any, on_panel: bool) -> None:
     _queue(
         case,
         Notification.Kind.CHALLENGE_DECIDED,
-        email=person.email,
-        name=person.full_name,
+        person=person,
         role="respondent" if person.pk == case.respondent_id else "complainant",
         context={
             "reference": case.reference,
@@ -311,3 +365,150 @@ def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
         )
         queued += 1
     return queued
+
+
+# --- letters for post ----------------------------------------------------------------------
+
+LETTER_ALREADY_POSTED = "This letter has already been recorded as posted."
+LETTER_NEEDS_ADDRESS = "Add the postal address of {name} before recording the letter as posted."
+LETTER_POSTED_ON = "The date of posting must be between {made} and today."
+# The letters that tell the respondent of a decision whose time limit binds them: posting one
+# starts the limits that wait for it, from the date of service.
+SERVES_LIMITS = {Notification.Kind.NOTICE_OF_ALLEGATIONS, Notification.Kind.DECISION}
+# Which date in a letter each waiting limit gives (the templates' names for them).
+DUE_IN_LETTER = {"respondent_reply": "reply_due", "appeal_window": "appeal_due"}
+
+
+class LetterError(Exception):
+    """A refused record of a letter; the message is for people."""
+
+
+def served_on_for(case: Any, posted_on: dt.date) -> dt.date:
+    """The date a letter posted on `posted_on` is served, under the case's rulebook."""
+    return calendar_for(case).add_working_days(
+        posted_on, case.rulebook.spec.service_by_post_working_days
+    )
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter as it is printed: every value in words, no internal key."""
+
+    organisation: str
+    reference: str
+    name: str
+    address: list[str]
+    dated: dt.date
+    subject: str
+    body: str
+    posted_on: dt.date
+    served_on: dt.date
+    sign_in_url: str
+    link_expires: dt.date | None
+    contact: str
+    served_note: bool
+
+
+def letter_text(letter: Notification, *, on: dt.date | None = None) -> LetterText:
+    """The letter as it will be posted on `on` (today, by default) or as it was posted: the
+    dates a party must act by are counted from the date of service, as the service records
+    them when the letter is recorded as posted."""
+    case, person = letter.case, letter.person
+    assert case is not None and person is not None
+    posted_on = letter.posted_on or on or timezone.localdate()
+    served_on = letter.served_on or served_on_for(case, posted_on)
+    context = {**letter.context, "name": letter.to_name, "role": letter.role, "by_post": True}
+    calendar = calendar_for(case)
+    if letter.kind in SERVES_LIMITS and letter.role == "respondent":
+        for deadline in case.deadlines.filter(kind__in=DUE_IN_LETTER).exclude(status="closed"):
+            due = (
+                calendar.due_at(service_day_start(case, served_on), deadline.working_days)
+                if deadline.awaits_service
+                else deadline.due_at
+            )
+            context[DUE_IN_LETTER[deadline.kind]] = f"{timezone.localtime(due):%d %B %Y}"
+    text = render_to_string(f"notifications/email/{letter.kind}.txt", context)
+    first_line, _, body = text.strip().partition("\n")
+    link = SignInLink.objects.filter(pk=letter.context.get("sign_in_link")).first()
+    return LetterText(
+        organisation=case.organisation.name,
+        reference=case.reference,
+        name=letter.to_name,
+        address=(letter.to_address or person.postal_address).splitlines(),
+        dated=posted_on,
+        subject=" ".join(first_line.split()),
+        body=body.strip(),
+        posted_on=posted_on,
+        served_on=served_on,
+        sign_in_url=letter.context.get("sign_in_url", ""),
+        link_expires=timezone.localdate(link.expires_at) if link else None,
+        contact=case.rulebook.spec.letters_contact,
+        served_note=letter.kind in SERVES_LIMITS,
+    )
+
+
+def letter_pdf(letter: Notification, *, on: dt.date | None = None) -> bytes:
+    """The letter as a printable A4 PDF, posted on `on` (today) or as it was posted."""
+    from .letters import letter_render  # reportlab, loaded only to make a letter
+
+    return letter_render(letter_text(letter, on=on))
+
+
+@transaction.atomic
+def letter_record_posted(*, actor: Any, letter: Notification, posted_on: dt.date) -> Notification:
+    """Record that a letter was posted on `posted_on`: it is served on the rulebook's working
+    day after, and a notice or decision to the respondent starts the time limits that wait for
+    it from that date of service (the sign-in link in it then runs 30 days from posting)."""
+    letter = (
+        Notification.objects.select_for_update()
+        .select_related("case__rulebook", "person")
+        .get(pk=letter.pk)
+    )
+    case, person = letter.case, letter.person
+    assert case is not None and person is not None
+    if letter.status != Notification.Status.TO_POST:
+        raise LetterError(LETTER_ALREADY_POSTED)
+    made = timezone.localdate(letter.created_at)
+    if not made <= posted_on <= timezone.localdate():
+        raise LetterError(LETTER_POSTED_ON.format(made=f"{made:%d %B %Y}"))
+    if not person.postal_address:
+        raise LetterError(LETTER_NEEDS_ADDRESS.format(name=person.full_name))
+    served_on = served_on_for(case, posted_on)
+    letter.status, letter.sent_at, letter.posted_by = (
+        Notification.Status.POSTED,
+        timezone.now(),
+        actor,
+    )
+    letter.posted_on, letter.served_on = posted_on, served_on
+    letter.to_address = person.postal_address
+    letter.subject = letter_text(letter).subject[:300]
+    letter.save(
+        update_fields=[
+            "status",
+            "sent_at",
+            "posted_by",
+            "posted_on",
+            "served_on",
+            "to_address",
+            "subject",
+        ]
+    )
+    SignInLink.objects.filter(pk=letter.context.get("sign_in_link"), used_at__isnull=True).update(
+        expires_at=service_day_start(case, posted_on) + LETTER_LINK_LIFETIME
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.LETTER_POSTED,
+        case_id=case.pk,
+        payload={
+            "notification": letter.pk,
+            "kind": letter.kind,
+            "role": letter.role,
+            "person": person.pk,
+            "posted_on": posted_on.isoformat(),
+            "served_on": served_on.isoformat(),
+        },
+    )
+    if letter.kind in SERVES_LIMITS and person.pk == case.respondent_id:
+        deadlines_start_on_service(actor=actor, case=case, served_on=served_on)
+    return letter

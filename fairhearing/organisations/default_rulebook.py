@@ -253,6 +253,13 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         },
     ],
     "hearing_notice_min_working_days": 10,
+    # Service by post: a letter to a party without email is treated as received
+    # ("served") on this working day after the day it is posted; a time limit that binds the
+    # respondent runs from then, never from the decision. UK practice: the second working day
+    # (Civil Procedure Rules 6.26, first class post).
+    "service_by_post_working_days": 2,
+    # Printed at the foot of every letter: how a party without email reaches the case team.
+    "letters_contact": "",
     "reminder_percentages": [50, 75, 90],
     # no lifetime bans. Every suspension and every re-admission bar has an end.
     "sanctions": [

@@ -102,6 +102,8 @@ class RulebookSpec:
                 sanction.max_days < 1 or not sanction.requires_end_date
             ):
                 raise RulebookError(f"sanction {sanction.key} has a maximum but no end date")
+        if not 0 <= self.service_by_post_working_days <= 20:
+            raise RulebookError("service_by_post_working_days must be between 0 and 20")
         for lim in self.time_limits:
             if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
                 raise RulebookError(f"time limit {lim.kind} is malformed")
@@ -130,6 +132,16 @@ class RulebookSpec:
     @property
     def hearing_notice_min_working_days(self) -> int:
         return int(self.definition.get("hearing_notice_min_working_days", 0))
+
+    @property
+    def service_by_post_working_days(self) -> int:
+        """A letter posted on day D is served on this working day after D (default 2)."""
+        return int(self.definition.get("service_by_post_working_days", 2))
+
+    @property
+    def letters_contact(self) -> str:
+        """How a party reaches the case team, printed on every letter ("" if not set)."""
+        return str(self.definition.get("letters_contact") or "")
 
     @property
     def conduct_time_limit_years(self) -> int | None:

@@ -1,5 +1,7 @@
 """The parties' own view of their case: sign-in links, replies, hearing requests, messages."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,11 @@ from fairhearing.core.crypto import EncryptedCharField, EncryptedTextField
 class PartyRole(models.TextChoices):
     RESPONDENT = "respondent", "Respondent"
     COMPLAINANT = "complainant", "Complainant"
+
+
+def token_hash(token: str) -> str:
+    """What is kept of a sign-in link's token (the link itself is never stored)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class SignInLink(models.Model):

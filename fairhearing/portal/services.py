@@ -1,7 +1,6 @@
 """What parties do in their portal, and staff sending them sign-in links (R-12, R-22, R-26)."""
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
@@ -19,14 +18,15 @@ from fairhearing.deadlines.services import calendar_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.notifications.models import Notification
+from fairhearing.notifications.services import letter_queue
 from fairhearing.people.models import Person
 
-from .models import HearingRequest, Message, PartyRole, Reply, SignInLink
+from .models import HearingRequest, Message, PartyRole, Reply, SignInLink, token_hash
 
 LINK_LIFETIME = dt.timedelta(days=7)
 LINK_REQUEST_WINDOW = dt.timedelta(hours=1)
 LINK_REQUESTS_PER_WINDOW = 3
-NO_EMAIL = "This party has no email address: send the link another way."
 NOT_A_PARTY = "That person is not a complainant or the respondent in this case."
 LINK_INVALID = "This sign-in link has expired or has already been used. Ask for a new one."
 COMPANION_DATE = "The date your companion cannot attend must be between today and a year from now."
@@ -41,10 +41,6 @@ MOVE_NOT_LATER = "The new date must be after the scheduled one."
 COMPANION_MOVE_WORKING_DAYS = 5
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def party_role(case: Case, person: Person) -> str | None:
     if person.pk == case.respondent_id:
         return PartyRole.RESPONDENT
@@ -55,12 +51,20 @@ def party_role(case: Case, person: Person) -> str | None:
 
 @transaction.atomic
 def sign_in_link_send(*, actor: Any, case: Case, person: Person) -> SignInLink:
-    """Email a one-time sign-in link for this case to one of its parties."""
+    """Email a one-time sign-in link for this case to one of its parties; to a party without
+    email, make a letter with the link printed in it, for staff to post."""
     role = party_role(case, person)
     if role is None:
         raise CaseError(NOT_A_PARTY)
     if not person.email:
-        raise CaseError(NO_EMAIL)
+        letter = letter_queue(
+            case=case,
+            kind=Notification.Kind.SIGN_IN_LETTER,
+            person=person,
+            role=role,
+            context={"reference": case.reference},
+        )
+        return SignInLink.objects.get(pk=letter.context["sign_in_link"])
     token = secrets.token_urlsafe(32)
     link = SignInLink.objects.create(
         case=case,

@@ -268,7 +268,13 @@ def staff_send_link_view(request: HttpRequest, reference: str, person_id: int) -
     except CaseError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Sign-in link sent to {person.full_name}.")
+        messages.success(
+            request,
+            f"Sign-in link sent to {person.full_name}."
+            if person.email
+            else f"Sign-in letter made for {person.full_name}: print it and post it from "
+            "“Letters to post”.",
+        )
     return redirect("cases:detail", reference=case.reference)
 
 

@@ -22,6 +22,8 @@ PARITY = {
     "cases:affiliations": ["people_affiliations", "people_affiliation_record"],
     "cases:affiliation_end": ["people_affiliation_end"],
     "cases:contact": ["people_contact", "people_contact_correct"],
+    "cases:letter": ["letters_list", "letters_record_posted"],
+    "cases:letter_pdf": ["letters_pdf"],
     "cases:deadlines:pause": ["deadlines_pause"],
     "cases:deadlines:resume": ["deadlines_resume"],
     "oversight:approach": ["oversight_approach"],

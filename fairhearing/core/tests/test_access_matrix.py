@@ -7,6 +7,7 @@ every relation to the case and checks the answer against `cases.access.POLICY`.
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -72,6 +73,8 @@ ROUTES = {
     "cases:affiliations": "case:act",
     "cases:affiliation_end": "case:act",
     "cases:contact": "case:act",
+    "cases:letter": "case:act",
+    "cases:letter_pdf": "case:act",
     "cases:allegation_rules": "case:act",
     "cases:deadlines:pause": "case:act",
     "cases:deadlines:resume": "case:act",
@@ -213,6 +216,9 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
             "get",
         ),
         "cases:contact": (reverse("cases:contact", args=[ref, case.respondent_id]), "get"),
+        # The notice went to a respondent without email: a letter for post.
+        "cases:letter": (reverse("cases:letter", args=[ref, letter_of(case)]), "get"),
+        "cases:letter_pdf": (reverse("cases:letter_pdf", args=[ref, letter_of(case)]), "get"),
         "cases:allegation_rules": (
             reverse("cases:allegation_rules", args=[ref, allegation.pk]),
             "get",
@@ -251,6 +257,11 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "dataprotection:hold_review": (reverse("dataprotection:hold_review", args=[ref]), "get"),
         "dataprotection:hold_lift": (reverse("dataprotection:hold_lift", args=[ref]), "get"),
     }
+
+
+def letter_of(case: Any) -> int:
+    """The case's first letter for post (its respondent has no email: the notice is one)."""
+    return case.notifications.filter(channel="post").order_by("pk")[0].pk
 
 
 @pytest.mark.django_db

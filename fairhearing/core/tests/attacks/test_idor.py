@@ -50,6 +50,11 @@ def officer(w: World) -> Any:
     return w.officer
 
 
+def letter_of(case: Any) -> int:
+    """The case's first letter for post (its respondent has no email: the notice is one)."""
+    return case.notifications.filter(channel="post").order_by("pk")[0].pk
+
+
 IDOR: dict[str, Attack] = {
     "cases:affiliations": Attack(
         officer,
@@ -60,6 +65,16 @@ IDOR: dict[str, Attack] = {
         officer,
         lambda w: reverse("cases:affiliation_end", args=[w.a.reference, w.affiliation_b.pk]),
         {"reasons": "Forged."},
+    ),
+    "cases:letter": Attack(
+        officer,
+        lambda w: reverse("cases:letter", args=[w.a.reference, letter_of(w.b)]),
+        {"posted_on": "2026-01-14"},
+    ),
+    "cases:letter_pdf": Attack(
+        officer,
+        lambda w: reverse("cases:letter_pdf", args=[w.a.reference, letter_of(w.b)]),
+        methods=("get",),
     ),
     "cases:contact": Attack(
         officer,
@@ -202,6 +217,18 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         "post",
         f"/api/v1/cases/{w.a.reference}/affiliations/{w.affiliation_b.pk}/end",
         {"reasons": "Forged."},
+    ),
+    "letters_pdf": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/letters/{letter_of(w.b)}/pdf",
+        None,
+    ),
+    "letters_record_posted": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/letters/{letter_of(w.b)}/posted",
+        {"posted_on": "2026-01-14"},
     ),
     "people_contact": lambda w: (
         w.officer,

@@ -49,7 +49,8 @@ NOT_FREE_TEXT = {
     "api.IdempotentRequest": {"key", "fingerprint"},
     # subject: the first line of our own template (a case reference or a date, no user text);
     # the emails themselves are checked in test_email_xss.py
-    "notifications.Notification": {"to_email", "role", "last_error", "subject"},
+    # to_address: a copy, when posted, of people.Person.postal_address (which holds the payload)
+    "notifications.Notification": {"to_email", "role", "last_error", "subject", "to_address"},
     "webhooks.Endpoint": {"url", "secret"},
     "webhooks.WebhookEvent": {"dedupe_key"},
     "webhooks.Delivery": {"last_error"},
