@@ -510,6 +510,10 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"deadline": _paused(w), "reasons": "Minutes received."},
     ),
+    "deadlines.services.deadlines_start_on_service": lambda w: (
+        w.officer,
+        {"case": _notice_by_post(w), "served_on": timezone.localdate()},
+    ),
     "deadlines.services.deadlines_follow_stage": lambda w: (
         w.officer,
         {"case": _staged(w.case, "closed"), "at": timezone.now()},
@@ -678,6 +682,20 @@ SAMPLES: dict[str, Sample] = {
             "source_date": dt.date(2026, 1, 14),
         },
     ),
+    "people.services.person_contact_correct": lambda w: (
+        w.officer,
+        {
+            "person": w.case.respondent,
+            "email": "",
+            "postal_address": "4 Mill Lane\nNorthfield NF1 2AB",
+            "reasons": "From the branch's membership list.",
+        },
+    ),
+    # notifications: a letter for post
+    "notifications.services.letter_record_posted": lambda w: (
+        w.officer,
+        {"letter": _letter(w), "posted_on": timezone.localdate()},
+    ),
     # portal
     "portal.services.sign_in_link_send": lambda w: (
         w.officer,
@@ -749,6 +767,20 @@ def _affiliation(w: World) -> Any:
         source="The caucus's list of supporters",
         source_date=dt.date(2026, 1, 14),
     )
+
+
+def _notice_by_post(w: World) -> Any:
+    """A case at the notice stage whose respondent has no email: the reply window waits."""
+    return walk(w.case, w.officer, "acknowledge", "begin_assessment", "assess_investigate")
+
+
+def _letter(w: World) -> Any:
+    from fairhearing.notifications.models import Notification
+    from fairhearing.people.models import Person
+
+    case = _notice_by_post(w)
+    Person.objects.filter(pk=case.respondent_id).update(postal_address="4 Mill Lane")
+    return Notification.objects.get(case=case, channel="post")
 
 
 def _upload() -> Any:
