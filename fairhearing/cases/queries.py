@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from fairhearing.deadlines.models import Deadline
+from fairhearing.evidence.models import EvidenceItem
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
@@ -96,6 +97,34 @@ def search_matches(search: str) -> set[int]:
         found |= set(Case.objects.filter(respondent__in=people).values_list("pk", flat=True))
         found |= set(Party.objects.filter(person__in=people).values_list("case_id", flat=True))
     return found
+
+
+@dataclass(frozen=True)
+class ComplainantAccount:
+    """One complainant's own account of the conduct, as they gave it, with what they sent."""
+
+    complaint: Any
+    party: Any  # their Party on this case (None if the complaint named them nowhere here)
+    evidence: list[Any]
+
+
+def complainants_accounts(case: Case) -> list[ComplainantAccount]:
+    """Each complaint joined to the case, oldest first, with its complainant's party and the
+    evidence that complainant gave: three queries whatever the number of complainants."""
+    complaints = list(
+        case.complaints.select_related("complainant", "anonymous_report").order_by("received_at")
+    )
+    parties = {p.person_id: p for p in case.parties.filter(role=Party.Role.COMPLAINANT)}
+    given: dict[int, list[Any]] = {}
+    for item in EvidenceItem.objects.filter(
+        case=case, added_by_person_id__in=[c.complainant_id for c in complaints]
+    ).order_by("number"):
+        if item.added_by_person_id is not None:
+            given.setdefault(item.added_by_person_id, []).append(item)
+    return [
+        ComplainantAccount(c, parties.get(c.complainant_id), given.get(c.complainant_id, []))
+        for c in complaints
+    ]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from .queries import (
     actors_by_id,
     case_list,
     case_timeline,
+    complainants_accounts,
     conduct_out_of_time,
     messages_by_party,
 )
@@ -119,6 +120,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "allegations": case.allegations.all(),
         "parties": case.parties.select_related("person", "complaint__anonymous_report"),
         "complaints": case.complaints.order_by("received_at"),
+        "accounts": complainants_accounts(case),
         "deadlines": case.deadlines.order_by("-started_at"),
         "team": case.assignments.filter(ended_at__isnull=True).select_related("user"),
         "timeline": timeline,
