@@ -65,7 +65,10 @@ MAX_CELL = 20_000
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 EMPTY = "The file is empty."
-NOT_A_TABLE = "The file is not a CSV, XLSX or JSON table of rows."
+NOT_A_TABLE = (
+    "The file is not a table of rows: upload a CSV file (UTF-8), an Excel workbook (.xlsx) or a"
+    " JSON file, in the template's columns."
+)
 NO_ROWS = "The file has a header but no rows."
 MISSING_COLUMNS = "The file lacks the column(s) {columns}. Download the template to see them."
 TOO_MANY_ROWS = "The file has more than {limit} rows: split it into smaller dossiers."
@@ -170,7 +173,15 @@ def _table(header: list[Any], body: list[list[Any]]) -> list[Row]:
     return rows
 
 
+def _looks_binary(data: bytes) -> bool:
+    """An image, a program, a PDF or any file with NUL bytes: not text a CSV could be."""
+    head = data[:8192]
+    return b"\x00" in head or head.startswith((b"\x89PNG", b"%PDF", b"\xff\xd8\xff", b"GIF8"))
+
+
 def _csv(data: bytes) -> list[Row]:
+    if _looks_binary(data):
+        raise DossierUnreadable(NOT_A_TABLE)
     text = data.decode("utf-8-sig", errors="surrogateescape")
     lines = list(csv.reader(io.StringIO(text, newline="")))
     if not lines or not any(lines[0]):

@@ -166,6 +166,10 @@ def test_an_interrupted_import_resumes_without_duplicates(organisation) -> None:
         (b'[{"respondent_name": "Ada"', "The JSON is not valid"),
         (b'{"rows": 3}', read.NOT_A_TABLE),
         (b"PK\x03\x04not really a zip", "The spreadsheet cannot be read"),
+        # Files that are not tables at all say which files are, not which columns are missing.
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "upload a CSV file (UTF-8), an Excel"),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "upload a CSV file (UTF-8), an Excel"),
+        (b"%PDF-1.7\n%binary", "upload a CSV file (UTF-8), an Excel"),
     ],
 )
 def test_unreadable_files_are_refused_and_write_nothing(organisation, data, reason) -> None:
