@@ -80,6 +80,72 @@ def roots_at(sizes: Sequence[int], hashes: Iterable[bytes]) -> Iterator[tuple[in
                 return
 
 
+def leaf_hashes(leaves: Iterable[bytes]) -> list[bytes]:
+    """`leaf_hash` of each leaf, as a list."""
+    sha256 = hashlib.sha256
+    return [sha256(b"\x00" + leaf).digest() for leaf in leaves]
+
+
+def _levels(hashes: list[bytes]) -> list[list[bytes]]:
+    """The perfect subtrees over `hashes`, a level at a time: levels[j][i] is the root of
+    hashes[i * 2**j : (i + 1) * 2**j] (whole subtrees only, so a level may leave a hash out)."""
+    sha256 = hashlib.sha256
+    levels = [hashes]
+    lower = hashes
+    while len(lower) > 1:
+        lower = [
+            sha256(b"\x01" + lower[i] + lower[i + 1]).digest() for i in range(0, len(lower) - 1, 2)
+        ]
+        levels.append(lower)
+    return levels
+
+
+def roots_at_chunks(
+    sizes: Sequence[int], chunks: Iterable[list[bytes]], chunk_size: int
+) -> Iterator[tuple[int, bytes]]:
+    """`roots_at`, from leaf hashes that come `chunk_size` at a time (a power of two; a shorter
+    chunk is the last). A chunk starts at a multiple of its size, so its subtrees are the
+    tree's own: each chunk is hashed a whole level at a time (`_levels`), a chunk's root joins
+    the stack of the perfect subtrees before it, and a size inside a chunk folds that stack
+    with the chunk's subtrees its offset spells in binary. Same results as `roots_at`, with
+    the work per leaf in list comprehensions rather than a Python loop."""
+    if chunk_size < 1 or chunk_size & (chunk_size - 1):
+        raise ValueError("the chunk size must be a power of two")
+    wanted = iter(sizes)
+    target = next(wanted, None)
+    while target is not None and target == 0:
+        yield 0, EMPTY_ROOT
+        target = next(wanted, None)
+    stack: list[tuple[int, bytes]] = []  # the perfect subtrees before this chunk, largest first
+    count = 0
+    for chunk in chunks:
+        if target is None:
+            return
+        if len(chunk) > chunk_size:
+            raise ValueError("a chunk holds more leaves than the chunk size")
+        levels = _levels(chunk)
+        while target is not None and target <= count + len(chunk):
+            nodes = [node for _, node in stack]
+            offset, start = target - count, 0
+            for j in range(len(levels) - 1, -1, -1):
+                if offset >> j & 1:
+                    nodes.append(levels[j][start >> j])
+                    start += 1 << j
+            root = nodes[-1]
+            for left in reversed(nodes[:-1]):
+                root = node_hash(left, root)
+            yield target, root
+            target = next(wanted, None)
+        if len(chunk) < chunk_size:
+            return
+        size, node = chunk_size, levels[-1][0]
+        while stack and stack[-1][0] == size:
+            left_size, left = stack.pop()
+            size, node = left_size + size, node_hash(left, node)
+        stack.append((size, node))
+        count += chunk_size
+
+
 RangeRoot = Callable[[int, int], bytes]
 """Root of the subtree over leaves [start, end) (0-based)."""
 

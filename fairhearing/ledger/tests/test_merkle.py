@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -82,3 +83,29 @@ def test_the_roots_at_many_sizes_come_from_one_pass_and_match_the_rfc(
     got = list(merkle.roots_at(wanted, (merkle.leaf_hash(x) for x in leaves)))
     reached = [s for s in wanted if s <= n]
     assert got == [(s, reference_root(leaves[:s])) for s in reached]
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=70), max_size=8),
+    st.integers(0, 70),
+    st.sampled_from([1, 2, 4, 8, 16]),
+    st.booleans(),
+)
+def test_the_roots_from_chunks_of_leaves_match_the_rfc(
+    sizes: list[int], n: int, chunk_size: int, empty_fetch_at_the_end: bool
+) -> None:
+    """Sizes inside a chunk, at its edges, past the last leaf; the last chunk short or full."""
+    leaves = leaves_of(n)
+    hashes = merkle.leaf_hashes(leaves)
+    chunks = [hashes[i : i + chunk_size] for i in range(0, n, chunk_size)]
+    if empty_fetch_at_the_end:
+        chunks.append([])
+    wanted = sorted(set(sizes))
+    got = list(merkle.roots_at_chunks(wanted, iter(chunks), chunk_size))
+    reached = [s for s in wanted if s <= n]
+    assert got == [(s, reference_root(leaves[:s])) for s in reached]
+
+
+def test_the_chunk_size_must_be_a_power_of_two() -> None:
+    with pytest.raises(ValueError, match="power of two"):
+        list(merkle.roots_at_chunks([1], iter([[b"x" * 32]]), 3))

@@ -4,6 +4,7 @@ names the first of them (issue 19, item 5)."""
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,62 @@ def test_check_proof_catches_events_removed_since_the_saved_head(tmp_path: Path)
         cursor.execute("DELETE FROM ledger_treehead")
     with pytest.raises(CommandError, match="holds only 4"):
         call_command("ledger", "check-proof", str(saved))
+
+
+def test_verify_reads_the_leaves_a_chunk_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Heads inside a chunk, at its edge and at the end; a rewrite in the second chunk."""
+    from fairhearing.ledger import queries
+
+    monkeypatch.setattr(queries, "HEADS_CHUNK", 4)
+    for n, hour in ((3, 0), (5, 1), (3, 2)):  # heads of 3, 8 and 11 events
+        append(n)
+        heads.tree_head_sign(at=SIGNED + dt.timedelta(hours=hour))
+    append(1)
+    result = ledger_verify()
+    assert (result.ok, result.checked, result.heads_checked) == (True, 12, 3)
+    rewrite(6, case_id=99)
+    result = ledger_verify()
+    assert result.bad_seq is None and result.heads_checked == 1
+    assert result.bad_head is not None and result.bad_head.tree_size == 8
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("ledger_teardown")
+def test_verify_outside_a_transaction_checks_the_heads_alongside_the_chain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL the heads are checked on a connection of their own while the chain is:
+    a rewrite still names the head, and a broken chain is still reported first."""
+    from fairhearing.ledger import queries
+
+    monkeypatch.setattr(queries, "HEADS_CHUNK", 2)
+    monkeypatch.setattr(queries, "SQL_RANGE", 3)
+    threads: list[str] = []
+    on_own_connection = queries._heads_verify_own_connection
+
+    def spy(stop: threading.Event) -> tuple[int, queries.HeadProblem | None]:
+        threads.append(threading.current_thread().name)
+        return on_own_connection(stop)
+
+    monkeypatch.setattr(queries, "_heads_verify_own_connection", spy)
+    append(4)
+    heads.tree_head_sign(at=SIGNED)
+    append(3)
+    heads.tree_head_sign(at=SIGNED + dt.timedelta(hours=1))
+    assert not connection.in_atomic_block
+    result = ledger_verify()
+    assert (result.ok, result.checked, result.heads_checked) == (True, 7, 2)
+    if connection.vendor == "postgresql":
+        assert threads and threading.main_thread().name not in threads
+    rewrite(6, case_id=99)
+    result = ledger_verify()
+    assert result.bad_seq is None and result.checked == 7
+    assert result.bad_head is not None and result.heads_checked == 1
+    assert (result.bad_head.tree_size, result.bad_head.signed_at) == (
+        7,
+        SIGNED + dt.timedelta(hours=1),
+    )
+    with triggers_bypassed(), connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_event SET kind = 2 WHERE seq = 2")
+    result = ledger_verify()
+    assert (result.bad_seq, result.bad_head, result.heads_checked) == (2, None, 0)
