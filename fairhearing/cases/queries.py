@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from fairhearing.deadlines.models import Deadline
-from fairhearing.evidence.models import EvidenceItem
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
@@ -116,8 +115,9 @@ def complainants_accounts(case: Case) -> list[ComplainantAccount]:
     )
     parties = {p.person_id: p for p in case.parties.filter(role=Party.Role.COMPLAINANT)}
     given: dict[int, list[Any]] = {}
-    for item in EvidenceItem.objects.filter(
-        case=case, added_by_person_id__in=[c.complainant_id for c in complaints]
+    # Through the case's own relation: evidence hangs off a case, above this app.
+    for item in case.evidence.filter(
+        added_by_person_id__in=[c.complainant_id for c in complaints]
     ).order_by("number"):
         if item.added_by_person_id is not None:
             given.setdefault(item.added_by_person_id, []).append(item)
