@@ -460,7 +460,7 @@ def letter_record_posted(*, actor: Any, letter: Notification, posted_on: dt.date
     day after, and a notice or decision to the respondent starts the time limits that wait for
     it from that date of service (the sign-in link in it then runs 30 days from posting)."""
     letter = (
-        Notification.objects.select_for_update()
+        Notification.objects.select_for_update(of=("self",))
         .select_related("case__rulebook", "person")
         .get(pk=letter.pk)
     )
