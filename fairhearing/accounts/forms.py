@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import PASSWORD_MAX, too_long
 
 from .services import LOCKED_OUT, sign_in_failure_record, sign_in_locked
@@ -44,7 +45,7 @@ class SignInForm(AuthenticationForm):
 CODE_ATTRS = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     """The second step: a code from the authenticator app, or a recovery code."""
 
     code = forms.CharField(
@@ -57,7 +58,7 @@ class CodeForm(forms.Form):
     )
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(Form):
     code = forms.CharField(
         label="Code from your authenticator app",
         max_length=10,

@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.core.dates import DateInRange, today, tomorrow, years_ahead
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
 
 from .models import Assignment
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     search = forms.CharField(
         label="Reference",
         required=False,
@@ -40,7 +41,7 @@ class CaseFilterForm(forms.Form):
         ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """A decision's reasons and the rule it applies: every recorded decision asks for both."""
 
     reasons = forms.CharField(
@@ -92,7 +93,7 @@ class TransitionForm(DecisionForm):
             del self.fields["sanction_ends_on"]
 
 
-class HearingForm(forms.Form):
+class HearingForm(Form):
     hearing_on = DateInRange(
         what="The date of the hearing",
         earliest=today,
@@ -118,7 +119,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     user = StaffChoiceField(
         label="Member of staff", queryset=User.objects.none(), empty_label="Choose someone"
     )
@@ -135,7 +136,7 @@ class AssignForm(forms.Form):
         ).order_by("first_name", "username")
 
 
-class ReasonsForm(forms.Form):
+class ReasonsForm(Form):
     reasons = forms.CharField(
         max_length=REASONS_MAX,
         label="Reasons",
@@ -144,7 +145,7 @@ class ReasonsForm(forms.Form):
     )
 
 
-class WitnessForm(forms.Form):
+class WitnessForm(Form):
     full_name = forms.CharField(
         label="Witness's full name",
         max_length=200,
@@ -160,7 +161,7 @@ class WitnessForm(forms.Form):
     )
 
 
-class ConductRulesForm(forms.Form):
+class ConductRulesForm(Form):
     refs = forms.MultipleChoiceField(
         label="Which rules does this allegation engage?",
         widget=forms.CheckboxSelectMultiple,

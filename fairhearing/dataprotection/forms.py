@@ -4,11 +4,12 @@ from typing import Any
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, tomorrow, years_ago, years_ahead
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.people.models import Person, person_hash
 
 
-class HoldForm(forms.Form):
+class HoldForm(Form):
     reasons = forms.CharField(
         max_length=REASONS_MAX,
         label="Reasons",
@@ -27,7 +28,7 @@ class HoldForm(forms.Form):
     )
 
 
-class LiftForm(forms.Form):
+class LiftForm(Form):
     reasons = forms.CharField(
         max_length=REASONS_MAX,
         label="Reasons",
@@ -36,7 +37,7 @@ class LiftForm(forms.Form):
     )
 
 
-class SubjectAccessForm(forms.Form):
+class SubjectAccessForm(Form):
     """Find the person by an exact membership number, email or full name (keyed hashes)."""
 
     membership_number = forms.CharField(label="Membership number", required=False, max_length=40)

@@ -1,7 +1,9 @@
 from django import forms
 
+from fairhearing.core.forms import Form
 
-class DossierForm(forms.Form):
+
+class DossierForm(Form):
     source_name = forms.CharField(
         label="Which organisation sent it?",
         max_length=200,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from fairhearing.core.dates import DateTimeInRange, today, years_ago
+from fairhearing.core.forms import Form
 
 from .services import Upload
 
@@ -20,7 +21,7 @@ def upload_of(file: UploadedFile | None) -> Upload | None:
     return Upload(name=file.name or "", data=file.read())
 
 
-class FileEvidenceForm(forms.Form):
+class FileEvidenceForm(Form):
     file = forms.FileField(
         label="Upload a file",
         help_text="PDF, PNG, JPEG, GIF, WebP or plain text, up to 20 MB.",
@@ -35,7 +36,7 @@ class FileEvidenceForm(forms.Form):
     )
 
 
-class PostEvidenceForm(forms.Form):
+class PostEvidenceForm(Form):
     url = forms.URLField(
         label="Web address of the post",
         required=False,

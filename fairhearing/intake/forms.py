@@ -4,6 +4,7 @@ from django import forms
 
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import ADDRESS_MAX, EMAIL_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec
 
@@ -11,7 +12,7 @@ RESPONDENT_SLOTS = 3
 RESPONDENT_PARTS = ("name", "membership_number", "branch", "email", "postal_address")
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(Form):
     """The public complaint form: one page, works without JavaScript."""
 
     complainant_name = forms.CharField(
@@ -194,7 +195,7 @@ class AnonymousComplaintForm(ComplaintForm):
         )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(Form):
     code = forms.CharField(
         label="Your receipt code",
         max_length=80,
@@ -206,7 +207,7 @@ class ReceiptForm(forms.Form):
     )
 
 
-class ReporterMessageForm(forms.Form):
+class ReporterMessageForm(Form):
     case = forms.TypedChoiceField(
         label="Which case is your message about?",
         coerce=int,
@@ -230,7 +231,7 @@ class ReporterMessageForm(forms.Form):
             case.initial = cases[0].pk
 
 
-class ReporterEvidenceForm(forms.Form):
+class ReporterEvidenceForm(Form):
     file = forms.FileField(
         label="Upload a file",
         help_text=FILE_HELP,

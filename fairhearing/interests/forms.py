@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person, person_hash
@@ -9,7 +10,7 @@ from fairhearing.people.models import Person, person_hash
 from .models import BiasChallenge, Declaration
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     kind = forms.ChoiceField(
         label="What is your interest in?",
         choices=Declaration.Kind.choices,
@@ -68,7 +69,7 @@ class DeclarationForm(forms.Form):
         return data
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(Form):
     challenged = forms.ChoiceField(label="Who is challenged?", widget=forms.RadioSelect)
     raised_by = forms.ChoiceField(
         label="Which party raises the challenge?", widget=forms.RadioSelect
@@ -101,7 +102,7 @@ class ChallengeForm(forms.Form):
         raised_by.error_messages["required"] = "Choose the party raising it."
 
 
-class ChallengeDecisionForm(forms.Form):
+class ChallengeDecisionForm(Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[

@@ -1,7 +1,9 @@
 from django import forms
 
+from fairhearing.core.forms import Form
 
-class LinkForm(forms.Form):
+
+class LinkForm(Form):
     kind = forms.ChoiceField(
         label="Link or merge?",
         choices=[
@@ -19,7 +21,7 @@ class LinkForm(forms.Form):
     )
 
 
-class UndoForm(forms.Form):
+class UndoForm(Form):
     reasons = forms.CharField(
         label="Why undo it?",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -1,9 +1,10 @@
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.forms import Form
 
 
-class LetterPostedForm(forms.Form):
+class LetterPostedForm(Form):
     posted_on = DateInRange(
         what="The date of posting",
         earliest=years_ago(1),

@@ -4,13 +4,14 @@ from django import forms
 
 from fairhearing.accounts.models import Role
 from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX, too_long
 
 from .models import AccessAttempt, Approach
 from .queries import RegisterFilters
 
 
-class ApproachForm(forms.Form):
+class ApproachForm(Form):
     approached_on = DateInRange(
         what="The date you were approached",
         earliest=years_ago(2),
@@ -48,7 +49,7 @@ class ApproachForm(forms.Form):
     )
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[
@@ -66,7 +67,7 @@ class VerificationForm(forms.Form):
     )
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(Form):
     """The register's filters: who, their role, what they tried, which case, and when."""
 
     user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)

@@ -3,11 +3,12 @@ from typing import Any
 from django import forms
 
 from fairhearing.core.dates import DateInRange, tomorrow, years_ahead
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
 
 
-class VoteForm(forms.Form):
+class VoteForm(Form):
     transition = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
@@ -83,7 +84,7 @@ class VoteForm(forms.Form):
         return data
 
 
-class InterimSuspensionForm(forms.Form):
+class InterimSuspensionForm(Form):
     reasons = forms.CharField(
         max_length=REASONS_MAX,
         label="Reasons for suspending the member while the case is decided",

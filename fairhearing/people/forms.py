@@ -1,6 +1,7 @@
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import (
     ADDRESS_MAX,
     AFFILIATION_NAME_MAX,
@@ -14,7 +15,7 @@ from .models import Affiliation
 from .services import SOURCE_YEARS
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(Form):
     kind = forms.ChoiceField(
         label="What kind of body is it?",
         choices=Affiliation.Kind.choices,
@@ -55,7 +56,7 @@ class AffiliationForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     """A party's email and postal address, added or corrected by staff with reasons."""
 
     email = forms.EmailField(

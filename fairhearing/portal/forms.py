@@ -3,10 +3,11 @@ from typing import Any
 from django import forms
 
 from fairhearing.core.dates import DateInRange, today, years_ahead
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import MESSAGE_MAX, REASONS_MAX, REPLY_MAX, too_long
 
 
-class LinkRequestForm(forms.Form):
+class LinkRequestForm(Form):
     reference = forms.CharField(
         label="Your reference",
         max_length=40,
@@ -26,7 +27,7 @@ class LinkRequestForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     text = forms.CharField(
         max_length=REPLY_MAX,
         label="Your reply to the allegations",
@@ -36,7 +37,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class HearingRequestForm(forms.Form):
+class HearingRequestForm(Form):
     oral = forms.ChoiceField(
         label="Do you want an oral hearing?",
         choices=[
@@ -63,7 +64,7 @@ class HearingRequestForm(forms.Form):
     )
 
 
-class MoveHearingForm(forms.Form):
+class MoveHearingForm(Form):
     new_date = DateInRange(
         what="The new date for the hearing",
         earliest=today,
@@ -75,7 +76,7 @@ class MoveHearingForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     body = forms.CharField(
         max_length=MESSAGE_MAX,
         label="Message",
@@ -84,7 +85,7 @@ class MessageForm(forms.Form):
     )
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(Form):
     """A party's challenge to a member of their case's panel for bias (R-25)."""
 
     challenged = forms.ChoiceField(

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from fairhearing.core.dates import DateInRange, today, years_ago, years_ahead
+from fairhearing.core.forms import Form
 from fairhearing.core.limits import NOTE_MAX, too_long
 
 from .models import Recommendation
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     title = forms.CharField(
         label="Meeting", max_length=200, error_messages={"required": "Name the meeting."}
     )
@@ -24,7 +25,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class RecommendationsImportForm(forms.Form):
+class RecommendationsImportForm(Form):
     title = forms.CharField(
         label="Title of the review",
         max_length=300,
@@ -52,7 +53,7 @@ class RecommendationsImportForm(forms.Form):
     )
 
 
-class RecommendationUpdateForm(forms.Form):
+class RecommendationUpdateForm(Form):
     status = forms.ChoiceField(
         label="Status", choices=Recommendation.Status.choices, widget=forms.RadioSelect
     )

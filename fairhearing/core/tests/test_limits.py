@@ -11,6 +11,7 @@ from django import forms
 import fairhearing
 from fairhearing.api.tests.test_api import api_for, assert_error
 from fairhearing.api.urls import api
+from fairhearing.core.forms import Form as PlainForm
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,27 @@ def test_every_text_field_of_every_form_has_a_limit_and_says_it_plainly() -> Non
                 continue
             if field.max_length is None:
                 unlimited.append(f"{cls.__module__}.{cls.__name__}.{name}")
-            elif "Ensure this value" in str(field.error_messages.get("max_length", "")):
+            elif not issubclass(cls, PlainForm) and "max_length" not in field.error_messages:
+                # Django's own words ("Ensure this value has at most…") would show.
                 django_words.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert len(form_classes()) > 20
     assert unlimited == [], "give these a max_length (fairhearing/core/limits.py)"
     assert django_words == [], "give these a too_long() message (fairhearing/core/limits.py)"
+
+
+def test_a_text_field_over_its_limit_is_named_in_plain_words() -> None:
+    class Example(PlainForm):
+        full_name = forms.CharField(label="Your full name", max_length=5)
+        sent_by = forms.CharField(label="Which organisation sent it?", max_length=5)
+        note = forms.CharField(max_length=5, error_messages={"max_length": "Keep it short."})
+
+    form = Example({"full_name": "x" * 6, "sent_by": "y" * 6, "note": "z" * 6})
+    assert not form.is_valid()
+    assert form.errors == {
+        "full_name": ["Your full name must be 5 characters or fewer."],
+        "sent_by": ["Your answer must be 5 characters or fewer."],
+        "note": ["Keep it short."],
+    }
 
 
 def test_every_text_input_of_the_api_has_a_limit() -> None:
