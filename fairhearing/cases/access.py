@@ -7,6 +7,7 @@ is recorded in the interference register and on the ledger.
 
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -106,6 +107,14 @@ def case_for(
         )
         raise CaseNotFound(NOT_FOUND)
     return case
+
+
+def case_list_reader(user: Any) -> Any:
+    """The user, if their role gives access to cases at all; otherwise refused (recorded by
+    the refusal middleware or the API's handler)."""
+    if user.organisation_id is None or not POLICY.get(user.role):
+        raise PermissionDenied(NO_CASES_FOR_ROLE)
+    return user
 
 
 def search_refusals_record(user: Any, search: str, request: HttpRequest | None = None) -> None:

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -27,9 +26,8 @@ from fairhearing.people.services import PersonDetails
 
 from . import services
 from .access import (
-    NO_CASES_FOR_ROLE,
-    POLICY,
     case_for,
+    case_list_reader,
     cases_visible_to,
     search_refusals_record,
 )
@@ -175,8 +173,7 @@ def detail(case: Case) -> dict[str, Any]:
 def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
     require_scope(request, Scope.CASES_READ)
     refuse_unknown_query(request, set(CaseFilters.model_fields))
-    if not POLICY.get(request.user.role):
-        raise PermissionDenied(NO_CASES_FOR_ROLE)
+    case_list_reader(request.user)
     search_refusals_record(request.user, filters.search, request)
     limit, cursor = filters.limit, filters.cursor
     queryset = case_list(

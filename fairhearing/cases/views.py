@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -27,9 +26,8 @@ from fairhearing.people.services import PersonDetails
 
 from . import services
 from .access import (
-    NO_CASES_FOR_ROLE,
-    POLICY,
     case_for,
+    case_list_reader,
     cases_visible_to,
     search_refusals_record,
     user_may_act,
@@ -64,9 +62,7 @@ PAGE_SIZE = 25
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if user.organisation_id is None or not POLICY.get(user.role):
-        raise PermissionDenied(NO_CASES_FOR_ROLE)
+    user: Any = case_list_reader(request.user)
     visible = cases_visible_to(user)
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec

@@ -1,11 +1,9 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from ninja import Field, Query, Router, Schema, Status
 
-from fairhearing.accounts.models import Role
 from fairhearing.api.core import (
     ERRORS,
     ApiError,
@@ -21,9 +19,9 @@ from fairhearing.cases.access import case_for
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX
 
 from . import queries
+from .access import register_reader
 from .models import Approach, Verification
 from .services import approach_record, verification_verify, verification_veto
-from .views import ONLY_OVERSIGHT
 
 router = Router(tags=["oversight"])
 
@@ -138,8 +136,7 @@ def oversight_register(request: Any, query: Query[RegisterQuery]) -> dict[str, A
     of each kind; decisions awaiting verification in `pending`."""
     require_scope(request, Scope.CASES_READ)
     refuse_unknown_query(request, set(RegisterQuery.model_fields))
-    if request.user.role != Role.OVERSIGHT:
-        raise PermissionDenied(ONLY_OVERSIGHT)
+    register_reader(request.user)
     organisation_id = request.user.organisation_id
     filters = queries.RegisterFilters(
         user_id=query.user,
@@ -155,9 +152,7 @@ def oversight_register(request: Any, query: Query[RegisterQuery]) -> dict[str, A
     items, next_cursor = cursor_page(
         rows, cursor=query.cursor, limit=query.limit, order=(TIME_FIELD[query.kind], "pk")
     )
-    pending = queries.register_entries(organisation_id, "verifications").filter(
-        status=Verification.Status.PENDING
-    )
+    pending = queries.register_pending(organisation_id)
     return {
         "kind": query.kind,
         "counts": queries.register_counts(organisation_id, filters),

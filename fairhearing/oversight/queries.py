@@ -9,11 +9,6 @@ from fairhearing.interests.models import BiasChallenge, Recusal
 from .models import AccessAttempt, Approach, Verification
 
 
-def register_attempts(organisation_id: int) -> QuerySet[AccessAttempt]:
-    """Refused attempts by this organisation's users, on its cases, or anonymous ones."""
-    return register_entries(organisation_id, "attempts")
-
-
 def register_approaches(organisation_id: int) -> QuerySet[Approach]:
     return (
         Approach.objects.filter(case__organisation_id=organisation_id)
@@ -156,7 +151,10 @@ def register_counts(organisation_id: int, filters: RegisterFilters | None = None
     return {key: register_entries(organisation_id, key, filters).count() for key in REGISTER_KINDS}
 
 
-def register_pending(organisation_id: int) -> int:
+def register_pending(organisation_id: int) -> QuerySet[Verification]:
+    """Decisions held for oversight's verification, the oldest waiting first."""
     return (
-        register_verifications(organisation_id).filter(status=Verification.Status.PENDING).count()
+        register_verifications(organisation_id)
+        .filter(status=Verification.Status.PENDING)
+        .order_by("stage_change__at", "pk")
     )

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,11 @@ from fairhearing.cases.access import case_for
 from fairhearing.cases.services import CaseError
 
 from . import queries
+from .access import register_reader
 from .forms import ApproachForm, RegisterFilterForm, VerificationForm
 from .models import Verification
 from .services import approach_record, verification_verify, verification_veto
 
-ONLY_OVERSIGHT = "The interference register is for oversight only."
 REGISTER_PAGE = 50
 
 
@@ -30,9 +29,7 @@ FILTER_KEYS = {"user", "role", "action", "case", "since", "until"}
 def register_view(request: HttpRequest) -> HttpResponse:
     """The whole register, one kind at a time, paged, with the same filters across kinds and
     the count of each; decisions awaiting verification always on top."""
-    user: Any = request.user
-    if user.role != Role.OVERSIGHT:
-        raise PermissionDenied(ONLY_OVERSIGHT)
+    user: Any = register_reader(request.user)
     organisation_id = user.organisation_id
     kind = request.GET.get("kind", "attempts")
     if kind not in queries.REGISTER_KINDS:
@@ -49,9 +46,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     filters_only = query.copy()
     filters_only.pop("kind", None)
-    pending = queries.register_entries(organisation_id, "verifications").filter(
-        status=Verification.Status.PENDING
-    )
+    pending = queries.register_pending(organisation_id)
     context = {
         "form": form,
         "filtered": filters.any,
