@@ -30,6 +30,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.UPLOAD_STAGING_ROOT = tmp_path / "staged"
     # Most tests keep their data in a transaction that is never committed, which a real
     # standby cannot see: `replica_reads()` reads from default unless a test (one that commits
     # and waits for replay, core/tests/test_replica.py) turns the replica back on.

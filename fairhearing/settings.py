@@ -319,4 +319,7 @@ FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY = _read_keys()
 
 # Evidence files: outside the web root, each stored once under its SHA-256 (evidence/storage.py).
 EVIDENCE_ROOT = Path(os.environ.get("FAIRHEARING_EVIDENCE_ROOT", VAR_DIR / "evidence"))
+# Files attached to a complaint not yet sent (the person is checking their answers): kept
+# here, outside the web root, until it is sent or for a day (intake/staging.py).
+UPLOAD_STAGING_ROOT = Path(os.environ.get("FAIRHEARING_STAGING_ROOT", VAR_DIR / "staged"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("FAIRHEARING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))

@@ -34,6 +34,7 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     from fairhearing.dataprotection.retention import retention_run
     from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
     from fairhearing.intake.services import submissions_record, submissions_refused_purge
+    from fairhearing.intake.staging import staged_purge
     from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
     from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
     from fairhearing.portal.services import complainant_updates_send
@@ -64,6 +65,7 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     submissions = part("submissions", submissions_record)
     counts["submissions_recorded"] = submissions["recorded"] if submissions else 0
     part("refused submissions", submissions_refused_purge)
+    counts["attachments_deleted"] = part("attachments never sent", staged_purge) or 0
     result = part("time limits", deadline_sweep)
     counts["breaches"] = result.breaches if result else 0
     counts["expiries"] = result.expiries if result else 0

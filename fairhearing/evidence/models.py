@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
 class Source(models.TextChoices):
     STAFF = "staff", "Case team"
     PARTY = "party", "A party, through the portal"
+    COMPLAINT = "complaint", "The complainant, with the complaint"
     ANONYMOUS = "anonymous", "Anonymous reporter"
     DOSSIER = "dossier", "Bulk dossier"
 

@@ -45,11 +45,17 @@ class Upload:
     data: bytes
 
 
-def _blob(upload: Upload) -> tuple[Blob, str]:
+def upload_check(upload: Upload) -> sniff.Checked:
+    """The file's safe name and type, or `EvidenceRefused` with the reason a person can act
+    on (checked again as it is stored: a form may check it first, to say so at once)."""
     try:
-        checked = sniff.check(upload.name, upload.data, max_bytes=settings.EVIDENCE_MAX_BYTES)
+        return sniff.check(upload.name, upload.data, max_bytes=settings.EVIDENCE_MAX_BYTES)
     except sniff.FileRefused as refused:
         raise EvidenceRefused(str(refused)) from refused
+
+
+def _blob(upload: Upload) -> tuple[Blob, str]:
+    checked = upload_check(upload)
     digest = blob_write(upload.data)
     blob, _ = Blob.objects.get_or_create(
         sha256=digest, defaults={"size": len(upload.data), "content_type": checked.content_type}

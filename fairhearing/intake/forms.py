@@ -1,19 +1,23 @@
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
 
 from fairhearing.cases.models import AllegationType, Channel
-from fairhearing.core.dates import DateInRange, today, years_ago
+from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ago
 from fairhearing.core.forms import Form
 from fairhearing.core.limits import ADDRESS_MAX, EMAIL_MAX, too_long
+from fairhearing.core.templatetags.govuk import error_target_id
 from fairhearing.organisations.rulebook import RulebookSpec
 
+FILE_HELP = "A screenshot, PDF or text file (PNG, JPEG, GIF, WebP, PDF or plain text), up to 20 MB."
 RESPONDENT_SLOTS = 3
 RESPONDENT_PARTS = ("name", "membership_number", "branch", "email", "postal_address")
 
 
-class ComplaintForm(Form):
-    """The public complaint form: one page, works without JavaScript."""
+class ComplaintDetailsForm(Form):
+    """What every complaint form asks: who complains, about whom, and what happened."""
 
     complainant_name = forms.CharField(
         label="Your full name", max_length=200, error_messages={"required": "Enter your full name."}
@@ -52,8 +56,8 @@ class ComplaintForm(Form):
         latest=today,
         label="When did it happen?",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave blank if you do not know.",
+        widget=DateParts,
+        help_text=f"For example, {example_date(past=True)}. Leave blank if you do not know.",
         error_messages={"invalid": "Enter a real date."},
     )
     url = forms.URLField(
@@ -72,6 +76,7 @@ class ComplaintForm(Form):
 
     def __init__(self, *args: Any, spec: RulebookSpec, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.spec = spec
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [("", "Choose one"), *spec.categories.items()]
@@ -110,6 +115,98 @@ class ComplaintForm(Form):
                 error_messages=too_long("The postal address", ADDRESS_MAX),
             )
 
+    def answers(self, *, kept_file: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A valid form's answers as GOV.UK's "check your answers" summary lists: a title
+        each, then rows of the question, the answer in words and the id of the box that
+        changes it."""
+        data = self.cleaned_data
+
+        def row(name: str, key: str, value: str) -> dict[str, str]:
+            return {
+                "key": key,
+                "value": value or "Not given",
+                "target": error_target_id(self[name]),
+            }
+
+        sections: list[dict[str, Any]] = []
+        if "complainant_name" in self.fields:
+            sections.append(
+                {
+                    "title": "About you",
+                    "rows": [
+                        row("complainant_name", "Your name", data["complainant_name"]),
+                        row("complainant_email", "Your email address", data["complainant_email"]),
+                        row(
+                            "complainant_is_member",
+                            "Member",
+                            "Yes" if data["complainant_is_member"] == "yes" else "No",
+                        ),
+                        row(
+                            "complainant_membership_number",
+                            "Your membership number",
+                            data["complainant_membership_number"],
+                        ),
+                    ],
+                }
+            )
+        for slot in range(1, RESPONDENT_SLOTS + 1):
+            if not data.get(f"respondent_{slot}_name"):
+                continue
+            rows = [row(f"respondent_{slot}_name", "Name", data[f"respondent_{slot}_name"])]
+            for part, key in (
+                ("membership_number", "Membership number"),
+                ("branch", "Branch"),
+                ("email", "Email address"),
+                ("postal_address", "Postal address"),
+            ):
+                if data[f"respondent_{slot}_{part}"]:
+                    rows.append(
+                        row(f"respondent_{slot}_{part}", key, data[f"respondent_{slot}_{part}"])
+                    )
+            sections.append({"title": f"Person {slot}", "rows": rows})
+        conduct_date = data["conduct_date"]
+        sections.append(
+            {
+                "title": "What happened",
+                "rows": [
+                    row("category", "Kind of behaviour", self.spec.categories[data["category"]]),
+                    row(
+                        "allegation_type",
+                        "What they did",
+                        str(AllegationType(data["allegation_type"]).label),
+                    ),
+                    row(
+                        "conduct_date",
+                        "When it happened",
+                        date_format(conduct_date, "j F Y") if conduct_date else "Not known",
+                    ),
+                    row("url", "Link to the post or page", data["url"]),
+                    row("description", "What happened", data["description"]),
+                ],
+            }
+        )
+        if "file" in self.fields:
+            size = filesizeformat(kept_file["size"]) if kept_file else ""
+            sections.append(
+                {
+                    "title": "Evidence",
+                    "file": kept_file,
+                    "rows": [
+                        row(
+                            "file",
+                            "File",
+                            f"{kept_file['name']} ({size})" if kept_file else "No file attached",
+                        ),
+                        *(
+                            [row("file_description", "What it shows", data["file_description"])]
+                            if kept_file
+                            else []
+                        ),
+                    ],
+                }
+            )
+        return sections
+
     def respondent_slots(self) -> list[list[forms.BoundField]]:
         return [
             [self[f"respondent_{slot}_{part}"] for part in RESPONDENT_PARTS]
@@ -125,7 +222,22 @@ class ComplaintForm(Form):
         return cleaned
 
 
-class StaffComplaintForm(ComplaintForm):
+class ComplaintForm(ComplaintDetailsForm):
+    """The public complaint form: one page, works without JavaScript, then checked by the
+    person before it is sent (`answers`)."""
+
+    file = forms.FileField(
+        label="A screenshot or file (optional)",
+        required=False,
+        allow_empty_file=True,  # the evidence service refuses it with its own reason
+        help_text=FILE_HELP,
+    )
+    file_description = forms.CharField(
+        label="What does the file show? (optional)", required=False, max_length=2000
+    )
+
+
+class StaffComplaintForm(ComplaintDetailsForm):
     """A complaint received by post, phone, email or in person, recorded by staff (R-01)."""
 
     channel = forms.ChoiceField(
@@ -139,7 +251,8 @@ class StaffComplaintForm(ComplaintForm):
         earliest=years_ago(2),
         latest=today,
         label="Date received",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateParts,
+        help_text=f"For example, {example_date(past=True)}.",
         error_messages={
             "required": "Enter the date it was received.",
             "invalid": "Enter a real date.",
@@ -168,21 +281,10 @@ COMPLAINANT_FIELDS = (
     "complainant_is_member",
     "complainant_membership_number",
 )
-FILE_HELP = "A screenshot, PDF or text file (PNG, JPEG, GIF, WebP, PDF or plain text), up to 20 MB."
 
 
 class AnonymousComplaintForm(ComplaintForm):
-    """The public form without anything about the reporter, and with an optional file."""
-
-    file = forms.FileField(
-        label="A screenshot or file (optional)",
-        required=False,
-        allow_empty_file=True,  # the evidence service refuses it with its own reason
-        help_text=FILE_HELP,
-    )
-    file_description = forms.CharField(
-        label="What does the file show? (optional)", required=False, max_length=2000
-    )
+    """The public form without anything about the reporter."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,9 +29,15 @@ from fairhearing.cases.services import (
 )
 from fairhearing.core.mail import stable_message_id
 from fairhearing.evidence.models import EvidenceItem, Source
-from fairhearing.evidence.services import EvidenceRefused, Upload, evidence_add_file
+from fairhearing.evidence.services import (
+    EvidenceRefused,
+    Upload,
+    evidence_add_file,
+    evidence_add_post,
+)
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.linking.models import Grouping
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person
 from fairhearing.people.services import PersonDetails
@@ -67,11 +73,15 @@ def complaint_submit(
     allegation: AllegationDetails,
     summary: str,
     received_at: dt.datetime | None = None,
+    upload: Upload | None = None,
+    upload_description: str = "",
 ) -> Complaint:
-    """Record the complaint, then acknowledge it by email.
+    """Record the complaint, with the post it names and the file sent with it as evidence,
+    then acknowledge it by email.
 
     Recording commits first, so a mail failure never loses a complaint: its cases stay at
-    "received" with the acknowledgement limit running, for staff to act on.
+    "received" with the acknowledgement limit running, for staff to act on. A refused file
+    (`EvidenceRefused`) leaves nothing written.
     """
     from .bulk import Incoming, complaints_record_many
 
@@ -87,15 +97,64 @@ def complaint_submit(
         fast, _ = complaints_record_many(
             organisation, [Incoming(actor=actor, received_at=at, arguments=arguments)]
         )
+        complaint = (
+            fast[0][0]
+            if fast
+            else complaint_record(
+                actor=actor, organisation=organisation, received_at=at, **arguments
+            )
+        )
+        complaint_evidence_keep(
+            actor=actor,
+            complaint=complaint,
+            allegation=allegation,
+            source=Source.STAFF if actor is not None else Source.COMPLAINT,
+            upload=upload,
+            upload_description=upload_description,
+        )
     if fast:
         acknowledgements_send_and_record(fast)
-        return fast[0][0]
-    complaint = complaint_record(
-        actor=actor, organisation=organisation, received_at=at, **arguments
-    )
-    if complaint.complainant.email:
+    elif complaint.complainant.email:
         complaint_acknowledge_by_email(complaint=complaint)
     return complaint
+
+
+POST_DESCRIPTION = "The post the complaint names, as the complainant gave it"
+UPLOAD_BY_COMPLAINANT = "Sent with the complaint"
+
+
+def complaint_evidence_keep(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    allegation: AllegationDetails,
+    source: str,
+    upload: Upload | None = None,
+    upload_description: str = "",
+) -> None:
+    """The post the complaint names, kept as evidence on each case it opened (a case it
+    joined, as the same post reported again, has it already); and the file sent with it, on
+    every case of the complaint. In the caller's transaction."""
+    joined = set(Grouping.objects.filter(complaint=complaint).values_list("case_id", flat=True))
+    for case in complaint.cases.order_by("pk"):
+        if allegation.url and case.pk not in joined:
+            evidence_add_post(
+                actor=actor,
+                case=case,
+                url=allegation.url,
+                description=POST_DESCRIPTION,
+                source=source,
+                person=complaint.complainant,
+            )
+        if upload is not None:
+            evidence_add_file(
+                actor=actor,
+                case=case,
+                upload=upload,
+                description=upload_description.strip() or UPLOAD_BY_COMPLAINANT,
+                source=source,
+                person=complaint.complainant,
+            )
 
 
 def acknowledgements_send_and_record(recorded: list[tuple[Complaint, list[Case]]]) -> None:
@@ -313,6 +372,7 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                 fast += done
                 rest += [submissions[i] for i in left]
             for submission in sorted(rest, key=lambda s: s.pk):
+                arguments = _submission_arguments(submission)
                 try:
                     with transaction.atomic():
                         complaint = complaint_record(
@@ -320,7 +380,13 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                             organisation=submission.organisation,
                             received_at=submission.received_at,
                             reference=submission.reference,
-                            **_submission_arguments(submission),
+                            **arguments,
+                        )
+                        complaint_evidence_keep(
+                            actor=submission.submitted_by,
+                            complaint=complaint,
+                            allegation=arguments["allegation"],
+                            source=Source.STAFF,
                         )
                 except (CaseError, ValidationError) as exc:
                     log.warning("submission %s refused: %s", submission.reference, exc)
@@ -505,6 +571,9 @@ def anonymous_report_submit(
         received_at=received_at,
     )
     reporter = complaint.complainant
+    complaint_evidence_keep(
+        actor=None, complaint=complaint, allegation=allegation, source=Source.ANONYMOUS
+    )
     code = code or _locator_free()
     report = AnonymousReport.objects.create(
         complaint=complaint, locator=code.locator, secret_hash=secret_hash(code.secret)

@@ -15,11 +15,11 @@ from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, CaseError
 from fairhearing.evidence.forms import upload_of
-from fairhearing.evidence.services import EvidenceRefused
+from fairhearing.evidence.services import EvidenceRefused, Upload, upload_check
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 
-from . import services
+from . import services, staging
 from .access import reporter_report_for, reporter_session_end, reporter_session_grant
 from .forms import (
     RESPONDENT_SLOTS,
@@ -79,26 +79,144 @@ def start_view(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/start.html", {"organisation": organisation_default()})
 
 
+# --- the public forms: answers, then "check your answers", then sent -------------------
+
+DRAFT_KEYS = {"named": "intake_draft", "anonymous": "intake_anonymous_draft"}
+NOT_SENT = "Your complaint has not been sent. Check your answers and send it again."
+FILE_GONE = (
+    "The file you attached was kept for a day and has been deleted. Choose it again, or "
+    "send your complaint without it."
+)
+
+
+def _draft(request: HttpRequest, kind: str) -> dict[str, Any] | None:
+    draft = request.session.get(DRAFT_KEYS[kind])
+    return draft if isinstance(draft, dict) else None
+
+
+def _draft_end(request: HttpRequest, kind: str) -> None:
+    draft = request.session.pop(DRAFT_KEYS[kind], None)
+    if isinstance(draft, dict) and draft.get("file"):
+        staging.staged_discard(draft["file"]["token"])
+
+
+def _public_form(kind: str, data: Any = None, files: Any = None) -> ComplaintForm:
+    form_class = ComplaintForm if kind == "named" else AnonymousComplaintForm
+    return form_class(data, files, spec=organisation_default().current_rulebook().spec)
+
+
+def _answers_take(request: HttpRequest, kind: str) -> HttpResponse:
+    """The form: shown filled in from the answers so far; posted, kept (with its file, if
+    any) for the person to check before anything is sent."""
+    draft = _draft(request, kind)
+    if request.method == "POST":
+        form = _public_form(kind, request.POST, request.FILES)
+    else:
+        form = _public_form(kind, draft["data"] if draft else None)
+    kept = draft.get("file") if draft else None
+    if request.method == "POST" and form.is_valid():
+        upload = upload_of(form.cleaned_data["file"])
+        try:
+            if upload is not None:
+                checked = upload_check(upload)
+                if kept:
+                    staging.staged_discard(kept["token"])
+                kept = {
+                    "token": staging.staged_write(upload.data),
+                    "name": checked.name,
+                    "size": len(upload.data),
+                }
+        except EvidenceRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+            request.session[DRAFT_KEYS[kind]] = {"data": data, "file": kept}
+            return redirect("intake:check" if kind == "named" else "intake:anonymous_check")
+    template = "intake/complaint_form.html" if kind == "named" else "intake/anonymous_form.html"
+    context = {"form": form, "kept_file": kept}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _answers_check(request: HttpRequest, kind: str) -> HttpResponse:
+    """The answers to check, each with a way to change it; sending them records the
+    complaint, with its file."""
+    form_url = "intake:form" if kind == "named" else "intake:anonymous"
+    draft = _draft(request, kind)
+    if draft is None:
+        return redirect(form_url)
+    form = _public_form(kind, draft["data"])
+    if not form.is_valid():  # e.g. a date no longer in range: the form says what
+        return redirect(form_url)
+    kept = draft.get("file")
+    if request.method == "POST" and request.POST.get("remove_file") and kept:
+        staging.staged_discard(kept["token"])
+        request.session[DRAFT_KEYS[kind]] = {**draft, "file": None}
+        messages.success(request, f"{kept['name']} removed.")
+        return redirect(request.path)
+    if request.method == "POST":
+        upload = None
+        if kept:
+            data = staging.staged_read(kept["token"])
+            if data is None:
+                request.session[DRAFT_KEYS[kind]] = {**draft, "file": None}
+                messages.error(request, FILE_GONE)
+                return redirect(request.path)
+            upload = Upload(name=kept["name"], data=data)
+        try:
+            sent = _send(request, kind, form.cleaned_data, upload)
+        except (CaseError, EvidenceRefused) as error:
+            messages.error(request, f"{NOT_SENT} {error}")
+            return redirect(request.path)
+        _draft_end(request, kind)
+        return sent
+    context = {
+        "form": form,
+        "kind": kind,
+        "answers": form.answers(kept_file=kept),
+        "form_url": form_url,
+    }
+    return render(request, "intake/check.html", context)
+
+
+def _send(
+    request: HttpRequest, kind: str, data: dict[str, Any], upload: Upload | None
+) -> HttpResponse:
+    organisation = organisation_default()
+    if kind == "named":
+        complaint = complaint_submit(
+            actor=None,
+            organisation=organisation,
+            channel=Channel.WEB,
+            upload=upload,
+            upload_description=data["file_description"],
+            **_submission(data),
+        )
+        request.session[SESSION_KEY] = complaint.reference
+        return redirect("intake:submitted")
+    submitted = services.anonymous_report_submit(
+        organisation=organisation,
+        upload=upload,
+        upload_description=data["file_description"],
+        **_about(data),
+    )
+    # Kept only until the receipt page has shown it (then dropped from the session).
+    request.session[RECEIPT_SESSION_KEY] = {
+        "code": str(submitted.code),
+        "report": submitted.report.pk,
+    }
+    return redirect("intake:anonymous_receipt")
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_form_view(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_default()
-    form = ComplaintForm(request.POST or None, spec=organisation.current_rulebook().spec)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = complaint_submit(
-                actor=None,
-                organisation=organisation,
-                channel=Channel.WEB,
-                **_submission(form.cleaned_data),
-            )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            request.session[SESSION_KEY] = complaint.reference
-            return redirect("intake:submitted")
-    return render(
-        request, "intake/complaint_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return _answers_take(request, "named")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_check_view(request: HttpRequest) -> HttpResponse:
+    return _answers_check(request, "named")
 
 
 def submitted_view(request: HttpRequest) -> HttpResponse:
@@ -152,35 +270,16 @@ def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def anonymous_form_view(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_default()
-    form = AnonymousComplaintForm(
-        request.POST or None, request.FILES or None, spec=organisation.current_rulebook().spec
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            submitted = services.anonymous_report_submit(
-                organisation=organisation,
-                upload=upload_of(data["file"]),
-                upload_description=data["file_description"],
-                **_about(data),
-            )
-        except EvidenceRefused as refused:
-            form.add_error("file", str(refused))
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            # Kept only until the receipt page has shown it (then dropped from the session).
-            request.session[RECEIPT_SESSION_KEY] = {
-                "code": str(submitted.code),
-                "report": submitted.report.pk,
-            }
-            return redirect("intake:anonymous_receipt")
-    return render(
-        request, "intake/anonymous_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return _answers_take(request, "anonymous")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def anonymous_check_view(request: HttpRequest) -> HttpResponse:
+    return _answers_check(request, "anonymous")
 
 
 @never_cache

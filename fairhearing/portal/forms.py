@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from fairhearing.core.dates import DateInRange, today, years_ahead
+from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ahead
 from fairhearing.core.forms import Form
 from fairhearing.core.limits import MESSAGE_MAX, REASONS_MAX, REPLY_MAX, too_long
 
@@ -59,7 +59,8 @@ class HearingRequestForm(Form):
         latest=years_ahead(1),
         label="A date your companion cannot attend (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateParts,
+        help_text=f"For example, {example_date()}.",
         error_messages={"invalid": "Enter a real date."},
     )
 
@@ -70,8 +71,8 @@ class MoveHearingForm(Form):
         earliest=today,
         latest=years_ahead(1),
         label="New date for the hearing",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="At most 5 working days after the date set.",
+        widget=DateParts,
+        help_text=f"At most 5 working days after the date set. For example, {example_date()}.",
         error_messages={"required": "Enter the new date.", "invalid": "Enter a real date."},
     )
 

@@ -9,6 +9,7 @@ from fairhearing.core.tests.test_access_matrix import ROUTES
 # Page route -> the API operations that do the same.
 PARITY = {
     "intake:form": ["complaints_submit"],
+    "intake:check": ["complaints_submit"],
     "intake:record": ["complaints_submit"],
     "cases:list": ["cases_list"],
     "cases:detail": ["cases_detail", "cases_timeline"],
@@ -94,6 +95,7 @@ NOT_OPERATIONS = {
     "portal:challenge_sent",
     # Anonymous reporting: reporters are not API users; their receipt code opens a session.
     "intake:anonymous",
+    "intake:anonymous_check",
     "intake:anonymous_receipt",
     "intake:report",
     "intake:report_forget",

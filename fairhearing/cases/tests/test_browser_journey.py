@@ -42,7 +42,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     assert_accessible(page, context="start page")
     page.get_by_role("button", name="Start now").click()
     assert_accessible(page, context="complaint form")
-    page.get_by_role("button", name="Send complaint").click()  # nothing filled in
+    page.get_by_role("button", name="Continue").click()  # nothing filled in
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your full name.")
     assert_accessible(page, context="complaint form with errors")
     page.get_by_label("Your full name").fill("Priya Callender")
@@ -52,6 +52,9 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_label("What kind of behaviour").select_option(label="Bullying or harassment")
     page.get_by_label("A post or publication").check()
     page.get_by_label("Tell us what happened").fill("Posted a cartoon demeaning a minority.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Priya Callender")
+    assert_accessible(page, context="check your answers")
     page.get_by_role("button", name="Send complaint").click()
     expect(page.get_by_role("heading", name="Complaint received")).to_be_visible()
     assert_accessible(page, context="confirmation")

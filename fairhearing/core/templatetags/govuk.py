@@ -27,6 +27,8 @@ from django.forms.widgets import Input
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from fairhearing.core.dates import PARTS, DateParts, entry_of
+
 register = template.Library()
 
 LABEL_SIZES = frozenset({"xl", "l", "m", "s"})
@@ -42,6 +44,8 @@ def widget_kind(widget: forms.Widget) -> str:
     """The GOV.UK component that renders ``widget`` (order matters: subclasses first)."""
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
+    if isinstance(widget, DateParts):
+        return "date_parts"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -80,7 +84,9 @@ def _choice_options(bound_field: BoundField) -> list[dict[str, Any]]:
 
 def error_target_id(bound_field: BoundField) -> str:
     """Where an error summary link for this field should go: the first radio or checkbox of a
-    group (GOV.UK's rule), otherwise the field itself."""
+    group (GOV.UK's rule), the day box of a date input, otherwise the field itself."""
+    if widget_kind(bound_field.field.widget) == "date_parts":
+        return f"{field_id(bound_field)}-day"
     if widget_kind(bound_field.field.widget) in {"radios", "checkboxes"}:
         options = _choice_options(bound_field)
         if options and options[0]["attrs"].get("id"):
@@ -204,6 +210,23 @@ def govuk_field(
             context["value"] = None  # browsers never accept a value for a file input
         context["control_classes"] = _classes(base, widget_class, classes, errors and error_class)
         template_name = "govuk/fields/input.html"
+    elif kind == "date_parts":
+        entry = entry_of(value)
+        context["parts"] = [
+            {
+                "id": f"{base_id}-{part}",
+                "name": f"{bound_field.html_name}-{part}",
+                "label": part.capitalize(),
+                "value": text,
+                "classes": _classes(
+                    "govuk-input govuk-date-input__input",
+                    "govuk-input--width-4" if part == "year" else "govuk-input--width-2",
+                    errors and "govuk-input--error",
+                ),
+            }
+            for part, text in zip(PARTS, entry, strict=True)
+        ]
+        template_name = "govuk/fields/date_parts.html"
     elif kind == "textarea":
         # Django's default cols="40" means nothing next to GOV.UK's full-width textarea.
         context["extra_attrs"] = _extra_attrs(

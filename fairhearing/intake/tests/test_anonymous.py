@@ -50,7 +50,9 @@ ADDRESS = "203.0.113.9"
 
 def submit(client: Client, **extra) -> tuple[str, Complaint]:
     """Send the anonymous form; returns the receipt code read off the receipt page."""
-    response = client.post(reverse("intake:anonymous"), {**FORM, **extra}, follow=True)
+    answered = client.post(reverse("intake:anonymous"), {**FORM, **extra})
+    assert answered.status_code == 302, answered.content.decode()[:3000]
+    response = client.post(reverse("intake:anonymous_check"), follow=True)
     assert response.status_code == 200, response.content.decode()[:3000]
     match = CODE_ON_PAGE.search(response.content.decode())
     assert match, "no receipt code on the page"

@@ -50,6 +50,13 @@ def test_an_anonymous_reporter_submits_leaves_returns_and_reads_a_reply(
         {"name": "screenshot.png", "mimeType": "image/png", "buffer": png()}
     )
     page.get_by_label("What does the file show? (optional)").fill("The post, as I saw it")
+    page.get_by_role("button", name="Continue").click()
+
+    expect(
+        page.get_by_role("heading", name="Check your answers before sending your report")
+    ).to_be_visible()
+    expect(page.locator(".govuk-summary-list").last).to_contain_text("screenshot.png")
+    assert_accessible(page, context="check your answers (anonymous)")
     page.get_by_role("button", name="Send report").click()
 
     expect(page.get_by_role("heading", name="Report received")).to_be_visible()

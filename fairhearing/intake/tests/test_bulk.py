@@ -110,6 +110,11 @@ VARYING = {
     "reference",
     "due_at",
     "organisation",
+    # The post a complaint names, kept as evidence: its ids, and its hash (which covers the
+    # time it was captured).
+    "item",
+    "person",
+    "sha256",
 }
 
 

@@ -25,6 +25,14 @@ VALID = {
 }
 
 
+def send(client: Client, data: dict, **kwargs):
+    """Fill in the form, then send it from "check your answers" (as a person would)."""
+    answered = client.post(reverse("intake:form"), data)
+    assert answered.status_code == 302, answered.content.decode()[:3000]
+    assert answered["Location"] == reverse("intake:check")
+    return client.post(reverse("intake:check"), follow=True, **kwargs)
+
+
 def test_the_form_needs_no_sign_in(client: Client, organisation) -> None:
     response = client.get(reverse("intake:form"))
     assert response.status_code == 200
@@ -34,7 +42,7 @@ def test_the_form_needs_no_sign_in(client: Client, organisation) -> None:
 def test_a_complaint_gets_a_reference_an_email_and_an_acknowledged_case(
     client: Client, organisation
 ) -> None:
-    response = client.post(reverse("intake:form"), VALID, follow=True)
+    response = send(client, VALID)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     page = response.content.decode()
@@ -62,7 +70,7 @@ def test_a_complaint_gets_a_reference_an_email_and_an_acknowledged_case(
 
 def test_naming_two_people_opens_two_cases(client: Client, organisation) -> None:
     data = {**VALID, "respondent_2_name": "Tamsin Keogh"}
-    response = client.post(reverse("intake:form"), data, follow=True)
+    response = send(client, data)
     assert Case.objects.count() == 2
     assert "opened a case for each" in response.content.decode()
     assert "FH-" in mail.outbox[0].body
@@ -88,7 +96,8 @@ def test_bad_input_is_explained_beside_the_field_and_nothing_is_written(
     assert response.status_code == 400
     assert "There is a problem" in page
     assert page.count(message) == 2  # in the summary and beside the field
-    assert f'href="#id_{field}"' in page
+    target = "id_conduct_date-day" if field == "conduct_date" else f"id_{field}"
+    assert f'href="#{target}"' in page
     assert Complaint.objects.count() == 0 and Event.objects.count() == events
     assert 'value="Priya Callender"' in page or field == "complainant_name"  # input kept
 
@@ -101,7 +110,7 @@ def test_extra_details_without_a_name_are_refused(client: Client, organisation) 
 
 def test_a_mail_failure_loses_nothing(client: Client, organisation, settings) -> None:
     settings.EMAIL_BACKEND = "fairhearing.intake.tests.failing_mail.Backend"
-    response = client.post(reverse("intake:form"), VALID, follow=True)
+    response = send(client, VALID)
     complaint = Complaint.objects.get()
     assert complaint.reference in response.content.decode()
     case = complaint.cases.get()

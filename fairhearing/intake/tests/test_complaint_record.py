@@ -129,6 +129,8 @@ def test_the_forms_take_the_respondents_email_and_postal_address(case_officer, r
     assert refused.status_code == 400 and "Enter this person" in refused.content.decode()
     del data["respondent_2_postal_address"]
     assert client.post(reverse(route), data).status_code == 302
+    if route == "intake:form":  # the public form is sent from "check your answers"
+        assert client.post(reverse("intake:check")).status_code == 302
     respondent = Complaint.objects.get().cases.get().respondent
     assert respondent.email == "rowan@example.invalid"
     assert respondent.postal_address == "4 Mill Lane\nNorthfield NF1 2AB"

@@ -53,7 +53,7 @@ ATTACKS: dict[str, tuple[str, bytes]] = {
     "name disagrees": ("minutes.pdf", png()),
     "oversized": ("big.png", png() + b"\0" * 4096),
 }
-COLOURS = ["red", "green", "blue", "yellow", "purple"]
+COLOURS = ["red", "green", "blue", "yellow", "purple", "orange", "teal", "navy"]
 SMALL_LIMIT = 2048  # EVIDENCE_MAX_BYTES in these tests, so "oversized" is over it
 
 
@@ -64,17 +64,25 @@ class UploadRoute:
     field: str
     data: dict[str, Any]
     form: type[forms.Form]
+    # The public forms keep a good file until the person has checked their answers: this
+    # page then sends it (and the file becomes evidence).
+    then: Callable[[World], str] | None = None
 
 
 def _forms() -> dict[str, type[forms.Form]]:
     from fairhearing.dossiers.forms import DossierForm
     from fairhearing.evidence.forms import FileEvidenceForm, PostEvidenceForm
-    from fairhearing.intake.forms import AnonymousComplaintForm, ReporterEvidenceForm
+    from fairhearing.intake.forms import (
+        AnonymousComplaintForm,
+        ComplaintForm,
+        ReporterEvidenceForm,
+    )
 
     return {
         "FileEvidenceForm": FileEvidenceForm,
         "PostEvidenceForm": PostEvidenceForm,
         "AnonymousComplaintForm": AnonymousComplaintForm,
+        "ComplaintForm": ComplaintForm,
         "ReporterEvidenceForm": ReporterEvidenceForm,
         "DossierForm": DossierForm,
     }
@@ -102,6 +110,20 @@ UPLOAD_ROUTES: dict[str, UploadRoute] = {
         "file",
         FORM,
         F["AnonymousComplaintForm"],
+        then=lambda w: reverse("intake:anonymous_check"),
+    ),
+    "intake:form": UploadRoute(
+        lambda w: None,
+        lambda w: reverse("intake:form"),
+        "file",
+        {
+            **FORM,
+            "complainant_name": "Priya Callender",
+            "complainant_email": "priya@example.invalid",
+            "complainant_is_member": "no",
+        },
+        F["ComplaintForm"],
+        then=lambda w: reverse("intake:check"),
     ),
     "intake:report_evidence": UploadRoute(
         lambda w: "reporter",
@@ -164,35 +186,45 @@ def world(organisation, settings) -> World:
 
 def test_every_attack_is_refused_on_every_evidence_route(world, organisation, settings) -> None:
     root = Path(settings.EVIDENCE_ROOT)
+    staged = Path(settings.UPLOAD_STAGING_ROOT)
     for name, route in UPLOAD_ROUTES.items():
         client = client_for(route, world, organisation)
         for attack, (filename, data) in ATTACKS.items():
-            before, stored = snapshot(), files_under(root)
+            before, stored = snapshot(), files_under(root) | files_under(staged)
             upload = SimpleUploadedFile(filename, data, content_type="image/png")
             response = client.post(route.url(world), {**route.data, route.field: upload})
             assert response.status_code == 400, (name, attack, response.status_code)
             beside = re.search(rf'id="[^"]*{route.field}-error"', response.content.decode())
             assert beside, (name, attack, "no error beside the field")
             assert snapshot() == before, (name, attack)
-            assert files_under(root) == stored, (name, attack)
+            assert files_under(root) | files_under(staged) == stored, (name, attack)
 
 
 @pytest.mark.parametrize("traversal", ["../../../etc/cron.d/x.png", "..\\..\\win.png", "/abs.png"])
 def test_a_traversal_name_never_reaches_the_filesystem(world, organisation, settings, traversal):
     root = Path(settings.EVIDENCE_ROOT)
+    staged = Path(settings.UPLOAD_STAGING_ROOT)
     outside = root.parent
+    staged.mkdir(parents=True, exist_ok=True)  # the one other place a file may wait
+
+    def elsewhere() -> set[Path]:
+        return {p for p in outside.rglob("*") if not {root, staged} & {*p.parents, p}}
+
+    assert len(UPLOAD_ROUTES) <= len(COLOURS)  # a different file each: none stored already
     for (name, route), colour in zip(UPLOAD_ROUTES.items(), COLOURS, strict=False):
         client = client_for(route, world, organisation)
-        before_outside = {p for p in outside.rglob("*") if root not in p.parents and p != root}
+        before_outside = elsewhere()
         upload = SimpleUploadedFile(traversal, png(colour=colour), content_type="image/png")
         response = client.post(route.url(world), {**route.data, route.field: upload})
         assert response.status_code == 302, (name, response.status_code)
+        if route.then is not None:
+            assert len(files_under(staged)) == 1, name  # kept, under a name of its own
+            assert client.post(route.then(world)).status_code == 302, name
+            assert files_under(staged) == set(), (name, "left waiting once sent")
         item = EvidenceItem.objects.order_by("-pk").first()
         assert item is not None and "/" not in item.original_name and ".." not in item.original_name
         assert "\\" not in item.original_name
-        assert {p for p in outside.rglob("*") if root not in p.parents and p != root} == (
-            before_outside
-        ), name
+        assert elsewhere() == before_outside, name
         for path in files_under(root):
             assert path.resolve().is_relative_to(root.resolve())
 
