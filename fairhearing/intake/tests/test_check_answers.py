@@ -169,7 +169,8 @@ def test_the_same_post_reported_again_joins_the_case_with_its_file_and_one_post_
     assert case.complaints.count() == 2
     items = list(case.evidence.order_by("number"))
     assert [i.kind for i in items] == [Kind.POST, Kind.FILE]
-    assert items[1].added_by_person.full_name == "Ines Mabry"
+    complainant = items[1].added_by_person
+    assert complainant is not None and complainant.full_name == "Ines Mabry"
 
 
 def test_the_anonymous_report_is_checked_too_and_keeps_its_post(
