@@ -20,6 +20,7 @@ class PartyItem:
     description: str
     sha256: str
     added_at: dt.datetime
+    url: str = ""
 
 
 def party_evidence(case: Case, *, person: Person, role: str) -> list[PartyItem]:
@@ -45,4 +46,5 @@ def _shown(item: EvidenceItem, redact: Callable[[str], str]) -> PartyItem:
         description=redact(label),
         sha256=item.sha256,
         added_at=item.added_at,
+        url=redact(item.url),
     )

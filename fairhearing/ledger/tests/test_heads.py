@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
 
-from fairhearing.intake.tests.test_complaint_form import VALID
+from fairhearing.intake.tests.test_complaint_form import VALID, send
 from fairhearing.ledger import heads
 from fairhearing.ledger.maintenance import triggers_bypassed
 from fairhearing.ledger.models import Event, EventKind
@@ -93,7 +93,7 @@ def test_the_public_endpoints_serve_heads_and_proofs(client: Client) -> None:
 def test_the_acknowledgement_carries_the_leaf_hash_and_how_to_get_the_proof(
     client: Client, organisation
 ) -> None:
-    client.post("/complaint/", VALID)
+    send(client, VALID)
     received = Event.objects.get(kind=EventKind.COMPLAINT_RECEIVED)
     (message,) = mail.outbox
     assert received.hash in message.body
