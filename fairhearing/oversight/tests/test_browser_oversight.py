@@ -243,6 +243,7 @@ def test_oversight_verifies_one_decision_vetoes_another_and_finds_a_refused_atte
         "a fresh panel hears the case"
     )
     assert_accessible(page, context="case officer: vetoed decision")
+    snapshot(page, "oversight-officer-vetoed")
 
     statuses = dict(Verification.objects.values_list("case__reference", "status"))
     assert statuses == {upheld.reference: "verified", not_upheld.reference: "vetoed"}

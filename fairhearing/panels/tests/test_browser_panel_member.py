@@ -121,6 +121,7 @@ def test_a_panel_member_steps_aside_from_one_case_and_votes_on_another(
     expect(page.get_by_role("heading", name="Step aside from this case")).to_be_visible()
     expect(page.locator(".govuk-back-link")).to_have_text("Your panels")
     assert_accessible(page, context="step aside")
+    snapshot(page, "panel-member-step-aside")
     page.get_by_role("button", name="Step aside").click()  # no reasons
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, context="step aside with an error")
@@ -195,6 +196,7 @@ def test_a_panel_member_steps_aside_from_one_case_and_votes_on_another(
     )
     expect(page.get_by_role("button", name="Record my vote")).to_have_count(0)
     assert_accessible(page, context="vote page before the hearing")
+    snapshot(page, "panel-member-vote-before-hearing")
 
     # The hearing is held; now they vote.
     hearing_took_place(heard)
