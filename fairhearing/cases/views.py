@@ -127,6 +127,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "my_seat": seat_of(request.user, case),
         "challenges": case.challenges.select_related("challenged", "raised_by", "decided_by"),
         "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),
+        "oversight_decisions": case.verifications.exclude(status="pending")
+        .select_related("decided_by", "stage_change")
+        .order_by("decided_at"),
         "replies": case.replies.order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),

@@ -68,17 +68,18 @@ class VerificationForm(Form):
 
 
 class RegisterFilterForm(Form):
-    """The register's filters: who, their role, what they tried, which case, and when."""
+    """The register's filters: who, their role, which case, what they tried, and when (in
+    the order the page shows them, which is the order of its error summary)."""
 
     user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
     role = forms.ChoiceField(label="Role", required=False)
+    case = forms.CharField(
+        label="Case reference", required=False, max_length=40, help_text="For example FH-2026-00042"
+    )
     action = forms.ChoiceField(
         label="What was tried (refused attempts)",
         required=False,
         choices=[("", "Anything"), *AccessAttempt.Action.choices],
-    )
-    case = forms.CharField(
-        label="Case reference", required=False, max_length=40, help_text="For example FH-2026-00042"
     )
     since = DateInRange(
         what="The start of the period",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.services import CaseError
+from fairhearing.panels.queries import panel_votes
 
 from . import queries
 from .access import register_reader
@@ -93,7 +94,7 @@ def verification_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, action="view", request=request)
     verification = (
         Verification.objects.filter(case=case, status=Verification.Status.PENDING)
-        .select_related("stage_change")
+        .select_related("stage_change__actor")
         .first()
     )
     form = VerificationForm(request.POST or None)
@@ -113,9 +114,19 @@ def verification_view(request: HttpRequest, reference: str) -> HttpResponse:
                 "Decision verified." if service is verification_verify else "Decision vetoed.",
             )
             return redirect("cases:detail", reference=case.reference)
+    spec = case.rulebook.spec
+    votes = []
+    if verification is not None:
+        move = spec.transitions.get(verification.stage_change.transition)
+        kinds = [
+            r.split(":", 1)[1]
+            for r in (move.requires if move else ())
+            if r.startswith("panel_vote:")
+        ]
+        votes = panel_votes(case, kinds[0]) if kinds else []
     return render(
         request,
         "oversight/verification.html",
-        {"case": case, "verification": verification, "form": form, "spec": case.rulebook.spec},
+        {"case": case, "verification": verification, "form": form, "spec": spec, "votes": votes},
         status=400 if form.errors else 200,
     )

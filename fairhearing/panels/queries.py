@@ -148,6 +148,23 @@ def case_panels(case: Case) -> list[PanelView]:
     return views
 
 
+@dataclass(frozen=True)
+class MemberVote:
+    seat: Seat
+    vote: Vote | None
+
+
+def panel_votes(case: Case, kind: str) -> list[MemberVote]:
+    """Each member of the case's sitting panel of this kind (chair first), with their vote:
+    what oversight reads before verifying the panel's decision."""
+    panel = sitting_panel(case, kind)
+    if panel is None:
+        return []
+    votes = {v.seat_id: v for v in Vote.objects.filter(panel=panel)}
+    seats = panel.seats.filter(left_at__isnull=True).select_related("user")
+    return [MemberVote(seat, votes.get(seat.pk)) for seat in seats.order_by("-is_chair", "pk")]
+
+
 def panel_kind_due(case: Case) -> str:
     """The kind of panel the case's stage calls for and does not yet have ('' if none)."""
     kind = {
