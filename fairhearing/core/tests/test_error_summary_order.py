@@ -131,27 +131,10 @@ def test_every_template_with_an_error_summary_is_checked() -> None:
     )
 
 
-# The complaint forms add the respondents' fields last (in __init__) but show them before the
-# allegation: their summary lists "Tell us what happened" before "Full name". The fix is in
-# intake/forms.py (order_fields after adding them), which is being changed elsewhere; strict,
-# so these fail the moment it is fixed and the marks must go.
-INTAKE_RESPONDENTS_LAST = pytest.mark.xfail(
-    strict=True, reason="intake/forms.py: respondent fields added after the allegation's"
-)
-KNOWN_OUT_OF_ORDER = {
-    "intake/anonymous_form.html",
-    "intake/complaint_form.html",
-    "intake/complaint_record.html",
-}
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "template",
-    [
-        pytest.param(t, marks=INTAKE_RESPONDENTS_LAST) if t in KNOWN_OUT_OF_ORDER else t
-        for t in sorted(TEMPLATE_FORMS)
-    ],
+    sorted(TEMPLATE_FORMS),
 )
 def test_the_template_renders_its_fields_in_the_forms_order(template: str) -> None:
     source = templates_with_a_summary()[template].read_text(encoding="utf-8")
@@ -232,7 +215,6 @@ def test_staff_sign_in(client, case_officer) -> None:
     errors_in_page_order(response.content.decode(), at_least=2)
 
 
-@INTAKE_RESPONDENTS_LAST
 def test_the_public_complaint_form(client, organisation) -> None:
     """Nothing filled in: the complainant, the person complained about and the complaint
     itself are all missing, and the summary lists them as the page asks for them."""
