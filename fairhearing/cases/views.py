@@ -127,7 +127,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "my_seat": seat_of(request.user, case),
         "challenges": case.challenges.select_related("challenged", "raised_by", "decided_by"),
         "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),
-        "replies": case.replies.order_by("at"),
+        "replies": case.replies.prefetch_related("evidence__blob").order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
         "emails": emails_on_case(case, timeline),

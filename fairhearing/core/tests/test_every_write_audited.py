@@ -543,6 +543,10 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"case": w.case, "upload": _upload()},
     ),
+    "evidence.services.evidence_add_files": lambda w: (
+        w.officer,
+        {"case": w.case, "uploads": [_upload()]},
+    ),
     "evidence.services.evidence_add_post": lambda w: (
         w.officer,
         {"case": w.case, "captured_text": "You will regret this."},
