@@ -303,7 +303,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/case_hearing.html",
-        {"case": case, "form": form},
+        {"case": case, "form": form, "earliest": services.hearing_earliest(case)},
         status=400 if form.errors else 200,
     )
 
