@@ -194,7 +194,7 @@ def complaint_record(
     complainant_person = (
         complainant
         if isinstance(complainant, Person)
-        else person_find_or_create(organisation=organisation, details=complainant)
+        else person_find_or_create(actor=actor, organisation=organisation, details=complainant)
     )
     complaint = Complaint(
         organisation=organisation,
@@ -243,7 +243,7 @@ def complaint_record(
                 text=allegation.description,
             )
             continue
-        respondent = person_find_or_create(organisation=organisation, details=details)
+        respondent = person_find_or_create(actor=actor, organisation=organisation, details=details)
         case = Case.objects.create(
             organisation=organisation,
             reference=_reference(organisation, "next_case_number", at, ""),
@@ -681,7 +681,7 @@ def case_unassign(*, actor: Any, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def case_add_witness(*, actor: Any, case: Case, details: PersonDetails) -> Party:
-    person = person_find_or_create(organisation=case.organisation, details=details)
+    person = person_find_or_create(actor=actor, organisation=case.organisation, details=details)
     if Party.objects.filter(case=case, person=person, role=Party.Role.WITNESS).exists():
         raise CaseError(ALREADY_A_PARTY.format(name=person.full_name, role="witness"))
     party = Party.objects.create(case=case, person=person, role=Party.Role.WITNESS)
