@@ -28,8 +28,13 @@ def member(organisation) -> Person:
     )
 
 
-def named(**contact: str) -> PersonDetails:
-    return PersonDetails(full_name="Rowan Ashby", membership_number="NCL-1001", **contact)
+def named(*, email: str = "", postal_address: str = "") -> PersonDetails:
+    return PersonDetails(
+        full_name="Rowan Ashby",
+        membership_number="NCL-1001",
+        email=email,
+        postal_address=postal_address,
+    )
 
 
 def filled_events() -> list[Event]:
