@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, Role
-from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage
+from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage, served_on_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -67,6 +67,10 @@ DECIDED_AT_OUT_OF_RANGE = (
 )
 HEARING_TOO_SOON = (
     "The hearing must be at least {days} working days after the notice: {earliest} at the earliest."
+)
+HEARING_TOO_SOON_BY_POST = (
+    "The hearing must be on or after {earliest}: {days} working days' notice, counted from when "
+    "the letter is deemed served, {post_days} working days after posting."
 )
 UNKNOWN_RULES = "Not in this case's rulebook: {refs}."
 ALREADY_A_PARTY = "{name} is already a {role} in this case."
@@ -190,7 +194,7 @@ def complaint_record(
     complainant_person = (
         complainant
         if isinstance(complainant, Person)
-        else person_find_or_create(organisation=organisation, details=complainant)
+        else person_find_or_create(actor=actor, organisation=organisation, details=complainant)
     )
     complaint = Complaint(
         organisation=organisation,
@@ -239,7 +243,7 @@ def complaint_record(
                 text=allegation.description,
             )
             continue
-        respondent = person_find_or_create(organisation=organisation, details=details)
+        respondent = person_find_or_create(actor=actor, organisation=organisation, details=details)
         case = Case.objects.create(
             organisation=organisation,
             reference=_reference(organisation, "next_case_number", at, ""),
@@ -577,6 +581,18 @@ def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.d
     webhooks_for_decision(case=case, change=change)
 
 
+def hearing_earliest(case: Case, scheduled_on: dt.date | None = None) -> dt.date:
+    """The first day a hearing fixed on `scheduled_on` (today by default) may be held: the
+    rulebook's minimum notice in working days, counted from the day the respondent is told.
+    That is the same day by email; without one, the notice is a letter to post, counted from
+    the day it is deemed served (the rulebook's `service_by_post_working_days` after posting
+    on that day)."""
+    calendar = calendar_for(case)
+    scheduled_on = scheduled_on or calendar.local_date(timezone.now())
+    told_on = scheduled_on if case.respondent.email else served_on_for(case, scheduled_on)
+    return calendar.add_working_days(told_on, case.rulebook.spec.hearing_notice_min_working_days)
+
+
 @transaction.atomic
 def case_schedule_hearing(
     *,
@@ -586,20 +602,21 @@ def case_schedule_hearing(
     reasons: str = "",
     decided_at: dt.datetime | None = None,
 ) -> Case:
-    """Fix the hearing date, giving at least the rulebook's notice in working days."""
+    """Fix the hearing date, giving at least the rulebook's notice in working days, counted
+    from when the respondent is told (`hearing_earliest`)."""
     case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
     if case.stage != "hearing":
         raise CaseError(HEARING_NOT_AT_STAGE)
     spec = case.rulebook.spec
     calendar = calendar_for(case)
     now = decision_time(case, decided_at)
-    earliest = calendar.add_working_days(
-        calendar.local_date(now), spec.hearing_notice_min_working_days
-    )
+    earliest = hearing_earliest(case, calendar.local_date(now))
     if calendar.local_date(hearing_at) < earliest:
         raise CaseError(
-            HEARING_TOO_SOON.format(
-                days=spec.hearing_notice_min_working_days, earliest=f"{earliest:%d %B %Y}"
+            (HEARING_TOO_SOON if case.respondent.email else HEARING_TOO_SOON_BY_POST).format(
+                days=spec.hearing_notice_min_working_days,
+                earliest=f"{earliest:%-d %B %Y}",
+                post_days=spec.service_by_post_working_days,
             )
         )
     case.hearing_at, case.hearing_notice_sent_at = hearing_at, now
@@ -664,7 +681,7 @@ def case_unassign(*, actor: Any, assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def case_add_witness(*, actor: Any, case: Case, details: PersonDetails) -> Party:
-    person = person_find_or_create(organisation=case.organisation, details=details)
+    person = person_find_or_create(actor=actor, organisation=case.organisation, details=details)
     if Party.objects.filter(case=case, person=person, role=Party.Role.WITNESS).exists():
         raise CaseError(ALREADY_A_PARTY.format(name=person.full_name, role="witness"))
     party = Party.objects.create(case=case, person=person, role=Party.Role.WITNESS)

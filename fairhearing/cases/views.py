@@ -130,7 +130,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "oversight_decisions": case.verifications.exclude(status="pending")
         .select_related("decided_by", "stage_change")
         .order_by("decided_at"),
-        "replies": case.replies.order_by("at"),
+        "replies": case.replies.prefetch_related("evidence__blob").order_by("at"),
         "hearing_request": getattr(case, "hearing_request", None),
         "messages_by_party": messages_by_party(case),
         "emails": emails_on_case(case, timeline),
@@ -306,7 +306,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/case_hearing.html",
-        {"case": case, "form": form},
+        {"case": case, "form": form, "earliest": services.hearing_earliest(case)},
         status=400 if form.errors else 200,
     )
 

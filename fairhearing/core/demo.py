@@ -20,6 +20,7 @@ from fairhearing.cases.services import (
     case_schedule_hearing,
     case_transition,
     complaint_record,
+    hearing_earliest,
 )
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.organisations.models import Organisation
@@ -225,8 +226,7 @@ def _hearing_scheduled(case: Case, actor: User) -> dt.datetime:
     the time it starts (it can be recorded as held only after)."""
     if case.hearing_at is None:
         calendar = calendar_for(case)
-        notice = case.rulebook.spec.hearing_notice_min_working_days
-        day = calendar.add_working_days(calendar.local_date(case.stage_entered_at), notice)
+        day = hearing_earliest(case, calendar.local_date(case.stage_entered_at))
         case_schedule_hearing(
             actor=actor,
             case=case,

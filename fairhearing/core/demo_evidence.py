@@ -1,12 +1,14 @@
 """Demo data for evidence, duplicates and dossiers (all fictional): a post reported by many
-people and grouped into one case, captured with a screenshot; a dossier from a campaign group
-with accepted, duplicate and rejected rows; and cases linked and merged by staff."""
+people and grouped into one case, captured with a screenshot; a respondent's reply with a file;
+a dossier from a campaign group with accepted, duplicate and rejected rows; and cases linked
+and merged by staff."""
 
 import csv
 import io
 import random
 from typing import Any
 
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from fairhearing.accounts.models import User
@@ -19,6 +21,7 @@ from fairhearing.linking.services import case_link, case_merge
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import person_hash
 from fairhearing.people.services import PersonDetails
+from fairhearing.portal.services import reply_submit
 
 VIRAL_URL = "https://x.com/HaldenVoice/status/1882003141"
 VIRAL_TEXT = (
@@ -173,6 +176,7 @@ def evidence_demo(organisation: Organisation, users: dict[str, User], rng: rando
         ),
         description="Note from the branch secretary on membership numbers.",
     )
+    _reply_with_a_file(organisation)
     dossier, _ = dossier_receive(
         actor=officer,
         organisation=organisation,
@@ -202,3 +206,37 @@ def evidence_demo(organisation: Organisation, users: dict[str, User], rng: rando
             reasons="The same thread, captured twice by the campaign's volunteers.",
         )
     return dossier
+
+
+REPLY_TEXT = (
+    "I did not write the post. My account was signed in on the branch office computer that "
+    "week, and the log I attach shows the sign-ins from there."
+)
+REPLY_FILE = (
+    b"Sign-ins to the account, as the platform lists them\n"
+    b"3 March, 09:12, Eastgate branch office\n"
+    b"3 March, 13:40, Eastgate branch office\n"
+)
+
+
+def _reply_with_a_file(organisation: Organisation) -> None:
+    """The respondent of the oldest case still open for their reply answers, with a file."""
+    case = (
+        Case.objects.filter(
+            organisation=organisation,
+            stage="notice",
+            deadlines__kind="respondent_reply",
+            deadlines__status="open",
+            deadlines__due_at__gt=timezone.now(),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if case is not None:
+        reply_submit(
+            case=case,
+            person=case.respondent,
+            role="respondent",
+            text=REPLY_TEXT,
+            uploads=[Upload("sign-in-log.txt", REPLY_FILE)],
+        )

@@ -136,8 +136,14 @@ def collect(person: Person) -> dict[str, Any]:
                 for s in case.stage_changes.order_by("at", "pk")
             ]
             entry["your_replies"] = [
-                {"at": _when(r.at), "text": redact(r.text)}
-                for r in Reply.objects.filter(case=case, person=person).order_by("at")
+                {
+                    "at": _when(r.at),
+                    "text": redact(r.text),
+                    "evidence_items": [item.number for item in r.evidence.all()],
+                }
+                for r in Reply.objects.filter(case=case, person=person)
+                .prefetch_related("evidence")
+                .order_by("at")
             ]
             hearing = HearingRequest.objects.filter(case=case).first()
             if hearing is not None:

@@ -115,6 +115,13 @@ def stage_deadlines_new(
     return made
 
 
+def served_on_for(case: "Case", posted_on: dt.date) -> dt.date:
+    """The date a letter posted on `posted_on` is served, under the case's rulebook."""
+    return calendar_for(case).add_working_days(
+        posted_on, case.rulebook.spec.service_by_post_working_days
+    )
+
+
 def service_day_start(case: "Case", served_on: dt.date) -> dt.datetime:
     """The start of the day of service, on the organisation's calendar: a limit started then
     counts its working days from the next day, as one started by a decision does."""

@@ -44,7 +44,11 @@ from fairhearing.linking.models import Band, CaseLink, Fingerprint, Grouping
 from fairhearing.linking.queries import SAME_TEXT, name_key, respondent_matches
 from fairhearing.linking.services import bands_insert, permille
 from fairhearing.people.models import Person
-from fairhearing.people.services import PersonDetails, people_find_or_create
+from fairhearing.people.services import (
+    PersonDetails,
+    contact_filled_payload,
+    people_find_or_create,
+)
 
 from . import read
 from .models import Dossier, DossierRow
@@ -68,6 +72,7 @@ class Plan:
     case: Case | None = None
     complaint: Complaint | None = None
     respondent_person: Person | None = None
+    filled: tuple[str, ...] = ()  # contact details the row filled in on a member on record
     allegation: Allegation | None = None
     deadlines: list[Any] = field(default_factory=list)
     capture: EvidenceItem | None = None
@@ -193,8 +198,8 @@ def _people(organisation_id: int, plans: list[Plan]) -> None:
     people = people_find_or_create(
         organisation_id=organisation_id, details=[p.respondent for p in plans]
     )
-    for plan, person in zip(plans, people, strict=True):
-        plan.respondent_person = person
+    for plan, found in zip(plans, people, strict=True):
+        plan.respondent_person, plan.filled = found.person, found.filled
 
 
 def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
@@ -462,7 +467,15 @@ def _case_events(plans: list[Plan]) -> list[tuple[EventKind, int | None, dict[st
         else:
             case = plan.case
             opened = plan.allegation
-            assert opened is not None
+            assert opened is not None and plan.respondent_person is not None
+            if plan.filled:
+                events.append(
+                    (
+                        EventKind.CONTACT_DETAILS_FILLED,
+                        None,
+                        contact_filled_payload(plan.respondent_person, plan.filled),
+                    )
+                )
             events.append(
                 (
                     EventKind.CASE_OPENED,

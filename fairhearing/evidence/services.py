@@ -33,6 +33,10 @@ SCREENSHOT_NOT_IMAGE = "The screenshot must be an image (PNG, JPEG, GIF or WebP)
 POSTED_IN_FUTURE = "The post cannot have been made in the future."
 CAPTURED_BEFORE_POSTED = "The capture cannot be earlier than the post."
 CLOSED = "Evidence cannot be added to a closed case."
+# One of several files refused: which one, and why (with the files we take, where the reason
+# does not already say).
+FILE_REFUSED = "“{name}” cannot be added: {reason}"
+ACCEPTED_FILES = "Add PDF, PNG, JPEG, GIF, WebP or plain text files, up to {limit} MB each."
 
 
 class EvidenceRefused(CaseError):
@@ -123,6 +127,46 @@ def evidence_add_file(
         sha256=blob.sha256,
     )
     return _record(item, actor)
+
+
+@transaction.atomic
+def evidence_add_files(
+    *,
+    actor: Any,
+    case: Case,
+    uploads: list[Upload],
+    description: str = "",
+    source: str = Source.STAFF,
+    person: Person | None = None,
+) -> list[EvidenceItem]:
+    """Several files as the case's next items, in order: all or none. Every file is checked
+    before any is stored, so a refused one (named in `EvidenceRefused`) leaves nothing behind,
+    not even bytes on disk."""
+    for upload in uploads:
+        try:
+            sniff.check(upload.name, upload.data, max_bytes=settings.EVIDENCE_MAX_BYTES)
+        except sniff.FileRefused as refused:
+            raise EvidenceRefused(file_refused_message(upload.name, str(refused))) from refused
+    return [
+        evidence_add_file(
+            actor=actor,
+            case=case,
+            upload=upload,
+            description=description,
+            source=source,
+            person=person,
+        )
+        for upload in uploads
+    ]
+
+
+def file_refused_message(name: str, reason: str) -> str:
+    """Why one of several files was refused, naming it and the files that are accepted."""
+    message = FILE_REFUSED.format(name=sniff.safe_name(name), reason=reason)
+    if reason == sniff.UNKNOWN_TYPE:  # it names them already
+        return message
+    limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    return f"{message} {ACCEPTED_FILES.format(limit=limit)}"
 
 
 def capture_sha256(

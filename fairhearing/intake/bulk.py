@@ -47,7 +47,7 @@ from fairhearing.linking import minhash
 from fairhearing.linking.models import Fingerprint
 from fairhearing.linking.services import bands_insert
 from fairhearing.organisations.models import Organisation
-from fairhearing.people.services import people_find_or_create
+from fairhearing.people.services import Found, contact_filled_payload, people_find_or_create
 
 Events = list[tuple[EventKind, int | None, dict[str, Any] | None]]
 
@@ -68,6 +68,8 @@ class Incoming:
 class Planned:
     incoming: Incoming
     arguments: dict[str, Any]
+    complainant: Found | None = None
+    respondents: list[Found] = field(default_factory=list)
     complaint: Complaint | None = None
     cases: list[Case] = field(default_factory=list)
     allegations: list[Allegation] = field(default_factory=list)
@@ -141,10 +143,11 @@ def complaints_record_many(
     people = iter(
         people_find_or_create(organisation_id=organisation.pk, details=wanted, check=False)
     )
-    complainants, respondents = [], []
     for plan in plans:
-        complainants.append(next(people))
-        respondents.append([next(people) for _ in plan.arguments["respondents"]])
+        plan.complainant = next(people)
+        plan.respondents = [next(people) for _ in plan.arguments["respondents"]]
+    complainants = [p.complainant.person for p in plans if p.complainant is not None]
+    respondents = [[found.person for found in p.respondents] for p in plans]
 
     unnumbered = [p.incoming.received_at for p in plans if not p.incoming.reference]
     numbers = iter(_references(organisation, "next_complaint_number", "C", unnumbered))
@@ -236,17 +239,19 @@ def complaints_record_many(
     groups: list[tuple[Any, Events]] = []
     for plan in plans:
         complaint = plan.complaint
-        assert complaint is not None
-        events: Events = [
+        assert complaint is not None and plan.complainant is not None
+        events: Events = _filled(plan.complainant)
+        events.append(
             (
                 EventKind.COMPLAINT_RECEIVED,
                 None,
                 complaint_received_payload(complaint, respondents=len(plan.cases)),
             )
-        ]
-        for case, allegation, deadlines in zip(
-            plan.cases, plan.allegations, plan.deadlines, strict=True
+        )
+        for case, respondent, allegation, deadlines in zip(
+            plan.cases, plan.respondents, plan.allegations, plan.deadlines, strict=True
         ):
+            events += _filled(respondent)
             events.append(
                 (
                     EventKind.CASE_OPENED,
@@ -263,11 +268,21 @@ def complaints_record_many(
     for plan, (_, events) in zip(plans, groups, strict=True):
         complaint = plan.complaint
         assert complaint is not None
-        complaint.received_event = next(appended)
-        for _ in events[1:]:
-            next(appended)
+        for kind, _, _ in events:
+            event = next(appended)
+            if kind == EventKind.COMPLAINT_RECEIVED:
+                complaint.received_event = event
         recorded.append((complaint, plan.cases))
     return recorded, rest
+
+
+def _filled(found: Found) -> Events:
+    """The event of contact details an entry filled in on a person on record, if any."""
+    if not found.filled:
+        return []
+    return [
+        (EventKind.CONTACT_DETAILS_FILLED, None, contact_filled_payload(found.person, found.filled))
+    ]
 
 
 def _plainly_acknowledged(case: Case) -> bool:

@@ -117,8 +117,10 @@ class ComplaintDetailsForm(Form):
         # As the page asks them (and the error summary lists them): the complainant, then
         # the people complained about, then what happened.
         respondents = [n for n in self.fields if n.startswith("respondent_")]
-        first = [n for n in self.fields if n.startswith(("channel", "received_on", "complainant_"))]
-        self.order_fields([*first, *respondents])
+        asked_first = [
+            n for n in self.fields if n.startswith(("channel", "received_on", "complainant_"))
+        ]
+        self.order_fields([*asked_first, *respondents])
 
     def answers(self, *, kept_file: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """A valid form's answers as GOV.UK's "check your answers" summary lists: a title

@@ -109,6 +109,9 @@ class EventKind(IntEnum):
     LETTER_TO_POST = 211
     LETTER_POSTED = 212
     TIME_LIMIT_STARTED_ON_SERVICE = 213
+    # A person already on record given the email or postal address they lacked by a complaint
+    # (or a witness's details) naming them: people.services.person_find_or_create.
+    CONTACT_DETAILS_FILLED = 230
     # A signed tree head sent to an independent witness (witnesses app), or given up on after
     # every retry: a witness that missed a head shows on the ledger itself.
     HEAD_SENT_TO_WITNESS = 160
@@ -140,6 +143,7 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.RECOVERY_CODE_USED: "Recovery code used to sign in",
     EventKind.SECOND_FACTOR_RESET: "Authenticator app and recovery codes reset",
     EventKind.WEBHOOK_REPLAYED: "Webhook delivery sent again",
+    EventKind.CONTACT_DETAILS_FILLED: "Missing contact details filled in",
 }
 
 

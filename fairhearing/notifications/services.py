@@ -19,6 +19,7 @@ from fairhearing.core.mail import stable_message_id
 from fairhearing.deadlines.services import (
     calendar_for,
     deadlines_start_on_service,
+    served_on_for,
     service_day_start,
 )
 from fairhearing.ledger.models import EventKind
@@ -381,13 +382,6 @@ DUE_IN_LETTER = {"respondent_reply": "reply_due", "appeal_window": "appeal_due"}
 
 class LetterError(Exception):
     """A refused record of a letter; the message is for people."""
-
-
-def served_on_for(case: Any, posted_on: dt.date) -> dt.date:
-    """The date a letter posted on `posted_on` is served, under the case's rulebook."""
-    return calendar_for(case).add_working_days(
-        posted_on, case.rulebook.spec.service_by_post_working_days
-    )
 
 
 @dataclass(frozen=True)

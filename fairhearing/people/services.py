@@ -119,10 +119,54 @@ class PersonDetails:
     postal_address: str = ""
 
 
-def person_find_or_create(*, organisation: Organisation, details: PersonDetails) -> Person:
+@dataclass(frozen=True)
+class Found:
+    """The person found or made for one entry of `people_find_or_create`, and the contact
+    details that entry filled in on them (`contact_filled_payload` is its event)."""
+
+    person: Person
+    filled: tuple[str, ...] = ()
+
+
+CONTACT_FIELDS = ("email", "postal_address")
+
+
+def contact_fill(person: Person, details: PersonDetails) -> list[str]:
+    """Fill in, on a person already on record, the contact details they lack from `details`
+    (not saved); the fields filled. One on record is kept even where `details` give another:
+    a complaint does not overwrite it silently, staff correct it (`person_contact_correct`).
+    Someone anonymised under the retention rules is never filled in."""
+    if person.anonymised_at is not None:
+        return []
+    given = {
+        "email": details.email.strip(),
+        "postal_address": address_lines(details.postal_address),
+    }
+    filled = [field for field in CONTACT_FIELDS if given[field] and not getattr(person, field)]
+    for field in filled:
+        setattr(person, field, given[field])
+    return filled
+
+
+def contact_filled_payload(person: Person, filled: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """The ledger's record of contact details filled in: which, and the keyed hash of the
+    email, never the details themselves (as `person_contact_correct` records a correction).
+    Only what a later fill cannot change: a batch builds it once all are done."""
+    return {
+        "person": person.pk,
+        "filled": list(filled),
+        "email_hash": person.email_hash if "email" in filled else "",
+    }
+
+
+def person_find_or_create(
+    *, actor: Any = None, organisation: Organisation, details: PersonDetails
+) -> Person:
     """The member with this membership number, or a new person record.
 
-    Without a membership number nobody is matched by name: two people may share one.
+    Without a membership number nobody is matched by name: two people may share one. A member
+    found is given the email and postal address from `details` that their record lacks
+    (`contact_fill`), recorded as `CONTACT_DETAILS_FILLED` by `actor`.
     """
     number = details.membership_number.strip()
     if number:
@@ -131,6 +175,15 @@ def person_find_or_create(*, organisation: Organisation, details: PersonDetails)
             membership_number_hash=person_hash("membership_number", number),
         ).first()
         if existing is not None:
+            filled = contact_fill(existing, details)
+            if filled:
+                existing.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
+                existing.save(update_fields=filled)
+                event_append(
+                    actor=actor,
+                    kind=EventKind.CONTACT_DETAILS_FILLED,
+                    payload=contact_filled_payload(existing, filled),
+                )
             return existing
     branch = None
     if details.branch_name.strip():
@@ -165,12 +218,15 @@ def person_from_details(
 
 def people_find_or_create(
     *, organisation_id: int, details: list[PersonDetails], check: bool = True
-) -> list[Person]:
+) -> list[Found]:
     """`person_find_or_create` for each of `details` in turn, with a few statements for all:
     the members found by one query on their numbers' hashes, branches found or made once
-    each, and the new people inserted together. As in turn, a later entry with the number of
-    an earlier new person is that person. `check=False` when the caller has already run
-    each person's field checks (`person_from_details(...).full_clean`)."""
+    each, the new people inserted together and the members given missing contact details
+    saved once each. As in turn, a later entry with the number of an earlier new person is
+    that person, and fills in what they lack. The caller appends each `Found.filled` as its
+    `CONTACT_DETAILS_FILLED` event (`contact_filled_payload`), where the row path would.
+    `check=False` when the caller has already run each person's field checks
+    (`person_from_details(...).full_clean`)."""
     numbers = [d.membership_number.strip() for d in details]
     hashes = {person_hash("membership_number", n) for n in numbers if n}
     members = (
@@ -185,11 +241,22 @@ def people_find_or_create(
     )
     branches: dict[str, Branch] = {}
     made: list[Person] = []
-    found: list[Person] = []
+    found: list[Found] = []
+    refilled: dict[Person, set[str]] = {}  # members on record given contact details
     for entry, number in zip(details, numbers, strict=True):
         key = person_hash("membership_number", number) if number else ""
         if key and key in members:
-            found.append(members[key])
+            person = members[key]
+            filled = contact_fill(person, entry)
+            if filled:
+                if check:
+                    person.full_clean(
+                        exclude=["organisation", "branch"], validate_constraints=False
+                    )
+                person.refresh_hashes()
+                if person.pk is not None:  # one made by this batch is inserted below
+                    refilled.setdefault(person, set()).update(filled)
+            found.append(Found(person, tuple(filled)))
             continue
         branch = None
         name = entry.branch_name.strip()
@@ -213,10 +280,12 @@ def people_find_or_create(
             person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)
         person.refresh_hashes()  # insert_many does not call save()
         made.append(person)
-        found.append(person)
+        found.append(Found(person))
         if key:
             members[key] = person
     insert_many(made)
+    for person, fields in refilled.items():
+        person.save(update_fields=sorted(fields))
     return found
 
 

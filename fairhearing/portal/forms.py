@@ -3,8 +3,10 @@ from typing import Any
 from django import forms
 
 from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ahead
-from fairhearing.core.forms import Form
+from fairhearing.core.forms import Form, MultipleFileField
 from fairhearing.core.limits import MESSAGE_MAX, REASONS_MAX, REPLY_MAX, too_long
+
+from .services import REPLY_FILES_MAX, REPLY_TOO_MANY_FILES
 
 
 class LinkRequestForm(Form):
@@ -34,6 +36,18 @@ class ReplyForm(Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Say what you accept, what you dispute and why. The panel will read it.",
         error_messages={"required": "Write your reply.", **too_long("Your reply", REPLY_MAX)},
+    )
+    attachments = MultipleFileField(
+        label="Files to send with your reply (optional)",
+        required=False,
+        allow_empty_file=True,  # the evidence service refuses it with its own reason
+        max_files=REPLY_FILES_MAX,
+        help_text=(
+            f"Up to {REPLY_FILES_MAX} files: screenshots, PDFs or text files (PNG, JPEG, GIF, "
+            "WebP, PDF or plain text), up to 20 MB each. To choose several, hold Ctrl (or Cmd "
+            "on a Mac) as you click them. Each becomes an item of evidence on your case."
+        ),
+        error_messages={"max_files": REPLY_TOO_MANY_FILES},
     )
 
 

@@ -42,6 +42,8 @@ class Reply(models.Model):
     at = models.DateTimeField(default=timezone.now)
     text = EncryptedTextField()
     within_window = models.BooleanField()
+    # The files sent with it, each an evidence item of the case (added in the same transaction).
+    evidence = models.ManyToManyField("evidence.EvidenceItem", blank=True, related_name="+")
 
     def __str__(self) -> str:
         return f"reply on {self.case_id}"

@@ -15,6 +15,8 @@ from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.cases.services import CaseError
 from fairhearing.core.dates import today, years_ahead
 from fairhearing.deadlines.services import calendar_for
+from fairhearing.evidence.models import Source
+from fairhearing.evidence.services import Upload, evidence_add_files
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -32,6 +34,9 @@ LINK_INVALID = "This sign-in link has expired or has already been used. Ask for 
 COMPANION_DATE = "The date your companion cannot attend must be between today and a year from now."
 REPLY_CLOSED = "Replies are taken while the case is at the notice stage and the window is open."
 REPLY_EMPTY = "Write your reply."
+REPLY_FILES_MAX = 5
+REPLY_TOO_MANY_FILES = f"Choose {REPLY_FILES_MAX} files or fewer."
+REPLY_FILE_DESCRIPTION = "Sent by the respondent with their reply"
 MESSAGE_EMPTY = "Write your message."
 ONLY_RESPONDENT = "Only the respondent can do this."
 NO_HEARING = "No hearing has been scheduled yet."
@@ -157,21 +162,42 @@ def _respondent_only(role: str) -> None:
 
 
 @transaction.atomic
-def reply_submit(*, case: Case, person: Person, role: str, text: str) -> Reply:
+def reply_submit(
+    *, case: Case, person: Person, role: str, text: str, uploads: list[Upload] | None = None
+) -> Reply:
     """The respondent's reply, taken while the case is at the notice stage and the window is
-    open (R-22: told the allegations and given time to reply before any decision)."""
+    open (R-22: told the allegations and given time to reply before any decision), with up to
+    `REPLY_FILES_MAX` files, each one the case's next evidence item. One transaction: a refused
+    file (`EvidenceRefused`, naming it) leaves nothing written, the reply included."""
     _respondent_only(role)
     if not text.strip():
         raise CaseError(REPLY_EMPTY)
+    uploads = uploads or []
+    if len(uploads) > REPLY_FILES_MAX:
+        raise CaseError(REPLY_TOO_MANY_FILES)
     window = case.deadlines.filter(kind="respondent_reply", status="open").first()
     if case.stage != "notice" or window is None or window.due_at < timezone.now():
         raise CaseError(REPLY_CLOSED)
+    items = evidence_add_files(
+        actor=None,
+        case=case,
+        uploads=uploads,
+        description=REPLY_FILE_DESCRIPTION,
+        source=Source.PARTY,
+        person=person,
+    )
     reply = Reply.objects.create(case=case, person=person, text=text.strip(), within_window=True)
+    reply.evidence.set(items)
     event_append(
         actor=None,
         kind=EventKind.REPLY_RECEIVED,
         case_id=case.pk,
-        payload={"reply": reply.pk, "person": person.pk, "text_sha256": content_hash(reply.text)},
+        payload={
+            "reply": reply.pk,
+            "person": person.pk,
+            "text_sha256": content_hash(reply.text),
+            "evidence": [item.number for item in items],
+        },
     )
     return reply
 

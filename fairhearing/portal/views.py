@@ -12,9 +12,10 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.cases.services import CaseError
+from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment
-from fairhearing.evidence.services import bundle_make
+from fairhearing.evidence.services import EvidenceRefused, bundle_make
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.interests.queries import panel_members_for_parties
 from fairhearing.interests.services import challenge_raise
@@ -83,7 +84,9 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         "allegations": case.allegations.all(),
         "complainants": complainants,
         "reply_window": case.deadlines.filter(kind="respondent_reply", status="open").first(),
-        "replies": case.replies.filter(person=party.person).order_by("at"),
+        "replies": case.replies.filter(person=party.person)
+        .prefetch_related("evidence")
+        .order_by("at"),
         "hearing_request": HearingRequest.objects.filter(case=case).first(),
         "thread": Message.objects.filter(case=case, party_person=party.person).order_by("at"),
         "message_form": MessageForm(),
@@ -165,19 +168,28 @@ def bundle_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reply_view(request: HttpRequest, reference: str) -> HttpResponse:
     party = party_case_for(request, reference)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        files = form.cleaned_data["attachments"]
         try:
             services.reply_submit(
                 case=party.case,
                 person=party.person,
                 role=party.role,
                 text=form.cleaned_data["text"],
+                uploads=[upload for upload in map(upload_of, files) if upload is not None],
             )
+        except EvidenceRefused as refused:
+            form.add_error("attachments", str(refused))
         except CaseError as exc:
             form.add_error("text", str(exc))
         else:
-            messages.success(request, "Your reply has been sent to the case team.")
+            sent = len(files)
+            messages.success(
+                request,
+                "Your reply has been sent to the case team"
+                + (f", with {sent} file{'s' if sent > 1 else ''}." if sent else "."),
+            )
             return redirect("portal:case", reference=reference)
     return render(
         request,

@@ -14,6 +14,7 @@ from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+from fairhearing.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -187,20 +188,49 @@ def test_an_upheld_decision_needs_a_sanction_from_the_ladder(case, case_officer)
 
 
 def test_a_hearing_needs_the_rulebooks_notice(case, case_officer) -> None:
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
     case = reach(case, case_officer, TO_HEARING)
     with pytest.raises(CaseError, match=services.NEEDS_HEARING):
         walk(case, case_officer, "hearing_held")
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(CaseError, match="at least 10 working days"):
+        with pytest.raises(CaseError) as refused:
             case_schedule_hearing(
                 actor=case_officer,
                 case=case,
                 hearing_at=dt.datetime(2026, 12, 14, 10, tzinfo=dt.UTC),
             )
+        assert str(refused.value) == (
+            "The hearing must be at least 10 working days after the notice: 15 December 2026 at "
+            "the earliest."
+        )
         case_schedule_hearing(
             actor=case_officer, case=case, hearing_at=dt.datetime(2026, 12, 15, 10, tzinfo=dt.UTC)
         )
     assert Event.objects.filter(case_id=case.pk, kind=EventKind.HEARING_SCHEDULED).count() == 1
+
+
+def test_a_hearing_notice_by_post_counts_from_when_the_letter_is_served(case, case_officer) -> None:
+    # No email: the notice is a letter, deemed served 2 working days after posting (Thursday
+    # 3 December, posted on Tuesday the 1st); the 10 working days run from then.
+    case = reach(case, case_officer, TO_HEARING)
+    assert not case.respondent.email
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
+        assert services.hearing_earliest(case) == dt.date(2026, 12, 17)
+        with pytest.raises(CaseError) as refused:
+            case_schedule_hearing(
+                actor=case_officer,
+                case=case,
+                hearing_at=dt.datetime(2026, 12, 16, 10, tzinfo=dt.UTC),
+            )
+        assert str(refused.value) == (
+            "The hearing must be on or after 17 December 2026: 10 working days' notice, counted "
+            "from when the letter is deemed served, 2 working days after posting."
+        )
+        case_schedule_hearing(
+            actor=case_officer, case=case, hearing_at=dt.datetime(2026, 12, 17, 10, tzinfo=dt.UTC)
+        )
+    assert Event.objects.filter(case_id=case.pk, kind=EventKind.HEARING_SCHEDULED).count() == 1
+    assert case.notifications.filter(kind="hearing_invitation", channel="post").exists()
 
 
 def test_the_reply_window_must_end_before_investigating_without_a_reply(case, case_officer) -> None:

@@ -5,15 +5,17 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case
-from fairhearing.cases.services import NEEDS_REASONS, case_assign
+from fairhearing.cases.services import NEEDS_REASONS, case_assign, hearing_earliest
 from fairhearing.cases.tests.test_transitions import PATHS, reach
 from fairhearing.conftest import PASSWORD, make_user, signed_in, walk
 from fairhearing.core.demo import panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
+from fairhearing.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -300,7 +302,28 @@ class TestTeamAndHearing:
             {"hearing_on": tomorrow.isoformat(), "hearing_time": "10:00"},
         )
         assert response.status_code == 400
-        assert "at least 10 working days" in response.content.decode()
+        earliest = hearing_earliest(case)
+        message = (
+            f"The hearing must be on or after {earliest:%-d %B %Y}: 10 working days' notice, "
+            "counted from when the letter is deemed served, 2 working days after posting."
+        )
+        assert f"Error:</span> {escape(message)}</p>" in response.content.decode()
+
+    @pytest.mark.parametrize("email", ["", "rowan@example.invalid"])
+    def test_the_hearing_page_gives_the_earliest_date_by_email_or_by_post(
+        self, case, case_officer, email
+    ) -> None:
+        Person.objects.filter(pk=case.respondent_id).update(email=email)
+        case = reach(case, case_officer, PATHS["hearing_held"])
+        page = signed_in(case_officer).get(reverse("cases:hearing", args=[case.reference]))
+        text = " ".join(page.content.decode().split())
+        by_post = "They have no email address, so the notice goes by post and counts from when "
+        by_post += "the letter is deemed served, 2 working days after posting"
+        assert (by_post in text) == (not email)
+        assert (
+            f"the hearing can be on <strong>{hearing_earliest(case):%-d %B %Y}</strong> at the "
+            "earliest."
+        ) in text
 
     @pytest.mark.parametrize("name", ["assign", "hearing"])
     def test_outsiders_are_refused(self, case, governing_member, name) -> None:

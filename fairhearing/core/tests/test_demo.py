@@ -9,6 +9,7 @@ from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.people.models import person_hash
+from fairhearing.portal.models import Reply
 from fairhearing.reporting.models import MeetingPack, Recommendation, StatisticsReport
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,5 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     assert Recommendation.objects.count() == 20
     assert len(set(Recommendation.objects.values_list("status", flat=True))) == 4
     assert MeetingPack.objects.count() == 1 and StatisticsReport.objects.count() == 2
+    # A respondent's reply with the file it brought, an item of evidence on its case.
+    assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1

@@ -543,6 +543,10 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"case": w.case, "upload": _upload()},
     ),
+    "evidence.services.evidence_add_files": lambda w: (
+        w.officer,
+        {"case": w.case, "uploads": [_upload()]},
+    ),
     "evidence.services.evidence_add_post": lambda w: (
         w.officer,
         {"case": w.case, "captured_text": "You will regret this."},
@@ -682,6 +686,13 @@ SAMPLES: dict[str, Sample] = {
             "source_date": dt.date(2026, 1, 14),
         },
     ),
+    "people.services.person_find_or_create": lambda w: (
+        w.officer,
+        {
+            "organisation": w.organisation,
+            "details": _member_without_email(w),
+        },
+    ),
     "people.services.person_contact_correct": lambda w: (
         w.officer,
         {
@@ -766,6 +777,21 @@ def _affiliation(w: World) -> Any:
         name="Quillmoor Unity Caucus",
         source="The caucus's list of supporters",
         source_date=dt.date(2026, 1, 14),
+    )
+
+
+def _member_without_email(w: World) -> PersonDetails:
+    """A member on record without email, named again with one (filled in)."""
+    from fairhearing.people.models import Person
+
+    Person.objects.create(
+        organisation=w.organisation,
+        full_name="Rowan Ashby",
+        membership_number="NCL-3003",
+        is_member=True,
+    )
+    return PersonDetails(
+        full_name="Rowan Ashby", membership_number="NCL-3003", email="rowan@example.invalid"
     )
 
 

@@ -23,7 +23,7 @@ from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Fingerprint
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 from fairhearing.organisations.services import organisation_create, rulebook_publish
-from fairhearing.people.models import Person
+from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,20 @@ SUBMISSIONS: list[tuple[PersonDetails, list[PersonDetails], str, str, int]] = [
     (
         person("Di Four", membership_number="M4", email="di@example.invalid"),
         [person("Gil Seven", branch_name="Harbour")],
+        "bullying",
+        "",
+        0,
+    ),
+    # The same member once more, with another email (the one on record is kept) and the
+    # postal address the record lacks (filled in).
+    (
+        person(
+            "Di Four",
+            membership_number="M4",
+            email="di.four@example.invalid",
+            postal_address="4 Quay Street\nHarbour HB1 2CD",
+        ),
+        [person("Kit Eleven")],
         "bullying",
         "",
         0,
@@ -95,11 +109,16 @@ def setup(slug: str) -> Any:
     return organisation
 
 
+def name_hash(name: str) -> str:
+    return person_hash("full_name", name)
+
+
 def days_ago(at: dt.datetime) -> int:
     return (timezone.now() - at).days
 
 
 VARYING = {
+    "person",
     "complaint",
     "cases",
     "deadline",
@@ -113,7 +132,6 @@ VARYING = {
     # The post a complaint names, kept as evidence: its ids, and its hash (which covers the
     # time it was captured).
     "item",
-    "person",
     "sha256",
 }
 
@@ -127,6 +145,10 @@ def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
     names = {c.pk: name_of(c) for c in cases}
     complaints = Complaint.objects.filter(organisation=organisation).order_by("reference")
     number = {c.pk: i for i, c in enumerate(complaints)}
+    person = {
+        p.pk: f"{p.full_name}/{p.membership_number}"
+        for p in Person.objects.filter(organisation=organisation)
+    }
     events = []
     for event in Event.objects.filter(seq__gt=since).order_by("seq"):
         payload = event.payload or {}
@@ -139,6 +161,7 @@ def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
                 tuple(sorted(payload)),
                 # Every value but the ids and the two organisations' references and times.
                 sorted((k, str(v)) for k, v in payload.items() if k not in VARYING),
+                person.get(payload.get("person", 0)),
             )
         )
     per_case = []
@@ -170,7 +193,7 @@ def snapshot(organisation: Any, since: int, mails: list[Any]) -> dict[str, Any]:
             )
         )
     people = Counter(
-        (p.full_name, p.membership_number, p.email, p.is_member, str(p.branch))
+        (p.full_name, p.membership_number, p.email, p.postal_address, p.is_member, str(p.branch))
         for p in Person.objects.filter(organisation=organisation)
     )
     return {
@@ -221,16 +244,35 @@ def test_the_fast_path_records_what_the_row_path_records(
     with monkeypatch.context() as patched:
         row_path_only(patched)
         slow_counts, slow = record(slow_org, mailoutbox)
-    assert fast_counts == slow_counts == {"recorded": 5, "refused": 1}
+    assert fast_counts == slow_counts == {"recorded": 6, "refused": 1}
     for part in ("complaints", "cases", "people", "refused", "mails"):
         assert fast[part] == slow[part], part
     assert fast["events"] == slow["events"]
-    # Fay Six gave no address, and Di Four is the member already on record without one:
-    # their complaints' cases wait for staff to acknowledge them.
-    assert [c[1] for c in fast["cases"]] == ["acknowledged"] * 3 + ["received"] * 2 + [
+    # Fay Six gave no address: her complaint's case waits for staff to acknowledge it. Di
+    # Four, on record without one, gave hers with her own complaint: it is filled in, and
+    # her complaints are acknowledged by email.
+    assert [c[1] for c in fast["cases"]] == ["acknowledged"] * 3 + ["received"] + [
         "acknowledged"
+    ] * 3
+    assert fast["mails"] == [
+        "ada@example.invalid",
+        "cy@example.invalid",
+        "di@example.invalid",
+        "di@example.invalid",
+        "hal@example.invalid",
     ]
-    assert fast["mails"] == ["ada@example.invalid", "cy@example.invalid", "hal@example.invalid"]
+    filled = [e for e in fast["events"] if e[0] == EventKind.CONTACT_DETAILS_FILLED]
+    assert [(e[-1], dict(e[-2])["filled"]) for e in filled] == [
+        ("Di Four/M4", "['email']"),
+        ("Di Four/M4", "['postal_address']"),
+    ]
+    assert all(actor for _, actor, *_ in filled)  # the officer who accepted the complaint
+    for organisation in (fast_org, slow_org):
+        di = Person.objects.get(organisation=organisation, full_name_hash=name_hash("Di Four"))
+        assert (di.email, di.postal_address) == (
+            "di@example.invalid",
+            "4 Quay Street\nHarbour HB1 2CD",
+        )
     assert ledger_verify().ok
 
 
@@ -242,12 +284,12 @@ def test_the_fast_path_takes_what_it_can_and_leaves_the_rest(monkeypatch) -> Non
     def spy(organisation: Any, incoming: list[Any]) -> Any:
         recorded, rest = original(organisation, incoming)
         taken.append(len(recorded))
-        assert rest == [4, 5]  # the post, and the refused category
+        assert rest == [5, 6]  # the post, and the refused category
         return recorded, rest
 
     monkeypatch.setattr(intake_bulk, "complaints_record_many", spy)
-    assert submissions_record() == {"recorded": 5, "refused": 1}
-    assert taken == [4]
+    assert submissions_record() == {"recorded": 6, "refused": 1}
+    assert taken == [5]
     assert Submission.objects.get().reason
 
 
@@ -315,4 +357,4 @@ def test_a_complaint_submitted_directly_takes_the_fast_path_to_the_same_records(
         slow_org = submit_each("rowwise")
     slow = snapshot(slow_org, since, mailoutbox)
     assert fast == slow
-    assert len(fast["complaints"]) == 5 and len(fast["mails"]) == 3
+    assert len(fast["complaints"]) == 6 and len(fast["mails"]) == 5

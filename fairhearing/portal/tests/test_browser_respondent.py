@@ -1,15 +1,16 @@
-"""A respondent signs in with an emailed link, reads the allegations, replies and asks for an
-oral hearing; the case officer sees the reply."""
+"""A respondent signs in with an emailed link, reads the allegations, replies with a file and
+asks for an oral hearing; the case officer sees the reply and the file it brought."""
 
 import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from fairhearing.conftest import walk
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import sign_in, sign_out
+from fairhearing.evidence.tests.files import pdf
 from fairhearing.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
@@ -46,8 +47,27 @@ def test_a_respondent_replies_and_asks_for_an_oral_hearing(
     page.get_by_label("Your reply to the allegations").fill(
         "I did not post it; my account was shared."
     )
+    files = page.get_by_label("Files to send with your reply (optional)")
+    statement = FilePayload(name="login-history.pdf", mimeType="application/pdf", buffer=pdf())
+    program = FilePayload(name="setup.exe", mimeType="application/octet-stream", buffer=b"MZ\x90")
+    files.set_input_files([statement, program])
     page.get_by_role("button", name="Send my reply").click()
+    # A refused file: named beside the field, with the files we take; nothing was sent.
+    expect(page.locator("#id_attachments-error")).to_contain_text(
+        "“setup.exe” cannot be added: We cannot accept this kind of file. Send a PDF"
+    )
+    expect(page.get_by_label("Your reply to the allegations")).to_have_value(
+        "I did not post it; my account was shared."
+    )
+    assert_accessible(page, context="portal reply form with a refused file")
+    files.set_input_files([statement])
+    page.get_by_role("button", name="Send my reply").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("with 1 file")
     expect(page.get_by_test_id("reply")).to_contain_text("my account was shared")
+    expect(page.get_by_test_id("reply-files")).to_have_text("Item 1: login-history.pdf")
+    expect(page.get_by_test_id("portal-evidence")).to_contain_text(
+        "Sent by the respondent with their reply"
+    )
 
     page.get_by_role("link", name="Ask for an oral hearing or name a companion").click()
     assert_accessible(page, context="portal hearing request")
@@ -59,4 +79,5 @@ def test_a_respondent_replies_and_asks_for_an_oral_hearing(
     sign_in(page, base, case_officer.username)
     page.goto(f"{base}/cases/{case.reference}/")
     expect(page.get_by_test_id("staff-reply")).to_contain_text("my account was shared")
+    expect(page.get_by_test_id("staff-reply-files")).to_contain_text("Item 1: login-history.pdf")
     expect(page.locator("#staff-hearing-request")).to_contain_text("Nell Furnival")
