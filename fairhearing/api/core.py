@@ -20,9 +20,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
-from fairhearing.cases.services import CaseError
 from fairhearing.core import rows
-from fairhearing.core.errors import error_body
+from fairhearing.core.errors import CaseError, error_body
 from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
 from fairhearing.notifications.services import LetterError

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, Role
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage, served_on_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -80,10 +81,6 @@ STEPPED_ASIDE = "{name} has stepped aside from this case and cannot rejoin it."
 PANEL_NOT_READY = "The panel must be complete, each member having affirmed no conflict."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."
 ALREADY_ASSIGNED = "{name} is already on this case team as {role}."
-
-
-class CaseError(Exception):
-    """A request the rules refuse; the message says why, in words for the user."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.core.errors import CaseError
 from fairhearing.core.pagination import CappedPaginator
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
@@ -164,7 +165,7 @@ def conduct_exception_view(request: HttpRequest, reference: str) -> HttpResponse
                 reasons=form.cleaned_data["reasons"],
                 rule_applied=form.cleaned_data["rule_applied"],
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Exception allowed: the case may now be referred.")
@@ -274,7 +275,7 @@ def case_transition_view(request: HttpRequest, reference: str, transition: str) 
                 sanction=form.cleaned_data.get("sanction", ""),
                 sanction_ends_on=form.cleaned_data.get("sanction_ends_on"),
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{move.label}: recorded.")
@@ -298,7 +299,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
             services.case_schedule_hearing(
                 actor=request.user, case=case, hearing_at=form.hearing_at()
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error("hearing_on", str(error))
         else:
             messages.success(request, "Hearing scheduled and notice recorded.")
@@ -324,7 +325,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error("user", str(error))
         else:
             messages.success(request, "Added to the case team.")
@@ -353,7 +354,7 @@ def case_witness_view(request: HttpRequest, reference: str) -> HttpResponse:
                     membership_number=form.cleaned_data["membership_number"],
                 ),
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error("full_name", str(error))
         else:
             messages.success(request, "Witness added.")
@@ -381,7 +382,7 @@ def allegation_rules_view(request: HttpRequest, reference: str, pk: int) -> Http
             services.allegation_set_conduct_rules(
                 actor=request.user, allegation=allegation, refs=form.cleaned_data["refs"]
             )
-        except services.CaseError as error:
+        except CaseError as error:
             form.add_error("refs", str(error))
         else:
             messages.success(request, "Conduct rules recorded.")

@@ -1,5 +1,6 @@
-"""The one error shape of the API, and the not-found page for every route (HTML for pages,
-that JSON shape for the API), kept here at the bottom so that every app can use them."""
+"""The errors every app shares, kept here at the bottom so that every app can use them: a
+refused use case (`CaseError`), the one error shape of the API, and the not-found page for
+every route (HTML for pages, that JSON shape for the API)."""
 
 from collections.abc import Callable
 
@@ -8,6 +9,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 API_PREFIX = "/api/"
+
+
+class CaseError(Exception):
+    """A use case refused, with the reason a person can act on (forms show it, the API
+    answers 409 with it). Each app's more particular refusals derive from it."""
+
+
 API_NOT_FOUND = "There is nothing at this address in the API: see /api/v1/docs for its routes."
 
 

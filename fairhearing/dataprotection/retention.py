@@ -34,7 +34,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.people.models import Affiliation, Person

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append

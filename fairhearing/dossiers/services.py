@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fairhearing.cases.models import Case, Channel
-from fairhearing.cases.services import AllegationDetails, CaseError, complaint_record
+from fairhearing.cases.services import AllegationDetails, complaint_record
+from fairhearing.core.errors import CaseError
 from fairhearing.evidence.models import Blob, Source
 from fairhearing.evidence.services import evidence_add_post
 from fairhearing.evidence.storage import blob_read, blob_write, sha256_hex

@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
 from fairhearing.cases.services import (
-    CaseError,
     allegation_from_details,
     case_opened_payload,
     complaint_check,
@@ -33,6 +32,7 @@ from fairhearing.cases.services import (
     references_take,
 )
 from fairhearing.core.bulk import insert_many
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
     calendar_for,

@@ -21,12 +21,12 @@ from django.utils import timezone
 from fairhearing.cases.models import Case, Channel, Complaint
 from fairhearing.cases.services import (
     AllegationDetails,
-    CaseError,
     case_transition,
     complaint_check,
     complaint_record,
     references_take,
 )
+from fairhearing.core.errors import CaseError
 from fairhearing.core.mail import stable_message_id
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import (

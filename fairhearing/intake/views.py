@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Channel, Complaint
-from fairhearing.cases.services import AllegationDetails, CaseError
+from fairhearing.cases.services import AllegationDetails
+from fairhearing.core.errors import CaseError
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.services import EvidenceRefused, Upload, upload_check
 from fairhearing.organisations.queries import organisation_default

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.cases.models import Assignment, Case
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append

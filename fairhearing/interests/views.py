@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.forms import ReasonsForm
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.people.models import Person
 
 from . import services

@@ -8,8 +8,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
-from fairhearing.cases.services import CaseError
 from fairhearing.core.bulk import copy_rows
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_pause, deadline_resume
 from fairhearing.ledger.chain import content_hash

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.cases.access import case_for, cases_visible_to, user_may_act
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 
 from . import services
 from .forms import LinkForm, UndoForm

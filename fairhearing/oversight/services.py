@@ -93,7 +93,7 @@ def approach_record(
     answered: str,
 ) -> Approach:
     """Staff record an approach about a case from outside its team (R-31)."""
-    from fairhearing.cases.services import CaseError
+    from fairhearing.core.errors import CaseError
 
     if not approached_by.strip():
         raise CaseError(NEEDS_WHO)
@@ -145,7 +145,7 @@ def verification_open(*, actor: Any, change: Any) -> Verification:
 
 def _decide(actor: Any, verification: Verification, reasons: str) -> Verification:
     from fairhearing.accounts.models import Role
-    from fairhearing.cases.services import CaseError
+    from fairhearing.core.errors import CaseError
 
     if getattr(actor, "role", None) != Role.OVERSIGHT:
         raise CaseError(ONLY_OVERSIGHT_VERIFIES)

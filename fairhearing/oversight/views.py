@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.access import case_for
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.panels.queries import panel_votes
 
 from . import queries

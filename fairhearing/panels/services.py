@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import CaseError, check_sanction
+from fairhearing.cases.services import check_sanction
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_close, deadline_open
 from fairhearing.interests.models import BiasChallenge

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
-from fairhearing.cases.services import CaseError
 from fairhearing.core.dates import today, years_ahead
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.services import calendar_for
 from fairhearing.evidence.models import Source
 from fairhearing.evidence.services import Upload, evidence_add_files

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.heads import head_as_dict, tree_head_sign
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append

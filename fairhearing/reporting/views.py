@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import Role
 from fairhearing.accounts.second_factor import require_recent_auth
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.organisations.queries import organisation_default
 
 from .access import require_pack_reader, require_tracker_editor

@@ -2,12 +2,9 @@ import pytest
 from django.urls import reverse
 
 from fairhearing.cases.models import Party
-from fairhearing.cases.services import (
-    CaseError,
-    allegation_set_conduct_rules,
-    case_add_witness,
-)
+from fairhearing.cases.services import allegation_set_conduct_rules, case_add_witness
 from fairhearing.conftest import signed_in
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.services import PersonDetails
 

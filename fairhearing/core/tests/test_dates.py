@@ -38,7 +38,7 @@ def test_a_companion_cannot_be_unavailable_on_a_day_gone_by() -> None:
 
 
 def test_the_services_refuse_the_same_dates_from_the_api(case, case_officer) -> None:
-    from fairhearing.cases.services import CaseError
+    from fairhearing.core.errors import CaseError
     from fairhearing.oversight.services import APPROACH_DATE, approach_record
     from fairhearing.portal.services import COMPANION_DATE, hearing_request_submit
 

@@ -3,8 +3,9 @@ import pytest
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import CaseError, case_assign
+from fairhearing.cases.services import case_assign
 from fairhearing.conftest import make_user
+from fairhearing.core.errors import CaseError
 from fairhearing.interests import services
 from fairhearing.interests.models import BiasChallenge, Declaration
 from fairhearing.interests.queries import conflicts_for

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from fairhearing.cases.models import AllegationType, Case, Channel, Party
-from fairhearing.cases.services import AllegationDetails, CaseError, case_assign, complaint_record
+from fairhearing.cases.services import AllegationDetails, case_assign, complaint_record
 from fairhearing.conftest import signed_in
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.evidence.services import evidence_add_post
 from fairhearing.ledger.models import Event, EventKind

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.cases.models import Party
-from fairhearing.cases.services import CaseError, case_schedule_hearing
+from fairhearing.cases.services import case_schedule_hearing
 from fairhearing.conftest import PASSWORD, walk
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.people.models import Person

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.cases.services import CaseError
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.rulebook import RulebookSpec

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fairhearing.accounts.models import User
 from fairhearing.api.models import ApiToken, Scope
 from fairhearing.api.services import api_token_create, api_token_revoke
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from fairhearing.cases.services import CaseError
+from fairhearing.core.errors import CaseError
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.reporting.queries import period_of, period_parse
 from fairhearing.reporting.services import report_publish, reports_publish_history
