@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from fairhearing.accounts.models import Role
 from fairhearing.api.core import (
     ERRORS,
     NON_BLANK,
@@ -22,6 +21,7 @@ from fairhearing.cases.services import AllegationDetails
 from fairhearing.core.limits import ADDRESS_MAX
 from fairhearing.people.services import PersonDetails
 
+from .access import complaint_submitter
 from .queries import complaint_status
 from .services import complaint_accept, complaint_submit, received_at_for
 
@@ -76,9 +76,6 @@ def respond_async(request: Any) -> bool:
     )
 
 
-ONLY_CASE_OFFICERS = "Only case officers record complaints received by other channels."
-
-
 @router.post(
     "/complaints",
     response={201: ComplaintOut, 202: ComplaintStatusOut, **ERRORS},
@@ -91,8 +88,7 @@ ONLY_CASE_OFFICERS = "Only case officers record complaints received by other cha
 def complaints_submit(request: Any, payload: ComplaintIn, response: HttpResponse) -> Status[Any]:
     require_scope(request, Scope.COMPLAINTS_SUBMIT)
     user = request.user
-    if payload.channel != Channel.WEB and user.role != Role.CASE_OFFICER:
-        raise ApiError(403, "forbidden", ONLY_CASE_OFFICERS)
+    organisation = complaint_submitter(user, payload.channel)
     if payload.allegation.conduct_date and payload.allegation.conduct_date > dt.date.today():
         raise ApiError(
             409,
@@ -123,7 +119,7 @@ def complaints_submit(request: Any, payload: ComplaintIn, response: HttpResponse
 
     arguments = {
         "actor": user,
-        "organisation": user.organisation,
+        "organisation": organisation,
         "channel": payload.channel,
         "complainant": person(payload.complainant),
         "respondents": [person(r) for r in payload.respondents],

@@ -5,13 +5,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Channel, Complaint
 from fairhearing.cases.services import AllegationDetails
 from fairhearing.core.errors import CaseError
@@ -21,7 +19,12 @@ from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 
 from . import services, staging
-from .access import reporter_report_for, reporter_session_end, reporter_session_grant
+from .access import (
+    complaint_recorder,
+    reporter_report_for,
+    reporter_session_end,
+    reporter_session_grant,
+)
 from .forms import (
     RESPONDENT_SLOTS,
     AnonymousComplaintForm,
@@ -35,7 +38,6 @@ from .queries import report_cases, report_status
 from .services import complaint_submit, received_at_for
 
 SESSION_KEY = "intake_submitted_reference"
-ONLY_CASE_OFFICERS = "Only case officers record complaints on behalf of complainants."
 
 
 def _submission(data: dict[str, Any]) -> dict[str, Any]:
@@ -232,9 +234,7 @@ def submitted_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def complaint_record_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.role != Role.CASE_OFFICER or user.organisation_id is None:
-        raise PermissionDenied(ONLY_CASE_OFFICERS)
-    organisation = user.organisation
+    organisation = complaint_recorder(user)
     form = StaffComplaintForm(request.POST or None, spec=organisation.current_rulebook().spec)
     if request.method == "POST" and form.is_valid():
         try:

@@ -75,8 +75,8 @@ def recuse_view(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error("reasons", str(exc))
         else:
             messages.success(request, f"You have stepped aside from {case.reference}.")
-            is_panellist = getattr(request.user, "role", "") == "panel_member"
-            return redirect("panels:seats" if is_panellist else "cases:list")
+            # Back to where their work is: a panel member's seats, the case list for staff.
+            return redirect("accounts:home")
     return render(
         request,
         "interests/recuse.html",

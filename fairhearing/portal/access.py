@@ -7,8 +7,11 @@ from django.http import Http404, HttpRequest
 from fairhearing.cases.models import Case
 from fairhearing.people.models import Person
 
+from .models import PartyRole
+
 SESSION_KEY = "portal_parties"
 NOT_FOUND = "No case with that reference is open to you. Use your sign-in link."
+ONLY_RESPONDENT_BUNDLE = "The hearing bundle is disclosed to the respondent only."
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,18 @@ def party_case_for(request: HttpRequest, reference: str) -> PartySession:
         )
         raise Http404(NOT_FOUND)
     return PartySession(case, Person.objects.get(pk=grant["person"]), grant["role"])
+
+
+def bundle_party_for(request: HttpRequest, reference: str) -> PartySession:
+    """The respondent's session on this case, to whom the hearing bundle is disclosed; any
+    other party is refused as if there were no bundle (404), and recorded in the register with
+    the case, like a page outside their role."""
+    from fairhearing.oversight.services import access_attempt_record
+
+    party = party_case_for(request, reference)
+    if party.role != PartyRole.RESPONDENT:
+        access_attempt_record(
+            user=request.user, reference=reference, action="page", case=party.case, request=request
+        )
+        raise Http404(ONLY_RESPONDENT_BUNDLE)
+    return party

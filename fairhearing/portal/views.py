@@ -22,7 +22,7 @@ from fairhearing.interests.services import challenge_raise
 from fairhearing.people.models import Person
 
 from . import services
-from .access import party_case_for, party_session_end, party_session_grant
+from .access import bundle_party_for, party_case_for, party_session_end, party_session_grant
 from .forms import (
     ChallengeForm,
     HearingRequestForm,
@@ -153,14 +153,9 @@ def challenge_sent_view(request: HttpRequest, reference: str, pk: int) -> HttpRe
     )
 
 
-ONLY_RESPONDENT_BUNDLE = "The hearing bundle is disclosed to the respondent only."
-
-
 def bundle_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The respondent's hearing bundle: made now, its disclosure recorded on the ledger."""
-    party = party_case_for(request, reference)
-    if party.role != PartyRole.RESPONDENT:
-        raise Http404(ONLY_RESPONDENT_BUNDLE)
+    party = bundle_party_for(request, reference)
     bundle = bundle_make(actor=None, case=party.case, audience=RESPONDENT, person=party.person)
     return pdf_attachment(bundle.pdf, f"bundle-{party.case.reference}-respondent.pdf")
 

@@ -13,12 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from fairhearing.accounts.models import Role
 from fairhearing.accounts.second_factor import require_recent_auth
 from fairhearing.core.errors import CaseError
 from fairhearing.organisations.queries import organisation_default
 
-from .access import require_pack_reader, require_tracker_editor
+from .access import (
+    may_edit_tracker,
+    may_schedule_meetings,
+    require_meeting_scheduler,
+    require_pack_reader,
+    require_tracker_editor,
+)
 from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, period_parse
@@ -108,7 +113,9 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
 def pack_list_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_pack_reader(user)
-    form = MeetingForm(request.POST or None) if user.role == Role.ADMINISTRATOR else None
+    if request.method == "POST":
+        require_meeting_scheduler(user)
+    form = MeetingForm(request.POST or None) if may_schedule_meetings(user) else None
     if form is not None and request.method == "POST" and form.is_valid():
         meeting_schedule(actor=user, organisation=user.organisation, **form.cleaned_data)
         messages.success(request, "Meeting scheduled: its pack will be made before it.")
@@ -143,8 +150,7 @@ def tracker_view(request: HttpRequest) -> HttpResponse:
         "reporting/tracker.html",
         {
             "reviews": reviews,
-            "may_edit": getattr(request.user, "role", None)
-            in {Role.ADMINISTRATOR, Role.GOVERNING_BODY},
+            "may_edit": may_edit_tracker(request.user),
         },
     )
 

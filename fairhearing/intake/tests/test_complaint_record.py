@@ -8,8 +8,8 @@ from django.urls import reverse
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Complaint
 from fairhearing.conftest import make_user, signed_in
+from fairhearing.intake.access import ONLY_CASE_OFFICERS
 from fairhearing.intake.tests.test_complaint_form import VALID
-from fairhearing.intake.views import ONLY_CASE_OFFICERS
 from fairhearing.ledger.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,9 @@ def test_stepping_aside_through_the_page(case, case_officer) -> None:
     url = reverse("interests:recuse", args=[case.reference])
     client = signed_in(case_officer)
     assert client.post(url, {"reasons": ""}).status_code == 400
-    assert client.post(url, {"reasons": "I know the respondent's family."}).status_code == 302
+    response = client.post(url, {"reasons": "I know the respondent's family."}, follow=True)
+    assert [u for u, _ in response.redirect_chain][-1] == reverse("cases:list")  # their work
+    assert f"You have stepped aside from {case.reference}." in response.content.decode()
     assert Recusal.objects.get(case=case).user == case_officer
     # Off the case now, and need-to-know applies: it is no longer theirs to open.
     assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404

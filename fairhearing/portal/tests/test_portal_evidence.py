@@ -17,8 +17,10 @@ from fairhearing.evidence.services import Upload, evidence_add_file, evidence_ad
 from fairhearing.evidence.tests.files import png
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.oversight.models import AccessAttempt
 from fairhearing.people.models import Person
 from fairhearing.portal import services
+from fairhearing.portal.access import ONLY_RESPONDENT_BUNDLE
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,30 @@ def test_no_bundle_without_a_party_session(with_evidence) -> None:
     case = with_evidence[0]
     assert Client().get(reverse("portal:bundle", args=[case.reference])).status_code == 404
     assert not Event.objects.filter(kind=EventKind.EVIDENCE_EXPORTED).exists()
+
+
+def test_a_complainant_asking_for_the_bundle_is_in_the_register(with_evidence, case_officer):
+    """The respondent-only rule lives in `portal.access.bundle_party_for`; its refusal answers
+    as if there were no bundle, and is recorded with the case (issue 22, item 4)."""
+    case, complainant, _, _ = with_evidence
+    client = party_client(case, complainant, case_officer)
+    bundle_url = reverse("portal:bundle", args=[case.reference])
+    response = client.get(bundle_url)
+    assert response.status_code == 404
+    assert ONLY_RESPONDENT_BUNDLE in response.content.decode()
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.case, attempt.reference, attempt.action, attempt.path) == (
+        case,
+        case.reference,
+        "page",
+        bundle_url,
+    )
+    assert attempt.organisation_id == case.organisation_id and attempt.role == "anonymous"
+    assert Event.objects.filter(kind=EventKind.ACCESS_REFUSED, case_id=case.pk).count() == 1
+
+
+def test_the_respondent_fetching_the_bundle_is_not_recorded(with_evidence, case_officer):
+    case = with_evidence[0]
+    client = party_client(case, case.respondent, case_officer)
+    assert client.get(reverse("portal:bundle", args=[case.reference])).status_code == 200
+    assert not AccessAttempt.objects.exists()
