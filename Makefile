@@ -107,6 +107,7 @@ demo: node-deps venv assets migrate
 lint: venv-dev
 	$(BIN)/ruff check fairhearing
 	$(BIN)/ruff format --check fairhearing
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv-dev
 	$(BIN)/mypy fairhearing

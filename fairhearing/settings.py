@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fairhearing.linking",
     "fairhearing.dossiers",
     "fairhearing.dataprotection",
+    "fairhearing.workflow",
 ]
 
 MIDDLEWARE = [

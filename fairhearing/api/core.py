@@ -20,11 +20,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
+from fairhearing.accounts.models import User
 from fairhearing.core import rows
 from fairhearing.core.errors import CaseError, error_body
 from fairhearing.core.limits import REASONS_MAX
 from fairhearing.deadlines.services import DeadlineError
 from fairhearing.notifications.services import LetterError
+from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import access_attempt_record
 from fairhearing.people.services import AffiliationError, ContactError
 
@@ -115,8 +117,6 @@ def _token_sql(vendor: str) -> str:
     """The token with its user and the user's organisation, in one statement written once
     (`core.rows`): authentication runs on every request, and the queryset it replaces spent
     five times the database's time building and compiling itself."""
-    from fairhearing.accounts.models import User
-    from fairhearing.organisations.models import Organisation
 
     token, user, org = ApiToken._meta.db_table, User._meta.db_table, Organisation._meta.db_table
     return (
@@ -130,8 +130,6 @@ def _token_sql(vendor: str) -> str:
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        from fairhearing.accounts.models import User
-        from fairhearing.organisations.models import Organisation
 
         with connection.cursor() as cursor:
             cursor.execute(_token_sql(connection.vendor), [token_hash(token)])

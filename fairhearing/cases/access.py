@@ -12,6 +12,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from fairhearing.accounts.models import Role
+from fairhearing.interests.queries import cases_without_conflict
+from fairhearing.oversight.services import access_attempt_record
+from fairhearing.panels.models import Seat
 
 from .models import Assignment, Case
 from .queries import search_matches
@@ -51,7 +54,6 @@ def _active_assignments(user: Any) -> QuerySet[Assignment]:
 
 
 def _affirmed_seats(user: Any) -> Any:
-    from fairhearing.panels.models import Seat
 
     return Seat.objects.filter(
         panel__case=OuterRef("pk"),
@@ -74,7 +76,6 @@ def _relation_filter(user: Any, relation: Relation) -> Q:
 
 def cases_visible_to(user: Any, action: Action = "view") -> QuerySet[Case]:
     """Every case this user may take `action` on: the same rule as `case_for`, in SQL."""
-    from fairhearing.interests.queries import cases_without_conflict
 
     if not user.is_authenticated or user.organisation_id is None:
         return Case.objects.none()
@@ -98,7 +99,6 @@ def case_for(
     user: Any, reference: str, *, action: Action = "view", request: HttpRequest | None = None
 ) -> Case:
     """The case, if this user may take this action on it; otherwise record and refuse (404)."""
-    from fairhearing.oversight.services import access_attempt_record
 
     case = Case.objects.select_related("rulebook", "respondent").filter(reference=reference).first()
     if case is None or not _allowed(user, case, action):
@@ -121,7 +121,6 @@ def search_refusals_record(user: Any, search: str, request: HttpRequest | None =
     """A search or filter that names cases of the organisation outside the user's need-to-know
     is a refused attempt too: recorded, while the list shows only what they may see (so the
     answer is the same whether such a case exists or not)."""
-    from fairhearing.oversight.services import access_attempt_record
 
     if not search.strip() or user.organisation_id is None:
         return

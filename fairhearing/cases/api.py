@@ -22,7 +22,10 @@ from fairhearing.api.core import (
 )
 from fairhearing.api.models import Scope
 from fairhearing.core.limits import REASONS_MAX, RULE_MAX
+from fairhearing.deadlines.queries import case_list
+from fairhearing.oversight.services import case_view_log
 from fairhearing.people.services import PersonDetails
+from fairhearing.workflow import services as workflow
 
 from . import services
 from .access import (
@@ -32,7 +35,7 @@ from .access import (
     search_refusals_record,
 )
 from .models import Case
-from .queries import case_list, case_timeline
+from .queries import case_timeline
 
 MAX_PAGE = 100
 router = Router(tags=["cases"])
@@ -195,7 +198,6 @@ def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
 
 @router.get("/cases/{reference}", response={200: CaseDetail, **ERRORS}, operation_id="cases_detail")
 def cases_detail(request: Any, reference: str) -> dict[str, Any]:
-    from fairhearing.oversight.services import case_view_log
 
     require_scope(request, Scope.CASES_READ)
     case = case_for(request.user, reference, action="view", request=request)
@@ -262,7 +264,7 @@ def _act(request: Any, reference: str) -> Case:
 @idempotent
 def cases_transition(request: Any, reference: str, payload: TransitionIn) -> Status[Any]:
     case = _act(request, reference)
-    change = services.case_transition(actor=request.user, case=case, **payload.dict())
+    change = workflow.case_transition(actor=request.user, case=case, **payload.dict())
     return Status(201, StageChangeOut.from_orm(change))
 
 
@@ -283,7 +285,7 @@ def cases_hearing(request: Any, reference: str, payload: HearingIn) -> Status[An
             "Give the hearing time with its time zone.",
             {"hearing_at": ["Timezone-aware datetime required."]},
         )
-    services.case_schedule_hearing(actor=request.user, case=case, hearing_at=payload.hearing_at)
+    workflow.case_schedule_hearing(actor=request.user, case=case, hearing_at=payload.hearing_at)
     return Status(201, {"ok": True, "id": case.pk})
 
 
@@ -321,7 +323,7 @@ class AssignIn(StrictSchema):
 def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]:
     case = _act(request, reference)
     user = get_object_or_404(User, pk=payload.user_id, organisation_id=case.organisation_id)
-    assignment = services.case_assign(actor=request.user, case=case, user=user, role=payload.role)
+    assignment = workflow.case_assign(actor=request.user, case=case, user=user, role=payload.role)
     return Status(201, {"ok": True, "id": assignment.pk})
 
 

@@ -4,72 +4,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from fairhearing.deadlines.models import Deadline
+from fairhearing.accounts.models import User
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
 
-from .models import Assignment, Case, ConductLimitException, Party, StageChange
-
-
-def case_list(
-    visible: QuerySet[Case],
-    *,
-    stage: str = "",
-    category: str = "",
-    overdue: bool = False,
-    assignee: str = "",
-    search: str = "",
-) -> QuerySet[Case]:
-    """Filtered cases, each annotated with `overdue` and `next_due_at`, newest first."""
-    now = timezone.now()
-    running = Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
-    overdue_now = running.filter(due_at__lt=now, binds=Deadline.Binds.ORGANISATION)
-    queryset = (
-        visible.select_related("respondent")
-        .annotate(
-            # Scalar subqueries with LIMIT 1, not EXISTS or MIN over a join: they run for the
-            # page's rows only, after LIMIT. As an EXISTS, PostgreSQL hashed every overdue time
-            # limit of the organisation to mark 25 rows; a join would group every visible case
-            # (benchmarks/case_list.py, benchmarks/at_scale.py).
-            is_overdue=Coalesce(
-                Subquery(overdue_now.annotate(yes=Value(True)).values("yes")[:1]),
-                Value(False),
-                output_field=BooleanField(),
-            ),
-            next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
-        )
-        .order_by("-opened_at", "-pk")
-    )
-    if stage:
-        queryset = queryset.filter(stage=stage)
-    if category:
-        queryset = queryset.filter(category=category)
-    if overdue:
-        queryset = queryset.filter(Exists(overdue_now))
-    if assignee == "unassigned":
-        queryset = queryset.exclude(
-            Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
-        )
-    elif assignee and not (assignee.isascii() and assignee.isdigit() and len(assignee) <= 18):
-        queryset = queryset.none()  # not a user id (nor one that fits a database integer)
-    elif assignee:
-        queryset = queryset.filter(
-            Exists(
-                Assignment.objects.filter(
-                    case=OuterRef("pk"), user_id=assignee, ended_at__isnull=True
-                )
-            )
-        )
-    if search:
-        found = search_matches(search)
-        queryset = queryset.filter(pk__in=found)
-    return queryset
+from .models import Case, ConductLimitException, Party, StageChange
 
 
 def search_matches(search: str) -> set[int]:
@@ -211,29 +155,5 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:
-    from fairhearing.accounts.models import User
-
     ids = {entry.event.actor_id for entry in events if entry.event.actor_id}
     return {u.pk: u for u in User.objects.filter(pk__in=ids)}
-
-
-@dataclass(frozen=True)
-class PartyThread:
-    person: Any
-    role: str
-    messages: list[Any]
-
-
-def messages_by_party(case: Case) -> list[PartyThread]:
-    """The respondent's and each complainant's message thread with the case team."""
-    from fairhearing.portal.models import Message
-
-    people = [(case.respondent, "respondent")] + [
-        (p.person, "complainant")
-        for p in case.parties.filter(role="complainant").select_related("person")
-    ]
-    messages = list(Message.objects.filter(case=case).select_related("from_staff").order_by("at"))
-    return [
-        PartyThread(person, role, [m for m in messages if m.party_person_id == person.pk])
-        for person, role in people
-    ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.core.errors import CaseError
 from fairhearing.core.pagination import CappedPaginator
+from fairhearing.deadlines.queries import case_list
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
 from fairhearing.organisations.models import Organisation
@@ -24,6 +25,8 @@ from fairhearing.panels.queries import (
 )
 from fairhearing.people.queries import active_affiliations
 from fairhearing.people.services import PersonDetails
+from fairhearing.portal.queries import messages_by_party
+from fairhearing.workflow import services as workflow
 
 from . import services
 from .access import (
@@ -44,14 +47,7 @@ from .forms import (
     WitnessForm,
 )
 from .models import Party
-from .queries import (
-    actors_by_id,
-    case_list,
-    case_timeline,
-    complainants_accounts,
-    conduct_out_of_time,
-    messages_by_party,
-)
+from .queries import actors_by_id, case_timeline, complainants_accounts, conduct_out_of_time
 
 AFFIRM_FIRST = (
     "You sit on this case's panel. Before you read the case, confirm that you have no "
@@ -266,7 +262,7 @@ def case_transition_view(request: HttpRequest, reference: str, transition: str) 
         )
     elif request.method == "POST" and form.is_valid():
         try:
-            services.case_transition(
+            workflow.case_transition(
                 actor=request.user,
                 case=case,
                 transition=move.key,
@@ -296,7 +292,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_schedule_hearing(
+            workflow.case_schedule_hearing(
                 actor=request.user, case=case, hearing_at=form.hearing_at()
             )
         except CaseError as error:
@@ -307,7 +303,7 @@ def case_hearing_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/case_hearing.html",
-        {"case": case, "form": form, "earliest": services.hearing_earliest(case)},
+        {"case": case, "form": form, "earliest": workflow.hearing_earliest(case)},
         status=400 if form.errors else 200,
     )
 
@@ -319,7 +315,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = AssignForm(request.POST or None, organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_assign(
+            workflow.case_assign(
                 actor=request.user,
                 case=case,
                 user=form.cleaned_data["user"],

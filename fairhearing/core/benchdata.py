@@ -25,14 +25,11 @@ from fairhearing.cases.models import (
     Party,
     StageChange,
 )
-from fairhearing.cases.services import (
-    case_opened_payload,
-    complaint_received_payload,
-    references_take,
-)
+from fairhearing.cases.services import references_take
 from fairhearing.core.bulk import insert_many
 from fairhearing.core.demo import PATHS, STEP_DAYS, TEXTS
 from fairhearing.deadlines.models import Deadline
+from fairhearing.intake.record import case_opened_payload, complaint_received_payload
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many

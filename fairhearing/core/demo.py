@@ -14,19 +14,18 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Case, Channel
-from fairhearing.cases.services import (
-    AllegationDetails,
-    case_assign,
-    case_schedule_hearing,
-    case_transition,
-    complaint_record,
-    hearing_earliest,
-)
 from fairhearing.deadlines.services import calendar_for
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 from fairhearing.people.models import Affiliation
 from fairhearing.people.services import PersonDetails, affiliation_record
+from fairhearing.workflow.services import (
+    case_assign,
+    case_schedule_hearing,
+    case_transition,
+    hearing_earliest,
+)
 
 DEMO_SLUG = "northfield"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never in production
@@ -270,7 +269,7 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
 def _oversight_decides(case: Case, oversight: User, rng: random.Random, when: dt.datetime) -> bool:
     """Oversight verifies most held decisions and vetoes a few; True if verified."""
     from fairhearing.oversight.models import Verification
-    from fairhearing.oversight.services import verification_verify, verification_veto
+    from fairhearing.workflow.services import verification_verify, verification_veto
 
     verification = Verification.objects.get(case=case, status="pending")
     if rng.random() < 0.12:
@@ -536,16 +535,12 @@ def independence_demo(
 ) -> None:
     """Declared interests, a recusal, challenges, approaches, refused attempts and an interim
     suspension, so that every part of the rule against bias shows in the demo."""
-    from fairhearing.interests.services import (
-        case_recuse,
-        challenge_decide,
-        challenge_raise,
-        interest_declare,
-    )
+    from fairhearing.interests.services import interest_declare
     from fairhearing.organisations.models import Branch
     from fairhearing.oversight.services import access_attempt_record, approach_record
     from fairhearing.panels.queries import active_seats, sitting_panel
     from fairhearing.panels.services import interim_suspension_impose, panel_add_member
+    from fairhearing.workflow.bias import case_recuse, challenge_decide, challenge_raise
 
     pool = panel_pool_ensure(organisation)
     officer, officer2 = users["officer"], users["officer2"]
@@ -922,8 +917,8 @@ def anonymous_demo(organisation: Organisation, officer: User) -> None:
     from PIL import Image, ImageDraw
 
     from fairhearing.evidence.services import Upload
+    from fairhearing.intake.anonymous import anonymous_report_submit, reporter_message_send
     from fairhearing.intake.receipts import receipt_code_parse
-    from fairhearing.intake.services import anonymous_report_submit, reporter_message_send
     from fairhearing.portal.models import PartyRole
     from fairhearing.portal.services import message_send
 

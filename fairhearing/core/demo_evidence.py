@@ -13,10 +13,10 @@ from PIL import Image, ImageDraw
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import AllegationType, Case, Channel
-from fairhearing.cases.services import AllegationDetails, complaint_record
 from fairhearing.dossiers.read import COLUMNS
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.linking.services import case_link, case_merge
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import person_hash

@@ -35,9 +35,20 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
 from fairhearing.core.errors import CaseError
+from fairhearing.dossiers.models import Dossier, DossierRow
+from fairhearing.evidence.models import Blob, EvidenceItem
+from fairhearing.evidence.storage import blob_path
+from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.linking.models import CaseLink, Fingerprint
+from fairhearing.notifications.models import Notification
+from fairhearing.organisations.models import Rulebook
+from fairhearing.oversight.models import Approach, Verification
+from fairhearing.panels.models import InterimSuspension, Panel, Vote
 from fairhearing.people.models import Affiliation, Person
+from fairhearing.portal.models import HearingRequest, Message, Reply
+from fairhearing.webhooks.models import WebhookEvent
 
 from .models import Anonymisation, LegalHold
 
@@ -68,7 +79,6 @@ def years_before(moment: dt.datetime, years: int) -> dt.datetime:
 
 def retention_due(*, now: dt.datetime | None = None) -> QuerySet[Case]:
     """Closed cases past their rulebook's retention period, not on hold, not yet anonymised."""
-    from fairhearing.organisations.models import Rulebook
 
     now = now or timezone.now()
     condition = Q(pk__in=[])
@@ -105,9 +115,6 @@ def _still_needed(person_id: int, done: set[int]) -> bool:
 
 def _evidence_purge(case: Case) -> dict[str, Any]:
     """Delete the case's evidence items and the blobs nothing else uses (see module doc)."""
-    from fairhearing.dossiers.models import Dossier
-    from fairhearing.evidence.models import Blob, EvidenceItem
-    from fairhearing.evidence.storage import blob_path
 
     items = list(EvidenceItem.objects.filter(case=case).values("pk", "sha256", "blob_id"))
     EvidenceItem.objects.filter(case=case).delete()
@@ -140,14 +147,6 @@ class AnonymiseResult:
 @transaction.atomic
 def case_anonymise(*, actor: Any, case: Case, now: dt.datetime | None = None) -> Anonymisation:
     """Remove the personal data of one closed case (see the module doc for what goes)."""
-    from fairhearing.dossiers.models import DossierRow
-    from fairhearing.interests.models import BiasChallenge, Recusal
-    from fairhearing.linking.models import CaseLink, Fingerprint
-    from fairhearing.notifications.models import Notification
-    from fairhearing.oversight.models import Approach, Verification
-    from fairhearing.panels.models import InterimSuspension, Panel, Vote
-    from fairhearing.portal.models import HearingRequest, Message, Reply
-    from fairhearing.webhooks.models import WebhookEvent
 
     now = now or timezone.now()
     case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fairhearing.accounts.models import Role
+from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import Case
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
@@ -24,6 +24,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.people.models import Person
 
+from . import subject_access
 from .models import Anonymisation, LegalHold, SubjectAccessRequest
 from .retention import RetentionError, case_anonymise, retention_run  # noqa: F401 - re-exported
 
@@ -173,7 +174,6 @@ def subject_access_open(
 @transaction.atomic
 def subject_access_export(*, actor: Any, request: SubjectAccessRequest, fmt: str) -> bytes:
     """Everything held about the person, third parties redacted, as JSON or PDF (recorded)."""
-    from . import subject_access
 
     _staff_only(actor)
     document = subject_access.collect(request.person)
@@ -225,7 +225,6 @@ def _tell(request: SubjectAccessRequest, subject: str, body: str) -> int:
 
 def _tell_officers(organisation_id: int, subject: str, body: str) -> int:
     """Email the organisation's case officers, who handle holds and subject access."""
-    from fairhearing.accounts.models import User
 
     recipients = sorted(
         User.objects.filter(organisation_id=organisation_id, role=Role.CASE_OFFICER, is_active=True)

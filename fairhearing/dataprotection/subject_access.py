@@ -22,7 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
+from fairhearing.evidence.models import EvidenceItem
+from fairhearing.interests.models import BiasChallenge
+from fairhearing.notifications.models import Notification
 from fairhearing.people.models import Person
+from fairhearing.portal.models import HearingRequest, Message, Reply
+
+from .models import SubjectAccessRequest
 
 THIRD_PARTY = "[third party]"
 
@@ -67,12 +73,6 @@ def _others(person: Person, cases: list[Case]) -> Redactor:
 
 
 def collect(person: Person) -> dict[str, Any]:
-    from fairhearing.evidence.models import EvidenceItem
-    from fairhearing.interests.models import BiasChallenge
-    from fairhearing.notifications.models import Notification
-    from fairhearing.portal.models import HearingRequest, Message, Reply
-
-    from .models import SubjectAccessRequest
 
     cases = _cases_of(person)
     redact = _others(person, cases)

@@ -13,6 +13,20 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from fairhearing.dataprotection.retention import retention_run
+from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
+from fairhearing.intake.services import submissions_record, submissions_refused_purge
+from fairhearing.intake.staging import staged_purge
+from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
+from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
+from fairhearing.portal.services import complainant_updates_send
+from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
+from fairhearing.webhooks.services import (
+    webhooks_deliver_pending,
+    webhooks_for_expired_sanctions,
+)
+from fairhearing.witnesses.services import witnesses_send_pending
+
 from .services import deadline_sweep
 
 log = logging.getLogger(__name__)
@@ -31,19 +45,6 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
 
     `reschedule` is ignored: runs queued before the workers scheduled the sweep themselves
     carry it, and must still run after an upgrade."""
-    from fairhearing.dataprotection.retention import retention_run
-    from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
-    from fairhearing.intake.services import submissions_record, submissions_refused_purge
-    from fairhearing.intake.staging import staged_purge
-    from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
-    from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
-    from fairhearing.portal.services import complainant_updates_send
-    from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
-    from fairhearing.webhooks.services import (
-        webhooks_deliver_pending,
-        webhooks_for_expired_sanctions,
-    )
-    from fairhearing.witnesses.services import witnesses_send_pending
 
     def sign_head_if_due() -> None:
         head = latest_head()

@@ -22,11 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Channel, Complaint, Party
-from fairhearing.cases.services import (
-    case_opened_payload,
-    complaint_received_payload,
-    references_take,
-)
+from fairhearing.cases.services import references_take
 from fairhearing.core.bulk import insert_many
 from fairhearing.deadlines.services import (
     calendar_for,
@@ -36,6 +32,7 @@ from fairhearing.deadlines.services import (
 from fairhearing.evidence.models import EvidenceItem, Kind, Source
 from fairhearing.evidence.posts import platform_of, post_key
 from fairhearing.evidence.services import capture_sha256
+from fairhearing.intake.record import case_opened_payload, complaint_received_payload
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fairhearing.cases.models import Case, Channel
-from fairhearing.cases.services import AllegationDetails, complaint_record
 from fairhearing.core.errors import CaseError
 from fairhearing.evidence.models import Blob, Source
 from fairhearing.evidence.services import evidence_add_post
 from fairhearing.evidence.storage import blob_read, blob_write, sha256_hex
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.linking.models import Band, Fingerprint, Grouping

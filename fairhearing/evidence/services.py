@@ -19,9 +19,12 @@ from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.linking.models import Fingerprint
+from fairhearing.linking.services import fingerprint_record
 from fairhearing.people.models import Person
 
 from . import sniff
+from .bundle import bundle_pdf
 from .models import Blob, EvidenceItem, Kind, Source
 from .posts import platform_of, post_key
 from .queries import evidence_of
@@ -260,8 +263,6 @@ def evidence_add_post(
         ),
     )
     _record(item, actor)
-    from fairhearing.linking.models import Fingerprint
-    from fairhearing.linking.services import fingerprint_record
 
     fingerprint_record(
         case=case,
@@ -303,7 +304,6 @@ class Bundle:
 def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None = None) -> Bundle:
     """Make the hearing bundle and record its custody: exported (with every item's hash and the
     bundle's own), and, for the respondent, disclosed."""
-    from .bundle import bundle_pdf  # reportlab and pypdf, loaded only to make a bundle
 
     if audience not in AUDIENCES:
         raise EvidenceRefused(f"A bundle is for one of: {', '.join(AUDIENCES)}.")

@@ -17,8 +17,8 @@ from fairhearing.api.core import (
 )
 from fairhearing.api.models import Scope
 from fairhearing.cases.models import AllegationType, Channel
-from fairhearing.cases.services import AllegationDetails
 from fairhearing.core.limits import ADDRESS_MAX
+from fairhearing.intake.record import AllegationDetails
 from fairhearing.people.services import PersonDetails
 
 from .access import complaint_submitter

@@ -24,13 +24,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
-from fairhearing.cases.services import (
-    allegation_from_details,
-    case_opened_payload,
-    complaint_check,
-    complaint_received_payload,
-    references_take,
-)
+from fairhearing.cases.services import references_take
 from fairhearing.core.bulk import insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
@@ -40,6 +34,13 @@ from fairhearing.deadlines.services import (
     stage_deadlines_new,
 )
 from fairhearing.evidence.posts import post_key
+from fairhearing.intake.record import (
+    acknowledgement_sent_payload,
+    allegation_from_details,
+    case_opened_payload,
+    complaint_check,
+    complaint_received_payload,
+)
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
@@ -362,7 +363,6 @@ def acknowledgements_record_many(
     closed_by_case: dict[int, list[Deadline]] = {}
     for deadline in closing:
         closed_by_case.setdefault(deadline.case_id, []).append(deadline)
-    from .services import acknowledgement_sent_payload
 
     events: Events = []
     by_case = dict(zip(ids, changes, strict=True))

@@ -2,9 +2,10 @@
 
 from django_tasks import task
 
+from .services import submissions_record
+
 
 @task()
 def submissions_record_task() -> dict[str, int]:
-    from .services import submissions_record
 
     return submissions_record()

@@ -11,14 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.cases.models import Channel, Complaint
-from fairhearing.cases.services import AllegationDetails
 from fairhearing.core.errors import CaseError
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.services import EvidenceRefused, Upload, upload_check
+from fairhearing.intake.record import AllegationDetails
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 
-from . import services, staging
+from . import anonymous, staging
 from .access import (
     complaint_recorder,
     reporter_report_for,
@@ -196,7 +196,7 @@ def _send(
         )
         request.session[SESSION_KEY] = complaint.reference
         return redirect("intake:submitted")
-    submitted = services.anonymous_report_submit(
+    submitted = anonymous.anonymous_report_submit(
         organisation=organisation,
         upload=upload,
         upload_description=data["file_description"],
@@ -304,12 +304,12 @@ def report_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.receipt_use(
+            report = anonymous.receipt_use(
                 text=form.cleaned_data["code"], ip_address=_client_address(request)
             )
-        except services.ReceiptRefused as refused:
+        except anonymous.ReceiptRefused as refused:
             form.add_error("code", str(refused))
-            status = 429 if str(refused) == services.LOCKED else 400
+            status = 429 if str(refused) == anonymous.LOCKED else 400
         else:
             reporter_session_grant(request, report)
             return redirect("intake:report_status")
@@ -343,8 +343,8 @@ def report_message_view(request: HttpRequest) -> HttpResponse:
         return redirect("intake:report")
     form = ReporterMessageForm(request.POST, cases=report_cases(report))
     if form.is_valid():
-        case = services.report_case(report, form.cleaned_data["case"])
-        services.reporter_message_send(report=report, case=case, body=form.cleaned_data["body"])
+        case = anonymous.report_case(report, form.cleaned_data["case"])
+        anonymous.reporter_message_send(report=report, case=case, body=form.cleaned_data["body"])
         messages.success(request, "Message sent to the case team.")
     else:
         messages.error(request, "Write your message before sending it.")
@@ -361,7 +361,7 @@ def report_evidence_view(request: HttpRequest) -> HttpResponse:
     form = ReporterEvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            items = services.reporter_evidence_add(
+            items = anonymous.reporter_evidence_add(
                 report=report,
                 upload=upload_of(form.cleaned_data["file"]),  # type: ignore[arg-type]
                 description=form.cleaned_data["description"],

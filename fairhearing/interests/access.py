@@ -4,8 +4,7 @@ from django.http import HttpRequest
 
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Case
-
-from .queries import user_on_case
+from fairhearing.panels.queries import user_on_case
 
 
 def case_to_step_aside_from(

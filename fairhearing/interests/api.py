@@ -10,6 +10,7 @@ from fairhearing.cases.access import case_for
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person
+from fairhearing.workflow import bias
 
 from . import services
 from .access import case_to_step_aside_from
@@ -89,7 +90,7 @@ def interests_withdraw(request: Any, declaration_id: int) -> Status[Any]:
 def interests_recuse(request: Any, reference: str, payload: ReasonIn) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
     case = case_to_step_aside_from(request.user, reference, request=request)
-    recusal = services.case_recuse(actor=request.user, case=case, reasons=payload.reasons)
+    recusal = bias.case_recuse(actor=request.user, case=case, reasons=payload.reasons)
     return Status(201, {"ok": True, "id": recusal.pk})
 
 
@@ -108,7 +109,7 @@ class ChallengeIn(StrictSchema):
 def interests_challenge(request: Any, reference: str, payload: ChallengeIn) -> Status[Any]:
     require_scope(request, Scope.CASES_WRITE)
     case = case_for(request.user, reference, action="act", request=request)
-    challenge = services.challenge_raise(
+    challenge = bias.challenge_raise(
         actor=request.user,
         case=case,
         challenged=get_object_or_404(
@@ -139,7 +140,7 @@ def interests_challenge_decide(
     require_scope(request, Scope.CASES_WRITE)
     case = case_for(request.user, reference, action="act", request=request)
     challenge = get_object_or_404(BiasChallenge, pk=challenge_id, case=case)
-    services.challenge_decide(
+    bias.challenge_decide(
         actor=request.user, challenge=challenge, upheld=payload.upheld, reasons=payload.reasons
     )
     return Status(201, {"ok": True, "id": challenge.pk})

@@ -5,10 +5,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 
-from fairhearing.cases.models import Assignment, Case, Party
+from fairhearing.cases.models import Case, Party
 from fairhearing.people.models import Affiliation, affiliation_hash, person_hash
 
-from .models import Declaration
+from .models import BiasChallenge, Declaration, Recusal
 
 
 def active_declarations(user: Any) -> QuerySet[Declaration]:
@@ -56,7 +56,6 @@ def _party_condition(people: set[int], branches: set[int], names: set[str], pref
 def cases_without_conflict(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
     """`cases` less those a declaration (or the user's own branch) touches, and those the
     user stepped aside from or was removed from on a challenge."""
-    from .models import BiasChallenge, Recusal
 
     cases = cases.exclude(Exists(Recusal.objects.filter(case=OuterRef("pk"), user=user))).exclude(
         Exists(
@@ -149,65 +148,6 @@ def _affiliation_conflicts(declarations: list[Declaration], case: Case) -> list[
     return reasons
 
 
-def user_on_case(user: Any, case: Case) -> bool:
-    """On the case team, or on one of its sitting panels (affirmed or not)."""
-    from fairhearing.cases.models import Assignment
-    from fairhearing.panels.models import Seat
-
-    return (
-        Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
-        or Seat.objects.filter(
-            panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
-        ).exists()
-    )
-
-
-def seated_on_case(user: Any, case: Case) -> bool:
-    """Holds a seat (affirmed or not) on one of the case's sitting panels."""
-    from fairhearing.panels.models import Seat
-
-    return Seat.objects.filter(
-        panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
-    ).exists()
-
-
-def panel_members_for_parties(case: Case) -> list[tuple[int, str]]:
-    """Who sits on the case's sitting panels, as (user id, name): what a party is shown, and
-    may challenge for bias, in their portal (R-25: a party can only challenge whom they know
-    of). Chairs first."""
-    from fairhearing.panels.models import Seat
-
-    seats = (
-        Seat.objects.filter(
-            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
-        )
-        .select_related("user")
-        .order_by("-is_chair", "user__first_name", "user__last_name", "pk")
-    )
-    return [
-        (s.user_id, f"{s.user.display_name} (chair)" if s.is_chair else s.user.display_name)
-        for s in seats
-    ]
-
-
-def team_and_panel_members(case: Case) -> list[tuple[int, str]]:
-    """Who is on the case team or a sitting panel, as (user id, name), for a challenge."""
-    from fairhearing.accounts.models import User
-    from fairhearing.panels.models import Seat
-
-    ids = set(
-        Assignment.objects.filter(case=case, ended_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    ids |= set(
-        Seat.objects.filter(
-            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
-    return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
-
-
 def case_parties(case: Case) -> list[tuple[int, str]]:
     """The respondent and the other parties, as (person id, label)."""
     people = [(case.respondent_id, f"{case.respondent.full_name} (respondent)")]
@@ -216,3 +156,14 @@ def case_parties(case: Case) -> list[tuple[int, str]]:
         for p in case.parties.select_related("person")
     ]
     return people
+
+
+def excluded_from_case(case: Case) -> set[int]:
+    """Users who stepped aside or whose challenge was upheld: never back on this case."""
+    recused = set(Recusal.objects.filter(case=case).values_list("user_id", flat=True))
+    removed = set(
+        BiasChallenge.objects.filter(case=case, decision=BiasChallenge.Decision.UPHELD).values_list(
+            "challenged_id", flat=True
+        )
+    )
+    return recused | removed

@@ -12,13 +12,15 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.forms import ReasonsForm
 from fairhearing.core.errors import CaseError
+from fairhearing.panels.queries import team_and_panel_members
 from fairhearing.people.models import Person
+from fairhearing.workflow import bias
 
 from . import services
 from .access import case_to_step_aside_from
 from .forms import ChallengeDecisionForm, ChallengeForm, DeclarationForm
 from .models import BiasChallenge, Declaration
-from .queries import active_declarations, case_parties, team_and_panel_members
+from .queries import active_declarations, case_parties
 
 
 @login_required
@@ -68,9 +70,7 @@ def recuse_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = ReasonsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_recuse(
-                actor=request.user, case=case, reasons=form.cleaned_data["reasons"]
-            )
+            bias.case_recuse(actor=request.user, case=case, reasons=form.cleaned_data["reasons"])
         except CaseError as exc:
             form.add_error("reasons", str(exc))
         else:
@@ -94,7 +94,7 @@ def challenge_raise_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.challenge_raise(
+            bias.challenge_raise(
                 actor=request.user,
                 case=case,
                 challenged=User.objects.get(pk=form.cleaned_data["challenged"]),
@@ -124,7 +124,7 @@ def challenge_decide_view(request: HttpRequest, reference: str, pk: int) -> Http
     form = ChallengeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.challenge_decide(
+            bias.challenge_decide(
                 actor=request.user,
                 challenge=challenge,
                 upheld=form.cleaned_data["decision"] == BiasChallenge.Decision.UPHELD,

@@ -1,12 +1,14 @@
 """A letter for post, as a printable A4 PDF (reportlab, as the hearing bundle is made).
 
-Made from `services.LetterText`, which holds every value in words: the same text as the email
+Made from `LetterText`, which holds every value in words: the same text as the email
 a party with an address would have had, the dates counted from the date of service, the
 one-time sign-in link and how to reach the case team. `invariant` keeps the bytes the same
 for the same letter (no creation time or random id in the file).
 """
 
+import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -15,11 +17,28 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from .services import LetterText
-
 
 def _day(value: Any) -> str:
     return f"{value:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter as it is printed: every value in words, no internal key."""
+
+    organisation: str
+    reference: str
+    name: str
+    address: list[str]
+    dated: dt.date
+    subject: str
+    body: str
+    posted_on: dt.date
+    served_on: dt.date
+    sign_in_url: str
+    link_expires: dt.date | None
+    contact: str
+    served_note: bool
 
 
 def _contact(letter: LetterText) -> str:

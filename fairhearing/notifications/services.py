@@ -5,7 +5,6 @@ it, and retries with back-off when the mail server fails."""
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from fairhearing.accounts.models import User
 from fairhearing.core.mail import stable_message_id
+from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
     calendar_for,
     deadlines_start_on_service,
@@ -24,9 +25,11 @@ from fairhearing.deadlines.services import (
 )
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
-from fairhearing.portal.models import SignInLink, token_hash
+from fairhearing.portal.models import SignInLink
+from fairhearing.portal.services import sign_in_link_extend, sign_in_link_new
 from fairhearing.worker import faults
 
+from .letters import LetterText, letter_render
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -69,13 +72,8 @@ def letter_token() -> str:
 def letter_queue(*, case: Any, kind: str, person: Any, role: str, context: dict) -> Notification:
     """A letter to a party without email, to print and post (in the caller's transaction):
     listed on the case as owed until staff record it posted, with a sign-in link of its own."""
-    token = letter_token()
-    link = SignInLink.objects.create(
-        case=case,
-        person=person,
-        role=role,
-        token_sha256=token_hash(token),
-        expires_at=timezone.now() + LETTER_LINK_LIFETIME,
+    link, token = sign_in_link_new(
+        case=case, person=person, role=role, lifetime=LETTER_LINK_LIFETIME, token=letter_token()
     )
     letter = Notification.objects.create(
         case=case,
@@ -310,8 +308,6 @@ def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 2
 def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
     """Once a day, each member of a case team gets a digest of their cases' time limits:
     what is overdue and what falls due in the next week."""
-    from fairhearing.accounts.models import User
-    from fairhearing.deadlines.models import Deadline
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -384,25 +380,6 @@ class LetterError(Exception):
     """A refused record of a letter; the message is for people."""
 
 
-@dataclass(frozen=True)
-class LetterText:
-    """A letter as it is printed: every value in words, no internal key."""
-
-    organisation: str
-    reference: str
-    name: str
-    address: list[str]
-    dated: dt.date
-    subject: str
-    body: str
-    posted_on: dt.date
-    served_on: dt.date
-    sign_in_url: str
-    link_expires: dt.date | None
-    contact: str
-    served_note: bool
-
-
 def letter_text(letter: Notification, *, on: dt.date | None = None) -> LetterText:
     """The letter as it will be posted on `on` (today, by default) or as it was posted: the
     dates a party must act by are counted from the date of service, as the service records
@@ -443,7 +420,6 @@ def letter_text(letter: Notification, *, on: dt.date | None = None) -> LetterTex
 
 def letter_pdf(letter: Notification, *, on: dt.date | None = None) -> bytes:
     """The letter as a printable A4 PDF, posted on `on` (today) or as it was posted."""
-    from .letters import letter_render  # reportlab, loaded only to make a letter
 
     return letter_render(letter_text(letter, on=on))
 
@@ -487,8 +463,9 @@ def letter_record_posted(*, actor: Any, letter: Notification, posted_on: dt.date
             "subject",
         ]
     )
-    SignInLink.objects.filter(pk=letter.context.get("sign_in_link"), used_at__isnull=True).update(
-        expires_at=service_day_start(case, posted_on) + LETTER_LINK_LIFETIME
+    sign_in_link_extend(
+        link_id=letter.context.get("sign_in_link"),
+        expires_at=service_day_start(case, posted_on) + LETTER_LINK_LIFETIME,
     )
     event_append(
         actor=actor,

@@ -1,12 +1,10 @@
 import functools
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-if TYPE_CHECKING:
-    from .rulebook import RulebookSpec
+from .rulebook import RulebookSpec
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,6 +126,5 @@ class Rulebook(models.Model):
     def spec(self) -> "RulebookSpec":
         # A published rulebook is never edited (a change is a new version), so each instance
         # parses its definition once.
-        from .rulebook import RulebookSpec
 
         return RulebookSpec(self.definition)

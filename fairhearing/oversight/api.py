@@ -17,11 +17,12 @@ from fairhearing.api.core import (
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.core.limits import NOTE_MAX, REASONS_MAX
+from fairhearing.workflow.services import verification_verify, verification_veto
 
 from . import queries
 from .access import register_reader
 from .models import Approach, Verification
-from .services import approach_record, verification_verify, verification_veto
+from .services import approach_record
 
 router = Router(tags=["oversight"])
 

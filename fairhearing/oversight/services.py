@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from fairhearing.core.dates import today, years_ago
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -93,7 +94,6 @@ def approach_record(
     answered: str,
 ) -> Approach:
     """Staff record an approach about a case from outside its team (R-31)."""
-    from fairhearing.core.errors import CaseError
 
     if not approached_by.strip():
         raise CaseError(NEEDS_WHO)
@@ -140,83 +140,4 @@ def verification_open(*, actor: Any, change: Any) -> Verification:
         case_id=change.case_id,
         payload={"verification": verification.pk, "stage_change": change.pk},
     )
-    return verification
-
-
-def _decide(actor: Any, verification: Verification, reasons: str) -> Verification:
-    from fairhearing.accounts.models import Role
-    from fairhearing.core.errors import CaseError
-
-    if getattr(actor, "role", None) != Role.OVERSIGHT:
-        raise CaseError(ONLY_OVERSIGHT_VERIFIES)
-    verification = Verification.objects.select_for_update().get(pk=verification.pk)
-    if verification.status != Verification.Status.PENDING:
-        raise CaseError(NOT_PENDING)
-    if not reasons.strip():
-        raise CaseError(VERIFY_NEEDS_REASONS)
-    return verification
-
-
-@transaction.atomic
-def verification_verify(
-    *, actor: Any, verification: Verification, reasons: str, decided_at: dt.datetime | None = None
-) -> Verification:
-    """Oversight verifies the held decision, which takes effect then."""
-    from fairhearing.cases.services import case_apply_decision, decision_time
-
-    verification = _decide(actor, verification, reasons)
-    now = decision_time(verification.case, decided_at)
-    verification.status = Verification.Status.VERIFIED
-    verification.decided_by, verification.decided_at = actor, now
-    verification.reasons = reasons.strip()
-    verification.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    change = verification.stage_change
-    event_append(
-        actor=actor,
-        kind=EventKind.DECISION_VERIFIED,
-        case_id=verification.case_id,
-        payload={
-            "verification": verification.pk,
-            "stage_change": change.pk,
-            "to": change.to_stage,
-            "reasons_sha256": content_hash(verification.reasons),
-        },
-    )
-    case_apply_decision(actor=actor, case=verification.case, change=change, at=now)
-    return verification
-
-
-@transaction.atomic
-def verification_veto(
-    *, actor: Any, verification: Verification, reasons: str, decided_at: dt.datetime | None = None
-) -> Verification:
-    """Oversight vetoes the held decision: the panel is dissolved and the case goes back to a
-    hearing before a fresh panel (whose members cannot include the first panel's)."""
-    from fairhearing.cases.services import case_move, decision_time
-    from fairhearing.panels.queries import sitting_panel
-    from fairhearing.panels.services import panel_dissolve
-
-    verification = _decide(actor, verification, reasons)
-    now = decision_time(verification.case, decided_at)
-    verification.status = Verification.Status.VETOED
-    verification.decided_by, verification.decided_at = actor, now
-    verification.reasons = reasons.strip()
-    verification.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    case = verification.case
-    event_append(
-        actor=actor,
-        kind=EventKind.DECISION_VETOED,
-        case_id=case.pk,
-        payload={
-            "verification": verification.pk,
-            "stage_change": verification.stage_change_id,
-            "reasons_sha256": content_hash(verification.reasons),
-        },
-    )
-    panel = sitting_panel(case, "hearing")
-    if panel is not None:
-        panel_dissolve(actor=actor, panel=panel, reasons="Decision vetoed by oversight.")
-    case.hearing_at, case.hearing_notice_sent_at = None, None
-    case.save(update_fields=["hearing_at", "hearing_notice_sent_at"])
-    case_move(actor=actor, case=case, stage=case.rulebook.spec.veto_returns_to, at=now)
     return verification

@@ -13,12 +13,13 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.access import case_for
 from fairhearing.core.errors import CaseError
 from fairhearing.panels.queries import panel_votes
+from fairhearing.workflow.services import verification_verify, verification_veto
 
 from . import queries
 from .access import register_reader
 from .forms import ApproachForm, RegisterFilterForm, VerificationForm
 from .models import Verification
-from .services import approach_record, verification_verify, verification_veto
+from .services import approach_record
 
 REGISTER_PAGE = 50
 

@@ -2,6 +2,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+from fairhearing.oversight.services import access_attempt_record
+
 from .models import Seat
 
 NOT_YOUR_SEAT = "No such panel seat is yours."
@@ -9,7 +11,6 @@ NOT_YOUR_SEAT = "No such panel seat is yours."
 
 def seat_for(user: Any, seat_id: int, *, request: HttpRequest | None = None) -> Seat:
     """A panel member's own seat on a sitting panel; anything else is refused and recorded."""
-    from fairhearing.oversight.services import access_attempt_record
 
     seat = (
         Seat.objects.select_related("panel__case__rulebook", "panel__case__respondent", "user")

@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fairhearing.accounts.models import User
 from fairhearing.cases.models import Assignment, Case, StageChange
+from fairhearing.interests.queries import conflicts_for, excluded_from_case
 
 from .models import Panel, Panellist, Seat, Vote
 
@@ -62,8 +64,6 @@ class Eligibility:
 
 
 def panel_eligibility(case: Case, kind: str) -> Eligibility:
-    from fairhearing.interests.queries import conflicts_for
-    from fairhearing.interests.services import excluded_from_case
 
     involved = involved_before(case, kind)
     stepped_aside = excluded_from_case(case)
@@ -133,7 +133,6 @@ class PanelView:
 
 def case_panels(case: Case) -> list[PanelView]:
     """Every panel of the case, sitting ones first, with seats, votes and the tally."""
-    from fairhearing.accounts.models import User
 
     views = []
     panels = list(case.panels.order_by("dissolved_at", "-drawn_at").prefetch_related("seats__user"))
@@ -199,3 +198,56 @@ def seat_of(user: Any, case: Case) -> Seat | None:
     return Seat.objects.filter(
         panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
     ).first()
+
+
+def user_on_case(user: Any, case: Case) -> bool:
+    """On the case team, or on one of its sitting panels (affirmed or not)."""
+
+    return (
+        Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+        or Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
+        ).exists()
+    )
+
+
+def seated_on_case(user: Any, case: Case) -> bool:
+    """Holds a seat (affirmed or not) on one of the case's sitting panels."""
+
+    return Seat.objects.filter(
+        panel__case=case, panel__dissolved_at__isnull=True, user=user, left_at__isnull=True
+    ).exists()
+
+
+def panel_members_for_parties(case: Case) -> list[tuple[int, str]]:
+    """Who sits on the case's sitting panels, as (user id, name): what a party is shown, and
+    may challenge for bias, in their portal (R-25: a party can only challenge whom they know
+    of). Chairs first."""
+
+    seats = (
+        Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("-is_chair", "user__first_name", "user__last_name", "pk")
+    )
+    return [
+        (s.user_id, f"{s.user.display_name} (chair)" if s.is_chair else s.user.display_name)
+        for s in seats
+    ]
+
+
+def team_and_panel_members(case: Case) -> list[tuple[int, str]]:
+    """Who is on the case team or a sitting panel, as (user id, name), for a challenge."""
+
+    ids = set(
+        Assignment.objects.filter(case=case, ended_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    ids |= set(
+        Seat.objects.filter(
+            panel__case=case, panel__dissolved_at__isnull=True, left_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]

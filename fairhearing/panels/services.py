@@ -14,9 +14,11 @@ from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_close, deadline_open
 from fairhearing.interests.models import BiasChallenge
+from fairhearing.interests.queries import conflicts_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.webhooks.services import webhook_raise
 
 from .models import InterimSuspension, Panel, Seat, Vote
 from .queries import active_seats, panel_eligibility, panel_tally, sitting_panel
@@ -172,7 +174,6 @@ def panel_constitute(*, actor: Any, case: Case, kind: str) -> tuple[Panel, bool]
 @transaction.atomic
 def seat_affirm(*, actor: Any, seat: Seat) -> Seat:
     """The member affirms they have no conflict; only then do they see the case."""
-    from fairhearing.interests.queries import conflicts_for
 
     if seat.affirmed_at is not None:
         raise CaseError(ALREADY_AFFIRMED)
@@ -369,7 +370,6 @@ def interim_suspension_impose(
     suspension = InterimSuspension.objects.create(
         case=case, panel=panel, reasons=reasons.strip(), review_deadline=review, ends_on=ends_on
     )
-    from fairhearing.webhooks.services import webhook_raise
 
     webhook_raise(
         case=case,
@@ -407,7 +407,6 @@ def interim_suspension_lift(*, actor: Any, case: Case, reasons: str) -> InterimS
     review = suspension.review_deadline
     if review is not None and review.status != Deadline.Status.CLOSED:
         deadline_close(actor=actor, deadline=review, at=now)
-    from fairhearing.webhooks.services import webhook_raise
 
     webhook_raise(
         case=case,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest
 
 from fairhearing.cases.models import Case
+from fairhearing.oversight.services import access_attempt_record
 from fairhearing.people.models import Person
 
 from .models import PartyRole
@@ -38,7 +39,6 @@ def party_session_end(request: HttpRequest) -> None:
 
 def party_case_for(request: HttpRequest, reference: str) -> PartySession:
     """The case this visitor is a party to, or a 404 (recorded in the register)."""
-    from fairhearing.oversight.services import access_attempt_record
 
     case = Case.objects.select_related("rulebook", "respondent").filter(reference=reference).first()
     grant = request.session.get(SESSION_KEY, {}).get(str(case.pk)) if case else None
@@ -54,7 +54,6 @@ def bundle_party_for(request: HttpRequest, reference: str) -> PartySession:
     """The respondent's session on this case, to whom the hearing bundle is disclosed; any
     other party is refused as if there were no bundle (404), and recorded in the register with
     the case, like a page outside their role."""
-    from fairhearing.oversight.services import access_attempt_record
 
     party = party_case_for(request, reference)
     if party.role != PartyRole.RESPONDENT:

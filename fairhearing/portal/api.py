@@ -8,6 +8,7 @@ from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 from fairhearing.core.limits import MESSAGE_MAX
 from fairhearing.people.models import Person
+from fairhearing.workflow import sign_in
 
 from . import services
 
@@ -32,7 +33,7 @@ def _party(request: Any, reference: str, person_id: int) -> tuple[Any, Person]:
 @idempotent
 def parties_send_link(request: Any, reference: str, person_id: int) -> Status[Any]:
     case, person = _party(request, reference, person_id)
-    link = services.sign_in_link_send(actor=request.user, case=case, person=person)
+    link = sign_in.sign_in_link_send(actor=request.user, case=case, person=person)
     return Status(201, {"ok": True, "id": link.pk})
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fairhearing.cases.models import Case
 from fairhearing.evidence.models import EvidenceItem
@@ -10,7 +11,7 @@ from fairhearing.evidence.queries import evidence_of
 from fairhearing.evidence.redaction import RESPONDENT, redactor_for
 from fairhearing.people.models import Person
 
-from .models import PartyRole
+from .models import Message, PartyRole
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,24 @@ def _shown(item: EvidenceItem, redact: Callable[[str], str]) -> PartyItem:
         added_at=item.added_at,
         url=redact(item.url),
     )
+
+
+@dataclass(frozen=True)
+class PartyThread:
+    person: Any
+    role: str
+    messages: list[Any]
+
+
+def messages_by_party(case: Case) -> list[PartyThread]:
+    """The respondent's and each complainant's message thread with the case team."""
+
+    people = [(case.respondent, "respondent")] + [
+        (p.person, "complainant")
+        for p in case.parties.filter(role="complainant").select_related("person")
+    ]
+    messages = list(Message.objects.filter(case=case).select_related("from_staff").order_by("at"))
+    return [
+        PartyThread(person, role, [m for m in messages if m.party_person_id == person.pk])
+        for person, role in people
+    ]

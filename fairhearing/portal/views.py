@@ -17,9 +17,10 @@ from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment
 from fairhearing.evidence.services import EvidenceRefused, bundle_make
 from fairhearing.interests.models import BiasChallenge
-from fairhearing.interests.queries import panel_members_for_parties
-from fairhearing.interests.services import challenge_raise
+from fairhearing.panels.queries import panel_members_for_parties
 from fairhearing.people.models import Person
+from fairhearing.workflow import sign_in
+from fairhearing.workflow.bias import challenge_raise
 
 from . import services
 from .access import bundle_party_for, party_case_for, party_session_end, party_session_grant
@@ -45,7 +46,7 @@ LINK_MAYBE_SENT = (
 def link_request_view(request: HttpRequest) -> HttpResponse:
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_request(**form.cleaned_data)
+        sign_in.sign_in_link_request(**form.cleaned_data)
         messages.success(request, LINK_MAYBE_SENT)
         return redirect("portal:start")
     return render(
@@ -271,7 +272,7 @@ def staff_send_link_view(request: HttpRequest, reference: str, person_id: int) -
     case = case_for(request.user, reference, action="act", request=request)
     person = get_object_or_404(Person, pk=person_id, organisation_id=case.organisation_id)
     try:
-        services.sign_in_link_send(actor=request.user, case=case, person=person)
+        sign_in.sign_in_link_send(actor=request.user, case=case, person=person)
     except CaseError as exc:
         messages.error(request, str(exc))
     else:

@@ -17,6 +17,7 @@ from fairhearing.ledger.heads import head_as_dict, tree_head_sign
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
+from fairhearing.organisations.models import Organisation as Org
 
 from .models import (
     Meeting,
@@ -26,7 +27,7 @@ from .models import (
     Review,
     StatisticsReport,
 )
-from .queries import Period, pack_content, period_figures
+from .queries import Period, history_figures, pack_content, period_figures, period_of
 from .suppression import SMALL, Group, Table, suppress
 
 MIN_FOR_DURATIONS = 6
@@ -295,7 +296,6 @@ def reports_publish_history(
 ) -> list[StatisticsReport]:
     """Publish every full quarter since the first case that is not published yet (an
     organisation starting with its history imported): their figures in one pass."""
-    from .queries import history_figures, period_of
 
     first = (
         Case.objects.filter(organisation=organisation)
@@ -326,9 +326,6 @@ def reports_publish_history(
 
 def statistics_publish_due(*, today: dt.date | None = None) -> StatisticsReport | None:
     """Publish the last full quarter if it is not yet published (run by the worker's sweep)."""
-    from fairhearing.organisations.models import Organisation as Org
-
-    from .queries import period_of
 
     today = today or timezone.localdate()
     last = period_of(period_of(today).starts_on - dt.timedelta(days=1))

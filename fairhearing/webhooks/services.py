@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fairhearing.cases.models import Case
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
@@ -113,7 +114,6 @@ def webhooks_for_decision(*, case: Any, change: Any) -> None:
 
 def webhooks_for_expired_sanctions(*, today: dt.date | None = None) -> int:
     """Raise `sanction.expired` once for every sanction whose end date has passed."""
-    from fairhearing.cases.models import Case
 
     today = today or timezone.localdate()
     raised = 0

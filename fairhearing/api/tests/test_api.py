@@ -10,11 +10,12 @@ from fairhearing.api.models import ApiToken, IdempotentRequest
 from fairhearing.api.services import api_token_create, api_token_revoke, token_hash
 from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case, Complaint
-from fairhearing.cases.services import NOT_ALLOWED_AT_STAGE, case_assign
+from fairhearing.cases.services import NOT_ALLOWED_AT_STAGE
 from fairhearing.conftest import make_user
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 ALL = ["complaints:submit", "cases:read", "cases:write"]

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.cases.queries import complainants_accounts
-from fairhearing.cases.services import AllegationDetails, case_assign, complaint_record
 from fairhearing.conftest import signed_in
 from fairhearing.evidence.models import EvidenceItem
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.people.services import PersonDetails
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 URL = "https://x.com/RowanA/status/77"

@@ -10,11 +10,12 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import ConductLimitException
 from fairhearing.cases.queries import conduct_out_of_time
-from fairhearing.cases.services import case_transition, conduct_exception_allow
+from fairhearing.cases.services import conduct_exception_allow
 from fairhearing.conftest import TO_HEARING, make_user, signed_in, walk
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.services import rulebook_publish
+from fairhearing.workflow.services import case_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -92,8 +92,9 @@ def test_withholding_a_complainants_identity_needs_a_reason(case, case_officer) 
 
 
 def test_nobody_without_current_training_joins_a_case_team(case, investigator) -> None:
-    from fairhearing.cases.services import UNTRAINED, case_assign
+    from fairhearing.cases.services import UNTRAINED
     from fairhearing.panels.models import TrainingRecord
+    from fairhearing.workflow.services import case_assign
 
     TrainingRecord.objects.filter(user=investigator).update(expires_on="2020-01-01")
     with pytest.raises(CaseError, match="no current training"):

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from fairhearing.cases import services
 from fairhearing.cases.models import Case, Complaint, StageChange
-from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
 from fairhearing.core.demo import panel_decide, panel_ready_for
 from fairhearing.core.errors import CaseError
@@ -16,6 +15,8 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 from fairhearing.people.models import Person
+from fairhearing.workflow import services as workflow
+from fairhearing.workflow.services import case_schedule_hearing, case_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,7 @@ def test_a_hearing_notice_by_post_counts_from_when_the_letter_is_served(case, ca
     case = reach(case, case_officer, TO_HEARING)
     assert not case.respondent.email
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
-        assert services.hearing_earliest(case) == dt.date(2026, 12, 17)
+        assert workflow.hearing_earliest(case) == dt.date(2026, 12, 17)
         with pytest.raises(CaseError) as refused:
             case_schedule_hearing(
                 actor=case_officer,

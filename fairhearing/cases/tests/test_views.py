@@ -10,12 +10,13 @@ from django.utils.html import escape
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import NOT_FOUND
 from fairhearing.cases.models import Assignment, Case
-from fairhearing.cases.services import NEEDS_REASONS, case_assign, hearing_earliest
+from fairhearing.cases.services import NEEDS_REASONS
 from fairhearing.cases.tests.test_transitions import PATHS, reach
 from fairhearing.conftest import PASSWORD, make_user, signed_in, walk
 from fairhearing.core.demo import panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.models import Person
+from fairhearing.workflow.services import case_assign, hearing_earliest
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ class TestCaseDetail:
         self, case, case_officer
     ) -> None:
         case = reach(case, case_officer, PATHS["decide_upheld"])
-        from fairhearing.cases.services import case_transition
+        from fairhearing.workflow.services import case_transition
 
         decided = (case.stage_entered_at + dt.timedelta(minutes=1)).replace(microsecond=0)
         panel_ready_for(case, case_officer, "decide_upheld", password=PASSWORD)
@@ -372,7 +373,7 @@ def test_the_timeline_names_time_limits_and_dates_in_words(case, case_officer) -
 
 def test_every_email_to_the_parties_is_listed_on_the_case(make_complaint, case_officer) -> None:
     from fairhearing.intake.services import complaint_acknowledge_by_email
-    from fairhearing.portal.services import sign_in_link_send
+    from fairhearing.workflow.sign_in import sign_in_link_send
 
     complaint = make_complaint()
     case = complaint.cases.get()

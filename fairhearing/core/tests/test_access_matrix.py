@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
 from fairhearing.cases.models import Assignment, Case
-from fairhearing.cases.services import case_assign
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
@@ -26,6 +25,7 @@ from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
 from fairhearing.panels.services import panel_draw, seat_affirm
 from fairhearing.people.services import affiliation_record
+from fairhearing.workflow.services import case_assign
 
 # Rule per route name:
 #   public          anyone, no sign-in

@@ -20,11 +20,11 @@ from django.db import connection
 
 from fairhearing.api.services import api_token_create
 from fairhearing.cases.models import Case, Complaint, Party, StageChange
-from fairhearing.cases.services import case_assign
 from fairhearing.dossiers.models import Dossier, DossierRow
 from fairhearing.dossiers.tests.test_dossiers import row, to_csv
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.workflow.services import case_assign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("ledger_teardown")]
 

@@ -10,10 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from fairhearing.cases.models import AllegationType, Channel, Complaint, Party
-from fairhearing.cases.services import AllegationDetails, complaint_record, party_protect_identity
+from fairhearing.cases.services import party_protect_identity
 from fairhearing.conftest import walk
 from fairhearing.core import crypto
 from fairhearing.core.keys import keys_rotate, keys_status
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.people.models import Person, person_hash

@@ -21,11 +21,12 @@ from django.utils import timezone
 import fairhearing
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
-from fairhearing.cases.services import AllegationDetails, case_assign, case_schedule_hearing
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure, panel_prepare
+from fairhearing.intake.record import AllegationDetails
 from fairhearing.ledger.models import Event
 from fairhearing.people.services import PersonDetails
+from fairhearing.workflow.services import case_assign, case_schedule_hearing
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ EXEMPT = {
     "ledger.services.event_append_many": "the ledger itself",
     # A step of case_transition and of oversight's verify, inside their transaction: the
     # decision's own event (CASE_TRANSITIONED / DECISION_VERIFIED) records it, with the actor.
-    "cases.services.case_apply_decision": "a step inside the decision that records it",
+    "workflow.services.case_apply_decision": "a step inside the decision that records it",
     # Loops that write only through a walked service (case_anonymise, report_publish), one
     # transaction each; with nothing due they rightly write nothing.
     "dataprotection.retention.retention_run": "writes only through case_anonymise",
@@ -64,6 +65,9 @@ EXEMPT = {
     # the worker records it with complaint_record, the submitting user as the actor
     # (intake/services.py, submissions_record), which is walked.
     "intake.services.complaint_accept": "recorded when the worker records the submission",
+    # A step of complaint_submit, anonymous_report_submit and submissions_record (all walked),
+    # writing only through evidence_add_post and evidence_add_file (EVIDENCE_ADDED, walked).
+    "intake.services.complaint_evidence_keep": "writes only through the evidence services",
 }
 
 
@@ -286,7 +290,7 @@ def _paused(w: World) -> Any:
 
 
 def _challenge(w: World) -> Any:
-    from fairhearing.interests.services import challenge_raise
+    from fairhearing.workflow.bias import challenge_raise
 
     case_assign(actor=None, case=w.case, user=w.officer, role=Assignment.Role.CASE_OFFICER)
     return challenge_raise(
@@ -323,7 +327,7 @@ def _suspended(w: World) -> Any:
 
 
 def _empty_seat(w: World) -> Any:
-    from fairhearing.interests.services import case_recuse
+    from fairhearing.workflow.bias import case_recuse
 
     seat = w.panel.seats.filter(is_chair=False).first()
     case_recuse(actor=seat.user, case=w.at_hearing, reasons="I know the respondent.")
@@ -420,11 +424,11 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"case": w.case, "details": PersonDetails(full_name="Esme Holroyd")},
     ),
-    "cases.services.case_assign": lambda w: (
+    "workflow.services.case_assign": lambda w: (
         w.colleague,
         {"case": w.case, "user": w.officer, "role": Assignment.Role.CASE_OFFICER},
     ),
-    "cases.services.case_move": lambda w: (
+    "workflow.services.case_move": lambda w: (
         w.officer,
         {
             "case": w.case,
@@ -432,11 +436,11 @@ SAMPLES: dict[str, Sample] = {
             "at": timezone.now(),
         },
     ),
-    "cases.services.case_schedule_hearing": lambda w: (
+    "workflow.services.case_schedule_hearing": lambda w: (
         w.officer,
         {"case": w.at_hearing, "hearing_at": timezone.now() + dt.timedelta(days=21)},
     ),
-    "cases.services.case_transition": lambda w: (
+    "workflow.services.case_transition": lambda w: (
         w.officer,
         {
             "case": w.case,
@@ -446,7 +450,7 @@ SAMPLES: dict[str, Sample] = {
         },
     ),
     "cases.services.case_unassign": _case_unassign,
-    "cases.services.complaint_record": lambda w: (w.officer, w.complaint_kwargs()),
+    "intake.record.complaint_record": lambda w: (w.officer, w.complaint_kwargs()),
     "cases.services.conduct_exception_allow": lambda w: (
         w.oversight,
         {"case": _old_conduct(w), "reasons": "Fresh evidence only now.", "rule_applied": "4.2"},
@@ -555,15 +559,15 @@ SAMPLES: dict[str, Sample] = {
     # intake
     "intake.services.complaint_submit": lambda w: (w.officer, w.complaint_kwargs()),
     # interests
-    "interests.services.case_recuse": lambda w: (
+    "workflow.bias.case_recuse": lambda w: (
         w.officer,
         {"case": _assigned(w), "reasons": "I know the complainant."},
     ),
-    "interests.services.challenge_decide": lambda w: (
+    "workflow.bias.challenge_decide": lambda w: (
         w.colleague,
         {"challenge": _challenge(w), "upheld": False, "reasons": "No grounds."},
     ),
-    "interests.services.challenge_raise": lambda w: (
+    "workflow.bias.challenge_raise": lambda w: (
         w.colleague,
         {
             "case": _assigned(w),
@@ -627,11 +631,11 @@ SAMPLES: dict[str, Sample] = {
         w.officer,
         {"change": _change(w)},
     ),
-    "oversight.services.verification_verify": lambda w: (
+    "workflow.services.verification_verify": lambda w: (
         w.oversight,
         {"verification": w.verification, "reasons": "Sound reasoning."},
     ),
-    "oversight.services.verification_veto": lambda w: (
+    "workflow.services.verification_veto": lambda w: (
         w.oversight,
         {"verification": w.verification, "reasons": "The rule was misread."},
     ),
@@ -708,7 +712,7 @@ SAMPLES: dict[str, Sample] = {
         {"letter": _letter(w), "posted_on": timezone.localdate()},
     ),
     # portal
-    "portal.services.sign_in_link_send": lambda w: (
+    "workflow.sign_in.sign_in_link_send": lambda w: (
         w.officer,
         {"case": w.case, "person": w.complainant.person},
     ),

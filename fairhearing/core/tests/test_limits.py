@@ -89,8 +89,8 @@ def test_every_text_input_of_the_api_has_a_limit() -> None:
 def test_reasons_over_the_limit_are_refused_by_the_api_and_nothing_changes(
     case, case_officer
 ) -> None:
-    from fairhearing.cases.services import case_assign
     from fairhearing.ledger.models import Event
+    from fairhearing.workflow.services import case_assign
 
     case_assign(actor=case_officer, case=case, user=case_officer, role="case_officer")
     api = api_for(case_officer)  # issuing its token is on the ledger too

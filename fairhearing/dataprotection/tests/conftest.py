@@ -4,9 +4,10 @@ import pytest
 import time_machine
 
 from fairhearing.cases.models import AllegationType, Channel
-from fairhearing.cases.services import AllegationDetails, complaint_record, party_protect_identity
+from fairhearing.cases.services import party_protect_identity
 from fairhearing.conftest import walk
 from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.services import message_send, reply_submit
 

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from fairhearing.cases.services import case_assign
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import sign_in
 from fairhearing.dataprotection.models import LegalHold, SubjectAccessRequest
+from fairhearing.workflow.services import case_assign
 
 from .conftest import RESPONDENT, full_history
 

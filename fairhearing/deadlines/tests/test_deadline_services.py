@@ -6,7 +6,6 @@ import time_machine
 from django.core import mail
 
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import case_assign
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
     NOT_PAUSED,
@@ -18,6 +17,7 @@ from fairhearing.deadlines.services import (
 )
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

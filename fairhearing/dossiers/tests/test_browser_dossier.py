@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import case_assign
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in
 from fairhearing.evidence.services import Upload, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.people.models import person_hash
+from fairhearing.workflow.services import case_assign
 
 from .test_dossiers import POST, row, to_csv
 

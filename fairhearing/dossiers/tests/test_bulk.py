@@ -8,12 +8,12 @@ import pytest
 from django.db import transaction
 
 from fairhearing.cases.models import AllegationType, Case, Channel
-from fairhearing.cases.services import AllegationDetails, complaint_record
 from fairhearing.core import bulk
 from fairhearing.dossiers import read
 from fairhearing.dossiers.bulk import import_chunk
 from fairhearing.dossiers.services import _import_row, dossier_receive
 from fairhearing.evidence.services import evidence_add_post
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Band, Fingerprint

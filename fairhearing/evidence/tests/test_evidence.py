@@ -192,7 +192,7 @@ def test_the_respondents_bundle_redacts_a_protected_complainant(case, case_offic
 
 
 def test_pages_add_download_and_bundle(case, case_officer, make_complaint) -> None:
-    from fairhearing.cases.services import case_assign
+    from fairhearing.workflow.services import case_assign
 
     case_assign(actor=None, case=case, user=case_officer, role="case_officer")
     client = signed_in(case_officer)

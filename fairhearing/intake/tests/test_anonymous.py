@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.cases.models import AllegationType, Case, Complaint
-from fairhearing.cases.services import AllegationDetails
 from fairhearing.conftest import signed_in, walk
 from fairhearing.core.tests.test_access_matrix import ROUTES
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import Upload
 from fairhearing.evidence.tests.files import pdf, png
-from fairhearing.intake import services
+from fairhearing.intake import anonymous, services
 from fairhearing.intake.access import SESSION_KEY
 from fairhearing.intake.models import AnonymousReport, ReceiptAttempt
 from fairhearing.intake.queries import stage_in_plain_words
 from fairhearing.intake.receipts import receipt_code_new
+from fairhearing.intake.record import AllegationDetails
 from fairhearing.intake.views import RECEIPT_SESSION_KEY
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -64,7 +64,7 @@ def screenshot() -> SimpleUploadedFile:
 
 
 def report_directly(organisation, *, name: str = "Tamsin Keogh"):
-    return services.anonymous_report_submit(
+    return anonymous.anonymous_report_submit(
         organisation=organisation,
         respondents=[PersonDetails(full_name=name)],
         allegation=AllegationDetails(
@@ -117,9 +117,9 @@ def test_a_report_with_a_screenshot_is_recorded_acknowledged_and_shows_its_code_
     code, complaint = submit(client, file=screenshot())
     case = complaint.cases.get()
     reporter_person = complaint.complainant
-    assert (reporter_person.full_name, reporter_person.email) == (services.REPORTER_NAME, "")
+    assert (reporter_person.full_name, reporter_person.email) == (anonymous.REPORTER_NAME, "")
     assert case.stage == "acknowledged"
-    assert case.stage_changes.get().reasons == services.ANONYMOUS_ACK_REASONS
+    assert case.stage_changes.get().reasons == anonymous.ANONYMOUS_ACK_REASONS
     item = EvidenceItem.objects.get(case=case)
     assert (item.source, item.added_by_person, item.added_by) == (
         Source.ANONYMOUS,
@@ -231,12 +231,12 @@ def test_five_wrong_tries_lock_a_code_for_an_hour(client: Client, organisation) 
     wrong = code[:10] + ("A" if code[10] != "A" else "B") + code[11:]
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        for n in range(services.MAX_FAILURES_PER_LOCATOR):
+        for n in range(anonymous.MAX_FAILURES_PER_LOCATOR):
             assert enter(Client(), wrong, address=f"198.51.100.{n}").status_code == 400
         # The right code, from yet another address: not even checked.
         locked = enter(Client(), code, address="198.51.100.99")
         assert locked.status_code == 429
-        assert services.LOCKED in locked.content.decode()
+        assert anonymous.LOCKED in locked.content.decode()
     with time_machine.travel(now + dt.timedelta(minutes=59), tick=False):
         assert enter(Client(), code, address="198.51.100.99").status_code == 429
     with time_machine.travel(now + dt.timedelta(minutes=121), tick=False):
@@ -247,11 +247,11 @@ def test_twenty_wrong_tries_lock_an_address_for_an_hour(client: Client, organisa
     code, _ = submit(client)
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        for _ in range(services.MAX_FAILURES_PER_ADDRESS):
-            with pytest.raises(services.ReceiptRefused, match="does not match"):
-                services.receipt_use(text=str(receipt_code_new()), ip_address=ADDRESS)
-        with pytest.raises(services.ReceiptRefused, match="Too many attempts"):
-            services.receipt_use(text=code, ip_address=ADDRESS)
+        for _ in range(anonymous.MAX_FAILURES_PER_ADDRESS):
+            with pytest.raises(anonymous.ReceiptRefused, match="does not match"):
+                anonymous.receipt_use(text=str(receipt_code_new()), ip_address=ADDRESS)
+        with pytest.raises(anonymous.ReceiptRefused, match="Too many attempts"):
+            anonymous.receipt_use(text=code, ip_address=ADDRESS)
         reporter(code, address="192.0.2.1")  # another address is not held back
     with time_machine.travel(now + dt.timedelta(minutes=61), tick=False):
         reporter(code, address=ADDRESS)
@@ -341,7 +341,7 @@ def test_messages_go_both_ways(client: Client, organisation, case_officer) -> No
     walk(case, case_officer, "begin_assessment")
     staff_page = staff.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "I can send more screenshots" in staff_page
-    assert f"{services.REPORTER_NAME} (complainant)" in staff_page
+    assert f"{anonymous.REPORTER_NAME} (complainant)" in staff_page
     staff.post(
         reverse("portal:staff_message", args=[case.reference, complaint.complainant.pk]),
         {"body": "Yes please: the whole thread, if you have it."},
@@ -380,8 +380,8 @@ def test_evidence_cannot_be_added_once_every_case_is_closed(organisation, case_o
     submitted = report_directly(organisation)
     case = submitted.report.complaint.cases.get()
     walk(case, case_officer, "begin_assessment", "assess_no_further_action")
-    with pytest.raises(services.EvidenceRefused, match="closed"):
-        services.reporter_evidence_add(report=submitted.report, upload=Upload("a.png", png()))
+    with pytest.raises(anonymous.EvidenceRefused, match="closed"):
+        anonymous.reporter_evidence_add(report=submitted.report, upload=Upload("a.png", png()))
     case.refresh_from_db()
     assert "Outcome:" in stage_in_plain_words(case)
 
@@ -389,6 +389,6 @@ def test_evidence_cannot_be_added_once_every_case_is_closed(organisation, case_o
 def test_a_locator_clash_draws_again(organisation, monkeypatch) -> None:
     first = report_directly(organisation)
     codes = iter([first.code, receipt_code_new()])
-    monkeypatch.setattr(services, "receipt_code_new", lambda: next(codes))
+    monkeypatch.setattr(anonymous, "receipt_code_new", lambda: next(codes))
     second = report_directly(organisation, name="Ada Quill")
     assert second.code.locator != first.code.locator

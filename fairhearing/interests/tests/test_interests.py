@@ -3,7 +3,6 @@ import pytest
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import case_assign
 from fairhearing.conftest import make_user
 from fairhearing.core.errors import CaseError
 from fairhearing.interests import services
@@ -12,6 +11,8 @@ from fairhearing.interests.queries import conflicts_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.models import Branch
 from fairhearing.people.models import Person
+from fairhearing.workflow import bias
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_a_declaration_must_name_what_it_declares(case_officer) -> None:
 
 def test_stepping_aside_ends_the_assignment_for_good(case, case_officer) -> None:
     case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
-    recusal = services.case_recuse(actor=case_officer, case=case, reasons="I know the complainant.")
+    recusal = bias.case_recuse(actor=case_officer, case=case, reasons="I know the complainant.")
     assert not Assignment.objects.filter(case=case, ended_at__isnull=True).exists()
     assert (
         Event.objects.filter(kind=EventKind.RECUSED, case_id=case.pk).get().payload["recusal"]
@@ -82,10 +83,10 @@ def test_stepping_aside_ends_the_assignment_for_good(case, case_officer) -> None
 
 def test_stepping_aside_needs_reasons_and_a_place_on_the_case(case, case_officer) -> None:
     with pytest.raises(CaseError, match=services.NOT_ON_CASE):
-        services.case_recuse(actor=case_officer, case=case, reasons="x")
+        bias.case_recuse(actor=case_officer, case=case, reasons="x")
     case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
     with pytest.raises(CaseError, match=services.NEEDS_REASONS):
-        services.case_recuse(actor=case_officer, case=case, reasons=" ")
+        bias.case_recuse(actor=case_officer, case=case, reasons=" ")
 
 
 def test_a_challenge_is_decided_by_someone_else_and_upheld_removes_the_member(
@@ -93,7 +94,7 @@ def test_a_challenge_is_decided_by_someone_else_and_upheld_removes_the_member(
 ) -> None:
     colleague = make_user(organisation, "marcus", Role.CASE_OFFICER)
     case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
-    challenge = services.challenge_raise(
+    challenge = bias.challenge_raise(
         actor=case_officer,
         case=case,
         challenged=case_officer,
@@ -101,12 +102,8 @@ def test_a_challenge_is_decided_by_someone_else_and_upheld_removes_the_member(
         grounds="The officer campaigned against me.",
     )
     with pytest.raises(CaseError, match=services.CANNOT_DECIDE_OWN_CHALLENGE):
-        services.challenge_decide(
-            actor=case_officer, challenge=challenge, upheld=False, reasons="No."
-        )
-    services.challenge_decide(
-        actor=colleague, challenge=challenge, upheld=True, reasons="Fair point."
-    )
+        bias.challenge_decide(actor=case_officer, challenge=challenge, upheld=False, reasons="No.")
+    bias.challenge_decide(actor=colleague, challenge=challenge, upheld=True, reasons="Fair point.")
     challenge.refresh_from_db()
     assert (challenge.decision, challenge.decided_by) == (BiasChallenge.Decision.UPHELD, colleague)
     assert not Assignment.objects.filter(
@@ -115,22 +112,20 @@ def test_a_challenge_is_decided_by_someone_else_and_upheld_removes_the_member(
     kinds = list(Event.objects.filter(case_id=case.pk).values_list("kind", flat=True))
     assert EventKind.CHALLENGE_RAISED in kinds and EventKind.CHALLENGE_DECIDED in kinds
     with pytest.raises(CaseError, match=services.ALREADY_DECIDED):
-        services.challenge_decide(actor=colleague, challenge=challenge, upheld=False, reasons="x")
+        bias.challenge_decide(actor=colleague, challenge=challenge, upheld=False, reasons="x")
 
 
 def test_a_dismissed_challenge_leaves_the_member_in_place(case, case_officer, organisation) -> None:
     colleague = make_user(organisation, "marcus", Role.CASE_OFFICER)
     case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
-    challenge = services.challenge_raise(
+    challenge = bias.challenge_raise(
         actor=case_officer,
         case=case,
         challenged=case_officer,
         raised_by=case.respondent,
         grounds="Vague unease.",
     )
-    services.challenge_decide(
-        actor=colleague, challenge=challenge, upheld=False, reasons="No grounds."
-    )
+    bias.challenge_decide(actor=colleague, challenge=challenge, upheld=False, reasons="No grounds.")
     assert Assignment.objects.filter(case=case, user=case_officer, ended_at__isnull=True).exists()
 
 
@@ -138,6 +133,6 @@ def test_only_a_party_can_challenge(case, case_officer, organisation) -> None:
     case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
     outsider = Person.objects.create(organisation=organisation, full_name="Nobody Special")
     with pytest.raises(CaseError, match=services.CHALLENGER_NOT_A_PARTY):
-        services.challenge_raise(
+        bias.challenge_raise(
             actor=case_officer, case=case, challenged=case_officer, raised_by=outsider, grounds="x"
         )

@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import case_assign
 from fairhearing.conftest import make_user, signed_in
 from fairhearing.interests.models import BiasChallenge, Declaration, Recusal
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from fairhearing.cases.models import AllegationType, Case, Channel, Party
-from fairhearing.cases.services import AllegationDetails, case_assign, complaint_record
 from fairhearing.conftest import signed_in
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.evidence.services import evidence_add_post
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking import services
@@ -16,6 +16,7 @@ from fairhearing.linking.models import CaseLink, Grouping
 from fairhearing.linking.queries import related_cases, same_post_case, similar
 from fairhearing.people.models import person_hash
 from fairhearing.people.services import PersonDetails
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,8 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications import services
 from fairhearing.notifications.models import Notification
 from fairhearing.people.models import Person
-from fairhearing.portal.services import sign_in_link_send, sign_in_link_use
+from fairhearing.portal.services import sign_in_link_use
+from fairhearing.workflow.sign_in import sign_in_link_send
 
 pytestmark = pytest.mark.django_db
 TO_NOTICE = ("acknowledge", "begin_assessment", "assess_investigate")

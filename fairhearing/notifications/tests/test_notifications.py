@@ -5,12 +5,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from fairhearing.cases.services import case_schedule_hearing
 from fairhearing.conftest import TO_HEARING, walk
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.notifications.services import notifications_send_pending
 from fairhearing.people.models import Person
+from fairhearing.workflow.services import case_schedule_hearing
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,8 @@ def test_every_message_is_recorded_on_the_case_page(case_with_emails, case_offic
 
 def test_staff_get_one_daily_digest_of_their_cases_limits(make_complaint, case_officer) -> None:
     from fairhearing.cases.models import Assignment
-    from fairhearing.cases.services import case_assign
     from fairhearing.notifications.services import staff_digests_queue
+    from fairhearing.workflow.services import case_assign
 
     with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):
         mine = make_complaint().cases.get()

@@ -6,20 +6,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure, panel_ready_for
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import Verification
-from fairhearing.oversight.services import (
-    ONLY_OVERSIGHT_VERIFIES,
-    verification_verify,
-    verification_veto,
-)
+from fairhearing.oversight.services import ONLY_OVERSIGHT_VERIFIES
 from fairhearing.panels.models import Panel
 from fairhearing.panels.queries import involved_before
 from fairhearing.panels.services import panel_draw
+from fairhearing.workflow.services import (
+    case_schedule_hearing,
+    case_transition,
+    verification_verify,
+    verification_veto,
+)
 
 pytestmark = pytest.mark.django_db
 

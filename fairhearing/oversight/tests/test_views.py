@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import case_assign
 from fairhearing.conftest import make_user, signed_in
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt, Approach, CaseView
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 

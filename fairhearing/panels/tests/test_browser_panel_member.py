@@ -12,7 +12,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible, snapshot
@@ -23,6 +22,7 @@ from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Panel, Seat, Vote
 from fairhearing.panels.queries import active_seats
 from fairhearing.panels.services import panel_constitute, panel_draw, seat_affirm
+from fairhearing.workflow.services import case_schedule_hearing, case_transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 

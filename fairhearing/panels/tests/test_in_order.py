@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from fairhearing.cases.models import Case
-from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place, walk
 from fairhearing.core.demo import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.core.errors import CaseError
@@ -16,6 +15,7 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services
 from fairhearing.panels.forms import VoteForm
 from fairhearing.panels.models import Panel
+from fairhearing.workflow.services import case_schedule_hearing, case_transition
 
 pytestmark = pytest.mark.django_db
 

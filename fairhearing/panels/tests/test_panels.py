@@ -7,16 +7,17 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment
-from fairhearing.cases.services import case_assign, case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.core.demo import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.services import deadline_sweep
-from fairhearing.interests.services import case_recuse, interest_declare
+from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services
 from fairhearing.panels.models import Panel, Panellist, TrainingRecord
 from fairhearing.panels.queries import involved_before, panel_eligibility
+from fairhearing.workflow.bias import case_recuse
+from fairhearing.workflow.services import case_assign, case_schedule_hearing, case_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from fairhearing.cases.access import case_for, cases_visible_to
 from fairhearing.cases.models import Assignment, Party
-from fairhearing.cases.services import case_assign
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.errors import CaseError
@@ -21,6 +20,7 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels.queries import panel_eligibility
 from fairhearing.people import services
 from fairhearing.people.models import Affiliation, Person
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
 CAUCUS = "Northfield Reform Caucus"

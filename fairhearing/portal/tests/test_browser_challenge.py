@@ -13,7 +13,7 @@ from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in, sign_out
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.people.models import Person
-from fairhearing.portal.services import sign_in_link_send
+from fairhearing.workflow.sign_in import sign_in_link_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 

@@ -16,8 +16,9 @@ from fairhearing.notifications.services import notifications_send_pending
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.panels.services import check_panel_vote
 from fairhearing.people.models import Person
-from fairhearing.portal.services import sign_in_link_send
 from fairhearing.portal.tests.test_portal import link_from_mail
+from fairhearing.workflow import bias
+from fairhearing.workflow.sign_in import sign_in_link_send
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_staff_see_it_pending_and_no_panel_decision_is_recorded_meanwhile(
     seated, case_officer, organisation
 ) -> None:
     case, members = seated
-    challenge = interests.challenge_raise(
+    challenge = bias.challenge_raise(
         actor=None, case=case, challenged=members[1], raised_by=case.respondent, grounds="G."
     )
     staff = Client()
@@ -113,7 +114,7 @@ def test_the_member_challenged_cannot_decide_and_the_party_is_emailed_the_outcom
     seated, case_officer, organisation
 ) -> None:
     case, members = seated
-    challenge = interests.challenge_raise(
+    challenge = bias.challenge_raise(
         actor=None,
         case=case,
         challenged=members[1],
@@ -121,7 +122,7 @@ def test_the_member_challenged_cannot_decide_and_the_party_is_emailed_the_outcom
         grounds="They campaigned against me.",
     )
     with pytest.raises(CaseError, match=interests.CANNOT_DECIDE_OWN_CHALLENGE):
-        interests.challenge_decide(
+        bias.challenge_decide(
             actor=members[1], challenge=challenge, upheld=False, reasons="I am fair."
         )
     # Nor through the page: a panel member only views the case, so the decide page is refused.
@@ -131,7 +132,7 @@ def test_the_member_challenged_cannot_decide_and_the_party_is_emailed_the_outcom
     assert member.post(url, {"decision": "dismissed", "reasons": "Fair."}).status_code == 404
     challenge.refresh_from_db()
     assert challenge.decided_at is None
-    interests.challenge_decide(
+    bias.challenge_decide(
         actor=case_officer, challenge=challenge, upheld=True, reasons="A real possibility."
     )
     assert "is challenged" not in (check_panel_vote(case, "hearing", "x", "") or "")

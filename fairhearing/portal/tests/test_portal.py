@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.cases.models import Party
-from fairhearing.cases.services import case_schedule_hearing
 from fairhearing.conftest import PASSWORD, walk
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
@@ -18,6 +17,8 @@ from fairhearing.people.models import Person
 from fairhearing.portal import services
 from fairhearing.portal.models import Message, Reply, SignInLink
 from fairhearing.portal.views import LINK_MAYBE_SENT
+from fairhearing.workflow import sign_in
+from fairhearing.workflow.services import case_schedule_hearing
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def link_from_mail() -> str:
 
 
 def signed_in_party(case, case_officer) -> Client:
-    services.sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
+    sign_in.sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
     client = Client()
     response = client.post(link_from_mail())
     assert response.status_code == 302
@@ -44,7 +45,7 @@ def signed_in_party(case, case_officer) -> Client:
 
 
 def test_a_link_is_emailed_stored_as_a_hash_and_works_once(at_notice, case_officer) -> None:
-    link = services.sign_in_link_send(
+    link = sign_in.sign_in_link_send(
         actor=case_officer, case=at_notice, person=at_notice.respondent
     )
     url = link_from_mail()
@@ -62,7 +63,7 @@ def test_a_link_is_emailed_stored_as_a_hash_and_works_once(at_notice, case_offic
 
 
 def test_an_expired_link_is_refused(at_notice, case_officer) -> None:
-    services.sign_in_link_send(actor=case_officer, case=at_notice, person=at_notice.respondent)
+    sign_in.sign_in_link_send(actor=case_officer, case=at_notice, person=at_notice.respondent)
     url = link_from_mail()
     with time_machine.travel(timezone.now() + dt.timedelta(days=8)):
         response = Client().post(url)

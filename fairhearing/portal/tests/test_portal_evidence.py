@@ -19,8 +19,8 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.people.models import Person
-from fairhearing.portal import services
 from fairhearing.portal.access import ONLY_RESPONDENT_BUNDLE
+from fairhearing.workflow import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def at_notice(case, case_officer):
 
 
 def party_client(case, person, case_officer) -> Client:
-    services.sign_in_link_send(actor=case_officer, case=case, person=person)
+    sign_in.sign_in_link_send(actor=case_officer, case=case, person=person)
     url = str(mail.outbox[-1].body).split("/portal/sign-in/", 1)[1].split("/", 1)[0]
     client = Client()
     assert client.post(reverse("portal:sign_in", args=[url])).status_code == 302

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.cases.services import case_schedule_hearing
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.people.models import Person
 from fairhearing.webhooks.models import Delivery, Endpoint, WebhookEvent
@@ -23,6 +22,7 @@ from fairhearing.webhooks.services import (
     webhooks_deliver_pending,
     webhooks_for_expired_sanctions,
 )
+from fairhearing.workflow.services import case_schedule_hearing
 
 pytestmark = pytest.mark.django_db
 SECRET = "whsec-test-secret"

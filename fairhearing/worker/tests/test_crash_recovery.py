@@ -14,13 +14,13 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
-from fairhearing.cases.services import AllegationDetails
 from fairhearing.core.tests.test_crash_safety import assert_consistent, child_env, manage, wait_for
 from fairhearing.deadlines.models import Deadline
 from fairhearing.dossiers.models import Dossier, DossierRow
 from fairhearing.dossiers.services import dossier_import_queue, dossier_receive
 from fairhearing.dossiers.tests.test_dossiers import row, to_csv
 from fairhearing.intake.models import Submission
+from fairhearing.intake.record import AllegationDetails
 from fairhearing.intake.services import complaint_accept
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -30,7 +30,7 @@ from fairhearing.api.urls import api
 from fairhearing.conftest import signed_in
 from fairhearing.intake.tests.test_anonymous import report_directly
 from fairhearing.portal.models import Message
-from fairhearing.portal.services import sign_in_link_send
+from fairhearing.workflow.sign_in import sign_in_link_send
 
 from .routes import site_routes
 from .world import World, build_world, snapshot

@@ -12,7 +12,6 @@ from django.contrib.sessions.models import Session
 from fairhearing.accounts.models import Role, User
 from fairhearing.api.services import api_token_create
 from fairhearing.cases.models import AllegationType, Case, Channel
-from fairhearing.cases.services import AllegationDetails, case_assign, complaint_record
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.dataprotection.models import SubjectAccessRequest
@@ -20,6 +19,7 @@ from fairhearing.dataprotection.services import subject_access_open
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.interests.models import BiasChallenge, Declaration
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind
@@ -33,6 +33,7 @@ from fairhearing.people.models import Affiliation, Person
 from fairhearing.people.services import PersonDetails, affiliation_record
 from fairhearing.reporting.models import Meeting, MeetingPack, Recommendation, Review
 from fairhearing.webhooks.models import Delivery, Endpoint, WebhookEvent
+from fairhearing.workflow.services import case_assign
 
 TO_PANEL = (
     "acknowledge",

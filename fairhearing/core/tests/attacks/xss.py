@@ -13,12 +13,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.cases.services import (
-    AllegationDetails,
     case_add_witness,
-    case_assign,
-    case_schedule_hearing,
-    case_transition,
-    complaint_record,
     conduct_exception_allow,
     party_protect_identity,
 )
@@ -37,19 +32,15 @@ from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
-from fairhearing.intake import services as intake_services
+from fairhearing.intake import anonymous as intake_anonymous
+from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.interests.models import BiasChallenge
-from fairhearing.interests.services import (
-    case_recuse,
-    challenge_decide,
-    challenge_raise,
-    interest_declare,
-)
+from fairhearing.interests.services import interest_declare
 from fairhearing.linking.services import case_link, case_unlink
 from fairhearing.notifications.services import notifications_send_pending
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.models import Verification
-from fairhearing.oversight.services import approach_record, verification_verify
+from fairhearing.oversight.services import approach_record
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.panels.services import (
     interim_suspension_impose,
@@ -58,12 +49,7 @@ from fairhearing.panels.services import (
     panel_vote,
 )
 from fairhearing.people.services import PersonDetails, affiliation_end, affiliation_record
-from fairhearing.portal.services import (
-    hearing_request_submit,
-    message_send,
-    reply_submit,
-    sign_in_link_send,
-)
+from fairhearing.portal.services import hearing_request_submit, message_send, reply_submit
 from fairhearing.reporting.models import MeetingPack, Recommendation, Review
 from fairhearing.reporting.services import (
     meeting_pack_make,
@@ -71,6 +57,14 @@ from fairhearing.reporting.services import (
     recommendation_update,
     recommendations_import,
 )
+from fairhearing.workflow.bias import case_recuse, challenge_decide, challenge_raise
+from fairhearing.workflow.services import (
+    case_assign,
+    case_schedule_hearing,
+    case_transition,
+    verification_verify,
+)
+from fairhearing.workflow.sign_in import sign_in_link_send
 
 # Script, an attribute break-out with an event handler, and a javascript: URL, in one.
 PAYLOAD = '<script>window.__xss=1</script>"><img src=x onerror=window.__xss=1>javascript:alert(1)'
@@ -214,7 +208,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     party = _portal_session(actor=officer, case=case, person=complainant.person)
     party.post(reverse("portal:message", args=[case.reference]), {"body": "M " + PAYLOAD})
     # An anonymous reporter.
-    submitted = intake_services.anonymous_report_submit(
+    submitted = intake_anonymous.anonymous_report_submit(
         organisation=organisation,
         respondents=[PersonDetails(full_name="AR " + PAYLOAD)],
         allegation=AllegationDetails(

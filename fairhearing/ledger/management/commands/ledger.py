@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fairhearing.ledger import heads
 from fairhearing.ledger.models import Event, TreeHead
 from fairhearing.ledger.queries import ledger_verify
 
@@ -40,7 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fairhearing.ledger import heads
 
         action = options["action"]
         if action == "verify":
@@ -64,7 +64,6 @@ class Command(BaseCommand):
             self.check_proof(Path(options["file"]), options["public_key"])
 
     def check_proof(self, path: Path, public_key: str | None) -> None:
-        from fairhearing.ledger import heads
 
         try:
             document = json.loads(path.read_text())
