@@ -24,7 +24,6 @@ from fairhearing.linking.services import fingerprint_record
 from fairhearing.people.models import Person
 
 from . import sniff
-from .bundle import bundle_pdf
 from .models import Blob, EvidenceItem, Kind, Source
 from .posts import platform_of, post_key
 from .queries import evidence_of
@@ -304,6 +303,7 @@ class Bundle:
 def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None = None) -> Bundle:
     """Make the hearing bundle and record its custody: exported (with every item's hash and the
     bundle's own), and, for the respondent, disclosed."""
+    from .bundle import bundle_pdf  # reportlab and pypdf, loaded only to make a bundle
 
     if audience not in AUDIENCES:
         raise EvidenceRefused(f"A bundle is for one of: {', '.join(AUDIENCES)}.")

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
 
 def _day(value: Any) -> str:
     return f"{value:%-d %B %Y}"
@@ -49,6 +44,13 @@ def _contact(letter: LetterText) -> str:
 
 
 def letter_render(letter: LetterText) -> bytes:
+    # reportlab is loaded only to make a letter: tens of megabytes a web worker need not
+    # carry (core/tests/test_worker_imports.py).
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
     styles = getSampleStyleSheet()
     body = styles["BodyText"].clone("letter", fontSize=11, leading=15, spaceAfter=6)
     small = styles["BodyText"].clone("small", fontSize=9, leading=12)

@@ -26,7 +26,6 @@ from .access import (
 )
 from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
-from .pdf import report_pdf
 from .queries import BAD_PERIOD, period_parse
 from .services import meeting_schedule, recommendation_update, recommendations_import
 
@@ -83,6 +82,8 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
             }
         )
     if fmt == "pdf":
+        from .pdf import report_pdf  # reportlab, loaded only to make a PDF
+
         response = HttpResponse(
             report_pdf(report.period, report.content), content_type="application/pdf"
         )

@@ -18,7 +18,7 @@ from fairhearing.core.tests.test_access_matrix import ROUTES
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import Upload
 from fairhearing.evidence.tests.files import pdf, png
-from fairhearing.intake import anonymous, services
+from fairhearing.intake import anonymous
 from fairhearing.intake.access import SESSION_KEY
 from fairhearing.intake.models import AnonymousReport, ReceiptAttempt
 from fairhearing.intake.queries import stage_in_plain_words
