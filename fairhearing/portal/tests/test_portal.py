@@ -13,7 +13,6 @@ from fairhearing.conftest import PASSWORD, walk
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import AccessAttempt
-from fairhearing.people.models import Person
 from fairhearing.portal import services
 from fairhearing.portal.models import Message, Reply, SignInLink
 from fairhearing.portal.views import LINK_MAYBE_SENT
@@ -21,13 +20,6 @@ from fairhearing.workflow import sign_in
 from fairhearing.workflow.services import case_schedule_hearing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_notice(case, case_officer):
-    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
-    case.respondent.refresh_from_db()
-    return walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
 
 
 def link_from_mail() -> str:

@@ -11,25 +11,16 @@ from pypdf import PdfReader
 
 from fairhearing.cases.models import Party
 from fairhearing.cases.services import party_protect_identity
-from fairhearing.conftest import walk
 from fairhearing.evidence.models import Source
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.oversight.models import AccessAttempt
-from fairhearing.people.models import Person
 from fairhearing.portal.access import ONLY_RESPONDENT_BUNDLE
 from fairhearing.workflow import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_notice(case, case_officer):
-    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
-    case.respondent.refresh_from_db()
-    return walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
 
 
 def party_client(case, person, case_officer) -> Client:

@@ -9,25 +9,17 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fairhearing.conftest import signed_in, walk
+from fairhearing.conftest import signed_in
 from fairhearing.evidence import sniff
 from fairhearing.evidence.models import EvidenceItem, Source
 from fairhearing.evidence.services import EvidenceRefused, Upload, evidence_add_file
 from fairhearing.evidence.tests.files import pdf, png
 from fairhearing.ledger.models import Event, EventKind
-from fairhearing.people.models import Person
 from fairhearing.portal import services
 from fairhearing.portal.models import Reply
 from fairhearing.portal.tests.test_portal import signed_in_party
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_notice(case, case_officer):
-    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
-    case.respondent.refresh_from_db()
-    return walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
 
 
 def stored_blobs() -> list[Path]:

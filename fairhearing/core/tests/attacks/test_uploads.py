@@ -19,17 +19,21 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from fairhearing.conftest import signed_in
+from fairhearing.cases.models import Case
+from fairhearing.conftest import signed_in, walk
 from fairhearing.dossiers.models import Dossier
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.evidence.tests.files import pdf, png
 from fairhearing.intake.tests.test_anonymous import FORM, report_directly
+from fairhearing.people.models import Person, person_hash
+from fairhearing.workflow.sign_in import sign_in_link_send
 
-from .world import World, build_world, snapshot
+from .world import World, build_world, new_case, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +81,10 @@ def _forms() -> dict[str, type[forms.Form]]:
         ComplaintForm,
         ReporterEvidenceForm,
     )
+    from fairhearing.portal.forms import ReplyForm
 
     return {
+        "ReplyForm": ReplyForm,
         "FileEvidenceForm": FileEvidenceForm,
         "PostEvidenceForm": PostEvidenceForm,
         "AnonymousComplaintForm": AnonymousComplaintForm,
@@ -132,6 +138,13 @@ UPLOAD_ROUTES: dict[str, UploadRoute] = {
         {"description": "More"},
         F["ReporterEvidenceForm"],
     ),
+    "portal:reply": UploadRoute(
+        lambda w: "respondent",
+        lambda w: reverse("portal:reply", args=[_at_notice(w).reference]),
+        "attachments",
+        {"text": "I deny it."},
+        F["ReplyForm"],
+    ),
 }
 # Dossiers are spreadsheets, not evidence: their own reader refuses anything else.
 DOSSIER_ROUTE = UploadRoute(
@@ -164,8 +177,30 @@ def test_every_upload_form_is_attacked() -> None:
     assert found - attacked - NOT_SERVED == set()
 
 
+def _at_notice(world: World) -> Case:
+    """A case of the world's at the notice stage, its respondent able to reply (by email)."""
+    name = "Tamsin Okoro"
+    found = Case.objects.filter(
+        organisation=world.org, respondent__full_name_hash=person_hash("full_name", name)
+    ).first()
+    if found is not None:
+        return found
+    case = new_case(world.org, name)
+    Person.objects.filter(pk=case.respondent_id).update(email="tamsin@example.invalid")
+    case.respondent.refresh_from_db()
+    return walk(case, world.officer, "acknowledge", "begin_assessment", "assess_investigate")
+
+
 def client_for(route: UploadRoute, world: World, organisation) -> Client:
     who = route.who(world)
+    if who == "respondent":
+        case = _at_notice(world)
+        sign_in_link_send(actor=None, case=case, person=case.respondent)
+        link = re.search(r"/portal/sign-in/[^/\s]+/", str(mail.outbox[-1].body))
+        assert link is not None
+        client = Client()
+        assert client.post(link.group(0)).status_code == 302
+        return client
     if who == "reporter":
         code = str(report_directly(organisation).code)
         client = Client()
