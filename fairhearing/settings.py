@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "fairhearing.linking",
     "fairhearing.dossiers",
     "fairhearing.dataprotection",
+    # The top edge: demo data and the benchmark generator (`load_demo`, `bench`).
+    "fairhearing.demo",
 ]
 
 MIDDLEWARE = [

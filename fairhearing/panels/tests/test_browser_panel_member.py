@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from fairhearing.cases.models import Case
 from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place
-from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in
+from fairhearing.demo.load import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import Recusal
 from fairhearing.oversight.models import AccessAttempt

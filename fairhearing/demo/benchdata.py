@@ -31,8 +31,8 @@ from fairhearing.cases.services import (
     references_take,
 )
 from fairhearing.core.bulk import insert_many
-from fairhearing.core.demo import PATHS, STEP_DAYS, TEXTS
 from fairhearing.deadlines.models import Deadline
+from fairhearing.demo.load import PATHS, STEP_DAYS, TEXTS
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from fairhearing.accounts.demo import DEMO_TOTP_SECRET, demo_second_factor_ensure
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import (
+from fairhearing.demo.load import (
     DEMO_PASSWORD,
     DEMO_RECEIPT,
     DEMO_SLUG,

@@ -389,7 +389,7 @@ def load_demo(
         register_demo(organisation, users, rng)
     with transaction.atomic():
         governance_demo(organisation, users["admin"])
-    from fairhearing.core.demo_evidence import evidence_demo
+    from fairhearing.demo.evidence import evidence_demo
 
     with transaction.atomic():
         evidence_demo(organisation, users, rng)
