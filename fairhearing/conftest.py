@@ -16,7 +16,8 @@ from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
 from fairhearing.cases.services import AllegationDetails, case_transition, complaint_record
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.core.testing.second_factor import client_login_verified, device_for
-from fairhearing.demo.load import TO_HEARING, panel_ready_for  # noqa: F401 - shared by tests
+from fairhearing.demo.data import TO_HEARING  # noqa: F401 - shared by tests
+from fairhearing.demo.panels import panel_ready_for
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create

@@ -32,7 +32,7 @@ from fairhearing.cases.services import (
 )
 from fairhearing.core.bulk import insert_many
 from fairhearing.deadlines.models import Deadline
-from fairhearing.demo.load import PATHS, STEP_DAYS, TEXTS
+from fairhearing.demo.data import PATHS, STEP_DAYS, TEXTS
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many

@@ -9,7 +9,7 @@ from fairhearing.cases import services
 from fairhearing.cases.models import Case, Complaint, StageChange
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
-from fairhearing.demo.load import panel_decide, panel_ready_for
+from fairhearing.demo.panels import panel_decide, panel_ready_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -18,7 +18,7 @@ from fairhearing.cases.access import POLICY
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import case_assign
 from fairhearing.conftest import PASSWORD, make_user, walk
-from fairhearing.demo.load import panel_pool_ensure
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink

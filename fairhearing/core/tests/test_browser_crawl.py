@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import sign_in, sign_out
-from fairhearing.demo.load import DEMO_PASSWORD
+from fairhearing.demo.data import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 

@@ -23,7 +23,7 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.cases.services import AllegationDetails, case_assign, case_schedule_hearing
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.demo.load import panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.ledger.models import Event
 from fairhearing.people.services import PersonDetails
 

@@ -19,7 +19,7 @@ from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place, make_
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.error_summary import summary_out_of_order
 from fairhearing.core.testing.pages import sign_in, sign_out
-from fairhearing.demo.load import panel_pool_ensure, panel_ready_for
+from fairhearing.demo.panels import panel_pool_ensure, panel_ready_for
 from fairhearing.oversight.models import Verification
 from fairhearing.panels.models import Vote
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.demo.load import panel_pool_ensure, panel_ready_for
+from fairhearing.demo.panels import panel_pool_ensure, panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import Verification
 from fairhearing.oversight.services import (

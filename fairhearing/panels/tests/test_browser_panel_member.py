@@ -16,7 +16,7 @@ from fairhearing.cases.services import case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in
-from fairhearing.demo.load import panel_pool_ensure
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import Recusal
 from fairhearing.oversight.models import AccessAttempt

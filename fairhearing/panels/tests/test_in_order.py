@@ -10,7 +10,7 @@ from django.utils import timezone
 from fairhearing.cases.models import Case
 from fairhearing.cases.services import CaseError, case_schedule_hearing, case_transition
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place, walk
-from fairhearing.demo.load import panel_decide, panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services
 from fairhearing.panels.forms import VoteForm

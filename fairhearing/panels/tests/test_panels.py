@@ -15,7 +15,7 @@ from fairhearing.cases.services import (
 )
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.deadlines.services import deadline_sweep
-from fairhearing.demo.load import panel_decide, panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.interests.services import case_recuse, interest_declare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from fairhearing.cases.services import case_schedule_hearing
 from fairhearing.conftest import PASSWORD, TO_HEARING, signed_in, walk
-from fairhearing.demo.load import panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Panel, Vote
 from fairhearing.panels.services import panel_draw

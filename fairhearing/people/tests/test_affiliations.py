@@ -13,7 +13,7 @@ from fairhearing.cases.access import case_for, cases_visible_to
 from fairhearing.cases.models import Assignment, Party
 from fairhearing.cases.services import CaseError, case_assign
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
-from fairhearing.demo.load import panel_pool_ensure
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.interests.queries import conflicts_for
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from fairhearing.cases.services import CaseError
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.demo.load import panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.interests import services as interests
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.ledger.models import Event, EventKind

@@ -16,7 +16,7 @@ from fairhearing.cases.services import AllegationDetails, case_assign, complaint
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import subject_access_open
-from fairhearing.demo.load import panel_pool_ensure
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file

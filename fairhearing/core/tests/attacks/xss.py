@@ -32,7 +32,7 @@ from fairhearing.dataprotection.services import (
     subject_access_open,
 )
 from fairhearing.deadlines.services import deadline_pause
-from fairhearing.demo.load import panel_pool_ensure, panel_prepare, panel_ready_for
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare, panel_ready_for
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
