@@ -32,8 +32,8 @@ def main() -> None:
 
     from fairhearing.accounts.models import Role, User
     from fairhearing.cases.models import Case
-    from fairhearing.core.benchdata import generate
     from fairhearing.core.testing.second_factor import client_login_verified
+    from fairhearing.demo.benchdata import generate
     from fairhearing.organisations.services import organisation_create
     from fairhearing.panels.models import TrainingRecord
 

@@ -35,7 +35,7 @@ def main() -> None:
     from django.utils import timezone
 
     from fairhearing.cases.models import Case
-    from fairhearing.core.benchdata import generate
+    from fairhearing.demo.benchdata import generate
     from fairhearing.organisations.services import organisation_create
     from fairhearing.reporting.services import meeting_pack_make, meeting_schedule
 

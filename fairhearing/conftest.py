@@ -13,9 +13,10 @@ from hypothesis import settings as hypothesis_settings
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
-from fairhearing.core.demo import TO_HEARING, panel_ready_for  # noqa: F401 - shared by tests
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.core.testing.second_factor import client_login_verified, device_for
+from fairhearing.demo.data import TO_HEARING  # noqa: F401 - shared by tests
+from fairhearing.demo.panels import panel_ready_for
 from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "fairhearing.dossiers",
     "fairhearing.dataprotection",
     "fairhearing.workflow",
+    # The top edge: demo data and the benchmark generator (`load_demo`, `bench`).
+    "fairhearing.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ urlpatterns = [
     path("interests/", include("fairhearing.interests.urls")),
     path("oversight/", include("fairhearing.oversight.urls")),
     path("portal/", include("fairhearing.portal.urls")),
-    path("api/v1/", include("fairhearing.api.urls")),
+    path("api/v1/", include("fairhearing.api_urls")),
     path("webhooks/", include("fairhearing.webhooks.urls")),
     path("ledger/", include("fairhearing.ledger.urls")),
     path("", include("fairhearing.reporting.urls")),

@@ -103,6 +103,18 @@ NON_BLANK = r"\S"
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+def binary(media_type: str, description: str) -> dict[str, Any]:
+    """`openapi_extra` for an operation whose 200 response is a file, not JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None) -> None:
         super().__init__(message)

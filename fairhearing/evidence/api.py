@@ -9,7 +9,14 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import WithJsonSchema
 
-from fairhearing.api.core import ERRORS, ApiError, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import (
+    ERRORS,
+    ApiError,
+    StrictSchema,
+    binary,
+    idempotent,
+    require_scope,
+)
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
@@ -20,17 +27,6 @@ from .queries import evidence_item, evidence_of
 from .responses import attachment, pdf_attachment
 
 router = Router(tags=["evidence"])
-
-
-def binary(media_type: str, description: str) -> dict[str, Any]:
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
 
 
 class EvidenceOut(Schema):

@@ -6,10 +6,9 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from fairhearing.api.core import ERRORS, OkOut, StrictSchema, idempotent, require_scope
+from fairhearing.api.core import ERRORS, OkOut, StrictSchema, binary, idempotent, require_scope
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
-from fairhearing.evidence.api import binary
 
 from . import services
 from .models import Notification

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from fairhearing.api.urls import api
+from fairhearing.api_urls import api
 from fairhearing.core.tests.test_access_matrix import ROUTES
 
 # Page route -> the API operations that do the same.

@@ -9,10 +9,10 @@ from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD, hearing_took_place
-from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import enter_code, sign_in, sign_out
 from fairhearing.deadlines.services import calendar_for
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.panels.models import Panel

@@ -8,8 +8,8 @@ from django.utils import timezone
 from fairhearing.cases import services
 from fairhearing.cases.models import Case, Complaint, StageChange
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
-from fairhearing.core.demo import panel_decide, panel_ready_for
 from fairhearing.core.errors import CaseError
+from fairhearing.demo.panels import panel_decide, panel_ready_for
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -13,7 +13,7 @@ from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.services import NEEDS_REASONS
 from fairhearing.cases.tests.test_transitions import PATHS, reach
 from fairhearing.conftest import PASSWORD, make_user, signed_in, walk
-from fairhearing.core.demo import panel_ready_for
+from fairhearing.demo.panels import panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.models import Person
 from fairhearing.workflow.services import case_assign, hearing_earliest

@@ -17,7 +17,7 @@ from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.conftest import PASSWORD, make_user, walk
-from fairhearing.core.demo import panel_pool_ensure
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
-from fairhearing.core.demo import DEMO_PASSWORD
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import sign_in, sign_out
+from fairhearing.demo.data import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 

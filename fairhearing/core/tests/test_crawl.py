@@ -142,7 +142,7 @@ def test_every_page_a_party_reaches_is_in_peoples_words(demo, mailoutbox) -> Non
     """Each respondent and complainant of a few cases at different stages, signed in with
     their emailed link, and the demo's anonymous reporter with their receipt code."""
     from fairhearing.cases.models import Case
-    from fairhearing.core.demo import DEMO_RECEIPT
+    from fairhearing.demo.data import DEMO_RECEIPT
     from fairhearing.workflow.sign_in import sign_in_link_send
 
     problems = []

@@ -22,7 +22,7 @@ import fairhearing
 from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.core.demo import panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.intake.record import AllegationDetails
 from fairhearing.ledger.models import Event
 from fairhearing.people.services import PersonDetails

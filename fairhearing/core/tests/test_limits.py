@@ -10,7 +10,7 @@ from django import forms
 
 import fairhearing
 from fairhearing.api.tests.test_api import api_for, assert_error
-from fairhearing.api.urls import api
+from fairhearing.api_urls import api
 from fairhearing.core.forms import Form as PlainForm
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from playwright.sync_api import Page, expect
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place, make_user, signed_in
-from fairhearing.core.demo import panel_pool_ensure, panel_ready_for
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.error_summary import summary_out_of_order
 from fairhearing.core.testing.pages import sign_in, sign_out
+from fairhearing.demo.panels import panel_pool_ensure, panel_ready_for
 from fairhearing.oversight.models import Verification
 from fairhearing.panels.models import Vote
 from fairhearing.workflow.services import case_schedule_hearing, case_transition

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.core.demo import panel_pool_ensure, panel_ready_for
 from fairhearing.core.errors import CaseError
+from fairhearing.demo.panels import panel_pool_ensure, panel_ready_for
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.oversight.models import Verification
 from fairhearing.oversight.services import ONLY_OVERSIGHT_VERIFIES

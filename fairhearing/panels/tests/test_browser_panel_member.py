@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place
-from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import Recusal
 from fairhearing.oversight.models import AccessAttempt

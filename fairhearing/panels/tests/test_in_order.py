@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Case
 from fairhearing.conftest import PASSWORD, TO_HEARING, hearing_took_place, walk
-from fairhearing.core.demo import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.core.errors import CaseError
+from fairhearing.demo.panels import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services
 from fairhearing.panels.forms import VoteForm

@@ -8,9 +8,9 @@ from fairhearing.accounts.models import Role
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.core.demo import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.services import deadline_sweep
+from fairhearing.demo.panels import panel_decide, panel_pool_ensure, panel_prepare
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.panels import services

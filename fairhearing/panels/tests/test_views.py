@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.conftest import PASSWORD, TO_HEARING, signed_in, walk
-from fairhearing.core.demo import panel_pool_ensure, panel_prepare
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Panel, Vote
 from fairhearing.panels.services import panel_draw

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from fairhearing.cases.access import case_for, cases_visible_to
 from fairhearing.cases.models import Assignment, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
-from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.core.errors import CaseError
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.interests.queries import conflicts_for
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind

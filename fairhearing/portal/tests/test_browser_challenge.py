@@ -8,9 +8,9 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from fairhearing.conftest import PASSWORD, TO_HEARING, walk
-from fairhearing.core.demo import panel_pool_ensure, panel_prepare
 from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in, sign_out
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.people.models import Person
 from fairhearing.workflow.sign_in import sign_in_link_send

@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
-from fairhearing.core.demo import panel_pool_ensure, panel_prepare
 from fairhearing.core.errors import CaseError
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.interests import services as interests
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.ledger.models import Event, EventKind

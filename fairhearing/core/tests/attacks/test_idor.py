@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fairhearing.api.services import api_token_create
-from fairhearing.api.urls import api
+from fairhearing.api_urls import api
 from fairhearing.conftest import signed_in
 from fairhearing.intake.tests.test_anonymous import report_directly
 from fairhearing.portal.models import Message

@@ -13,9 +13,9 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.api.services import api_token_create
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.conftest import PASSWORD, make_user, walk
-from fairhearing.core.demo import panel_pool_ensure
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import subject_access_open
+from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file

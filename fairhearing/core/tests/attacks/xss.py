@@ -18,7 +18,6 @@ from fairhearing.cases.services import (
     party_protect_identity,
 )
 from fairhearing.conftest import hearing_took_place, make_user, signed_in
-from fairhearing.core.demo import panel_pool_ensure, panel_prepare, panel_ready_for
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import (
@@ -28,6 +27,7 @@ from fairhearing.dataprotection.services import (
     subject_access_open,
 )
 from fairhearing.deadlines.services import deadline_pause
+from fairhearing.demo.panels import panel_pool_ensure, panel_prepare, panel_ready_for
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post

@@ -27,8 +27,8 @@ from fairhearing.cases.models import (
 )
 from fairhearing.cases.services import references_take
 from fairhearing.core.bulk import insert_many
-from fairhearing.core.demo import PATHS, STEP_DAYS, TEXTS
 from fairhearing.deadlines.models import Deadline
+from fairhearing.demo.data import PATHS, STEP_DAYS, TEXTS
 from fairhearing.intake.record import case_opened_payload, complaint_received_payload
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind

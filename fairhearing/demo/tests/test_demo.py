@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from fairhearing.cases.models import Case
 from fairhearing.cases.queries import conduct_out_of_time
-from fairhearing.core.demo import DEMO_RECEIPT, DEMO_USERS
+from fairhearing.demo.data import DEMO_RECEIPT, DEMO_USERS
 from fairhearing.intake.anonymous import receipt_use
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify

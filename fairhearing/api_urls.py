@@ -1,9 +1,14 @@
 """`/api/v1/`: every router, one auth, one error shape. Schema at /api/v1/openapi.json,
-browsable docs at /api/v1/docs (assets served locally)."""
+browsable docs at /api/v1/docs (assets served locally).
+
+The API is put together here, at the project's URL layer, above every app: each app's `api.py`
+holds its router and takes the shared parts (auth, error shape, idempotency, cursor pages) from
+`fairhearing.api`; this module imports every router and registers it."""
 
 from django.urls import path
 from ninja import NinjaAPI
 
+from fairhearing.api.core import TokenAuth, install_error_handlers
 from fairhearing.cases.api import router as cases_router
 from fairhearing.dataprotection.api import router as dataprotection_router
 from fairhearing.deadlines.api import router as deadlines_router
@@ -17,8 +22,6 @@ from fairhearing.oversight.api import router as oversight_router
 from fairhearing.panels.api import router as panels_router
 from fairhearing.people.api import router as people_router
 from fairhearing.portal.api import router as portal_router
-
-from .core import TokenAuth, install_error_handlers
 
 api = NinjaAPI(
     title="Fairhearing API",

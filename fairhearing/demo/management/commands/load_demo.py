@@ -9,15 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from fairhearing.accounts.demo import DEMO_TOTP_SECRET, demo_second_factor_ensure
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import Case
-from fairhearing.core.demo import (
-    DEMO_PASSWORD,
-    DEMO_RECEIPT,
-    DEMO_SLUG,
-    DEMO_USERS,
-    PANEL_POOL,
-    demo_loaded,
-    load_demo,
-)
+from fairhearing.demo.data import DEMO_PASSWORD, DEMO_RECEIPT, DEMO_SLUG, DEMO_USERS, PANEL_POOL
+from fairhearing.demo.load import demo_loaded, load_demo
 
 
 class Command(BaseCommand):
