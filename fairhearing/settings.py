@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fairhearing.dossiers",
     "fairhearing.dataprotection",
     "fairhearing.workflow",
+    "fairhearing.operations",
     # The top edge: demo data and the benchmark generator (`load_demo`, `bench`).
     "fairhearing.demo",
 ]

@@ -17,9 +17,9 @@ from django.db.migrations.executor import MigrationExecutor
 from fairhearing.accounts.models import AuthenticatorApp
 from fairhearing.accounts.services import second_factor_verify, totp_code_now
 from fairhearing.core import crypto
-from fairhearing.core.keys import keys_rotate, keys_status
 from fairhearing.core.testing.second_factor import code_for, device_for
 from fairhearing.core.tests.test_crypto import dump
+from fairhearing.operations.keys import keys_rotate, keys_status
 
 
 def stored_key(device: AuthenticatorApp) -> str:

@@ -13,10 +13,10 @@ from fairhearing.cases.models import AllegationType, Channel, Complaint, Party
 from fairhearing.cases.services import party_protect_identity
 from fairhearing.conftest import walk
 from fairhearing.core import crypto
-from fairhearing.core.keys import keys_rotate, keys_status
 from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
+from fairhearing.operations.keys import keys_rotate, keys_status
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails, person_find_or_create
 from fairhearing.portal.services import message_send

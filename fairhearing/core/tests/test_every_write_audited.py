@@ -460,7 +460,7 @@ SAMPLES: dict[str, Sample] = {
         {"party": w.complainant, "reason": "Fears reprisals at work."},
     ),
     # encryption keys, retention, subject access
-    "core.keys.keys_rotate": lambda w: (w.admin, {}),
+    "operations.keys.keys_rotate": lambda w: (w.admin, {}),
     "dataprotection.retention.case_anonymise": lambda w: (w.officer, {"case": w.closed_case}),
     "dataprotection.services.legal_hold_lift": lambda w: (
         w.officer,

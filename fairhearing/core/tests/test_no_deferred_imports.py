@@ -31,10 +31,6 @@ ALLOWED = {
     # carry until it makes one (core/tests/test_worker_imports.py). Not a cycle.
     ("evidence/services.py", "bundle_make"): "loads reportlab and pypdf only to make a bundle",
     ("reporting/views.py", "report_view"): "loads reportlab only to make a PDF",
-    # Operations tools in core that read the ledger, which sits above core: to move to an
-    # app above the ledger.
-    ("core/backup.py", "_head"): "core.backup reads the ledger (to move above it)",
-    ("core/backup.py", "restore_check"): "core.backup reads the ledger (to move above it)",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fairhearing.core.backup import BackupError, database_is_empty, restore
+from fairhearing.operations.backup import BackupError, database_is_empty, restore
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from fairhearing.core.backup import backup_create
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.evidence.storage import blob_path
+from fairhearing.operations.backup import backup_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("ledger_teardown")]
 

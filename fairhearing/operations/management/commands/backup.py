@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fairhearing.core.backup import BackupError, backup_create
+from fairhearing.operations.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

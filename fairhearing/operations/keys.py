@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from fairhearing.core.crypto import current_key_encrypts, encrypted_models, rotate_token
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
-
-from .crypto import current_key_encrypts, encrypted_models, rotate_token
 
 
 @dataclass

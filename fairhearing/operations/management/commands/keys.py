@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairhearing.core.crypto import generate_fernet_key
-from fairhearing.core.keys import keys_rotate, keys_status
 from fairhearing.dossiers.management.commands.dossier import ProgressBar
+from fairhearing.operations.keys import keys_rotate, keys_status
 
 
 class Command(BaseCommand):

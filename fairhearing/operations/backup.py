@@ -29,6 +29,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from fairhearing.ledger.models import Event
+from fairhearing.ledger.queries import ledger_verify
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -81,7 +84,6 @@ def table_counts() -> dict[str, int]:
 
 
 def _head() -> tuple[int, str]:
-    from fairhearing.ledger.models import Event
 
     head = Event.objects.order_by("-seq").values_list("seq", "hash").first()
     return head if head else (0, "")
@@ -150,8 +152,6 @@ def _read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
 
 
 def restore_check(manifest: dict[str, Any]) -> RestoreResult:
-    from fairhearing.ledger.models import Event
-    from fairhearing.ledger.queries import ledger_verify
 
     problems = []
     verified = ledger_verify()
