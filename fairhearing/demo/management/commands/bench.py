@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from fairhearing.core.progress import ProgressBar
 from fairhearing.demo.benchdata import generate
-from fairhearing.dossiers.management.commands.dossier import ProgressBar
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 

@@ -2,39 +2,17 @@
 progress bar; `fairhearing dossier report ID`: its row report as CSV."""
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairhearing.accounts.models import User
+from fairhearing.core.progress import ProgressBar
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.report import report_csv
 from fairhearing.dossiers.services import DossierRefused, dossier_import, dossier_receive
 from fairhearing.organisations.queries import organisation_default
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr: rows done, percent, rate and time left."""
-
-    def __init__(self, stream: Any, width: int = 30, unit: str = "rows") -> None:
-        self.stream, self.width, self.started = stream, width, time.monotonic()
-        self.unit = unit
-
-    def __call__(self, done: int, total: int) -> None:
-        fraction = done / total if total else 1.0
-        filled = int(self.width * fraction)
-        elapsed = time.monotonic() - self.started
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (total - done) / rate if rate else 0.0
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {self.unit} "
-            f"{fraction:4.0%} {rate:6.0f} {self.unit}/s {left:4.0f}s left"
-        )
-        self.stream.flush()
-        if done >= total:
-            self.stream.write("\n")
 
 
 class Command(BaseCommand):

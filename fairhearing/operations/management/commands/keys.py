@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairhearing.core.crypto import generate_fernet_key
-from fairhearing.dossiers.management.commands.dossier import ProgressBar
+from fairhearing.core.progress import ProgressBar
 from fairhearing.operations.keys import keys_rotate, keys_status
 
 
