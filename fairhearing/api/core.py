@@ -24,11 +24,8 @@ from fairhearing.accounts.models import User
 from fairhearing.core import rows
 from fairhearing.core.errors import CaseError, error_body
 from fairhearing.core.limits import REASONS_MAX
-from fairhearing.deadlines.services import DeadlineError
-from fairhearing.notifications.services import LetterError
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import access_attempt_record
-from fairhearing.people.services import AffiliationError, ContactError
 
 from .models import ApiToken, IdempotentRequest
 from .services import case_scopes_refusal, token_hash
@@ -228,24 +225,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
         return respond(request, 409, "refused", "The request was refused.", fields)
 
+    # Every app's refusal derives from CaseError (deadlines, letters, contact details,
+    # affiliations, evidence, dossiers...): one answer for all, 409 with the reason.
     @api.exception_handler(CaseError)
     def refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
-        return respond(request, 409, "refused", str(exc))
-
-    @api.exception_handler(DeadlineError)
-    def deadline_refused(request: HttpRequest, exc: DeadlineError) -> HttpResponse:
-        return respond(request, 409, "refused", str(exc))
-
-    @api.exception_handler(AffiliationError)
-    def affiliation_refused(request: HttpRequest, exc: AffiliationError) -> HttpResponse:
-        return respond(request, 409, "refused", str(exc))
-
-    @api.exception_handler(LetterError)
-    def letter_refused(request: HttpRequest, exc: LetterError) -> HttpResponse:
-        return respond(request, 409, "refused", str(exc))
-
-    @api.exception_handler(ContactError)
-    def contact_refused(request: HttpRequest, exc: ContactError) -> HttpResponse:
         return respond(request, 409, "refused", str(exc))
 
 

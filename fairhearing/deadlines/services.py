@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fairhearing.core.errors import CaseError
 from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -37,7 +38,7 @@ STARTS_ON_SERVICE = (
 )
 
 
-class DeadlineError(Exception):
+class DeadlineError(CaseError):
     pass
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import User
+from fairhearing.core.errors import CaseError
 from fairhearing.core.mail import stable_message_id
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
@@ -376,7 +377,7 @@ SERVES_LIMITS = {Notification.Kind.NOTICE_OF_ALLEGATIONS, Notification.Kind.DECI
 DUE_IN_LETTER = {"respondent_reply": "reply_due", "appeal_window": "appeal_due"}
 
 
-class LetterError(Exception):
+class LetterError(CaseError):
     """A refused record of a letter; the message is for people."""
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fairhearing.core.bulk import insert_many
 from fairhearing.core.dates import today, years_ago
+from fairhearing.core.errors import CaseError
 from fairhearing.core.limits import (
     ADDRESS_MAX,
     AFFILIATION_NAME_MAX,
@@ -42,7 +43,7 @@ CONTACT_ADDRESS_TOO_LONG = f"The postal address must be {ADDRESS_MAX:,} characte
 CONTACT_ANONYMISED = "This person's details were removed under the retention rules."
 
 
-class ContactError(Exception):
+class ContactError(CaseError):
     """A refused change to a person's contact details; the message is for people."""
 
 
@@ -104,7 +105,7 @@ def person_contact_correct(
     return person
 
 
-class AffiliationError(Exception):
+class AffiliationError(CaseError):
     """A refused change to a person's affiliations; the message is for people."""
 
 
