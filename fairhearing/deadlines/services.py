@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fairhearing.core.bulk import insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.chain import content_hash
@@ -114,6 +115,36 @@ def stage_deadlines_new(
             deadline.next_reminder_at = _next_reminder_at(deadline, spec.reminder_percentages)
         made.append(deadline)
     return made
+
+
+def stage_deadlines_open_many(
+    starts: list[tuple["Case", dt.datetime]], *, skip: dict[int, set[str]] | None = None
+) -> list[list[Deadline]]:
+    """The limits each case's stage starts, from when it entered it, written at once (in the
+    caller's transaction): many complaints or a chunk of a dossier, as `deadlines_follow_stage`
+    writes them for one. Their DEADLINE_OPENED events are the caller's to append, in its own
+    ledger order (`deadline_opened_payload`). `skip`: kinds already running, by case."""
+    calendars: dict[int, WorkingCalendar] = {}
+    made = [
+        stage_deadlines_new(
+            case,
+            at,
+            calendars.setdefault(case.rulebook_id, calendar_for(case)),
+            skip=(skip or {}).get(case.pk),
+        )
+        for case, at in starts
+    ]
+    insert_many([deadline for limits in made for deadline in limits])
+    return made
+
+
+def stage_deadlines_close_many(deadlines: list[Deadline], at: dt.datetime) -> None:
+    """Close running limits whose stage the case has left (in the caller's transaction); the
+    DEADLINE_MET or DEADLINE_CANCELLED events are the caller's to append."""
+    if deadlines:
+        Deadline.objects.filter(pk__in=[d.pk for d in deadlines]).update(
+            status=Deadline.Status.CLOSED, closed_at=at
+        )
 
 
 def served_on_for(case: "Case", posted_on: dt.date) -> dt.date:

@@ -22,9 +22,8 @@ from fairhearing.cases.models import Allegation, Case, Channel, Complaint, Party
 from fairhearing.cases.services import references_take
 from fairhearing.core.bulk import insert_many
 from fairhearing.deadlines.services import (
-    calendar_for,
     deadline_opened_payload,
-    stage_deadlines_new,
+    stage_deadlines_open_many,
 )
 from fairhearing.evidence.models import EvidenceItem, Kind, Source
 from fairhearing.evidence.posts import platform_of, post_key
@@ -35,7 +34,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
 from fairhearing.linking import minhash
 from fairhearing.linking.models import Fingerprint, Grouping
-from fairhearing.linking.services import bands_insert, permille
+from fairhearing.linking.services import Print, fingerprints_record_many, permille
 from fairhearing.people.services import (
     contact_filled_payload,
 )
@@ -155,14 +154,9 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
     insert_many(allegations)
     insert_many(groupings)
 
-    deadlines = []
-    calendar = calendar_for(fresh[0].case) if fresh else None  # type: ignore[arg-type]
-    for plan in fresh:
-        assert plan.case is not None and calendar is not None
-        plan.deadlines = stage_deadlines_new(plan.case, now, calendar)
-        deadlines += plan.deadlines
-
-    insert_many(deadlines)
+    limits_of = stage_deadlines_open_many([(plan.case, now) for plan in fresh if plan.case])
+    for plan, limits in zip(fresh, limits_of, strict=True):
+        plan.deadlines = limits
 
     items = []
     for plan in fresh:
@@ -204,62 +198,43 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         items.append(item)
     insert_many(items)
 
-    prints: list[Fingerprint] = []
-    print_bands: list[list[tuple[int, int]]] = []
-
-    computed: dict[str, list[tuple[int, int]]] = {p.post_text: p.bands for p in plans if p.bands}
-
-    def fingerprint(case: Case, source: str, source_id: int, key: str, text: str) -> None:
-        usable = minhash.usable(text)
-        if not key and not usable:
-            return
-        if usable and text not in computed:
-            computed[text] = minhash.bands(minhash.shingles(text))
-        prints.append(
-            Fingerprint(
-                organisation=organisation,
-                case=case,
-                source=source,
-                source_id=source_id,
-                post_key=key,
-                text=minhash.normalise(text) if usable else "",
-            )
-        )
-        print_bands.append(computed[text] if usable else [])
-
+    prints: list[Print] = []
     for plan in plans:
         case = plan.case or plan.existing
         assert case is not None and plan.complaint is not None
         if plan.case is None:
-            fingerprint(
-                case,
-                Fingerprint.Source.COMPLAINT,
-                plan.complaint.pk,
-                "",
-                plan.row.data["description"],
+            prints.append(
+                Print(
+                    case=case,
+                    source=Fingerprint.Source.COMPLAINT,
+                    source_id=plan.complaint.pk,
+                    text=plan.row.data["description"],
+                )
             )
             continue
         opened = plan.allegation
         assert opened is not None
-        fingerprint(
-            case,
-            Fingerprint.Source.ALLEGATION,
-            opened.pk,
-            plan.key,
-            plan.post_text or plan.row.data["description"],
+        prints.append(
+            Print(
+                case=case,
+                source=Fingerprint.Source.ALLEGATION,
+                source_id=opened.pk,
+                post_key=plan.key,
+                text=plan.post_text or plan.row.data["description"],
+            )
         )
         if plan.capture is not None:
-            fingerprint(
-                case,
-                Fingerprint.Source.EVIDENCE,
-                plan.capture.pk,
-                plan.capture.post_key,
-                plan.capture.captured_text,
+            prints.append(
+                Print(
+                    case=case,
+                    source=Fingerprint.Source.EVIDENCE,
+                    source_id=plan.capture.pk,
+                    post_key=plan.capture.post_key,
+                    text=plan.capture.captured_text,
+                )
             )
-    insert_many(prints)
-    bands_insert(
-        [(f.pk, b, v) for f, bands in zip(prints, print_bands, strict=True) for b, v in bands]
-    )
+    # The posts' bands were computed to look for duplicates: not again.
+    fingerprints_record_many(prints, known_bands={p.post_text: p.bands for p in plans if p.bands})
 
     events: list[tuple[EventKind, int | None, dict[str, Any] | None]] = []
     for row, complaint in zip(accepted, complaints, strict=True):

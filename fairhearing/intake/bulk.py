@@ -29,9 +29,9 @@ from fairhearing.core.bulk import insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
-    calendar_for,
     deadline_opened_payload,
-    stage_deadlines_new,
+    stage_deadlines_close_many,
+    stage_deadlines_open_many,
 )
 from fairhearing.evidence.posts import post_key
 from fairhearing.intake.record import (
@@ -44,9 +44,8 @@ from fairhearing.intake.record import (
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
-from fairhearing.linking import minhash
 from fairhearing.linking.models import Fingerprint
-from fairhearing.linking.services import bands_insert
+from fairhearing.linking.services import Print, fingerprints_record_many
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.services import Found, contact_filled_payload, people_find_or_create
 
@@ -205,37 +204,26 @@ def complaints_record_many(
     insert_many(parties)
     insert_many(allegations)
 
-    prints, print_bands = [], []
-    computed: dict[str, list[tuple[int, int]]] = {}
-    for plan in plans:
-        text = plan.arguments["allegation"].description
-        if not minhash.usable(text):
-            continue
-        if text not in computed:
-            computed[text] = minhash.bands(minhash.shingles(text))
-        for case, allegation in zip(plan.cases, plan.allegations, strict=True):
-            prints.append(
-                Fingerprint(
-                    organisation=organisation,
-                    case=case,
-                    source=Fingerprint.Source.ALLEGATION,
-                    source_id=allegation.pk,
-                    post_key="",
-                    text=minhash.normalise(text),
-                )
+    fingerprints_record_many(
+        [
+            Print(
+                case=case,
+                source=Fingerprint.Source.ALLEGATION,
+                source_id=allegation.pk,
+                text=plan.arguments["allegation"].description,
             )
-            print_bands.append(computed[text])
-    insert_many(prints)
-    bands_insert(
-        [(f.pk, b, v) for f, bands in zip(prints, print_bands, strict=True) for b, v in bands]
+            for plan in plans
+            for case, allegation in zip(plan.cases, plan.allegations, strict=True)
+        ]
     )
 
-    calendar = calendar_for(cases[0])
+    opened = iter(
+        stage_deadlines_open_many(
+            [(case, plan.incoming.received_at) for plan in plans for case in plan.cases]
+        )
+    )
     for plan in plans:
-        plan.deadlines = [
-            stage_deadlines_new(case, plan.incoming.received_at, calendar) for case in plan.cases
-        ]
-    insert_many([d for p in plans for made in p.deadlines for d in made])
+        plan.deadlines = [next(opened) for _ in plan.cases]
 
     groups: list[tuple[Any, Events]] = []
     for plan in plans:
@@ -339,27 +327,21 @@ def acknowledgements_record_many(
     ).order_by("pk"):
         running.setdefault(deadline.case_id, []).append(deadline)
     closing: list[Deadline] = []
-    opening: dict[int, list[Deadline]] = {}
     for case in cases:
         target = move[case.pk].target
         wanted = {lim.kind for lim in case.rulebook.spec.limits_for_stage(target)}
         closing += [d for d in running.get(case.pk, []) if d.kind not in wanted]
         case.stage, case.stage_entered_at = target, now
-        opening[case.pk] = stage_deadlines_new(
-            case,
-            now,
-            calendar_for(case),
-            skip={d.kind for d in running.get(case.pk, [])},
-        )
     for target in {m.target for m in move.values()}:
         Case.objects.filter(pk__in=[pk for pk in ids if move[pk].target == target]).update(
             stage=target, stage_entered_at=now
         )
-    if closing:
-        Deadline.objects.filter(pk__in=[d.pk for d in closing]).update(
-            status=Deadline.Status.CLOSED, closed_at=now
-        )
-    insert_many([d for made in opening.values() for d in made])
+    stage_deadlines_close_many(closing, now)
+    made = stage_deadlines_open_many(
+        [(case, now) for case in cases],
+        skip={case.pk: {d.kind for d in running.get(case.pk, [])} for case in cases},
+    )
+    opening: dict[int, list[Deadline]] = dict(zip(ids, made, strict=True))
     closed_by_case: dict[int, list[Deadline]] = {}
     for deadline in closing:
         closed_by_case.setdefault(deadline.case_id, []).append(deadline)

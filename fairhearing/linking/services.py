@@ -1,6 +1,7 @@
 """Writes for duplicates and links: fingerprints, grouping a complaint into the case about the
 same post, and links and merges that staff confirm (each reversible, each on the ledger)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -8,7 +9,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
-from fairhearing.core.bulk import copy_rows
+from fairhearing.core.bulk import copy_rows, insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import deadline_pause, deadline_resume
@@ -36,26 +37,65 @@ def permille(score: float | None) -> int | None:
     return None if score is None else round(score * 1000)
 
 
+@dataclass(frozen=True)
+class Print:
+    """A text (and a post's key) that can identify a post, to remember for a case."""
+
+    case: Case
+    source: str
+    source_id: int
+    post_key: str = ""
+    text: str = ""
+
+
+def fingerprints_record_many(
+    prints: list[Print], *, known_bands: dict[str, list[tuple[int, int]]] | None = None
+) -> list[Fingerprint | None]:
+    """Remember many texts at once (in the caller's transaction): one fingerprint each, or
+    None for a text too short to compare and no post; each text's bands computed once
+    (`known_bands`: texts whose bands the caller has already). The one way fingerprints are
+    written, for one complaint or a chunk of a dossier."""
+    computed = dict(known_bands or {})
+    made: list[Fingerprint | None] = []
+    bands_of: list[list[tuple[int, int]]] = []
+    for item in prints:
+        usable = minhash.usable(item.text)
+        if not item.post_key and not usable:
+            made.append(None)
+            continue
+        if usable and item.text not in computed:
+            computed[item.text] = minhash.bands(minhash.shingles(item.text))
+        made.append(
+            Fingerprint(
+                organisation_id=item.case.organisation_id,
+                case=item.case,
+                source=item.source,
+                source_id=item.source_id,
+                post_key=item.post_key,
+                text=minhash.normalise(item.text) if usable else "",
+            )
+        )
+        bands_of.append(computed[item.text] if usable else [])
+    kept = [f for f in made if f is not None]
+    insert_many(kept)
+    bands_insert(
+        [
+            (f.pk, band, value)
+            for f, bands in zip(kept, bands_of, strict=True)
+            for band, value in bands
+        ]
+    )
+    return made
+
+
 def fingerprint_record(
     *, case: Case, source: str, source_id: int, post_key: str = "", text: str = ""
 ) -> Fingerprint | None:
     """Remember a text that can identify a post, for later lookups. None if nothing to keep."""
-    usable = minhash.usable(text)
-    if not post_key and not usable:
-        return None
-    fingerprint = Fingerprint.objects.create(
-        organisation_id=case.organisation_id,
-        case=case,
-        source=source,
-        source_id=source_id,
-        post_key=post_key,
-        text=minhash.normalise(text) if usable else "",
+    (made,) = fingerprints_record_many(
+        [Print(case=case, source=source, source_id=source_id, post_key=post_key, text=text)]
     )
-    if usable:
-        bands_insert(
-            [(fingerprint.pk, band, value) for band, value in minhash.bands(minhash.shingles(text))]
-        )
-    return fingerprint
+    return made
 
 
 def bands_insert(rows: list[tuple[int, int, int]]) -> None:
