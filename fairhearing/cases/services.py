@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
+from fairhearing.core.bulk import insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -19,8 +20,10 @@ from .models import (
     Allegation,
     Assignment,
     Case,
+    Complaint,
     ConductLimitException,
     Party,
+    StageChange,
 )
 from .queries import OutOfTime, conduct_out_of_time
 
@@ -282,3 +285,34 @@ def party_protect_identity(*, actor: Any, party: Party, reason: str) -> Party:
         payload={"party": party.pk, "reason_sha256": content_hash(party.protection_reason)},
     )
     return party
+
+
+# --- many at once: the fast paths of intake and dossiers (in the caller's transaction) ----
+# They write what complaint_record writes, row for row (intake/tests/test_bulk.py and
+# dossiers/tests/test_bulk.py compare them); their ledger events are the callers' to append.
+
+
+def complaints_insert(complaints: list[Complaint]) -> None:
+    insert_many(complaints)
+
+
+def cases_insert(cases: list[Case]) -> None:
+    insert_many(cases)
+
+
+def case_parts_insert(
+    *, links: list[Any], parties: list[Party], allegations: list[Allegation]
+) -> None:
+    """Each new case's complaint, complainant and allegation."""
+    insert_many(links)
+    insert_many(parties)
+    insert_many(allegations)
+
+
+def stage_changes_insert(changes: list[StageChange]) -> None:
+    insert_many(changes)
+
+
+def cases_move_many(ids: list[int], *, stage: str, at: dt.datetime) -> None:
+    """Put these cases at `stage`, entered at `at`."""
+    Case.objects.filter(pk__in=ids).update(stage=stage, stage_entered_at=at)

@@ -19,7 +19,12 @@ from typing import Any
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Channel, Complaint, Party
-from fairhearing.cases.services import references_take
+from fairhearing.cases.services import (
+    case_parts_insert,
+    cases_insert,
+    complaints_insert,
+    references_take,
+)
 from fairhearing.core.bulk import insert_many
 from fairhearing.deadlines.services import (
     deadline_opened_payload,
@@ -27,14 +32,19 @@ from fairhearing.deadlines.services import (
 )
 from fairhearing.evidence.models import EvidenceItem, Kind, Source
 from fairhearing.evidence.posts import platform_of, post_key
-from fairhearing.evidence.services import capture_sha256
+from fairhearing.evidence.services import capture_sha256, evidence_posts_insert
 from fairhearing.intake.record import case_opened_payload, complaint_received_payload
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
 from fairhearing.linking import minhash
 from fairhearing.linking.models import Fingerprint, Grouping
-from fairhearing.linking.services import Print, fingerprints_record_many, permille
+from fairhearing.linking.services import (
+    Print,
+    fingerprints_record_many,
+    groupings_insert,
+    permille,
+)
 from fairhearing.people.services import (
     contact_filled_payload,
 )
@@ -92,7 +102,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         complaints.append(complaint)
         for plan in by_row[row.number]:
             plan.complaint = complaint
-    insert_many(complaints)
+    complaints_insert(complaints)
     for plan, reference in zip(fresh, case_refs, strict=True):
         plan.case = Case(
             organisation=organisation,
@@ -104,7 +114,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
             stage_entered_at=now,
             opened_at=now,
         )
-    insert_many([p.case for p in fresh if p.case is not None])
+    cases_insert([p.case for p in fresh if p.case is not None])
     for plan in plans:
         if plan.earlier is not None:
             plan.existing = plan.earlier.case
@@ -149,10 +159,8 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
             groupings.append(
                 Grouping(complaint=plan.complaint, case=case, reason=plan.reason, score=plan.score)
             )
-    insert_many(links)
-    insert_many(parties)
-    insert_many(allegations)
-    insert_many(groupings)
+    case_parts_insert(links=links, parties=parties, allegations=allegations)
+    groupings_insert(groupings)
 
     limits_of = stage_deadlines_open_many([(plan.case, now) for plan in fresh if plan.case])
     for plan, limits in zip(fresh, limits_of, strict=True):
@@ -196,7 +204,7 @@ def import_chunk(dossier: Dossier, rows: list[read.Row], actor: Any) -> None:
         )
         plan.capture = item
         items.append(item)
-    insert_many(items)
+    evidence_posts_insert(items)
 
     prints: list[Print] = []
     for plan in plans:

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fairhearing.cases.models import Case
+from fairhearing.core.bulk import insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
@@ -271,6 +272,12 @@ def evidence_add_post(
         text=captured_text,
     )
     return item
+
+
+def evidence_posts_insert(items: list[EvidenceItem]) -> None:
+    """Captured posts, many at once (a dossier's chunk), each numbered and checked by the
+    caller, in the caller's transaction, whose EVIDENCE_ADDED events record them."""
+    insert_many(items)
 
 
 def safe_screenshot_name(screenshot: Upload | None) -> str:

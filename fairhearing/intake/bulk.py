@@ -24,8 +24,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
-from fairhearing.cases.services import references_take
-from fairhearing.core.bulk import insert_many
+from fairhearing.cases.services import (
+    case_parts_insert,
+    cases_insert,
+    cases_move_many,
+    complaints_insert,
+    references_take,
+    stage_changes_insert,
+)
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
@@ -162,7 +168,7 @@ def complaints_record_many(
             summary=plan.arguments["summary"],
             recorded_by=item.actor,
         )
-    insert_many([p.complaint for p in plans if p.complaint is not None])
+    complaints_insert([p.complaint for p in plans if p.complaint is not None])
 
     arrivals = [p.incoming.received_at for p in plans for _ in p.arguments["respondents"]]
     references = _references(organisation, "next_case_number", "", arrivals)
@@ -183,7 +189,7 @@ def complaints_record_many(
                 )
             )
     cases = [c for p in plans for c in p.cases]
-    insert_many(cases)
+    cases_insert(cases)
 
     through = Case.complaints.through
     links, parties, allegations = [], [], []
@@ -200,9 +206,7 @@ def complaints_record_many(
             allegation = allegation_from_details(plan.arguments["allegation"], case=case)
             plan.allegations.append(allegation)
             allegations.append(allegation)
-    insert_many(links)
-    insert_many(parties)
-    insert_many(allegations)
+    case_parts_insert(links=links, parties=parties, allegations=allegations)
 
     fingerprints_record_many(
         [
@@ -320,7 +324,7 @@ def acknowledgements_record_many(
         )
         for case in cases
     ]
-    insert_many(changes)
+    stage_changes_insert(changes)
     running: dict[int, list[Deadline]] = {}
     for deadline in Deadline.objects.filter(
         case_id__in=ids, status__in=["open", "paused"], stage_bound=True
@@ -333,9 +337,7 @@ def acknowledgements_record_many(
         closing += [d for d in running.get(case.pk, []) if d.kind not in wanted]
         case.stage, case.stage_entered_at = target, now
     for target in {m.target for m in move.values()}:
-        Case.objects.filter(pk__in=[pk for pk in ids if move[pk].target == target]).update(
-            stage=target, stage_entered_at=now
-        )
+        cases_move_many([pk for pk in ids if move[pk].target == target], stage=target, at=now)
     stage_deadlines_close_many(closing, now)
     made = stage_deadlines_open_many(
         [(case, now) for case in cases],

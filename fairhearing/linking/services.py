@@ -98,6 +98,12 @@ def fingerprint_record(
     return made
 
 
+def groupings_insert(groupings: list[Grouping]) -> None:
+    """Complaints joined to the open cases about the same post, many at once (a dossier's
+    chunk; in the caller's transaction, whose events record them)."""
+    insert_many(groupings)
+
+
 def bands_insert(rows: list[tuple[int, int, int]]) -> None:
     """Many bands in one statement, without a model instance each (sixteen per text)."""
     copy_rows(Band._meta.db_table, ["fingerprint_id", "band", "value"], rows)
