@@ -125,15 +125,15 @@ def stage_deadlines_open_many(
     writes them for one. Their DEADLINE_OPENED events are the caller's to append, in its own
     ledger order (`deadline_opened_payload`). `skip`: kinds already running, by case."""
     calendars: dict[int, WorkingCalendar] = {}
-    made = [
-        stage_deadlines_new(
-            case,
-            at,
-            calendars.setdefault(case.rulebook_id, calendar_for(case)),
-            skip=(skip or {}).get(case.pk),
+    made = []
+    for case, at in starts:
+        if case.rulebook_id not in calendars:  # one calendar a rulebook, made once
+            calendars[case.rulebook_id] = calendar_for(case)
+        made.append(
+            stage_deadlines_new(
+                case, at, calendars[case.rulebook_id], skip=(skip or {}).get(case.pk)
+            )
         )
-        for case, at in starts
-    ]
     insert_many([deadline for limits in made for deadline in limits])
     return made
 
