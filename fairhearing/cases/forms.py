@@ -36,8 +36,8 @@ class CaseFilterForm(Form):
         required=False,
         max_length=40,
         help_text=(
-            "A case or complaint reference, for example FH-2026-00042. A search looks through "
-            "every case you can see, whichever queue you are in."
+            "A case or complaint reference, for example FH-2026-00042. Searches every case "
+            "you can see, in any queue."
         ),
     )
     stage = forms.ChoiceField(label="Stage", required=False)
