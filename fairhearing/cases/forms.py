@@ -1,7 +1,10 @@
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
@@ -13,12 +16,29 @@ from fairhearing.organisations.rulebook import RulebookSpec, Transition
 from .models import Assignment
 
 
+@dataclass(frozen=True)
+class FilterTag:
+    """A filter in force, and the address of the list without it (MOJ filter's tags)."""
+
+    label: str
+    url: str
+
+
+def list_url(query: dict[str, str]) -> str:
+    """The case list's address with these parameters (empty ones left out)."""
+    kept = {name: value for name, value in query.items() if value}
+    return f"{reverse('cases:list')}?{urlencode(kept)}" if kept else reverse("cases:list")
+
+
 class CaseFilterForm(Form):
     search = forms.CharField(
         label="Reference",
         required=False,
         max_length=40,
-        help_text="A case or complaint reference, for example FH-2026-00042",
+        help_text=(
+            "A case or complaint reference, for example FH-2026-00042. Searches every case "
+            "you can see, in any queue."
+        ),
     )
     stage = forms.ChoiceField(label="Stage", required=False)
     category = forms.ChoiceField(label="Category", required=False)
@@ -39,6 +59,30 @@ class CaseFilterForm(Form):
             ("unassigned", "Nobody yet"),
             *[(str(u.pk), u.display_name) for u in staff],
         ]
+
+    def kept(self) -> dict[str, str]:
+        """The filters in force, as the query parameters that set them."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: str(self.data.get(name, ""))
+            for name in self.fields
+            if self.cleaned_data.get(name)
+        }
+
+    def tags(self, query: dict[str, str]) -> list[FilterTag]:
+        """One tag per filter in force, each linking to `query` without that filter."""
+        tags = []
+        for name, raw in self.kept().items():
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                label = f"{field.label}: {dict(field.choices).get(raw, raw)}"  # type: ignore[arg-type]
+            elif isinstance(field, forms.BooleanField):
+                label = str(field.label)
+            else:
+                label = f"{field.label}: {self.cleaned_data[name]}"
+            tags.append(FilterTag(label, list_url({**query, name: ""})))
+        return tags
 
 
 class DecisionForm(Form):

@@ -13,7 +13,7 @@ from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
 
-from .models import Case, ConductLimitException, Party, StageChange
+from .models import Assignment, Case, ConductLimitException, Party, StageChange
 
 
 def search_matches(search: str) -> set[int]:
@@ -157,3 +157,21 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:
     ids = {entry.event.actor_id for entry in events if entry.event.actor_id}
     return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+
+
+def team_names(case_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each case's current team (active accounts only), for a page of cases in
+    one query."""
+    names: dict[int, list[str]] = {}
+    if not case_ids:
+        return names
+    team = (
+        Assignment.objects.filter(case_id__in=case_ids, ended_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("case_id", "assigned_at", "pk")
+    )
+    for assignment in team:
+        name = assignment.user.display_name
+        if name not in names.setdefault(assignment.case_id, []):
+            names[assignment.case_id].append(name)
+    return names

@@ -2,17 +2,20 @@
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.core import pagination
 from fairhearing.core.errors import CaseError
 from fairhearing.core.pagination import CappedPaginator
-from fairhearing.deadlines.queries import case_list
+from fairhearing.deadlines.queries import ALL, COUNT_CAP, QUEUES, case_list, queue_counts
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
 from fairhearing.organisations.models import Organisation
@@ -45,9 +48,16 @@ from .forms import (
     ReasonsForm,
     TransitionForm,
     WitnessForm,
+    list_url,
 )
 from .models import Party
-from .queries import actors_by_id, case_timeline, complainants_accounts, conduct_out_of_time
+from .queries import (
+    actors_by_id,
+    case_timeline,
+    complainants_accounts,
+    conduct_out_of_time,
+    team_names,
+)
 
 AFFIRM_FIRST = (
     "You sit on this case's panel. Before you read the case, confirm that you have no "
@@ -57,8 +67,23 @@ AFFIRM_FIRST = (
 PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    count: int
+    url: str
+
+    @property
+    def shown(self) -> str:
+        """The count as the page shows it: "1,000+" past the cap."""
+        return f"{COUNT_CAP:,}+" if self.count > COUNT_CAP else f"{self.count:,}"
+
+
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
+    """The officer's queue: queues with their counts above a full-width list, filters kept as
+    removable tags. A reference search looks through every case the user may see."""
     user: Any = case_list_reader(request.user)
     visible = cases_visible_to(user)
     organisation = Organisation.objects.get(pk=user.organisation_id)
@@ -71,23 +96,57 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, spec=spec, staff=staff)
     filters = form.cleaned_data if form.is_valid() else {}
     search_refusals_record(user, filters.get("search", ""), request)
+    counts = queue_counts(visible, user)
+    queue = request.GET.get("queue", "")
+    if queue not in QUEUES:
+        # Landing (no parameters at all): caseworkers start on their own open cases.
+        landing = not request.GET and user.role in CASEWORK_ROLES and counts["mine"] > 0
+        queue = "mine" if landing else ALL
+    search = filters.get("search", "")
     cases = case_list(
         visible,
+        queue=queue,
+        user=user,
         stage=filters.get("stage", ""),
         category=filters.get("category", ""),
         overdue=filters.get("overdue", False),
         assignee=filters.get("assignee", ""),
-        search=filters.get("search", ""),
+        search=search,
     )
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Unfiltered, the queue's count is the page's count (both stop at the same cap).
+    counted = None if any(filters.values()) or COUNT_CAP != pagination.CAP else counts[queue]
+    paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    names = team_names([case.pk for case in rows])
+    today = timezone.localdate()
+    for case in rows:
+        case.team_names = names.get(case.pk, [])
+        since = case.overdue_since
+        case.days_overdue = (
+            max(1, (today - timezone.localdate(since)).days) if since is not None else None
+        )
+    # What the page's links carry: the queue and the filters in force (never the page).
+    query = {"queue": queue, **form.kept()}
+    queues = [
+        Queue(key, label, counts[key], list_url({**query, "queue": key, "search": ""}))
+        for key, label in QUEUES.items()
+    ]
     context = {
         "form": form,
         "page": page,
+        "rows": rows,
         "spec": spec,
-        "query": query.urlencode(),
+        "queue": queue,
+        "queue_label": QUEUES[ALL if search else queue],
+        "queue_name": QUEUES[queue],
+        "queues": queues,
+        "searching": bool(search),
+        "query": urlencode({k: v for k, v in query.items() if v}),
+        "tags": form.tags(query),
+        "clear_url": list_url({"queue": queue}),
         "filtered": any(filters.values()),
+        "filters_open": any(filters.get(name) for name in form.fields if name != "search"),
     }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

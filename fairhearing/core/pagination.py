@@ -18,10 +18,20 @@ CAP = 1_000
 
 class CappedPaginator(Paginator):
     def __init__(
-        self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any
+        self,
+        object_list: Any,
+        per_page: int,
+        cap: int | None = None,
+        *,
+        counted: int | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`counted`: the capped count when the caller has it already (the case list's queue
+        counts, with the same cap), to save the statement."""
         super().__init__(object_list, per_page, **kwargs)
         self.cap = CAP if cap is None else cap
+        if counted is not None:
+            self.__dict__["count"] = min(counted, self.cap + 1)
 
     @cached_property
     def count(self) -> int:
