@@ -123,6 +123,19 @@ class TransitionForm(DecisionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.transition = transition
+        # The rulebook's usual reasons and rules, for the officer to edit or replace: what is
+        # recorded is what they send, in full.
+        if transition.standard_reasons:
+            self.fields["reasons"].initial = transition.standard_reasons
+            self.fields["reasons"].help_text = (
+                "The rulebook's usual reasons are filled in: make them say why, for this case. "
+                "The parties will be told these reasons."
+            )
+        if transition.rules:
+            rule = self.fields["rule_applied"]
+            rule.initial = transition.rules[0]
+            rule.widget.attrs["list"] = f"rules-{transition.key}"
+            rule.help_text = "Choose one of the rules this rulebook names for it, or type another."
         sanction_field = self.fields["sanction"]
         assert isinstance(sanction_field, forms.ChoiceField)
         if "sanction" in transition.requires:

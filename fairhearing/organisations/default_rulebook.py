@@ -333,3 +333,102 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         },
     ],
 }
+
+# Each decision's standard reasons and the rules that may apply (issue 21: less typing, same
+# rigour). The decision form starts from them; the officer edits or replaces the reasons, and
+# picks a rule from the list or types another. What is recorded is what the officer sends.
+STANDARD_REASONS: dict[str, tuple[str, list[str]]] = {
+    "acknowledge": (
+        "The complaint was received and its reference sent to the complainant.",
+        ["Procedure 2.1: acknowledge every complaint with a reference"],
+    ),
+    "begin_assessment": (
+        "The complaint names a member and conduct the code covers; it is assessed.",
+        ["Procedure 3.1: assessment of every acknowledged complaint"],
+    ),
+    "assess_no_further_action": (
+        "Even if what is alleged were proven, it would not breach the code.",
+        [
+            "Assessment criteria 2(a): no breach even if proven",
+            "Assessment criteria 2(b): out of scope",
+        ],
+    ),
+    "assess_informal_resolution": (
+        "The conduct alleged is at the lower end and both parties may resolve it informally.",
+        ["Assessment criteria 2(d): suitable for informal resolution"],
+    ),
+    "assess_investigate": (
+        "If proven, the conduct alleged would breach the code: the respondent is told the "
+        "allegations and may reply.",
+        ["Assessment criteria 2(c): a possible breach to investigate"],
+    ),
+    "informal_resolved": (
+        "The parties agreed an informal resolution, recorded on the case.",
+        ["Procedure 3.4: informal resolution agreed"],
+    ),
+    "informal_failed": (
+        "Informal resolution was not agreed; the complaint is investigated.",
+        ["Procedure 3.5: informal resolution failed"],
+    ),
+    "reply_received": (
+        "The respondent's reply was received within the time allowed.",
+        ["Procedure 4.2: the respondent's reply"],
+    ),
+    "reply_window_elapsed": (
+        "The time for the respondent's reply ended without a reply.",
+        ["Procedure 4.3: no reply within the time allowed"],
+    ),
+    "complete_investigation": (
+        "The investigation is complete and its report written.",
+        ["Procedure 5: investigation"],
+    ),
+    "charge_no_further_action": (
+        "On the evidence gathered there is no realistic prospect of a breach being proven.",
+        ["Charging standard: no realistic prospect of a breach being proven"],
+    ),
+    "refer_to_panel": (
+        "On the evidence gathered there is a case to answer; an independent panel hears it.",
+        ["Charging standard: a realistic prospect of a breach being proven"],
+    ),
+    "hearing_held": (
+        "The hearing was held; both sides were heard.",
+        ["Procedure 6: the hearing"],
+    ),
+    "decide_upheld": (
+        "The panel found the allegations proven on the balance of probabilities.",
+        [
+            "Code of Conduct CC-1.1",
+            "Code of Conduct CC-1.2",
+            "Code of Conduct CC-1.3",
+            "Code of Conduct CC-2.1",
+            "Code of Conduct CC-3.1",
+        ],
+    ),
+    "decide_not_upheld": (
+        "The panel did not find the allegations proven on the balance of probabilities.",
+        ["Procedure 7: the standard of proof"],
+    ),
+    "appeal_lodged": (
+        "An appeal was received within the time allowed.",
+        ["Procedure 8: appeals"],
+    ),
+    "appeal_window_closed": (
+        "The time for an appeal ended without one; the decision is final.",
+        ["Procedure 8.1: time for an appeal"],
+    ),
+    "appeal_dismissed": (
+        "No ground of appeal is made out; the decision stands.",
+        ["Procedure 8.4: grounds of appeal"],
+    ),
+    "appeal_allowed": (
+        "A ground of appeal is made out; the decision is set aside.",
+        ["Procedure 8.4: grounds of appeal"],
+    ),
+    "appeal_sanction_varied": (
+        "The finding stands; the sanction was out of proportion and is varied.",
+        ["Procedure 8.5: sanction on appeal"],
+    ),
+}
+for _transition in DEFAULT_RULEBOOK["transitions"]:
+    if _transition["key"] in STANDARD_REASONS:
+        _transition["reasons"], _transition["rules"] = STANDARD_REASONS[_transition["key"]]

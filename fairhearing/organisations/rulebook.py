@@ -18,6 +18,10 @@ class Transition:
     label: str
     outcome: str = ""
     requires: tuple[str, ...] = ()
+    # Where the decision form starts: the usual reasons, and the rules that may apply (the
+    # officer edits or replaces them; what is recorded is what they send).
+    standard_reasons: str = ""
+    rules: tuple[str, ...] = ()
 
     @property
     def closes(self) -> bool:
@@ -62,6 +66,8 @@ class RulebookSpec:
                     label=t["label"],
                     outcome=t.get("outcome", ""),
                     requires=tuple(t.get("requires", ())),
+                    standard_reasons=t.get("reasons", ""),
+                    rules=tuple(t.get("rules", ())),
                 )
                 for t in d["transitions"]
             }
