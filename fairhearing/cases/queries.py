@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
-from fairhearing.ledger.models import Event
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import events_for_case
 from fairhearing.people.models import Person, person_hash
 
@@ -152,6 +152,98 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         )
         for e in events
     ]
+
+
+# The timeline's views: what people decided, what was said to and by the parties, and what
+# the system did (time limits, reminders, views of the file). Kinds not named are "system".
+TIMELINE_VIEWS = {
+    "all": "Everything",
+    "decisions": "Decisions",
+    "communications": "Letters, emails and messages",
+    "system": "Time limits and system events",
+}
+DECISION_KINDS = frozenset(
+    {
+        EventKind.COMPLAINT_RECEIVED,
+        EventKind.CASE_OPENED,
+        EventKind.CASE_TRANSITIONED,
+        EventKind.CASE_ASSIGNED,
+        EventKind.CASE_UNASSIGNED,
+        EventKind.HEARING_SCHEDULED,
+        EventKind.DECISION_RECORDED,
+        EventKind.APPEAL_DECIDED,
+        EventKind.PARTY_ADDED,
+        EventKind.ALLEGATION_RULES_SET,
+        EventKind.RECUSED,
+        EventKind.CHALLENGE_DECIDED,
+        EventKind.PANEL_DRAWN,
+        EventKind.PANEL_MEMBER_ADDED,
+        EventKind.PANEL_SEAT_LEFT,
+        EventKind.PANEL_VOTE_CAST,
+        EventKind.PANEL_DISSOLVED,
+        EventKind.INTERIM_SUSPENSION_IMPOSED,
+        EventKind.INTERIM_SUSPENSION_LIFTED,
+        EventKind.INTERIM_SUSPENSION_REVIEWED,
+        EventKind.DECISION_VERIFIED,
+        EventKind.DECISION_VETOED,
+        EventKind.DECISION_HELD,
+        EventKind.IDENTITY_PROTECTED,
+        EventKind.EVIDENCE_ADDED,
+        EventKind.EVIDENCE_DISCLOSED,
+        EventKind.COMPLAINT_GROUPED,
+        EventKind.CASES_LINKED,
+        EventKind.CASES_UNLINKED,
+        EventKind.CASES_MERGED,
+        EventKind.CASES_UNMERGED,
+        EventKind.CONDUCT_TIME_LIMIT_WAIVED,
+        EventKind.CONTACT_DETAILS_CORRECTED,
+        EventKind.DEADLINE_PAUSED,
+        EventKind.DEADLINE_RESUMED,
+        EventKind.LEGAL_HOLD_PLACED,
+        EventKind.LEGAL_HOLD_LIFTED,
+    }
+)
+COMMUNICATION_KINDS = frozenset(
+    {
+        EventKind.ACKNOWLEDGEMENT_SENT,
+        EventKind.SIGN_IN_LINK_SENT,
+        EventKind.PARTY_SIGNED_IN,
+        EventKind.REPLY_RECEIVED,
+        EventKind.HEARING_REQUESTED,
+        EventKind.HEARING_MOVED_FOR_COMPANION,
+        EventKind.MESSAGE_SENT,
+        EventKind.COMPLAINANT_UPDATE_SENT,
+        EventKind.NOTIFICATION_SENT,
+        EventKind.LETTER_TO_POST,
+        EventKind.LETTER_POSTED,
+        EventKind.CHALLENGE_RAISED,
+        EventKind.ANONYMOUS_REPORT_OPENED,
+    }
+)
+
+
+def timeline_view_of(entry: TimelineEntry) -> str:
+    kind = entry.event.kind
+    if entry.change is not None or kind in DECISION_KINDS:
+        return "decisions"
+    if kind in COMMUNICATION_KINDS:
+        return "communications"
+    return "system"
+
+
+def timeline_views(timeline: list[TimelineEntry]) -> dict[str, int]:
+    """How many entries each view of the timeline shows."""
+    counts = {view: 0 for view in TIMELINE_VIEWS}
+    for entry in timeline:
+        counts[timeline_view_of(entry)] += 1
+    counts["all"] = len(timeline)
+    return counts
+
+
+def timeline_filtered(timeline: list[TimelineEntry], view: str) -> list[TimelineEntry]:
+    if view not in TIMELINE_VIEWS or view == "all":
+        return timeline
+    return [entry for entry in timeline if timeline_view_of(entry) == view]
 
 
 def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:

@@ -52,11 +52,14 @@ from .forms import (
 )
 from .models import Party
 from .queries import (
+    TIMELINE_VIEWS,
     actors_by_id,
     case_timeline,
     complainants_accounts,
     conduct_out_of_time,
     team_names,
+    timeline_filtered,
+    timeline_views,
 )
 
 AFFIRM_FIRST = (
@@ -163,6 +166,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     case_view_log(user=request.user, case=case, request=request)
     spec = case.rulebook.spec
     timeline = case_timeline(case)
+    timeline_view = request.GET.get("timeline", "all")
+    counts = timeline_views(timeline)
+    deadlines = list(case.deadlines.order_by("-started_at"))
     late = None if case.is_closed else conduct_out_of_time(case)
     context = {
         "case": case,
@@ -173,9 +179,12 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "parties": case.parties.select_related("person", "complaint__anonymous_report"),
         "complaints": case.complaints.order_by("received_at"),
         "accounts": complainants_accounts(case),
-        "deadlines": case.deadlines.order_by("-started_at"),
+        "deadlines": [d for d in deadlines if d.status != "closed"],
+        "finished_deadlines": [d for d in deadlines if d.status == "closed"],
         "team": case.assignments.filter(ended_at__isnull=True).select_related("user"),
-        "timeline": timeline,
+        "timeline": timeline_filtered(timeline, timeline_view),
+        "timeline_view": timeline_view if timeline_view in TIMELINE_VIEWS else "all",
+        "timeline_views": [(view, label, counts[view]) for view, label in TIMELINE_VIEWS.items()],
         "actors": actors_by_id(timeline),
         "stage_changes": {c.pk: c for c in case.stage_changes.all()},
         "panels": case_panels(case),
