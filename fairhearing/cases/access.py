@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from fairhearing.accounts.models import Role
+from fairhearing.accounts.models import CASEWORK_ROLES, Role
 from fairhearing.interests.queries import cases_without_conflict
 from fairhearing.oversight.services import access_attempt_record
 from fairhearing.panels.models import Seat
@@ -115,6 +115,12 @@ def case_list_reader(user: Any) -> Any:
     if user.organisation_id is None or not POLICY.get(user.role):
         raise PermissionDenied(NO_CASES_FOR_ROLE)
     return user
+
+
+def works_own_cases(user: Any) -> bool:
+    """Whether the case list opens on the user's own cases ("Assigned to me"): caseworkers,
+    who are put on case teams."""
+    return user.role in CASEWORK_ROLES
 
 
 def search_refusals_record(user: Any, search: str, request: HttpRequest | None = None) -> None:

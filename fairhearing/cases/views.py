@@ -38,6 +38,7 @@ from .access import (
     cases_visible_to,
     search_refusals_record,
     user_may_act,
+    works_own_cases,
 )
 from .forms import (
     AssignForm,
@@ -103,7 +104,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     queue = request.GET.get("queue", "")
     if queue not in QUEUES:
         # Landing (no parameters at all): caseworkers start on their own open cases.
-        landing = not request.GET and user.role in CASEWORK_ROLES and counts["mine"] > 0
+        landing = not request.GET and works_own_cases(user) and counts["mine"] > 0
         queue = "mine" if landing else ALL
     search = filters.get("search", "")
     cases = case_list(
