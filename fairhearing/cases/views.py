@@ -182,6 +182,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "accounts": complainants_accounts(case),
         "deadlines": [d for d in deadlines if d.status != "closed"],
         "finished_deadlines": [d for d in deadlines if d.status == "closed"],
+        "next_due": min(
+            (d for d in deadlines if d.status == "open"), key=lambda d: d.due_at, default=None
+        ),
         "team": case.assignments.filter(ended_at__isnull=True).select_related("user"),
         "timeline": timeline_filtered(timeline, timeline_view),
         "timeline_view": timeline_view if timeline_view in TIMELINE_VIEWS else "all",

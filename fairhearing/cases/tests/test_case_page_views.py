@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from fairhearing.conftest import signed_in, walk
+from fairhearing.workflow.services import case_assign
 
 pytestmark = pytest.mark.django_db
+IDENTITY_BAR = r'<p class="[^"]*" id="identity-bar">(.*?)</p>'
 
 
 def titles(page: str) -> list[str]:
@@ -48,3 +50,16 @@ def test_finished_time_limits_fold_into_one_line_each(case, case_officer) -> Non
     # The running one keeps its card, with what can be done to it.
     assert "Complete the assessment" in text.split('id="finished-time-limits"')[1]
     assert "Pause the clock" in text
+
+
+def test_the_identity_bar_says_who_what_is_next_and_who_handles_it(case, case_officer) -> None:
+    case = walk(case, case_officer, "acknowledge", "begin_assessment")
+    case_assign(actor=case_officer, case=case, user=case_officer, role="case_officer")
+    text = signed_in(case_officer).get(reverse("cases:detail", args=[case.reference]))
+    bar = re.search(IDENTITY_BAR, text.content.decode(), re.S)
+    assert bar
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", bar.group(1)))
+    running = case.deadlines.get(status="open")
+    assert f"About {case.respondent.full_name}" in words
+    assert f"Next due {running.due_at:%-d %b %Y} ({running.label})" in words
+    assert f"Team: {case_officer.display_name}" in words
