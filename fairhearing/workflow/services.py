@@ -4,9 +4,10 @@ A case's decision is recorded by `cases` (its stage change); what follows from i
 other apps: the time limits that follow the stage (`deadlines`), the panel's vote it needs
 (`panels`), the hold until oversight verifies it (`oversight`), the letters and emails
 (`notifications`), the membership system's webhooks (`webhooks`). Each of those apps sits
-below this one and knows nothing of the others; here is where they meet, as one transaction
-per use case. The same goes for stepping aside (`interests` and `panels`) and for oversight's
-verification (`oversight`, `cases` and `panels`).
+below this one, and none calls the others to carry a decision out: here is where they meet,
+as one transaction per use case. Oversight's verification and veto (`oversight`, `cases` and
+`panels`) are here too; stepping aside is in `bias.py`, a party's sign-in link in
+`sign_in.py`.
 """
 
 import datetime as dt
