@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl
 from django.db import transaction
 from django.http import HttpRequest
 
+from fairhearing.accounts.models import Role
+from fairhearing.cases.services import decision_time
 from fairhearing.core.dates import today, years_ago
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
@@ -139,5 +141,44 @@ def verification_open(*, actor: Any, change: Any) -> Verification:
         kind=EventKind.DECISION_HELD,
         case_id=change.case_id,
         payload={"verification": verification.pk, "stage_change": change.pk},
+    )
+    return verification
+
+
+def verification_decide(
+    *,
+    actor: Any,
+    verification: Verification,
+    verified: bool,
+    reasons: str,
+    decided_at: dt.datetime | None = None,
+) -> Verification:
+    """Record oversight's verification or veto of a held decision, with reasons, in the
+    caller's transaction (`workflow.services` then gives it its effect). Only oversight
+    decides, and only a pending verification."""
+    if getattr(actor, "role", None) != Role.OVERSIGHT:
+        raise CaseError(ONLY_OVERSIGHT_VERIFIES)
+    verification = Verification.objects.select_for_update().get(pk=verification.pk)
+    if verification.status != Verification.Status.PENDING:
+        raise CaseError(NOT_PENDING)
+    if not reasons.strip():
+        raise CaseError(VERIFY_NEEDS_REASONS)
+    now = decision_time(verification.case, decided_at)
+    verification.status = Verification.Status.VERIFIED if verified else Verification.Status.VETOED
+    verification.decided_by, verification.decided_at = actor, now
+    verification.reasons = reasons.strip()
+    verification.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
+    payload: dict[str, Any] = {
+        "verification": verification.pk,
+        "stage_change": verification.stage_change_id,
+    }
+    if verified:
+        payload["to"] = verification.stage_change.to_stage
+    payload["reasons_sha256"] = content_hash(verification.reasons)
+    event_append(
+        actor=actor,
+        kind=EventKind.DECISION_VERIFIED if verified else EventKind.DECISION_VETOED,
+        case_id=verification.case_id,
+        payload=payload,
     )
     return verification

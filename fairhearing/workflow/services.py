@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fairhearing.accounts.models import CASEWORK_ROLES, Role
+from fairhearing.accounts.models import CASEWORK_ROLES
 from fairhearing.cases.models import Assignment, Case, StageChange
 from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.cases.services import (
@@ -52,9 +52,8 @@ from fairhearing.notifications.services import (
     notifications_for_hearing,
 )
 from fairhearing.organisations.default_rulebook import CLOSED
-from fairhearing.oversight import services as oversight
 from fairhearing.oversight.models import Verification
-from fairhearing.oversight.services import verification_open
+from fairhearing.oversight.services import verification_decide, verification_open
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.panels.services import check_panel_vote, panel_dissolve
 from fairhearing.webhooks.services import webhooks_for_decision
@@ -296,43 +295,25 @@ def case_assign(*, actor: Any, case: Case, user: Any, role: str) -> Assignment:
     return assignment
 
 
-def _decide(actor: Any, verification: Verification, reasons: str) -> Verification:
-
-    if getattr(actor, "role", None) != Role.OVERSIGHT:
-        raise CaseError(oversight.ONLY_OVERSIGHT_VERIFIES)
-    verification = Verification.objects.select_for_update().get(pk=verification.pk)
-    if verification.status != Verification.Status.PENDING:
-        raise CaseError(oversight.NOT_PENDING)
-    if not reasons.strip():
-        raise CaseError(oversight.VERIFY_NEEDS_REASONS)
-    return verification
-
-
 @transaction.atomic
 def verification_verify(
     *, actor: Any, verification: Verification, reasons: str, decided_at: dt.datetime | None = None
 ) -> Verification:
     """Oversight verifies the held decision, which takes effect then."""
-
-    verification = _decide(actor, verification, reasons)
-    now = decision_time(verification.case, decided_at)
-    verification.status = Verification.Status.VERIFIED
-    verification.decided_by, verification.decided_at = actor, now
-    verification.reasons = reasons.strip()
-    verification.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    change = verification.stage_change
-    event_append(
+    verification = verification_decide(
         actor=actor,
-        kind=EventKind.DECISION_VERIFIED,
-        case_id=verification.case_id,
-        payload={
-            "verification": verification.pk,
-            "stage_change": change.pk,
-            "to": change.to_stage,
-            "reasons_sha256": content_hash(verification.reasons),
-        },
+        verification=verification,
+        verified=True,
+        reasons=reasons,
+        decided_at=decided_at,
     )
-    case_apply_decision(actor=actor, case=verification.case, change=change, at=now)
+    assert verification.decided_at is not None
+    case_apply_decision(
+        actor=actor,
+        case=verification.case,
+        change=verification.stage_change,
+        at=verification.decided_at,
+    )
     return verification
 
 
@@ -342,24 +323,15 @@ def verification_veto(
 ) -> Verification:
     """Oversight vetoes the held decision: the panel is dissolved and the case goes back to a
     hearing before a fresh panel (whose members cannot include the first panel's)."""
-
-    verification = _decide(actor, verification, reasons)
-    now = decision_time(verification.case, decided_at)
-    verification.status = Verification.Status.VETOED
-    verification.decided_by, verification.decided_at = actor, now
-    verification.reasons = reasons.strip()
-    verification.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    case = verification.case
-    event_append(
+    verification = verification_decide(
         actor=actor,
-        kind=EventKind.DECISION_VETOED,
-        case_id=case.pk,
-        payload={
-            "verification": verification.pk,
-            "stage_change": verification.stage_change_id,
-            "reasons_sha256": content_hash(verification.reasons),
-        },
+        verification=verification,
+        verified=False,
+        reasons=reasons,
+        decided_at=decided_at,
     )
+    case, now = verification.case, verification.decided_at
+    assert now is not None
     panel = sitting_panel(case, "hearing")
     if panel is not None:
         panel_dissolve(actor=actor, panel=panel, reasons="Decision vetoed by oversight.")

@@ -57,6 +57,10 @@ EXEMPT = {
     # A step of case_transition and of oversight's verify, inside their transaction: the
     # decision's own event (CASE_TRANSITIONED / DECISION_VERIFIED) records it, with the actor.
     "workflow.services.case_apply_decision": "a step inside the decision that records it",
+    # Oversight's own record of its verify or veto, inside workflow's verification_verify and
+    # verification_veto (both walked, and their DECISION_VERIFIED / DECISION_VETOED come
+    # from here).
+    "oversight.services.verification_decide": "a step inside verify and veto, which are walked",
     # Loops that write only through a walked service (case_anonymise, report_publish), one
     # transaction each; with nothing due they rightly write nothing.
     "dataprotection.retention.retention_run": "writes only through case_anonymise",
