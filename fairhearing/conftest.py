@@ -17,7 +17,8 @@ from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.core.testing.second_factor import client_login_verified, device_for
 from fairhearing.demo.data import TO_HEARING  # noqa: F401 - shared by tests
 from fairhearing.demo.panels import panel_ready_for
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.maintenance import ledger_wipe
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create

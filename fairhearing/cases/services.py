@@ -287,9 +287,8 @@ def party_protect_identity(*, actor: Any, party: Party, reason: str) -> Party:
     return party
 
 
-# --- many at once: the fast paths of intake and dossiers (in the caller's transaction) ----
-# They write what complaint_record writes, row for row (intake/tests/test_bulk.py and
-# dossiers/tests/test_bulk.py compare them); their ledger events are the callers' to append.
+# --- many at once: recording complaints (intake/record.py), in the caller's transaction --
+# One complaint or a batch; their ledger events are the caller's to append.
 
 
 def complaints_insert(complaints: list[Complaint]) -> None:

@@ -12,8 +12,9 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.models import AllegationType, Assignment, Case, Channel
 from fairhearing.evidence.services import Upload
 from fairhearing.intake.anonymous import anonymous_report_submit, reporter_message_send
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.receipts import receipt_code_parse
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.record import complaint_record
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.models import PartyRole

@@ -16,7 +16,8 @@ from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.dossiers.read import COLUMNS
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.linking.services import case_link, case_merge
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import person_hash
@@ -40,7 +41,7 @@ LINK_VARIANTS = [
     VIRAL_URL,
     "https://twitter.com/haldenvoice/status/1882003141?s=20",
     "https://mobile.twitter.com/HaldenVoice/status/1882003141/",
-    "x.com/haldenvoice/status/1882003141",
+    "http://x.com/haldenvoice/status/1882003141",
     "https://www.x.com/HaldenVoice/status/1882003141?utm_source=share",
     "https://twitter.com/HaldenVoice/status/1882003141#reply",
 ]

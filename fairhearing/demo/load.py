@@ -16,7 +16,8 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import AllegationType, Assignment, Case, Channel
 from fairhearing.deadlines.services import calendar_for
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 from fairhearing.oversight.models import Verification

@@ -12,15 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from fairhearing.cases.models import Case, Channel
+from fairhearing.cases.models import Case
 from fairhearing.core.errors import CaseError
-from fairhearing.evidence.models import Blob, Source
-from fairhearing.evidence.services import evidence_add_post
+from fairhearing.evidence.models import Blob
 from fairhearing.evidence.storage import blob_read, blob_write, sha256_hex
-from fairhearing.intake.record import AllegationDetails, complaint_record
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
-from fairhearing.linking.models import Band, Fingerprint, Grouping
+from fairhearing.linking.models import Band, Fingerprint
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
 from fairhearing.worker import faults
@@ -186,66 +184,21 @@ def dossier_receive(
 
 
 def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
-    record = DossierRow(dossier=dossier, number=row.number, data=row.data)
-    if row.errors:
-        record.status, record.reasons = DossierRow.Status.REJECTED, row.errors
-        record.save()
-        return record
-    d = row.data
+    """One row on its own (where its chunk could not be recorded together): rejected, with
+    the reason, if recording it fails."""
     try:
         with transaction.atomic():
-            complaint = complaint_record(
-                actor=actor,
-                organisation=dossier.organisation,
-                channel=Channel.DOSSIER,
-                complainant=dossier.source,
-                respondents=row.respondents,
-                allegation=AllegationDetails(
-                    allegation_type=row.allegation_type,
-                    category=row.category,
-                    description=d["description"],
-                    conduct_date=row.conduct_date,
-                    url=d.get("url", ""),
-                    post_text=d.get("post_text", ""),
-                ),
-                summary=d["description"],
-            )
-            grouped = {
-                g.case_id: g for g in Grouping.objects.filter(complaint=complaint).order_by("pk")
-            }
-            # In the order the row names them (each new case is made in turn).
-            for case in complaint.cases.order_by("pk"):
-                if case.pk in grouped or not (d.get("url") or d.get("post_text")):
-                    continue
-                evidence_add_post(
-                    actor=actor,
-                    case=case,
-                    url=d.get("url", ""),
-                    author_handle=d.get("author_handle", ""),
-                    posted_at=row.posted_at,
-                    captured_text=d.get("post_text", ""),
-                    description=f"From dossier {dossier.pk}, row {row.number}",
-                    source=Source.DOSSIER,
-                    person=dossier.source,
-                )
-            record.complaint = complaint
-            # A duplicate only if every person it names already had this case open; the first
-            # such case is kept as the row's `duplicate_of` (row_outcome names them all).
-            opened = len(row.respondents) - len(grouped)
-            record.status = DossierRow.Status.ACCEPTED if opened else DossierRow.Status.DUPLICATE
-            record.duplicate_of_id = next(iter(grouped), None)
-            record.save()
-    except (CaseError, ValidationError) as exc:
+            import_chunk(dossier, [row], actor)
+    except (CaseError, ValidationError, IntegrityError) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        record = DossierRow(
+        DossierRow.objects.create(
             dossier=dossier,
             number=row.number,
             data=row.data,
             status=DossierRow.Status.REJECTED,
             reasons=messages,
         )
-        record.save()
-    return record
+    return DossierRow.objects.get(dossier=dossier, number=row.number)
 
 
 def _refresh_statistics() -> None:
@@ -306,8 +259,8 @@ def dossier_import(
                     with transaction.atomic():
                         import_chunk(dossier, batch, actor)
                 except (CaseError, ValidationError, IntegrityError):
-                    # Something the fast path cannot take: this chunk goes row by row, where a
-                    # bad row is rejected with its reason and the others still import.
+                    # Something the chunk cannot take together (a database constraint): it
+                    # goes row by row, where a bad row is rejected and the others import.
                     for row in batch:
                         _import_row(dossier, row, actor)
                 faults.checkpoint("dossier.in_chunk")

@@ -89,18 +89,23 @@ def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
         actor=actor,
         kind=EventKind.EVIDENCE_ADDED,
         case_id=item.case_id,
-        payload={
-            "item": item.pk,
-            "number": item.number,
-            "kind": item.kind,
-            "sha256": item.sha256,
-            "blob": item.blob_id,
-            "source": item.source,
-            "person": item.added_by_person_id,
-            "description_sha256": content_hash(item.description),
-        },
+        payload=evidence_added_payload(item),
     )
     return item
+
+
+def evidence_added_payload(item: EvidenceItem) -> dict[str, Any]:
+    """The EVIDENCE_ADDED event's payload (one definition for one item or many)."""
+    return {
+        "item": item.pk,
+        "number": item.number,
+        "kind": item.kind,
+        "sha256": item.sha256,
+        "blob": item.blob_id,
+        "source": item.source,
+        "person": item.added_by_person_id,
+        "description_sha256": content_hash(item.description),
+    }
 
 
 @transaction.atomic
@@ -233,15 +238,63 @@ def evidence_add_post(
         blob, _ = _blob(screenshot)
         if blob.content_type not in sniff.IMAGE_TYPES:
             raise EvidenceRefused(SCREENSHOT_NOT_IMAGE)
-    platform = platform or platform_of(url) or "other"
-    handle = author_handle.strip().lstrip("@")
-    item = EvidenceItem(
+    item = post_item(
         case=case,
         number=_next_number(case),
+        url=url,
+        author_handle=author_handle,
+        posted_at=posted_at,
+        captured_text=captured_text,
+        captured_at=captured_at,
+        platform=platform,
+        blob=blob,
+        original_name=safe_screenshot_name(screenshot),
+        description=description,
+        source=source,
+        actor=actor,
+        person=person,
+    )
+    _record(item, actor)
+
+    fingerprint_record(
+        case=case,
+        source=Fingerprint.Source.EVIDENCE,
+        source_id=item.pk,
+        post_key=item.post_key,
+        text=captured_text,
+    )
+    return item
+
+
+def post_item(
+    *,
+    case: Case,
+    number: int,
+    url: str,
+    author_handle: str,
+    posted_at: dt.datetime | None,
+    captured_text: str,
+    captured_at: dt.datetime,
+    description: str,
+    source: str,
+    actor: Any,
+    person: Person | None,
+    platform: str = "",
+    blob: Any = None,
+    original_name: str = "",
+) -> EvidenceItem:
+    """A captured post as an item of evidence, not saved: one definition for one item or many
+    (`evidence_posts_insert`)."""
+    url, captured_text = url.strip(), captured_text.strip()
+    platform = platform or platform_of(url) or "other"
+    handle = author_handle.strip().lstrip("@")
+    return EvidenceItem(
+        case=case,
+        number=number,
         kind=Kind.POST,
         description=description.strip(),
         blob=blob,
-        original_name=safe_screenshot_name(screenshot),
+        original_name=original_name,
         url=url,
         post_key=post_key(url),
         platform=platform,
@@ -262,16 +315,6 @@ def evidence_add_post(
             screenshot_sha256=blob.sha256 if blob else None,
         ),
     )
-    _record(item, actor)
-
-    fingerprint_record(
-        case=case,
-        source=Fingerprint.Source.EVIDENCE,
-        source_id=item.pk,
-        post_key=item.post_key,
-        text=captured_text,
-    )
-    return item
 
 
 def evidence_posts_insert(items: list[EvidenceItem]) -> None:

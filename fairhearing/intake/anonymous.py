@@ -19,6 +19,7 @@ from fairhearing.evidence.services import (
     Upload,
     evidence_add_file,
 )
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
@@ -38,11 +39,8 @@ from .receipts import (
     secret_hash,
     secret_matches,
 )
-from .record import (
-    AllegationDetails,
-    complaint_record,
-)
-from .services import AUTO_ACK_RULE, complaint_evidence_keep
+from .record import complaint_record
+from .services import AUTO_ACK_RULE, post_capture
 
 REPORTER_NAME = "Anonymous reporter"
 ANONYMOUS_ACK_REASONS = "Receipt code shown to the anonymous reporter on submission."
@@ -103,11 +101,9 @@ def anonymous_report_submit(
         allegation=allegation,
         summary=summary,
         received_at=received_at,
+        capture=post_capture(allegation, Source.ANONYMOUS),
     )
     reporter = complaint.complainant
-    complaint_evidence_keep(
-        actor=None, complaint=complaint, allegation=allegation, source=Source.ANONYMOUS
-    )
     code = code or _locator_free()
     report = AnonymousReport.objects.create(
         complaint=complaint, locator=code.locator, secret_hash=secret_hash(code.secret)

@@ -18,7 +18,7 @@ from fairhearing.api.core import (
 from fairhearing.api.models import Scope
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.core.limits import ADDRESS_MAX
-from fairhearing.intake.record import AllegationDetails
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.people.services import PersonDetails
 
 from .access import complaint_submitter

@@ -18,31 +18,24 @@ from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint
 from fairhearing.cases.services import references_take
-from fairhearing.core.errors import CaseError
 from fairhearing.core.mail import stable_message_id
 from fairhearing.evidence.models import Source
 from fairhearing.evidence.services import (
     Upload,
     evidence_add_file,
-    evidence_add_post,
 )
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.services import event_append
-from fairhearing.linking.models import Grouping
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.services import PersonDetails
 from fairhearing.worker import faults
 from fairhearing.worker.services import current_worker_id, worker_alive
 from fairhearing.workflow.services import case_transition
 
-from .bulk import Incoming, acknowledgements_record_many, complaints_record_many
+from .acknowledge import acknowledgements_record_many
+from .details import AllegationDetails, Capture, Incoming, complaint_check
 from .models import Submission
-from .record import (
-    AllegationDetails,
-    acknowledgement_sent_payload,
-    complaint_check,
-    complaint_record,
-)
+from .record import acknowledgement_sent_payload, complaints_record
 
 log = logging.getLogger(__name__)
 
@@ -71,37 +64,31 @@ def complaint_submit(
     (`EvidenceRefused`) leaves nothing written.
     """
 
-    arguments: dict[str, Any] = {
-        "channel": channel,
-        "complainant": complainant,
-        "respondents": respondents,
-        "allegation": allegation,
-        "summary": summary,
-    }
-    at = received_at or timezone.now()
+    source = Source.STAFF if actor is not None else Source.COMPLAINT
+    incoming = Incoming(
+        actor=actor,
+        received_at=received_at or timezone.now(),
+        channel=channel,
+        complainant=complainant,
+        respondents=respondents,
+        allegation=allegation,
+        summary=summary,
+        capture=post_capture(allegation, source),
+    )
     with transaction.atomic():
-        fast, _ = complaints_record_many(
-            organisation, [Incoming(actor=actor, received_at=at, arguments=arguments)]
-        )
-        complaint = (
-            fast[0][0]
-            if fast
-            else complaint_record(
-                actor=actor, organisation=organisation, received_at=at, **arguments
+        recorded, refused = complaints_record(organisation, [incoming])
+        if refused:
+            raise refused[0]
+        complaint = recorded[0].recorded()[0]
+        if upload is not None:
+            complaint_file_keep(
+                actor=actor,
+                complaint=complaint,
+                source=source,
+                upload=upload,
+                description=upload_description,
             )
-        )
-        complaint_evidence_keep(
-            actor=actor,
-            complaint=complaint,
-            allegation=allegation,
-            source=Source.STAFF if actor is not None else Source.COMPLAINT,
-            upload=upload,
-            upload_description=upload_description,
-        )
-    if fast:
-        acknowledgements_send_and_record(fast)
-    elif complaint.complainant.email:
-        complaint_acknowledge_by_email(complaint=complaint)
+    acknowledgements_send_and_record([recorded[0].recorded()])
     return complaint
 
 
@@ -109,44 +96,34 @@ POST_DESCRIPTION = "The post the complaint names, as the complainant gave it"
 UPLOAD_BY_COMPLAINANT = "Sent with the complaint"
 
 
-def complaint_evidence_keep(
-    *,
-    actor: Any,
-    complaint: Complaint,
-    allegation: AllegationDetails,
-    source: str,
-    upload: Upload | None = None,
-    upload_description: str = "",
+def post_capture(allegation: AllegationDetails, source: str) -> Capture | None:
+    """The post a complaint names by its link, to keep as evidence on each case it opens (a
+    case it joins, as the same post reported again, has it already)."""
+    if not allegation.url.strip():
+        return None
+    return Capture(url=allegation.url, description=POST_DESCRIPTION, source=source)
+
+
+def complaint_file_keep(
+    *, actor: Any, complaint: Complaint, source: str, upload: Upload, description: str = ""
 ) -> None:
-    """The post the complaint names, kept as evidence on each case it opened (a case it
-    joined, as the same post reported again, has it already); and the file sent with it, on
-    every case of the complaint. In the caller's transaction."""
-    joined = set(Grouping.objects.filter(complaint=complaint).values_list("case_id", flat=True))
+    """The file sent with a complaint, kept as evidence on each of its cases, in the caller's
+    transaction."""
     for case in complaint.cases.order_by("pk"):
-        if allegation.url and case.pk not in joined:
-            evidence_add_post(
-                actor=actor,
-                case=case,
-                url=allegation.url,
-                description=POST_DESCRIPTION,
-                source=source,
-                person=complaint.complainant,
-            )
-        if upload is not None:
-            evidence_add_file(
-                actor=actor,
-                case=case,
-                upload=upload,
-                description=upload_description.strip() or UPLOAD_BY_COMPLAINANT,
-                source=source,
-                person=complaint.complainant,
-            )
+        evidence_add_file(
+            actor=actor,
+            case=case,
+            upload=upload,
+            description=description.strip() or UPLOAD_BY_COMPLAINANT,
+            source=source,
+            person=complaint.complainant,
+        )
 
 
 def acknowledgements_send_and_record(recorded: list[tuple[Complaint, list[Case]]]) -> None:
-    """Acknowledge complaints the fast path recorded (intake/bulk.py): email each that has an
-    address, then record the sent ones in one transaction, as `complaint_acknowledge_by_email`
-    records each (one by one where the fast path declines)."""
+    """Acknowledge recorded complaints: email each that has an address, then record the sent
+    ones in one transaction, as `complaint_acknowledge_by_email` records each (one by one
+    where `acknowledgements_record_many` declines)."""
 
     sent = [
         (complaint, cases)
@@ -209,6 +186,8 @@ def acknowledgement_record(*, complaint: Complaint, cases: list[Case]) -> None:
         payload=acknowledgement_sent_payload(complaint, cases),
     )
     for case in cases:
+        # As it is now: another complaint of the batch may have moved the case it joined.
+        case.refresh_from_db(fields=["stage", "closed_at"])
         if "acknowledge" in {t.key for t in case.rulebook.spec.transitions_from(case.stage)}:
             case_transition(
                 actor=None,
@@ -317,7 +296,6 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
     acknowledgements_owed_send()
     while True:
         fast: list[tuple[Complaint, list[Case]]] = []
-        slow: list[Complaint] = []
         with transaction.atomic():
             claimed = list(
                 Submission.objects.select_related("organisation", "submitted_by")
@@ -335,40 +313,24 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                     submission.organisation_id, submission.organisation
                 )
                 by_organisation.setdefault(submission.organisation_id, []).append(submission)
-            rest: list[Submission] = []
             for pk, submissions in by_organisation.items():
-                done, left = complaints_record_many(
+                done, refused = complaints_record(
                     organisations[pk],
                     [
                         Incoming(
                             actor=s.submitted_by,
                             received_at=s.received_at,
-                            arguments=_submission_arguments(s),
                             reference=s.reference,
-                        )
-                        for s in submissions
-                    ],
-                )
-                fast += done
-                rest += [submissions[i] for i in left]
-            for submission in sorted(rest, key=lambda s: s.pk):
-                arguments = _submission_arguments(submission)
-                try:
-                    with transaction.atomic():
-                        complaint = complaint_record(
-                            actor=submission.submitted_by,
-                            organisation=submission.organisation,
-                            received_at=submission.received_at,
-                            reference=submission.reference,
+                            capture=post_capture(arguments["allegation"], Source.STAFF),
                             **arguments,
                         )
-                        complaint_evidence_keep(
-                            actor=submission.submitted_by,
-                            complaint=complaint,
-                            allegation=arguments["allegation"],
-                            source=Source.STAFF,
-                        )
-                except (CaseError, ValidationError) as exc:
+                        for s in submissions
+                        for arguments in [_submission_arguments(s)]
+                    ],
+                )
+                fast += [plan.recorded() for plan in done]
+                for position, exc in sorted(refused.items()):
+                    submission = submissions[position]
                     log.warning("submission %s refused: %s", submission.reference, exc)
                     reason = (
                         "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -377,9 +339,7 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                         status=Submission.Status.REFUSED, reason=reason
                     )
                     counts["refused"] += 1
-                    continue
-                slow.append(complaint)
-            recorded = [c.reference for c, _ in fast] + [c.reference for c in slow]
+            recorded = [c.reference for c, _ in fast]
             # Their details are in the complaints' own records now; the rows stay, empty, as
             # the acknowledgements owed until they are sent (a worker may die first).
             Submission.objects.filter(reference__in=recorded).update(
@@ -389,12 +349,9 @@ def submissions_record(*, batch: int = SUBMISSION_BATCH) -> dict[str, int]:
                 recorded_by_worker=current_worker_id(),
             )
             faults.checkpoint("intake.batch")
-        counts["recorded"] += len(fast) + len(slow)
+        counts["recorded"] += len(fast)
         faults.checkpoint("intake.recorded")
         acknowledgements_send_and_record(fast)
-        for complaint in slow:
-            if complaint.complainant.email:
-                complaint_acknowledge_by_email(complaint=complaint)
         Submission.objects.filter(
             reference__in=recorded, status=Submission.Status.RECORDED
         ).delete()

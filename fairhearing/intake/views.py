@@ -14,7 +14,7 @@ from fairhearing.cases.models import Channel, Complaint
 from fairhearing.core.errors import CaseError
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.services import EvidenceRefused, Upload, upload_check
-from fairhearing.intake.record import AllegationDetails
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.organisations.queries import organisation_default
 from fairhearing.people.services import PersonDetails
 

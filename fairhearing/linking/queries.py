@@ -1,7 +1,8 @@
 """Finding the same post and related cases: the reads intake, dossiers and the pages share."""
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -119,30 +120,169 @@ def similar(
     return sorted(found, key=lambda m: (-m.score, m.fingerprint.pk))
 
 
+@dataclass
+class Sought:
+    """One person a new complaint names, and the post it is about: the case it belongs to, if
+    one is open about the same post and person (`duplicates_find` fills in where it goes)."""
+
+    respondent: PersonDetails
+    key: str = ""  # the post's key (`evidence.posts.post_key`)
+    post_text: str = ""  # the post's words, if captured
+    # Which complaint of the batch names it, and whether its post's words are kept as evidence
+    # on the case it opens (then a later complaint with the same words joins that case).
+    complaint_index: int = 0
+    captured: bool = False
+    parts: set[str] = field(default_factory=set)
+    bands: list[tuple[int, int]] = field(default_factory=list)
+    # Where it goes: an open case, an earlier one of the batch (whose case does not exist
+    # yet), or, if neither, a new case.
+    existing: Case | None = None
+    earlier: "Sought | None" = None
+    reason: str = ""
+    score: float = 0.0
+
+
+def _open_fingerprints(organisation_id: int) -> QuerySet[Fingerprint]:
+    return Fingerprint.objects.filter(
+        organisation_id=organisation_id, case__closed_at__isnull=True
+    ).exclude(merged_away())
+
+
+def _text_candidates(organisation_id: int, sought: list[Sought]) -> dict[int, list[Fingerprint]]:
+    """For each of `sought` (by index), the open-case evidence fingerprints sharing two or more
+    bands with its text: one query for the whole batch. (Texts with similarity s share a band
+    with probability s**ROWS: at 0.9 that is 0.43, so a true near-duplicate shares about 7 of
+    16 bands, and two is a safe floor.)"""
+    wanted = {(b, v) for s in sought for b, v in s.bands}
+    if not wanted:
+        return {}
+    band_table, print_table = Band._meta.db_table, Fingerprint._meta.db_table
+    values = sorted({v for _, v in wanted})
+    found: dict[tuple[int, int], set[int]] = defaultdict(set)
+    query = (
+        f"SELECT b.band, b.value, b.fingerprint_id FROM {band_table} b"  # noqa: S608
+        f" JOIN {print_table} f ON f.id = b.fingerprint_id"
+        " WHERE b.value {match} AND f.organisation_id = %s AND f.source = %s"
+    )
+    # PostgreSQL takes the batch's values as one array; SQLite as a list, within its limit on
+    # parameters per statement.
+    step = len(values) if connection.vendor == "postgresql" else 800
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                match, params = "= ANY(%s)", [chunk]
+            else:
+                match, params = f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+            cursor.execute(
+                query.format(match=match),
+                [*params, organisation_id, Fingerprint.Source.EVIDENCE],
+            )
+            for band, value, fingerprint_id in cursor.fetchall():
+                if (band, value) in wanted:
+                    found[(band, value)].add(fingerprint_id)
+    per_item: dict[int, list[int]] = {}
+    for index, item in enumerate(sought):
+        hits: dict[int, int] = defaultdict(int)
+        for pair in item.bands:
+            for fingerprint_id in found.get(pair, ()):
+                hits[fingerprint_id] += 1
+        per_item[index] = [fid for fid, n in hits.items() if n >= 2]
+    ids = {fid for fids in per_item.values() for fid in fids}
+    prints = {
+        f.pk: f
+        for f in _open_fingerprints(organisation_id)
+        .filter(pk__in=ids)
+        .select_related("case__respondent")
+    }
+    return {i: [prints[f] for f in fids if f in prints] for i, fids in per_item.items()}
+
+
+def duplicates_find(organisation_id: int, sought: list[Sought]) -> None:
+    """Where each of `sought` goes, in turn (R-07): the open case about the same post (its key)
+    or the same words (Jaccard >= SAME_TEXT with a captured post) and the same person; else
+    an earlier one of the batch it repeats; else a new case. The one de-duplication: one
+    complaint, a queued batch or a dossier's chunk, a few queries for all."""
+    worded = [s for s in sought if s.post_text and minhash.usable(s.post_text)]
+    for item in worded:
+        item.parts = minhash.shingles(item.post_text)
+    for item, bands in zip(worded, minhash.bands_many([s.parts for s in worded]), strict=True):
+        item.bands = bands
+    keys = {s.key for s in sought if s.key}
+    by_key: dict[str, list[Fingerprint]] = defaultdict(list)
+    if keys:
+        for fingerprint in (
+            _open_fingerprints(organisation_id)
+            .filter(post_key__in=keys)
+            .select_related("case__respondent")
+            .order_by("pk")
+        ):
+            by_key[fingerprint.post_key].append(fingerprint)
+    texts = _text_candidates(organisation_id, sought)
+    by_number: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for index, item in enumerate(sought):
+        for fingerprint in by_key.get(item.key, []):
+            if respondent_matches(fingerprint.case.respondent, item.respondent):
+                item.existing, item.reason, item.score = fingerprint.case, "same_url", 1.0
+                break
+        if item.existing is None and item.parts:
+            best: tuple[float, int, Case] | None = None
+            for fingerprint in texts.get(index, []):
+                score = minhash.jaccard(item.parts, minhash.shingles(fingerprint.text))
+                if score >= SAME_TEXT and respondent_matches(
+                    fingerprint.case.respondent, item.respondent
+                ):
+                    candidate = (-score, fingerprint.pk, fingerprint.case)
+                    best = min(best, candidate, key=lambda c: c[:2]) if best else candidate
+            if best is not None:
+                item.existing, item.reason, item.score = best[2], "same_text", round(-best[0], 3)
+        if item.existing is not None:
+            continue
+        # The batch's own earlier ones (their cases do not exist yet), found through an index
+        # by membership number and by name: comparing each with every earlier one grew with
+        # the square of the batch.
+        number, name = (
+            item.respondent.membership_number.strip(),
+            name_key(item.respondent.full_name),
+        )
+        candidates = sorted(
+            set(by_number.get(number, []) if number else []) | set(by_name.get(name, []))
+        )
+        for position in candidates:
+            earlier = sought[position]
+            if not respondent_matches(earlier.respondent, item.respondent):
+                continue
+            if item.key and item.key == earlier.key:
+                item.earlier, item.reason, item.score = earlier, "same_url", 1.0
+                break
+            # The same words match a post kept as evidence, which an earlier complaint's case
+            # has once that complaint is recorded (not one of the same complaint's own).
+            if (
+                item.parts
+                and earlier.parts
+                and earlier.captured
+                and earlier.complaint_index != item.complaint_index
+            ):
+                score = minhash.jaccard(item.parts, earlier.parts)
+                if score >= SAME_TEXT:
+                    item.earlier, item.reason, item.score = earlier, "same_text", round(score, 3)
+                    break
+        if item.earlier is None:  # a new case: later ones of the batch may join it
+            if number:
+                by_number.setdefault(number, []).append(index)
+            by_name.setdefault(name, []).append(index)
+
+
 def same_post_case(
     *, organisation: Organisation, respondent: PersonDetails, post_key: str, post_text: str = ""
 ) -> tuple[Case, str, float] | None:
     """The open case about this post and this person, if there is one: a new complaint about
-    it joins that case instead of opening another (R-07)."""
-    open_cases = Fingerprint.objects.filter(
-        organisation=organisation, case__closed_at__isnull=True
-    ).exclude(merged_away())
-    if post_key:
-        for fingerprint in open_cases.filter(post_key=post_key).select_related("case__respondent"):
-            if respondent_matches(fingerprint.case.respondent, respondent):
-                return fingerprint.case, "same_url", 1.0
-    if post_text:
-        for match in similar(
-            organisation,
-            post_text,
-            sources=[Fingerprint.Source.EVIDENCE],
-            threshold=SAME_TEXT,
-            within=open_cases,
-        ):
-            case = match.fingerprint.case
-            if respondent_matches(case.respondent, respondent):
-                return case, "same_text", match.score
-    return None
+    it joins that case instead of opening another (R-07). `duplicates_find` for one."""
+    item = Sought(respondent=respondent, key=post_key, post_text=post_text)
+    duplicates_find(organisation.pk, [item])
+    return (item.existing, item.reason, item.score) if item.existing is not None else None
 
 
 def links_of(case: Case) -> QuerySet[CaseLink]:

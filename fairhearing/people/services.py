@@ -225,7 +225,7 @@ def people_find_or_create(
     each, the new people inserted together and the members given missing contact details
     saved once each. As in turn, a later entry with the number of an earlier new person is
     that person, and fills in what they lack. The caller appends each `Found.filled` as its
-    `CONTACT_DETAILS_FILLED` event (`contact_filled_payload`), where the row path would.
+    `CONTACT_DETAILS_FILLED` event (`contact_filled_payload`), in its own ledger order.
     `check=False` when the caller has already run each person's field checks
     (`person_from_details(...).full_clean`)."""
     numbers = [d.membership_number.strip() for d in details]

@@ -10,7 +10,8 @@ from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.cases.queries import complainants_accounts
 from fairhearing.conftest import signed_in
 from fairhearing.evidence.models import EvidenceItem
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.people.services import PersonDetails
 from fairhearing.workflow.services import case_assign
 

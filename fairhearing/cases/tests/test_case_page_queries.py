@@ -8,7 +8,8 @@ from django.urls import reverse
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.conftest import signed_in, walk
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.services import message_send
 from fairhearing.workflow.services import case_assign

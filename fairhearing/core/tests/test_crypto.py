@@ -13,7 +13,8 @@ from fairhearing.cases.models import AllegationType, Channel, Complaint, Party
 from fairhearing.cases.services import party_protect_identity
 from fairhearing.conftest import walk
 from fairhearing.core import crypto
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.operations.keys import keys_rotate, keys_status

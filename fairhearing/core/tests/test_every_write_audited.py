@@ -23,7 +23,7 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
-from fairhearing.intake.record import AllegationDetails
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import Event
 from fairhearing.people.services import PersonDetails
 from fairhearing.workflow.services import case_assign, case_schedule_hearing
@@ -69,9 +69,12 @@ EXEMPT = {
     # the worker records it with complaint_record, the submitting user as the actor
     # (intake/services.py, submissions_record), which is walked.
     "intake.services.complaint_accept": "recorded when the worker records the submission",
-    # A step of complaint_submit, anonymous_report_submit and submissions_record (all walked),
-    # writing only through evidence_add_post and evidence_add_file (EVIDENCE_ADDED, walked).
-    "intake.services.complaint_evidence_keep": "writes only through the evidence services",
+    # A step of complaint_submit (walked), writing only through evidence_add_file
+    # (EVIDENCE_ADDED, walked).
+    "intake.services.complaint_file_keep": "writes only through the evidence services",
+    # Builds a captured post, unsaved, for evidence_add_post and for recording complaints
+    # (both walked, EVIDENCE_ADDED): it writes nothing itself.
+    "evidence.services.post_item": "builds an item; its callers write and record it",
 }
 
 

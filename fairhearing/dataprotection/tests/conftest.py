@@ -7,7 +7,8 @@ from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.cases.services import party_protect_identity
 from fairhearing.conftest import walk
 from fairhearing.evidence.services import Upload, evidence_add_file
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.services import message_send, reply_submit
 

@@ -1,4 +1,4 @@
-"""The fast path records exactly what the row-by-row path records: same outcomes, same cases,
+"""A chunk records exactly what its rows record one at a time: same outcomes, same cases,
 parties, allegations, captures, fingerprints, deadlines and ledger events in the same order."""
 
 from collections import Counter
@@ -13,7 +13,8 @@ from fairhearing.dossiers import read
 from fairhearing.dossiers.bulk import import_chunk
 from fairhearing.dossiers.services import _import_row, dossier_receive
 from fairhearing.evidence.services import evidence_add_post
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Band, Fingerprint

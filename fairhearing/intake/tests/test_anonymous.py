@@ -20,10 +20,10 @@ from fairhearing.evidence.services import Upload
 from fairhearing.evidence.tests.files import pdf, png
 from fairhearing.intake import anonymous
 from fairhearing.intake.access import SESSION_KEY
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.models import AnonymousReport, ReceiptAttempt
 from fairhearing.intake.queries import stage_in_plain_words
 from fairhearing.intake.receipts import receipt_code_new
-from fairhearing.intake.record import AllegationDetails
 from fairhearing.intake.views import RECEIPT_SESSION_KEY
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -1,6 +1,6 @@
-"""The worker's fast path (intake/bulk.py) records and acknowledges queued complaints exactly
-as the row path does: the same complaints, people, cases, parties, allegations, fingerprints,
-time limits, stage changes, emails and ledger events in the same order."""
+"""A batch of complaints (the worker's queued submissions) is recorded and acknowledged exactly
+as recording each in turn does: the same complaints, people, cases, parties, allegations,
+fingerprints, time limits, stage changes, emails and ledger events in the same order."""
 
 import copy
 import datetime as dt
@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
+from fairhearing.cases.services import UNKNOWN_CATEGORY
 from fairhearing.conftest import make_user
 from fairhearing.core import bulk
-from fairhearing.intake import bulk as intake_bulk
+from fairhearing.intake import acknowledge as intake_acknowledge
+from fairhearing.intake import record as intake_record
 from fairhearing.intake import services as intake_services
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.models import Submission
-from fairhearing.intake.record import AllegationDetails
 from fairhearing.intake.services import complaint_accept, complaint_submit, submissions_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -70,12 +72,20 @@ SUBMISSIONS: list[tuple[PersonDetails, list[PersonDetails], str, str, int]] = [
         "",
         0,
     ),
-    # A post named: the row path decides whether it joins an open case.
+    # A post named: kept as evidence on the case it opens.
     (
         person("Hal Eight", email="hal@example.invalid"),
         [person("Bo Two")],
         "bullying",
         "https://x.com/bo/status/99",
+        0,
+    ),
+    # The same post about the same person, in the same batch: it joins Hal Eight's case.
+    (
+        person("Lu Twelve", email="lu@example.invalid"),
+        [person("Bo Two")],
+        "bullying",
+        "https://x.com/bo/status/99?utm_source=share",
         0,
     ),
     # Its category left the rulebook after acceptance: refused, with the reason.
@@ -225,17 +235,24 @@ def record(organisation: Any, mailoutbox: list[Any]) -> tuple[dict[str, int], di
     return counts, snapshot(organisation, since, mailoutbox)
 
 
-def row_path_only(monkeypatch) -> None:
-    # Where intake.services looks the fast path up (it imports the name).
-    monkeypatch.setattr(
-        intake_services,
-        "complaints_record_many",
-        lambda organisation, incoming: ([], list(range(len(incoming)))),
-    )
+def one_by_one(monkeypatch) -> None:
+    """Record each complaint of a batch on its own, in turn (where intake.services looks the
+    recorder up: it imports the name)."""
+
+    def each(organisation: Any, incoming: list[Any]) -> Any:
+        recorded, refused = [], {}
+        for position, item in enumerate(incoming):
+            done, no = intake_record.complaints_record(organisation, [item])
+            recorded += done
+            if no:
+                refused[position] = no[0]
+        return recorded, refused
+
+    monkeypatch.setattr(intake_services, "complaints_record", each)
 
 
 @pytest.mark.parametrize("copy_from", [1, 1000])
-def test_the_fast_path_records_what_the_row_path_records(
+def test_a_batch_records_what_recording_each_in_turn_records(
     monkeypatch, mailoutbox, copy_from: int
 ) -> None:
     # On PostgreSQL, every insert by COPY (core/bulk.py) and then none: the same records.
@@ -244,9 +261,9 @@ def test_the_fast_path_records_what_the_row_path_records(
     fast_counts, fast = record(fast_org, mailoutbox)
     slow_org = setup("slow")
     with monkeypatch.context() as patched:
-        row_path_only(patched)
+        one_by_one(patched)
         slow_counts, slow = record(slow_org, mailoutbox)
-    assert fast_counts == slow_counts == {"recorded": 6, "refused": 1}
+    assert fast_counts == slow_counts == {"recorded": 7, "refused": 1}
     for part in ("complaints", "cases", "people", "refused", "mails"):
         assert fast[part] == slow[part], part
     assert fast["events"] == slow["events"]
@@ -262,7 +279,14 @@ def test_the_fast_path_records_what_the_row_path_records(
         "di@example.invalid",
         "di@example.invalid",
         "hal@example.invalid",
+        "lu@example.invalid",
     ]
+    # Lu Twelve's complaint joined the case Hal Eight's opened, about the same post, in the
+    # same batch: one case, two complainants, the post kept once.
+    (joined,) = [c for c in fast["cases"] if len(c[5]) == 2]
+    assert joined[0] == "Bo Two/" and joined[4] == ["Hal Eight", "Lu Twelve"]
+    assert [e[0] for e in fast["events"]].count(EventKind.COMPLAINT_GROUPED) == 1
+    assert [e[0] for e in fast["events"]].count(EventKind.EVIDENCE_ADDED) == 1
     filled = [e for e in fast["events"] if e[0] == EventKind.CONTACT_DETAILS_FILLED]
     assert [(e[-1], dict(e[-2])["filled"]) for e in filled] == [
         ("Di Four/M4", "['email']"),
@@ -278,21 +302,20 @@ def test_the_fast_path_records_what_the_row_path_records(
     assert ledger_verify().ok
 
 
-def test_the_fast_path_takes_what_it_can_and_leaves_the_rest(monkeypatch) -> None:
+def test_a_refused_complaint_leaves_the_rest_of_its_batch_recorded(monkeypatch) -> None:
     setup("split")
-    taken: list[int] = []
-    original = intake_bulk.complaints_record_many
+    taken: list[tuple[int, list[int]]] = []
+    original = intake_record.complaints_record
 
     def spy(organisation: Any, incoming: list[Any]) -> Any:
-        recorded, rest = original(organisation, incoming)
-        taken.append(len(recorded))
-        assert rest == [5, 6]  # the post, and the refused category
-        return recorded, rest
+        recorded, refused = original(organisation, incoming)
+        taken.append((len(recorded), sorted(refused)))
+        return recorded, refused
 
-    monkeypatch.setattr(intake_services, "complaints_record_many", spy)
-    assert submissions_record() == {"recorded": 6, "refused": 1}
-    assert taken == [5]
-    assert Submission.objects.get().reason
+    monkeypatch.setattr(intake_services, "complaints_record", spy)
+    assert submissions_record() == {"recorded": 7, "refused": 1}
+    assert taken == [(7, [7])]  # one batch; the category that left the rulebook refused
+    assert Submission.objects.get().reason == UNKNOWN_CATEGORY
 
 
 def test_acknowledgements_the_fast_path_declines_are_recorded_one_by_one(
@@ -304,7 +327,7 @@ def test_acknowledgements_the_fast_path_declines_are_recorded_one_by_one(
     _, fast = record(fast_org, mailoutbox)
     other_org = setup("declined")
     with monkeypatch.context() as patched:
-        patched.setattr(intake_bulk, "_plainly_acknowledged", lambda case: False)
+        patched.setattr(intake_acknowledge, "_plainly_acknowledged", lambda case: False)
         _, declined = record(other_org, mailoutbox)
     assert declined == fast
 
@@ -316,17 +339,20 @@ def test_a_case_moved_since_it_was_recorded_is_not_acknowledged_again(mailoutbox
     assert case is not None
     case.stage = "received"  # the worker's copy, from before staff acknowledged it
     transitions = Event.objects.filter(kind=EventKind.CASE_TRANSITIONED).count()
-    assert not intake_bulk.acknowledgements_record_many(
+    assert not intake_acknowledge.acknowledgements_record_many(
         [(case.complaints.get(), [case])], reasons="r", rule_applied="x"
     )
     assert Event.objects.filter(kind=EventKind.CASE_TRANSITIONED).count() == transitions
 
 
-def submit_each(slug: str) -> Any:
+def submit_each(slug: str, mails: list[Any]) -> dict[str, Any]:
+    """Each complaint (but the last) submitted as the forms submit it: the records made."""
     organisation = organisation_create(
         actor=None, name=f"Org {slug}", slug=slug, reference_prefix=slug.upper()
     )
     officer = make_user(organisation, f"officer-{slug}", Role.CASE_OFFICER)
+    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    mails.clear()
     for complainant, respondents, category, url, days in SUBMISSIONS[:-1]:
         complaint_submit(
             actor=officer,
@@ -343,20 +369,18 @@ def submit_each(slug: str) -> Any:
             summary=WORDS,
             received_at=timezone.now() - dt.timedelta(days=days),
         )
-    return organisation
+    return snapshot(organisation, since, mails)
 
 
-def test_a_complaint_submitted_directly_takes_the_fast_path_to_the_same_records(
-    monkeypatch, mailoutbox
+def test_complaints_submitted_directly_make_the_records_a_queued_batch_makes(
+    mailoutbox,
 ) -> None:
-    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    fast_org = submit_each("direct")
-    fast = snapshot(fast_org, since, mailoutbox)
-    since = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    mailoutbox.clear()
-    with monkeypatch.context() as patched:
-        row_path_only(patched)
-        slow_org = submit_each("rowwise")
-    slow = snapshot(slow_org, since, mailoutbox)
-    assert fast == slow
-    assert len(fast["complaints"]) == 6 and len(fast["mails"]) == 5
+    # Each recorded and acknowledged as it arrives (the forms), or accepted, queued and
+    # recorded together by the worker (the API): the same records, the same events (each
+    # complaint's acknowledged as it arrives, not after the batch) and the same emails.
+    direct = submit_each("direct", mailoutbox)
+    _, queued = record(setup("queued"), mailoutbox)
+    for part in ("complaints", "cases", "people", "mails"):
+        assert direct[part] == queued[part], part
+    assert Counter(e[0] for e in direct["events"]) == Counter(e[0] for e in queued["events"])
+    assert len(direct["complaints"]) == 7 and len(direct["mails"]) == 6

@@ -78,7 +78,7 @@ def test_the_acknowledgement_quotes_the_receipt_without_searching_the_ledger(
     from django.test.utils import CaptureQueriesContext
 
     from fairhearing.cases.models import AllegationType, Channel
-    from fairhearing.intake.record import AllegationDetails
+    from fairhearing.intake.details import AllegationDetails
     from fairhearing.intake.services import complaint_submit
     from fairhearing.people.services import PersonDetails
 

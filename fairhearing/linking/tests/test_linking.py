@@ -8,7 +8,8 @@ from fairhearing.conftest import signed_in
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.evidence.services import evidence_add_post
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking import services
@@ -52,7 +53,7 @@ def test_the_same_post_reported_many_times_is_one_case_with_many_complainants(
     case = first.cases.get()
     for name, url in [
         ("Bo Lind", "https://twitter.com/rowana/status/77?s=20"),
-        ("Cy Moss", "x.com/rowana/status/77/"),
+        ("Cy Moss", "http://x.com/rowana/status/77/"),
         ("Di Penn", "https://mobile.twitter.com/RowanA/status/77#top"),
     ]:
         later = report(organisation, name, respondent="rowan  ashby", url=url)

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from fairhearing.cases.models import AllegationType, Channel
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import (

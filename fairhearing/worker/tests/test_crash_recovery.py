@@ -19,8 +19,8 @@ from fairhearing.deadlines.models import Deadline
 from fairhearing.dossiers.models import Dossier, DossierRow
 from fairhearing.dossiers.services import dossier_import_queue, dossier_receive
 from fairhearing.dossiers.tests.test_dossiers import row, to_csv
+from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.models import Submission
-from fairhearing.intake.record import AllegationDetails
 from fairhearing.intake.services import complaint_accept
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -19,7 +19,8 @@ from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge, Declaration
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind

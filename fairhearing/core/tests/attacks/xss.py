@@ -33,7 +33,8 @@ from fairhearing.dossiers.services import dossier_import, dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import anonymous as intake_anonymous
-from fairhearing.intake.record import AllegationDetails, complaint_record
+from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.interests.services import interest_declare
 from fairhearing.linking.services import case_link, case_unlink
