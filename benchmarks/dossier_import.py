@@ -78,7 +78,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from fairhearing.dossiers.services import dossier_import, dossier_receive
+    from fairhearing.dossiers.importing import dossier_import
+    from fairhearing.dossiers.services import dossier_receive
     from fairhearing.organisations.services import organisation_create
 
     call_command("migrate", verbosity=0)

@@ -18,7 +18,8 @@ from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_
 from fairhearing.intake.services import submissions_record, submissions_refused_purge
 from fairhearing.intake.staging import staged_purge
 from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
-from fairhearing.notifications.services import notifications_send_pending, staff_digests_queue
+from fairhearing.notifications.sending import notifications_send_pending
+from fairhearing.notifications.services import staff_digests_queue
 from fairhearing.portal.services import complainant_updates_send
 from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
 from fairhearing.webhooks.services import (

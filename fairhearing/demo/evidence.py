@@ -13,8 +13,9 @@ from PIL import Image, ImageDraw
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import AllegationType, Case, Channel
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.read import COLUMNS
-from fairhearing.dossiers.services import dossier_import, dossier_receive
+from fairhearing.dossiers.services import dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record

@@ -3,34 +3,27 @@
 crash loses no row and a re-run repeats none."""
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from fairhearing.cases.models import Case
 from fairhearing.core.errors import CaseError
 from fairhearing.evidence.models import Blob
-from fairhearing.evidence.storage import blob_read, blob_write, sha256_hex
+from fairhearing.evidence.storage import blob_write, sha256_hex
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
-from fairhearing.linking.models import Band, Fingerprint
 from fairhearing.organisations.models import Organisation
 from fairhearing.people.models import Person, person_hash
-from fairhearing.worker import faults
 from fairhearing.worker.services import worker_alive, workers_alive
 
 from . import read
-from .bulk import import_chunk
-from .models import Dossier, DossierRow
+from .models import Dossier
 from .tasks import dossier_import_task
 
 MAX_BYTES = 50 * 1024 * 1024
-CHUNK = 500
 TOO_LARGE = "The file is larger than 50 MB: split it into smaller dossiers."
 NEEDS_SOURCE = "Give the name of the organisation that sent the dossier."
 CONTENT_TYPES = {
@@ -181,115 +174,3 @@ def dossier_receive(
             },
         )
     return dossier, True
-
-
-def _import_row(dossier: Dossier, row: read.Row, actor: Any) -> DossierRow:
-    """One row on its own (where its chunk could not be recorded together): rejected, with
-    the reason, if recording it fails."""
-    try:
-        with transaction.atomic():
-            import_chunk(dossier, [row], actor)
-    except (CaseError, ValidationError, IntegrityError) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        DossierRow.objects.create(
-            dossier=dossier,
-            number=row.number,
-            data=row.data,
-            status=DossierRow.Status.REJECTED,
-            reasons=messages,
-        )
-    return DossierRow.objects.get(dossier=dossier, number=row.number)
-
-
-def _refresh_statistics() -> None:
-    """Let PostgreSQL's planner see what the import has written so far.
-
-    Duplicates are looked up against the tables the import is filling. With statistics from
-    before it started (a nearly empty table), the planner chose nested loops over what it
-    thought were a few rows, and each chunk's lookups grew with everything written before:
-    refreshing them each time the import has doubled what it wrote costs a few ANALYZEs in
-    all (autovacuum would get there too, but only a minute or more later).
-    """
-    if connection.vendor != "postgresql":
-        return
-    tables = [m._meta.db_table for m in (Fingerprint, Band, Case, Person)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(tables)}")
-
-
-def dossier_import(
-    *,
-    dossier: Dossier,
-    actor: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-    chunk: int = CHUNK,
-) -> Dossier:
-    """Import the rows not yet imported, a chunk per transaction. Safe to run again."""
-    Dossier.objects.filter(pk=dossier.pk, started_at__isnull=True).update(started_at=timezone.now())
-    Dossier.objects.filter(pk=dossier.pk).exclude(status=Dossier.Status.DONE).update(
-        status=Dossier.Status.RUNNING, progress_at=timezone.now()
-    )
-    dossier.refresh_from_db()
-    if dossier.status == Dossier.Status.DONE:
-        return dossier
-    try:
-        _, rows = read.read(blob_read(dossier.blob_id))
-    except read.DossierUnreadable as exc:  # the stored file no longer reads: say so
-        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.FAILED, error=str(exc))
-        dossier.refresh_from_db()
-        return dossier
-    read.check(rows, dossier.organisation.current_rulebook().spec)
-    done = set(DossierRow.objects.filter(dossier=dossier).values_list("number", flat=True))
-    todo = [row for row in rows if row.number not in done]
-    processed = len(done)
-    for chunks, start in enumerate(range(0, len(todo), chunk), start=1):
-        batch = todo[start : start + chunk]
-        with transaction.atomic():
-            # Held to the commit: another run of this import (a worker taken for dead, a
-            # resume) waits here, then sees which of these rows this one imported.
-            Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
-            taken = set(
-                DossierRow.objects.filter(
-                    dossier=dossier, number__in=[row.number for row in batch]
-                ).values_list("number", flat=True)
-            )
-            batch = [row for row in batch if row.number not in taken]
-            if batch:
-                try:
-                    with transaction.atomic():
-                        import_chunk(dossier, batch, actor)
-                except (CaseError, ValidationError, IntegrityError):
-                    # Something the chunk cannot take together (a database constraint): it
-                    # goes row by row, where a bad row is rejected and the others import.
-                    for row in batch:
-                        _import_row(dossier, row, actor)
-                faults.checkpoint("dossier.in_chunk")
-            processed = DossierRow.objects.filter(dossier=dossier).count()
-            Dossier.objects.filter(pk=dossier.pk).update(
-                processed_rows=processed, progress_at=timezone.now()
-            )
-        faults.checkpoint("dossier.chunk")
-        if chunks & (chunks - 1) == 0:  # 1, 2, 4, 8... chunks: each time the import doubled
-            _refresh_statistics()
-        if progress:
-            progress(processed, len(rows))
-    with transaction.atomic():
-        counts = {
-            status: DossierRow.objects.filter(dossier=dossier, status=status).count()
-            for status in DossierRow.Status.values
-        }
-        # Conditional: of two runs finishing together, one records the end.
-        finished = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.RUNNING).update(
-            status=Dossier.Status.DONE,
-            processed_rows=len(rows),
-            finished_at=timezone.now(),
-            progress_at=timezone.now(),
-        )
-        if finished:
-            event_append(
-                actor=actor,
-                kind=EventKind.DOSSIER_FINISHED,
-                payload={"dossier": dossier.pk, **counts},
-            )
-    dossier.refresh_from_db()
-    return dossier

@@ -19,11 +19,12 @@ from fairhearing.api.models import Scope
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.core.limits import ADDRESS_MAX
 from fairhearing.intake.details import AllegationDetails
+from fairhearing.intake.queue import complaint_accept
 from fairhearing.people.services import PersonDetails
 
 from .access import complaint_submitter
 from .queries import complaint_status
-from .services import complaint_accept, complaint_submit, received_at_for
+from .services import complaint_submit, received_at_for
 
 router = Router(tags=["complaints"])
 

@@ -4,7 +4,6 @@ anonymous reports, acknowledged by a one-time receipt code that is the reporter'
 Ledger payloads for anonymous reports carry ids and hashes only: never the code, never text.
 """
 
-import dataclasses
 import datetime as dt
 import logging
 from typing import Any
@@ -12,12 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint
-from fairhearing.cases.services import references_take
 from fairhearing.core.mail import stable_message_id
 from fairhearing.evidence.models import Source
 from fairhearing.evidence.services import (
@@ -33,7 +31,7 @@ from fairhearing.worker.services import current_worker_id, worker_alive
 from fairhearing.workflow.services import case_transition
 
 from .acknowledge import acknowledgements_record_many
-from .details import AllegationDetails, Capture, Incoming, complaint_check
+from .details import AllegationDetails, Capture, Incoming
 from .models import Submission
 from .record import acknowledgement_sent_payload, complaints_record
 
@@ -201,73 +199,6 @@ def acknowledgement_record(*, complaint: Complaint, cases: list[Case]) -> None:
 # --- accepted now, recorded by the worker (the API's `Prefer: respond-async`) -------------
 
 SUBMISSION_BATCH = 50
-
-
-def complaint_accept(
-    *,
-    actor: Any,
-    organisation: Organisation,
-    channel: str,
-    complainant: PersonDetails,
-    respondents: list[PersonDetails],
-    allegation: AllegationDetails,
-    summary: str,
-    received_at: dt.datetime | None = None,
-) -> Submission:
-    """Take the complaint's reference and queue it for the worker to record and acknowledge.
-
-    Checked first, as recording would check it; then two statements under the reference
-    counter's lock, none under the ledger's, so many clients can submit at once (a campaign's
-    surge). The ledger records the complaint when the worker does, with this arrival time."""
-    complaint_check(
-        organisation=organisation,
-        channel=channel,
-        complainant=complainant,
-        respondents=respondents,
-        allegation=allegation,
-        summary=summary,
-    )
-    at = received_at or timezone.now()
-    payload = {
-        "channel": channel,
-        "complainant": dataclasses.asdict(complainant),
-        "respondents": [dataclasses.asdict(r) for r in respondents],
-        "allegation": {
-            **dataclasses.asdict(allegation),
-            "conduct_date": allegation.conduct_date.isoformat()
-            if allegation.conduct_date
-            else None,
-        },
-        "summary": summary,
-    }
-    submission = Submission(
-        organisation=organisation, submitted_by=actor, received_at=at, payload=payload
-    )
-    with transaction.atomic():
-        submission.reference = references_take(organisation, "next_complaint_number", at, "C", 1)[0]
-        submission.save(force_insert=True)
-        transaction.on_commit(submissions_record_soon)
-    return submission
-
-
-def submissions_record_soon() -> None:
-    """Wake the worker, unless a recording task is already waiting to start: one that has not
-    started yet will see this submission, which is committed (this runs after the commit).
-
-    Every accepted complaint asks, so the question is one plain statement: the ORM's own cost
-    of building it was most of this function's time under load (benchmarks/intake_load.py)."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import submissions_record_task
-
-    waiting = (
-        f"SELECT 1 FROM {DBTaskResult._meta.db_table}"  # noqa: S608
-        " WHERE status = %s AND task_path = %s LIMIT 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(waiting, ["READY", submissions_record_task.module_path])
-        if cursor.fetchone() is None:
-            submissions_record_task.enqueue()
 
 
 def _submission_arguments(submission: Submission) -> dict[str, Any]:

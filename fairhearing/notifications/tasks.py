@@ -1,6 +1,8 @@
+"""Sending queued emails in the background (`fairhearing db_worker`)."""
+
 from django_tasks import task
 
-from .services import notifications_send_pending
+from .sending import notifications_send_pending
 
 
 @task()

@@ -68,7 +68,7 @@ EXEMPT = {
     # Queues the submission without taking the ledger's lock (the API's intake under load);
     # the worker records it with complaint_record, the submitting user as the actor
     # (intake/services.py, submissions_record), which is walked.
-    "intake.services.complaint_accept": "recorded when the worker records the submission",
+    "intake.queue.complaint_accept": "recorded when the worker records the submission",
     # A step of complaint_submit (walked), writing only through evidence_add_file
     # (EVIDENCE_ADDED, walked).
     "intake.services.complaint_file_keep": "writes only through the evidence services",
@@ -530,7 +530,7 @@ SAMPLES: dict[str, Sample] = {
         {"case": _staged(w.case, "closed"), "at": timezone.now()},
     ),
     # dossiers
-    "dossiers.services.dossier_import": lambda w: (w.officer, {"dossier": w.dossier()}),
+    "dossiers.importing.dossier_import": lambda w: (w.officer, {"dossier": w.dossier()}),
     "dossiers.services.dossier_receive": lambda w: (
         w.officer,
         {

@@ -21,12 +21,6 @@ ALLOWED = {
         (f"{app}/apps.py", "ready"): "AppConfig.ready runs once the app registry is loaded"
         for app in ("accounts", "deadlines", "dossiers", "intake", "notifications")
     },
-    # A service that queues its own app's background task: the task module imports the
-    # service it runs, so one of the two must wait. Still a cycle inside one app, kept until
-    # the tasks are queued by the edges that call these services.
-    ("intake/services.py", "submissions_record_soon"): "queues intake.tasks, which runs it",
-    ("notifications/services.py", "_enqueue_send"): "queues notifications.tasks, which runs it",
-    ("dossiers/tasks.py", "dossier_import_task"): "dossiers.services queues this task",
     # A PDF's maker brings reportlab (and pypdf): tens of megabytes a web worker need not
     # carry until it makes one (core/tests/test_worker_imports.py). Not a cycle.
     ("evidence/services.py", "bundle_make"): "loads reportlab and pypdf only to make a bundle",

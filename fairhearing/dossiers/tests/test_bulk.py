@@ -10,8 +10,8 @@ from django.db import transaction
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.core import bulk
 from fairhearing.dossiers import read
-from fairhearing.dossiers.bulk import import_chunk
-from fairhearing.dossiers.services import _import_row, dossier_receive
+from fairhearing.dossiers.importing import _import_row, import_chunk
+from fairhearing.dossiers.services import dossier_receive
 from fairhearing.evidence.services import evidence_add_post
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record

@@ -13,9 +13,10 @@ from openpyxl import Workbook, load_workbook
 from fairhearing.cases.models import Case, Complaint
 from fairhearing.conftest import signed_in
 from fairhearing.dossiers import read
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier, DossierRow
 from fairhearing.dossiers.report import neutralise, report_csv
-from fairhearing.dossiers.services import DossierRefused, dossier_import, dossier_receive
+from fairhearing.dossiers.services import DossierRefused, dossier_receive
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from fairhearing.cases.models import Case, Complaint
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.evidence.tests.files import png
-from fairhearing.notifications.services import notifications_send_pending
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.workflow.services import case_transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]

@@ -20,7 +20,8 @@ from fairhearing.intake import record as intake_record
 from fairhearing.intake import services as intake_services
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.models import Submission
-from fairhearing.intake.services import complaint_accept, complaint_submit, submissions_record
+from fairhearing.intake.queue import complaint_accept
+from fairhearing.intake.services import complaint_submit, submissions_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Fingerprint

@@ -25,6 +25,7 @@ from fairhearing.deadlines.services import (
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications import services
 from fairhearing.notifications.models import Notification
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.people.models import Person
 from fairhearing.portal.services import sign_in_link_use
 from fairhearing.workflow.sign_in import sign_in_link_send
@@ -55,7 +56,7 @@ def test_without_an_email_the_notice_is_a_letter_and_the_reply_clock_waits(
     case = walk(case, case_officer, *TO_NOTICE)
     (letter,) = Notification.objects.filter(kind="notice_of_allegations")
     assert (letter.channel, letter.status, letter.to_email) == ("post", "to_post", "")
-    assert services.notifications_send_pending() == 0 and mail.outbox == []
+    assert notifications_send_pending() == 0 and mail.outbox == []
     window = reply_window(case)
     assert window.awaits_service and window.status == "paused"
     with pytest.raises(DeadlineError, match=STARTS_ON_SERVICE):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from fairhearing.conftest import TO_HEARING, walk
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
-from fairhearing.notifications.services import notifications_send_pending
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.people.models import Person
 from fairhearing.workflow.services import case_schedule_hearing
 

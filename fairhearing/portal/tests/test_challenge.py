@@ -12,7 +12,7 @@ from fairhearing.interests import services as interests
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
-from fairhearing.notifications.services import notifications_send_pending
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.panels.queries import active_seats, sitting_panel
 from fairhearing.panels.services import check_panel_vote
 from fairhearing.people.models import Person

@@ -21,7 +21,7 @@ from fairhearing.dossiers.services import dossier_import_queue, dossier_receive
 from fairhearing.dossiers.tests.test_dossiers import row, to_csv
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.models import Submission
-from fairhearing.intake.services import complaint_accept
+from fairhearing.intake.queue import complaint_accept
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.notifications.models import Notification

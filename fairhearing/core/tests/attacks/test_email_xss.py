@@ -27,7 +27,7 @@ from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_
 from fairhearing.deadlines.services import deadline_sweep
 from fairhearing.intake.services import complaint_acknowledge_by_email
 from fairhearing.notifications.models import Notification
-from fairhearing.notifications.services import notifications_send_pending
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.portal.services import complainant_updates_send
 
 from .xss import ESCAPED, PAYLOAD, RAW, build_xss_world

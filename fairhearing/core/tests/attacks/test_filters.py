@@ -19,8 +19,9 @@ import pytest
 from django.test import Client
 
 from fairhearing.conftest import signed_in
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import DossierRow
-from fairhearing.dossiers.services import dossier_import, dossier_receive
+from fairhearing.dossiers.services import dossier_receive
 from fairhearing.people.models import person_hash
 
 from .world import build_world

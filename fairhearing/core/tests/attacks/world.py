@@ -16,8 +16,9 @@ from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import subject_access_open
 from fairhearing.demo.panels import panel_pool_ensure
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
-from fairhearing.dossiers.services import dossier_import, dossier_receive
+from fairhearing.dossiers.services import dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record

@@ -28,8 +28,9 @@ from fairhearing.dataprotection.services import (
 )
 from fairhearing.deadlines.services import deadline_pause
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare, panel_ready_for
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
-from fairhearing.dossiers.services import dossier_import, dossier_receive
+from fairhearing.dossiers.services import dossier_receive
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import anonymous as intake_anonymous
@@ -38,7 +39,7 @@ from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.interests.services import interest_declare
 from fairhearing.linking.services import case_link, case_unlink
-from fairhearing.notifications.services import notifications_send_pending
+from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.models import Verification
 from fairhearing.oversight.services import approach_record

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairhearing.accounts.models import User
 from fairhearing.core.progress import ProgressBar
+from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.report import report_csv
-from fairhearing.dossiers.services import DossierRefused, dossier_import, dossier_receive
+from fairhearing.dossiers.services import DossierRefused, dossier_receive
 from fairhearing.organisations.queries import organisation_default
 
 
