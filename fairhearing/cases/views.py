@@ -22,7 +22,6 @@ from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
 from fairhearing.panels.queries import (
     case_panels,
-    panel_kind_due,
     seat_awaiting_affirmation,
     seat_of,
 )
@@ -30,6 +29,7 @@ from fairhearing.people.queries import active_affiliations
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.queries import messages_by_party
 from fairhearing.workflow import services as workflow
+from fairhearing.workflow.steps import next_steps
 
 from . import services
 from .access import (
@@ -175,7 +175,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "spec": spec,
         "may_act": user_may_act(request.user, case),
-        "actions": spec.transitions_from(case.stage),
+        "steps": next_steps(case),
         "allegations": case.allegations.all(),
         "parties": case.parties.select_related("person", "complaint__anonymous_report"),
         "complaints": case.complaints.order_by("received_at"),
@@ -192,7 +192,6 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "actors": actors_by_id(timeline),
         "stage_changes": {c.pk: c for c in case.stage_changes.all()},
         "panels": case_panels(case),
-        "panel_kind_due": panel_kind_due(case),
         "my_seat": seat_of(request.user, case),
         "challenges": case.challenges.select_related("challenged", "raised_by", "decided_by"),
         "suspension": case.interim_suspensions.filter(lifted_at__isnull=True).first(),

@@ -59,7 +59,7 @@ from fairhearing.panels.services import check_panel_vote, panel_dissolve
 from fairhearing.webhooks.services import webhooks_for_decision
 
 
-def _check_requirements(
+def requirements_check(
     case: Case,
     transition: str,
     requires: tuple[str, ...],
@@ -144,7 +144,7 @@ def case_transition(
         late = conduct_out_of_time(case, timezone.localdate(now))
         if late is not None and late.barred:
             raise CaseError(out_of_time_message(case, late, move.label))
-    _check_requirements(
+    requirements_check(
         case, move.key, move.requires, sanction=sanction, sanction_ends_on=sanction_ends_on, now=now
     )
     change = StageChange.objects.create(
