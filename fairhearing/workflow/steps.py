@@ -36,10 +36,16 @@ class NextSteps:
     possible: list[Transition] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
     waiting: str = ""  # nothing to do but wait, and for what
+    hearing: str = ""  # "schedule" or "reschedule": the hearing's date, if not the step itself
 
     @property
     def expected(self) -> Transition | None:
         return self.possible[0] if self.possible and not self.prepare else None
+
+    @property
+    def others(self) -> list[Transition]:
+        """The decisions possible now besides the expected one."""
+        return [move for move in self.possible if move != self.expected]
 
 
 def next_steps(case: Case, *, now: dt.datetime | None = None) -> NextSteps:
@@ -55,6 +61,8 @@ def next_steps(case: Case, *, now: dt.datetime | None = None) -> NextSteps:
         steps.prepare = f"draw_{kind}"
     elif case.stage == "hearing" and case.hearing_at is None:
         steps.prepare = "schedule"
+    if case.stage == "hearing" and steps.prepare != "schedule":
+        steps.hearing = "reschedule" if case.hearing_at else "schedule"
     late = conduct_out_of_time(case)
     barred = set(late.transitions) if late is not None and late.barred else set()
     for move in spec.transitions_from(case.stage):

@@ -135,14 +135,13 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
 
     sign_in(page, base, case_officer.username)
     page.goto(f"{base}/cases/{case.reference}/")
-    # Not before the day: a hearing cannot be recorded as held ahead of its time.
-    page.get_by_role("link", name="Record that the hearing was held").click()
-    page.get_by_label("Reasons for this decision").fill("Hearing held.")
-    page.get_by_label("Rule or criterion applied").fill("Procedure 6")
-    page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
+    # Not before the day: the next step says a hearing cannot be recorded as held ahead of
+    # its time (and the decision refuses it, cases/tests), and offers no link to try.
+    expect(page.locator("#blocked-actions")).to_contain_text(
         "can be recorded as held only once that time has come"
     )
+    expect(page.get_by_role("link", name="Record that the hearing was held")).to_have_count(0)
+    assert_accessible(page, context="case page with a blocked step")
     hearing_took_place(case)
     page.goto(f"{base}/cases/{case.reference}/")
     decide(
