@@ -32,12 +32,13 @@ def list_url(query: dict[str, str]) -> str:
 
 class CaseFilterForm(Form):
     search = forms.CharField(
-        label="Reference",
+        label="Name or reference",
         required=False,
         max_length=40,
         help_text=(
-            "A case or complaint reference, for example FH-2026-00042. Searches every case "
-            "you can see, in any queue."
+            "Part of a party's name (at least 3 letters of each word, like “bram okaf”) or "
+            "the start of a case or complaint reference, like FH-2026-0004. Searches every "
+            "case you can see, in any queue."
         ),
     )
     stage = forms.ChoiceField(label="Stage", required=False)
