@@ -133,7 +133,7 @@ def search_refusals_record(user: Any, search: str, request: HttpRequest | None =
 
     if not search.strip() or user.organisation_id is None:
         return
-    found = search_named(search)
+    found = search_named(search, organisation_id=user.organisation_id)
     if not found:
         return
     seen = set(cases_visible_to(user).filter(pk__in=found).values_list("pk", flat=True))

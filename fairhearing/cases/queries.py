@@ -34,9 +34,10 @@ class SearchFound:
     too_broad: bool = False
 
 
-def search_named(search: str) -> set[int]:
+def search_named(search: str, *, organisation_id: int) -> set[int]:
     """Every case a search names, whoever may see it: by case or complaint reference, or by a
-    person's exact name or membership number (what a refused search records, cases.access)."""
+    person's exact name or membership number in the organisation (what a refused search
+    records, cases.access)."""
     term = search.strip().upper()
     # Each way of matching is its own indexed look-up, and the list keeps the cases found:
     # one OR across them made PostgreSQL scan every case (4.2 s at 1,000,000 cases).
@@ -47,12 +48,15 @@ def search_named(search: str) -> set[int]:
         )
     )
     # Names and membership numbers are encrypted: an exact match (case and spaces aside)
-    # by their keyed hashes, on the respondent or any party.
+    # by their keyed hashes, on the respondent or any party. The organisation leads both
+    # hashes' indexes: without it, PostgreSQL read every person (45 ms at 100,000 people
+    # with names as varied as a real membership's).
     name, number = person_hash("full_name", search), person_hash("membership_number", search)
     if name:
         people = list(
             Person.objects.filter(
-                Q(full_name_hash=name) | Q(membership_number_hash=number)
+                Q(full_name_hash=name) | Q(membership_number_hash=number),
+                organisation_id=organisation_id,
             ).values_list("pk", flat=True)
         )
         found |= _cases_of(people)
@@ -73,7 +77,7 @@ def search_found(search: str, *, organisation_id: int) -> SearchFound:
     (`search_named`); those whose reference, or a complaint's, starts with it; and those whose
     respondent or a party has, for each word of the search, a word of their name starting
     with it ("bram okaf" finds Bramwell Okafor: `people.queries.people_named_like`)."""
-    found = search_named(search)
+    found = search_named(search, organisation_id=organisation_id)
     too_broad = False
     term = search.strip().upper()
     if REFERENCE_START.fullmatch(term):
