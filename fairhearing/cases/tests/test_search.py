@@ -123,8 +123,8 @@ def test_the_list_page_finds_part_of_a_name_and_says_how(organisation, cases, ca
     assert cases[BRAMWELL].reference in page
     assert cases[ABRAHAM].reference not in page
     assert "Name or reference" in page
-    assert "name (at least 3 letters of each word" in page
-    assert "the start of a case or complaint reference" in page
+    assert "name (3 letters or more of each word" in page
+    assert 'start of a case or complaint reference (<span class="fh-nowrap">FH-2026-0004<' in page
     assert 'id="search-too-broad"' not in page
 
 
@@ -134,7 +134,7 @@ def test_the_list_page_says_when_a_search_is_too_broad(
     monkeypatch.setattr(people_queries, "NAME_MATCHES_MAX", 2)
     page = signed_in(case_officer).get(reverse("cases:list"), {"search": "pri"}).content.decode()
     assert "Too many names or references start like “pri” to list them." in page
-    assert "No cases match." in page
+    assert "No cases match." in page and "Try fewer filters" not in page
 
 
 def test_part_of_a_hidden_case_s_name_is_not_recorded_but_its_whole_name_is(
