@@ -17,6 +17,7 @@ import platform
 import statistics
 import sys
 import time
+from urllib.parse import quote
 
 import django
 
@@ -77,11 +78,17 @@ def main() -> None:
     client = Client()
     client_login_verified(client, officer)
     some = Case.objects.filter(organisation=organisation).order_by("pk")[args.cases // 2]
+    # Part of the respondent's name: the start of their surname, and the start of both names.
+    words = some.respondent.full_name.split()
+    surname_start, name_starts = words[-1][:5], f"{words[0][:3]} {words[-1][:4]}"
     urls = {
         "list": "/cases/",
         "list_stage": "/cases/?stage=assessment",
         "list_overdue": "/cases/?overdue=on",
         "list_search": f"/cases/?search={some.reference}",
+        "list_search_reference_start": f"/cases/?search={some.reference[:-2]}",
+        "list_search_name": f"/cases/?search={surname_start}",
+        "list_search_names": f"/cases/?search={quote(name_starts)}",
         "list_page_40": "/cases/?page=40",
         "queue_mine": "/cases/?queue=mine",
         "queue_awaiting_me": "/cases/?queue=awaiting_me",

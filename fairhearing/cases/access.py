@@ -17,7 +17,7 @@ from fairhearing.oversight.services import access_attempt_record
 from fairhearing.panels.models import Seat
 
 from .models import Assignment, Case
-from .queries import search_matches
+from .queries import search_named
 
 Action = Literal["view", "act"]
 Relation = Literal["assigned", "unassigned", "seated", "any"]
@@ -126,11 +126,14 @@ def works_own_cases(user: Any) -> bool:
 def search_refusals_record(user: Any, search: str, request: HttpRequest | None = None) -> None:
     """A search or filter that names cases of the organisation outside the user's need-to-know
     is a refused attempt too: recorded, while the list shows only what they may see (so the
-    answer is the same whether such a case exists or not)."""
+    answer is the same whether such a case exists or not). Named: by a reference, or a
+    person's whole name or membership number (`search_named`). Part of a name or the start of
+    a reference names nobody in particular and is not recorded: "sam" would otherwise record
+    every officer who looks for their own Samira."""
 
     if not search.strip() or user.organisation_id is None:
         return
-    found = search_matches(search)
+    found = search_named(search, organisation_id=user.organisation_id)
     if not found:
         return
     seen = set(cases_visible_to(user).filter(pk__in=found).values_list("pk", flat=True))

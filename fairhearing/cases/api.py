@@ -98,7 +98,14 @@ class CaseFilters(StrictSchema):
     assignee: str = Field(
         "", pattern=r"^(unassigned|[0-9]*)$", description="a user id or 'unassigned'"
     )
-    search: str = ""
+    search: str = Field(
+        "",
+        description=(
+            "a case or complaint reference, its start (FH-2026-000), a person's whole name or "
+            "membership number, or part of a name: each word the start of a word of the name, "
+            "3 letters or more (a part or start that matches over 1,000 finds nothing)"
+        ),
+    )
     cursor: str | None = None
     limit: int = Field(25, ge=1, le=MAX_PAGE)
 
@@ -181,6 +188,7 @@ def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
     limit, cursor = filters.limit, filters.cursor
     queryset = case_list(
         cases_visible_to(request.user),
+        user=request.user,
         stage=filters.stage,
         category=filters.category,
         overdue=filters.overdue,

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.core.dates import DateInRange, today, tomorrow, years_ahead
@@ -32,12 +33,14 @@ def list_url(query: dict[str, str]) -> str:
 
 class CaseFilterForm(Form):
     search = forms.CharField(
-        label="Reference",
+        label="Name or reference",
         required=False,
         max_length=40,
-        help_text=(
-            "A case or complaint reference, for example FH-2026-00042. Searches every case "
-            "you can see, in any queue."
+        help_text=format_html(
+            "Part of a party's name (3 letters or more of each word: “bram okaf”) or the "
+            'start of a case or complaint reference (<span class="fh-nowrap">{}</span>). '
+            "Searches every case you can see, in any queue.",
+            "FH-2026-0004",  # kept on one line: a reference broken at its dash reads as two
         ),
     )
     stage = forms.ChoiceField(label="Stage", required=False)

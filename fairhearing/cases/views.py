@@ -58,6 +58,7 @@ from .queries import (
     case_timeline,
     complainants_accounts,
     conduct_out_of_time,
+    search_found,
     team_names,
     timeline_filtered,
     timeline_views,
@@ -107,6 +108,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         landing = not request.GET and works_own_cases(user) and counts["mine"] > 0
         queue = "mine" if landing else ALL
     search = filters.get("search", "")
+    found = search_found(search, organisation_id=organisation.pk) if search else None
     cases = case_list(
         visible,
         queue=queue,
@@ -116,6 +118,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         overdue=filters.get("overdue", False),
         assignee=filters.get("assignee", ""),
         search=search,
+        found=found.cases if found else None,
     )
     # Unfiltered, the queue's count is the page's count (both stop at the same cap).
     counted = None if any(filters.values()) or COUNT_CAP != pagination.CAP else counts[queue]
@@ -146,6 +149,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "queue_name": QUEUES[queue],
         "queues": queues,
         "searching": bool(search),
+        "search": search,
+        "search_too_broad": bool(found and found.too_broad),
         "query": urlencode({k: v for k, v in query.items() if v}),
         "tags": form.tags(query),
         "clear_url": list_url({"queue": queue}),

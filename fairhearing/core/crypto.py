@@ -90,6 +90,21 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return hmac.new(key_bytes, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def keyed_digests(values: list[str], *, purpose: str) -> list[int]:
+    """The first 64 bits of `keyed_hash(value, purpose=purpose)` for each value (already
+    normalised), as signed integers: for an index table of many rows, where a bigint keeps
+    rows and index small and a collision (about one in 2**64) only ever adds a result."""
+    key = settings.FIELD_HASH_KEY
+    key_bytes = bytes.fromhex(key) if isinstance(key, str) else key
+    keyed = hmac.new(key_bytes, f"{purpose}\x00".encode(), hashlib.sha256)
+    digests = []
+    for value in values:
+        mac = keyed.copy()
+        mac.update(value.encode())
+        digests.append(int.from_bytes(mac.digest()[:8], "big", signed=True))
+    return digests
+
+
 def generate_fernet_key() -> str:
     return Fernet.generate_key().decode("ascii")
 

@@ -126,10 +126,13 @@ def case_list(
     overdue: bool = False,
     assignee: str = "",
     search: str = "",
+    found: set[int] | None = None,
 ) -> QuerySet[Case]:
     """Filtered cases, each annotated with `is_overdue`, `overdue_since` (the earliest overdue
     limit binding the organisation) and `next_due_at`, newest first. A `queue` (for `user`)
-    narrows them first; a search looks through every visible case, whatever the queue."""
+    narrows them first; a search looks through every visible case, whatever the queue: the
+    cases `found` by it, when the caller has looked them up (`search_found`), else those
+    `search_matches` gives in the user's organisation (none without a user)."""
     now = timezone.now()
     running = Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.OPEN)
     overdue_now = running.filter(due_at__lt=now, binds=Deadline.Binds.ORGANISATION)
@@ -173,6 +176,7 @@ def case_list(
             )
         )
     if search:
-        found = search_matches(search)
+        if found is None:
+            found = search_matches(search, organisation_id=user.organisation_id) if user else set()
         queryset = queryset.filter(pk__in=found)
     return queryset

@@ -34,7 +34,7 @@ from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append_many
 from fairhearing.organisations.models import Organisation
-from fairhearing.people.models import Person
+from fairhearing.people.models import Person, name_index_insert
 
 BATCH = 2000
 FIRST = [
@@ -64,30 +64,17 @@ FIRST = [
     "Xan",
     "Yas",
 ]
-LAST = [
-    "Ashby",
-    "Brook",
-    "Carrow",
-    "Dunmore",
-    "Ellery",
-    "Fenwick",
-    "Garside",
-    "Holt",
-    "Ingram",
-    "Jessop",
-    "Kellet",
-    "Lomax",
-    "Marsden",
-    "Nuttall",
-    "Orme",
-    "Pickles",
-    "Quarmby",
-    "Royle",
-]
+# Surnames made of two syllables (640 each, so 409,600 surnames): the first letters of a
+# surname then narrow a search as in a real membership (benchmarks/case_list.py searches by
+# part of a name), where a short list would give each surname to thousands of people.
+ONSETS = ["b", "br", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "w"]
+VOWELS = ["a", "e", "i", "o", "u"]
+CODAS = ["", "n", "r", "l", "m", "s", "th", "ck"]
 
 
 def _name(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    syllables = [rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS) for _ in range(2)]
+    return f"{rng.choice(FIRST)} {''.join(syllables).capitalize()}"
 
 
 def generate(
@@ -148,6 +135,7 @@ def _batch(
     for person in made_people:
         person.refresh_hashes()  # insert_many does not call save(): the lookup hashes
     people = insert_many(made_people)
+    name_index_insert(people)
     complainants, respondents = people[:size], people[size:]
     complaint_refs = references_take(organisation, "next_complaint_number", now, "C", size)
     case_refs = references_take(organisation, "next_case_number", now, "", size)

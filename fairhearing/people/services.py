@@ -22,7 +22,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Branch, Organisation
 
-from .models import Affiliation, Person, affiliation_hash, person_hash
+from .models import Affiliation, Person, affiliation_hash, name_index_insert, person_hash
 
 AFFILIATION_NEEDS_NAME = "Enter the name of the group, faction or employer."
 AFFILIATION_NAME_TOO_LONG = f"The name must be {AFFILIATION_NAME_MAX:,} characters or fewer."
@@ -285,6 +285,7 @@ def people_find_or_create(
         if key:
             members[key] = person
     insert_many(made)
+    name_index_insert(made)  # insert_many does not call save() either
     for person, fields in refilled.items():
         person.save(update_fields=sorted(fields))
     return found

@@ -18,7 +18,7 @@ from fairhearing.intake.record import complaint_record
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.operations.keys import keys_rotate, keys_status
-from fairhearing.people.models import Person, person_hash
+from fairhearing.people.models import NameToken, Person, name_digests, person_hash
 from fairhearing.people.services import PersonDetails, person_find_or_create
 from fairhearing.portal.services import message_send
 
@@ -221,4 +221,8 @@ def test_data_migration_encrypts_existing_rows(ledger_teardown) -> None:
     assert raw("people_person", "full_name", person.pk).startswith("gAAAA")
     assert raw("people_person", "email", person.pk) == ""
     assert person.membership_number_hash == person_hash("membership_number", "M-1")
+    # people.0007 indexed the name (the blind index of name prefixes) from the plaintext.
+    assert set(NameToken.objects.filter(person=person).values_list("digest", flat=True)) == (
+        name_digests(org, NAMES[0])
+    )
     Person.objects.filter(pk=person.pk).delete()

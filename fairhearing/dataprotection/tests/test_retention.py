@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fairhearing.api.tests.test_api import api_for, assert_error
 from fairhearing.cases.models import Allegation, Case, Complaint
+from fairhearing.cases.queries import search_matches
 from fairhearing.conftest import signed_in
 from fairhearing.core.tests.test_crypto import dump
 from fairhearing.dataprotection.models import Anonymisation, LegalHold
@@ -31,7 +32,7 @@ from fairhearing.evidence.models import Blob, EvidenceItem
 from fairhearing.evidence.storage import blob_path
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
-from fairhearing.people.models import Person, person_hash
+from fairhearing.people.models import NameToken, Person, person_hash
 from fairhearing.people.services import affiliation_record
 from fairhearing.portal.models import Message, Reply
 
@@ -90,6 +91,10 @@ def test_after_the_period_personal_data_goes_and_the_facts_stay(
     )
     later_now = closed_case.closed_at + dt.timedelta(days=6 * 366)
     assert list(retention_due(now=later_now)) == [closed_case]
+    # Found by part of a name before: the blind index holds both people.
+    organisation_id = closed_case.organisation_id
+    assert closed_case.pk in search_matches("tobi grun", organisation_id=organisation_id)
+    assert closed_case.pk in search_matches("YSOLDE", organisation_id=organisation_id)
     with pytest.raises(AssertionError):
         for secret in SECRETS:
             assert secret not in plaintext_of_everything()
@@ -121,6 +126,10 @@ def test_after_the_period_personal_data_goes_and_the_facts_stay(
     assert not Person.objects.filter(
         membership_number_hash=person_hash("membership_number", "NCL-2002")
     ).exists()
+    # Out of the blind index: not found by part of their names, nor of "Anonymised person".
+    assert not NameToken.objects.filter(person_id__in=[respondent_id, complainant_id]).exists()
+    for words in ("tobi grun", "YSOLDE", "anonymised"):
+        assert closed_case.pk not in search_matches(words, organisation_id=organisation_id)
     # Evidence: rows, blob and file gone; the ledger keeps the item's id and hash.
     assert not EvidenceItem.objects.filter(case=closed_case).exists()
     assert not Blob.objects.filter(sha256=item.sha256).exists()
@@ -190,7 +199,9 @@ def test_a_legal_hold_keeps_the_case_until_lifted(closed_case, case_officer) -> 
     assert not Anonymisation.objects.exists()  # a dry run changes nothing
     assert retention_run(now=later_now).anonymised == [closed_case.reference]
     kinds = list(
-        Event.objects.filter(case_id=closed_case.pk, kind__gte=130).values_list("kind", flat=True)
+        Event.objects.filter(case_id=closed_case.pk, kind__gte=130)
+        .order_by("seq")
+        .values_list("kind", flat=True)
     )
     assert kinds == [
         EventKind.LEGAL_HOLD_PLACED,

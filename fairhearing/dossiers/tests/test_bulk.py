@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from fairhearing.cases.models import AllegationType, Case, Channel
+from fairhearing.cases.queries import search_matches
 from fairhearing.core import bulk
 from fairhearing.dossiers import read
 from fairhearing.dossiers.importing import _import_row, import_chunk
@@ -19,7 +20,9 @@ from fairhearing.ledger.models import Event
 from fairhearing.ledger.queries import ledger_verify
 from fairhearing.linking.models import Band, Fingerprint
 from fairhearing.organisations.services import organisation_create
+from fairhearing.people.models import person_hash
 from fairhearing.people.services import PersonDetails
+from fairhearing.people.tests.test_name_index import unindexed
 
 from .test_dossiers import POST, row, to_csv
 
@@ -160,5 +163,11 @@ def test_the_fast_path_records_what_the_row_path_records(monkeypatch, copy_from:
     assert fast["cases"] == slow["cases"]
     assert fast["events"] == slow["events"]
     assert fast["people"] == slow["people"]
+    # The blind index of names, kept as the row path keeps it: found by part of a name.
+    assert unindexed(fast_org) == unindexed(slow_org) == []
+    gus = Case.objects.get(
+        organisation=fast_org, respondent__full_name_hash=person_hash("full_name", "Gus Seven")
+    )
+    assert search_matches("sev GUS", organisation_id=fast_org.pk) == {gus.pk}
     assert Band.objects.count() > 0
     assert ledger_verify().ok

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import AllegationType, Case, Channel, Complaint
+from fairhearing.cases.queries import search_matches
 from fairhearing.cases.services import UNKNOWN_CATEGORY
 from fairhearing.conftest import make_user
 from fairhearing.core import bulk
@@ -29,6 +30,7 @@ from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 from fairhearing.organisations.services import organisation_create, rulebook_publish
 from fairhearing.people.models import Person, person_hash
 from fairhearing.people.services import PersonDetails
+from fairhearing.people.tests.test_name_index import unindexed
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +302,12 @@ def test_a_batch_records_what_recording_each_in_turn_records(
             "di@example.invalid",
             "4 Quay Street\nHarbour HB1 2CD",
         )
+    # The blind index of names, kept as the row path keeps it: found by part of a name.
+    assert unindexed(fast_org) == unindexed(slow_org) == []
+    kit = Case.objects.get(
+        organisation=fast_org, respondent__full_name_hash=name_hash("Kit Eleven")
+    )
+    assert search_matches("kit ELEV", organisation_id=fast_org.pk) == {kit.pk}
     assert ledger_verify().ok
 
 

@@ -50,6 +50,9 @@ PAYLOADS = [
     "<script>",
 ]
 REFERENCE = re.compile(r"\b(?:FH|EM)-\d{4}-\d{5}\b")
+# Payloads that are an honest search once their NULs are removed (the start of every
+# reference here), and what they must show no more than.
+STRIPPED = {"FH\x00-2026": "FH-2026"}
 
 
 def references_on(response) -> set[str]:
@@ -80,6 +83,8 @@ def test_case_filters_in_the_list_and_the_api(world) -> None:
                 # No wildcard matches: an accepted search shows what an unknown reference
                 # does (a NUL is removed, so NULs alone are no search at all).
                 expected = honest if payload.replace("\x00", "").strip() else unfiltered
+                if payload in STRIPPED:
+                    expected = client.get("/cases/", {"search": STRIPPED[payload]})
                 assert shown <= references_on(expected), (payload, shown)
             htmx = client.get("/cases/", {param: payload}, HTTP_HX_REQUEST="true")
             assert htmx.status_code < 500, (param, payload)
@@ -88,7 +93,12 @@ def test_case_filters_in_the_list_and_the_api(world) -> None:
             assert response.status_code < 500, (param, payload)
             if response.status_code == 200:
                 items = {i["reference"] for i in response.json()["items"]}
-                if param in {"search", "stage", "category"} and payload.strip("\x00"):
+                if param == "search" and payload in STRIPPED:
+                    honest_items = Client().get(
+                        "/api/v1/cases", {param: STRIPPED[payload]}, **bearer
+                    )
+                    assert items <= {i["reference"] for i in honest_items.json()["items"]}
+                elif param in {"search", "stage", "category"} and payload.strip("\x00"):
                     assert items == set(), (param, payload, items)
                 assert world.b.reference not in items and world.foreign.reference not in items
 
