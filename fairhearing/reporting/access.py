@@ -11,6 +11,9 @@ from fairhearing.accounts.models import Role
 PACK_READERS = frozenset({Role.GOVERNING_BODY, Role.OVERSIGHT, Role.ADMINISTRATOR})
 MEETING_SCHEDULERS = frozenset({Role.ADMINISTRATOR})
 TRACKER_EDITORS = frozenset({Role.ADMINISTRATOR, Role.GOVERNING_BODY})
+# Who shares out the cases: case officers (the team that takes them on) and oversight.
+WORKLOAD_READERS = frozenset({Role.CASE_OFFICER, Role.OVERSIGHT})
+NOT_A_WORKLOAD_READER = "The team's workload is for case officers and oversight."
 NOT_A_PACK_READER = "Meeting packs are for the governing body, oversight and administrators."
 NOT_A_SCHEDULER = "Only administrators schedule meetings."
 NOT_AN_EDITOR = "Only administrators and the governing body update the tracker."
@@ -44,3 +47,13 @@ def may_edit_tracker(user: Any) -> bool:
 def require_tracker_editor(user: Any) -> None:
     if not may_edit_tracker(user):
         raise PermissionDenied(NOT_AN_EDITOR)
+
+
+def may_read_workload(user: Any) -> bool:
+    """Whether the menu offers this user the team's workload."""
+    return _role(user) in WORKLOAD_READERS
+
+
+def require_workload_reader(user: Any) -> None:
+    if not may_read_workload(user):
+        raise PermissionDenied(NOT_A_WORKLOAD_READER)

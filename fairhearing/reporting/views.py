@@ -23,11 +23,13 @@ from .access import (
     require_meeting_scheduler,
     require_pack_reader,
     require_tracker_editor,
+    require_workload_reader,
 )
 from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, period_parse
 from .services import meeting_schedule, recommendation_update, recommendations_import
+from .workload import workload
 
 FORMATS = {"html", "csv", "json", "pdf"}
 
@@ -209,4 +211,44 @@ def tracker_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reporting/tracker_update.html",
         {"form": form, "recommendation": recommendation},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def workload_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_workload_reader(user)
+    load = workload(user.organisation_id)
+    officers_chart = {
+        "title": "Open cases by officer",
+        "rows": [{"label": o.name, "shown": str(o.open_cases)} for o in load.officers]
+        + [{"label": "Nobody yet", "shown": str(load.unassigned)}],
+    }
+    stages_chart = {
+        "title": "Open cases by stage",
+        "rows": [{"label": s.label, "shown": str(s.total)} for s in load.stages],
+    }
+    week_label = "Week of {:%-d %b}"
+    breached_chart = {
+        "title": "Time limits breached, week by week",
+        "rows": [
+            {"label": week_label.format(w.starts_on), "shown": str(w.breached)} for w in load.weeks
+        ],
+    }
+    closed_chart = {
+        "title": "Cases closed, week by week",
+        "rows": [
+            {"label": week_label.format(w.starts_on), "shown": str(w.closed)} for w in load.weeks
+        ],
+    }
+    return render(
+        request,
+        "reporting/workload.html",
+        {
+            "load": load,
+            "officers_chart": officers_chart,
+            "stages_chart": stages_chart,
+            "breached_chart": breached_chart,
+            "closed_chart": closed_chart,
+        },
     )

@@ -111,6 +111,8 @@ NOT_OPERATIONS = {
     "reporting:tracker",
     "reporting:packs",
     "reporting:pack",
+    # The team's workload: counts for those who share out cases, no case operation.
+    "reporting:workload",
     "reporting:tracker_import",
     "reporting:tracker_update",
     "ledger:inclusion",

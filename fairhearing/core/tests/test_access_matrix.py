@@ -102,6 +102,7 @@ ROUTES = {
     "reporting:report_format": "public",
     "reporting:tracker": "public",
     "reporting:packs": "role:governing_body|oversight|administrator",
+    "reporting:workload": "role:case_officer|oversight",
     "reporting:pack": "role:governing_body|oversight|administrator",
     "reporting:tracker_import": "role:administrator|governing_body",
     "reporting:tracker_update": "role:administrator|governing_body",

@@ -32,6 +32,7 @@ ROLE_PAGES = [
     ("worker:status", [], Role.OVERSIGHT),
     ("webhooks:log", [], Role.CASE_OFFICER),
     ("reporting:packs", [], Role.CASE_OFFICER),
+    ("reporting:workload", [], Role.GOVERNING_BODY),
     ("dossiers:template", ["csv"], Role.INVESTIGATOR),
 ]
 

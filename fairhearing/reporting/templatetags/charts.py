@@ -12,6 +12,9 @@ ROW, LABEL_W, BAR_W = 28, 260, 320
 @register.simple_tag
 def bar_chart(table: dict[str, Any], chart_id: str) -> str:
     rows = table["rows"]
+    # As wide as the longest label needs (about 8 units a character at 14px), so that a chart
+    # of short labels is not mostly blank space, and reads larger on a phone.
+    label_w = min(LABEL_W, max(80, 8 * max((len(str(r["label"])) for r in rows), default=0)))
     numbers = [int(r["shown"]) for r in rows if r["shown"].isdigit()]
     top = max([*numbers, 5, 1])
     height = ROW * len(rows) + 10
@@ -29,11 +32,11 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
             (
                 y + 17,
                 row["label"],
-                LABEL_W + 4,
+                label_w + 4,
                 y + 4,
                 f"{width:.1f}",
                 fill,
-                f"{LABEL_W + 10 + width:.1f}",
+                f"{label_w + 10 + width:.1f}",
                 y + 17,
                 shown,
             )
@@ -51,7 +54,7 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
         'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif">'
         '<title id="{}-title">{}</title>{}</svg>',
         chart_id,
-        LABEL_W + BAR_W + 80,
+        label_w + BAR_W + 80,
         height,
         chart_id,
         table["title"],
