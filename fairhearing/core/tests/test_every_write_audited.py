@@ -72,6 +72,10 @@ EXEMPT = {
     # A step of complaint_submit, anonymous_report_submit and submissions_record (all walked),
     # writing only through evidence_add_post and evidence_add_file (EVIDENCE_ADDED, walked).
     "intake.services.complaint_evidence_keep": "writes only through the evidence services",
+    # A user's own shortcuts to the case list: no case, nor anyone else's work, changes (the
+    # lists they open are read through the same access rules as any address of the list).
+    "caselist.services.saved_view_save": "a personal preference, not a change to a case",
+    "caselist.services.saved_view_delete": "a personal preference, not a change to a case",
 }
 
 
