@@ -120,11 +120,15 @@ def queue_condition(queue: str, user: Any, now: dt.datetime) -> Q:
     if queue == "mine":
         return _on_my_team(user)
     if queue == "awaiting_me":
-        awaiting = _on_my_team(user) & Q(pk__in=_ours().values("case_id"))
         held = verifications_awaiting(user)
-        if not held.query.is_empty():
-            awaiting |= Q(Exists(held.filter(case=OuterRef("pk"))))
-        return awaiting
+        if held.query.is_empty():  # nobody's verification but oversight's
+            return _on_my_team(user) & Q(pk__in=_ours().values("case_id"))
+        # One set of keys, not an OR of two conditions: to test an OR, PostgreSQL read every
+        # open case (14 ms at 100,000 cases, for a count of none).
+        team = Assignment.objects.filter(
+            user=user, ended_at__isnull=True, case_id__in=_ours().values("case_id")
+        )
+        return Q(pk__in=team.values("case_id").union(held.values("case_id")))
     if window := _windows(now).get(queue):
         return Q(pk__in=_ours().filter(window).values("case_id"))
     if queue == "unassigned":
