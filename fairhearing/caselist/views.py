@@ -58,7 +58,7 @@ def _described(query: str, spec: RulebookSpec, staff: list[User]) -> list[str]:
         True,
     )
     order = column.described(descending)
-    return [QUEUES.get(queue, QUEUES[ALL]), *(tag.label for tag in filters), order.capitalize()]
+    return [QUEUES.get(queue, QUEUES[ALL]), *(tag.label for tag in filters), order]
 
 
 @login_required
