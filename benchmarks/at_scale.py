@@ -111,6 +111,10 @@ def main() -> None:
         "list_search": f"/cases/?search={middle.reference}",
         "list_page_40": "/cases/?page=40",
         "list_last_page": "/cases/?page=last",
+        "list_by_reference": "/cases/?queue=all&sort=reference",
+        "list_overdue_by_days": "/cases/?queue=overdue&sort=-days_overdue",
+        "list_overdue_by_days_page_40": "/cases/?queue=overdue&sort=-days_overdue&page=40",
+        "list_week_by_next_due": "/cases/?queue=due_this_week&sort=next_due",
         "case_page": f"/cases/{middle.reference}/",
         "case_page_open": f"/cases/{open_case.reference}/"
         if open_case

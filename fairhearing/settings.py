@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fairhearing.webhooks",
     "fairhearing.witnesses",
     "fairhearing.reporting",
+    "fairhearing.caselist",
     "fairhearing.evidence",
     "fairhearing.linking",
     "fairhearing.dossiers",

@@ -6,8 +6,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -283,6 +283,65 @@ def _plain(body: Any) -> Any:
     if isinstance(body, dict):
         return {k: _plain(v) for k, v in body.items()}
     return body
+
+
+class KeysetKey(Protocol):
+    """A term of a list's order: a field or annotation of its rows, and its direction (a
+    nullable term's blanks count as larger than any value)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def descending(self) -> bool: ...
+
+    @property
+    def nullable(self) -> bool: ...
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+def _beyond(key: KeysetKey, value: Any) -> Q:
+    """Rows past `value` in `key`'s direction."""
+    if value is None:  # the largest: nothing past it going up, every other value going down
+        return Q(**{f"{key.name}__isnull": False}) if key.descending else Q(pk__in=[])
+    past = Q(**{f"{key.name}__{'lt' if key.descending else 'gt'}": value})
+    if key.nullable and not key.descending:
+        past |= Q(**{f"{key.name}__isnull": True})
+    return past
+
+
+def _after(keys: Sequence[KeysetKey], values: list[Any]) -> Q:
+    """Rows after the one with `values` in the order `keys` give."""
+    after, equal = Q(pk__in=[]), Q()
+    for key, value in zip(keys, values, strict=True):
+        after |= equal & _beyond(key, value)
+        equal &= Q(**{f"{key.name}__isnull": True} if value is None else {key.name: value})
+    return after
+
+
+def keyset_page(
+    queryset: QuerySet, *, keys: Sequence[KeysetKey], cursor: str | None, limit: int
+) -> tuple[list, str | None]:
+    """Keyset pagination in the queryset's own order, whose terms are `keys` (the last one
+    unique): the cursor holds the last row's value of each, opaque to the client."""
+    try:
+        if cursor:
+            values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            if not isinstance(values, list) or len(values) != len(keys):
+                raise ValueError(cursor)
+            queryset = queryset.filter(_after(keys, values))
+        items = list(queryset[: limit + 1])
+    except (ValueError, TypeError, UnicodeDecodeError, DjangoValidationError) as exc:
+        raise ApiError(404, "bad_cursor", BAD_CURSOR) from exc
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        raw = json.dumps([_jsonable(getattr(items[-1], key.name)) for key in keys])
+        next_cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+    return items, next_cursor
 
 
 def cursor_page(

@@ -15,14 +15,22 @@ from fairhearing.api.core import (
     OkOut,
     ReasonIn,
     StrictSchema,
-    cursor_page,
     idempotent,
+    keyset_page,
     refuse_unknown_query,
     require_scope,
 )
 from fairhearing.api.models import Scope
+from fairhearing.caselist.queries import (
+    QUEUES,
+    case_list,
+    sort_keys,
+    sort_offered,
+    sort_parse,
+)
 from fairhearing.core.limits import REASONS_MAX, RULE_MAX
-from fairhearing.deadlines.queries import case_list
+from fairhearing.deadlines.models import Deadline
+from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
 from fairhearing.people.services import PersonDetails
 from fairhearing.workflow import services as workflow
@@ -77,6 +85,8 @@ class CaseSummary(Schema):
     closed_at: dt.datetime | None
     outcome: str
     overdue: bool
+    next_due_at: dt.datetime | None
+    overdue_since: dt.datetime | None
 
 
 class CaseDetail(CaseSummary):
@@ -91,7 +101,35 @@ class CaseDetail(CaseSummary):
     actions: list[str]
 
 
+# The page's `queue` and `sort` parameters (caselist.queries.QUEUES and SORT_VALUES).
+QueueName = Literal["mine", "awaiting_me", "due_this_week", "overdue", "unassigned", "all"]
+SortName = Literal[
+    "reference",
+    "-reference",
+    "category",
+    "-category",
+    "stage",
+    "-stage",
+    "next_due",
+    "-next_due",
+    "days_overdue",
+    "-days_overdue",
+    "opened",
+    "-opened",
+]
+SORT_NOT_OFFERED = (
+    "The list sorts by {column} only within the queues {queues}, and not while searching: "
+    "over every case, that order would read every case first."
+)
+
+
 class CaseFilters(StrictSchema):
+    queue: QueueName = Field(
+        "all", description="as the case list's queues; a search looks through every queue"
+    )
+    sort: SortName = Field(
+        "-opened", description="a column, reversed with '-': reference and opened anywhere"
+    )
     stage: str = ""
     category: str = ""
     overdue: bool = False
@@ -126,12 +164,19 @@ class TimelineEntryOut(Schema):
     rule_applied: str | None = None
 
 
-def summary(case: Case, overdue: bool | None = None) -> dict[str, Any]:
-    if overdue is None:
-        now = timezone.now()
-        overdue = case.deadlines.filter(
-            status="open", binds="organisation", due_at__lt=now
-        ).exists()
+def summary(case: Case) -> dict[str, Any]:
+    """A case as lists show it; a row of `case_list` brings its time limits' figures with it."""
+    if hasattr(case, "next_due_at"):
+        next_due_at, overdue_since = case.next_due_at, getattr(case, "overdue_since", None)
+    else:
+        running = case.deadlines.filter(status=Deadline.Status.OPEN)
+        next_due_at = running.order_by("due_at").values_list("due_at", flat=True).first()
+        overdue_since = (
+            running.filter(binds=Deadline.Binds.ORGANISATION, due_at__lt=timezone.now())
+            .order_by("due_at")
+            .values_list("due_at", flat=True)
+            .first()
+        )
     return {
         "reference": case.reference,
         "stage": case.stage,
@@ -141,7 +186,9 @@ def summary(case: Case, overdue: bool | None = None) -> dict[str, Any]:
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
         "outcome": case.outcome,
-        "overdue": overdue,
+        "overdue": overdue_since is not None,
+        "next_due_at": next_due_at,
+        "overdue_since": overdue_since,
     }
 
 
@@ -183,25 +230,36 @@ def detail(case: Case) -> dict[str, Any]:
 def cases_list(request: Any, filters: Query[CaseFilters]) -> dict[str, Any]:
     require_scope(request, Scope.CASES_READ)
     refuse_unknown_query(request, set(CaseFilters.model_fields))
-    case_list_reader(request.user)
-    search_refusals_record(request.user, filters.search, request)
-    limit, cursor = filters.limit, filters.cursor
+    user = case_list_reader(request.user)
+    search_refusals_record(user, filters.search, request)
+    searching = bool(filters.search)
+    if not sort_offered(filters.sort, filters.queue, searching=searching):
+        # A valid request the list does not serve (422 is for what the schema refuses).
+        column = sort_parse(filters.sort)
+        assert column is not None  # the schema took only known sorts
+        queues = ", ".join(queue for queue in QUEUES if sort_offered(filters.sort, queue))
+        message = SORT_NOT_OFFERED.format(column=column[0].label.lower(), queues=queues)
+        raise ApiError(409, "refused", message, {"sort": [message]})
+    spec = Organisation.objects.get(pk=user.organisation_id).current_rulebook().spec
     queryset = case_list(
-        cases_visible_to(request.user),
-        user=request.user,
+        cases_visible_to(user),
+        queue=filters.queue,
+        user=user,
         stage=filters.stage,
         category=filters.category,
         overdue=filters.overdue,
         assignee=filters.assignee,
         search=filters.search,
+        sort=filters.sort,
+        spec=spec,
     )
-    items, next_cursor = cursor_page(
-        queryset, cursor=cursor, limit=limit, order=("opened_at", "pk")
+    items, next_cursor = keyset_page(
+        queryset,
+        keys=sort_keys(filters.sort, filters.queue, searching=searching),
+        cursor=filters.cursor,
+        limit=filters.limit,
     )
-    return {
-        "items": [summary(c, getattr(c, "is_overdue", None)) for c in items],
-        "next_cursor": next_cursor,
-    }
+    return {"items": [summary(c) for c in items], "next_cursor": next_cursor}
 
 
 @router.get("/cases/{reference}", response={200: CaseDetail, **ERRORS}, operation_id="cases_detail")

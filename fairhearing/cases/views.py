@@ -2,20 +2,35 @@
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fairhearing.accounts.models import CASEWORK_ROLES, User
+from fairhearing.caselist.queries import (
+    ALL,
+    BOUNDED,
+    COUNT_CAP,
+    DEFAULT_SORT,
+    QUEUES,
+    SORTS,
+    assignees,
+    case_list,
+    queue_counts,
+    saved_query_clean,
+    saved_views_of,
+    sort_in_force,
+    sort_offered,
+    sort_parse,
+)
 from fairhearing.core import pagination
 from fairhearing.core.errors import CaseError
 from fairhearing.core.pagination import CappedPaginator
-from fairhearing.deadlines.queries import ALL, COUNT_CAP, QUEUES, case_list, queue_counts
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
 from fairhearing.organisations.models import Organisation
@@ -85,20 +100,66 @@ class Queue:
         return f"{COUNT_CAP:,}+" if self.count > COUNT_CAP else f"{self.count:,}"
 
 
+@dataclass(frozen=True)
+class SavedViewLink:
+    name: str
+    url: str
+    current: bool  # the list shown is this view
+
+
+@dataclass(frozen=True)
+class Column:
+    """A heading of the case list's table; a sortable one links to the list sorted by it (MOJ
+    sortable table, on the server: the list is paged)."""
+
+    label: str
+    url: str = ""  # sorted by this column (or reversed, when it is the order in force)
+    aria_sort: str = ""  # "ascending", "descending" or "none"; blank when not sortable
+    next_order: str = ""  # what following the link does, in words
+
+
+COLUMNS = [
+    ("reference", "Reference"),
+    ("", "Respondent"),  # names are encrypted: the database cannot sort by them
+    ("category", "Category"),
+    ("stage", "Stage"),
+    ("", "Assigned to"),
+    ("next_due", "Next due"),
+    ("days_overdue", "Days overdue"),
+    ("opened", "Opened"),
+]
+
+
+def _columns(query: dict[str, str], sort: str, queue: str, searching: bool) -> list[Column]:
+    in_force = sort_parse(sort)
+    assert in_force is not None
+    columns = []
+    for key, label in COLUMNS:
+        if not key or not sort_offered(key, queue, searching=searching):
+            columns.append(Column(label))
+            continue
+        column = SORTS[key]
+        current = in_force[0].key == key
+        descending = current and in_force[1]
+        aria = ("descending" if descending else "ascending") if current else "none"
+        # The first follow sorts ascending; following the order in force reverses it.
+        value = key if not current or descending else f"-{key}"
+        words = column.descending if value.startswith("-") else column.ascending
+        url = list_url({**query, "sort": "" if value == DEFAULT_SORT else value})
+        columns.append(Column(label, url, aria, words))
+    return columns
+
+
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     """The officer's queue: queues with their counts above a full-width list, filters kept as
-    removable tags. A reference search looks through every case the user may see."""
+    removable tags, columns that sort (where `sort_offered` allows), the user's saved views. A
+    reference search looks through every case the user may see."""
     user: Any = case_list_reader(request.user)
     visible = cases_visible_to(user)
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec
-    staff = list(
-        User.objects.filter(
-            organisation=organisation, role__in=CASEWORK_ROLES, is_active=True
-        ).order_by("first_name", "username")
-    )
-    form = CaseFilterForm(request.GET or None, spec=spec, staff=staff)
+    form = CaseFilterForm(request.GET or None, spec=spec, staff=assignees(organisation.pk))
     filters = form.cleaned_data if form.is_valid() else {}
     search_refusals_record(user, filters.get("search", ""), request)
     counts = queue_counts(visible, user)
@@ -109,6 +170,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         queue = "mine" if landing else ALL
     search = filters.get("search", "")
     found = search_found(search, organisation_id=organisation.pk) if search else None
+    asked = request.GET.get("sort", "")
+    sort = sort_in_force(asked, queue, searching=bool(search))
     cases = case_list(
         visible,
         queue=queue,
@@ -119,6 +182,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         assignee=filters.get("assignee", ""),
         search=search,
         found=found.cases if found else None,
+        sort=sort,
+        spec=spec,
     )
     # Unfiltered, the queue's count is the page's count (both stop at the same cap).
     counted = None if any(filters.values()) or COUNT_CAP != pagination.CAP else counts[queue]
@@ -133,12 +198,17 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         case.days_overdue = (
             max(1, (today - timezone.localdate(since)).days) if since is not None else None
         )
-    # What the page's links carry: the queue and the filters in force (never the page).
-    query = {"queue": queue, **form.kept()}
+    # What the page's links carry: the queue, the filters and the sort in force (never the
+    # page). A sort asked for but not offered here is dropped, and the page says so.
+    kept_sort = "" if sort == DEFAULT_SORT else sort
+    query = {"queue": queue, **form.kept(), "sort": kept_sort}
     queues = [
         Queue(key, label, counts[key], list_url({**query, "queue": key, "search": ""}))
         for key, label in QUEUES.items()
     ]
+    column, descending = sort_parse(sort) or (SORTS["opened"], True)
+    not_offered = sort_parse(asked) if asked and asked != sort else None
+    current = saved_query_clean(urlencode(query))
     context = {
         "form": form,
         "page": page,
@@ -152,10 +222,20 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "search": search,
         "search_too_broad": bool(found and found.too_broad),
         "query": urlencode({k: v for k, v in query.items() if v}),
+        "sort": kept_sort,
+        "order": column.described(descending),
+        "not_offered": not_offered[0].label.lower() if not_offered else "",
+        "bounded": [QUEUES[key] for key in BOUNDED],
+        "columns": _columns(query, sort, queue, bool(search)),
         "tags": form.tags(query),
-        "clear_url": list_url({"queue": queue}),
+        "clear_url": list_url({"queue": queue, "sort": kept_sort}),
         "filtered": any(filters.values()),
         "filters_open": any(filters.get(name) for name in form.fields if name != "search"),
+        "saved_views": [
+            SavedViewLink(view.name, list_url(dict(parse_qsl(view.query))), view.query == current)
+            for view in saved_views_of(user)
+        ],
+        "save_url": f"{reverse('caselist:saved_views')}?{current}" if current else "",
     }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

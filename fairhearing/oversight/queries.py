@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from fairhearing.accounts.models import Role
 from fairhearing.interests.models import BiasChallenge, Recusal
 
 from .models import AccessAttempt, Approach, Verification
@@ -157,4 +158,15 @@ def register_pending(organisation_id: int) -> QuerySet[Verification]:
         register_verifications(organisation_id)
         .filter(status=Verification.Status.PENDING)
         .order_by("stage_change__at", "pk")
+    )
+
+
+def verifications_awaiting(user: Any) -> QuerySet[Verification]:
+    """The decisions held for verification that wait for `user`: every pending one of their
+    organisation for oversight, who alone verify or veto (`services.verification_decide`);
+    none for anyone else."""
+    if getattr(user, "role", None) != Role.OVERSIGHT:
+        return Verification.objects.none()
+    return Verification.objects.filter(
+        status=Verification.Status.PENDING, case__organisation_id=user.organisation_id
     )

@@ -125,6 +125,10 @@ NOT_OPERATIONS = {
     "worker:readyz",
     "worker:status",
     "worker:retry",
+    # Saved views: a person's own shortcuts to lists of the page; an API client keeps its
+    # own query strings (`queue`, the filters, `sort` on cases_list).
+    "caselist:saved_views",
+    "caselist:saved_view_delete",
 }
 
 

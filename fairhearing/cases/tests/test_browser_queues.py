@@ -1,6 +1,7 @@
 """The case list's queues in a real browser: an officer lands on their own cases, opens "Due
-this week" and finds the case due in two days; filters become tags, each removing one filter.
-axe-core checks each state, at 1280 and at 390 px (no sideways scrolling of the page)."""
+this week" and finds the case due in two days; filters become tags, each removing one filter;
+the list sorted by next due is saved as a view, found above the list, and deleted. axe-core
+checks each state, at 1280 and at 390 px (no sideways scrolling of the page)."""
 
 import datetime as dt
 
@@ -62,3 +63,62 @@ def test_an_officer_opens_due_this_week_and_finds_the_case(
     page.reload()
     assert page_width(page) <= 390
     assert_accessible(page, context="case list at 390 px")
+
+
+def test_an_officer_sorts_by_next_due_and_saves_the_view(
+    page: Page, live_server, make_complaint, case_officer
+) -> None:
+    now = timezone.now()
+    later, sooner, overdue = (make_complaint().cases.get() for _ in range(3))
+    for case, days in ((later, 9), (sooner, 2), (overdue, -3)):
+        case_assign(actor=None, case=case, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+        case.deadlines.update(due_at=now + dt.timedelta(days=days))
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, case_officer.username)
+    page.get_by_role("link", name="Cases", exact=True).first.click()
+    table = page.get_by_test_id("case-table")
+    heading = table.get_by_role("columnheader", name="Next due")
+    expect(heading).to_have_attribute("aria-sort", "none")
+    expect(table.get_by_role("columnheader", name="Respondent")).not_to_have_attribute(
+        "aria-sort", "none"
+    )
+    heading.get_by_role("link").click()
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    references = table.locator("tbody tr td:first-child")
+    expect(references).to_have_text([overdue.reference, sooner.reference, later.reference])
+    assert_accessible(page, context="case list: sorted by next due")
+    heading.get_by_role("link").click()  # again: the reverse
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    expect(references).to_have_text([later.reference, sooner.reference, overdue.reference])
+
+    page.get_by_role("link", name="Save this list as a view").click()
+    expect(page.get_by_role("heading", name="Saved views", level=1)).to_be_visible()
+    expect(page.locator("#list-shows")).to_contain_text("By next due, latest first")
+    page.get_by_role("button", name="Save view").click()  # no name yet
+    expect(page.get_by_role("alert")).to_contain_text("Give the view a name.")
+    assert_accessible(page, context="saved views: an error")
+    page.get_by_label("Name of the view").fill("Latest due")
+    page.get_by_role("button", name="Save view").click()
+
+    # Back on the list, in that order, with the view above it.
+    expect(page.get_by_text("Saved the view “Latest due”")).to_be_visible()
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    saved = page.locator("#saved-views").get_by_role("link", name="Latest due")
+    expect(saved).to_have_attribute("aria-current", "true")
+    assert_accessible(page, context="case list: a saved view")
+    page.get_by_role("link", name="Opened").click()  # another order: no longer that view
+    expect(saved).not_to_have_attribute("aria-current", "true")
+    saved.click()
+    expect(references).to_have_text([later.reference, sooner.reference, overdue.reference])
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page_width(page) <= 390
+    assert_accessible(page, context="case list sorted, at 390 px")
+    page.get_by_role("link", name="Save this list as a view, or delete one").click()
+    assert page_width(page) <= 390
+    assert_accessible(page, context="saved views at 390 px")
+    page.get_by_role("button", name="Delete the view “Latest due”").click()
+    expect(page.get_by_text("Deleted the view “Latest due”.")).to_be_visible()
+    expect(page.get_by_text("You have no saved views yet.")).to_be_visible()

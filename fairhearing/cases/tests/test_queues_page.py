@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
+from fairhearing.caselist import queries
 from fairhearing.cases import views
 from fairhearing.cases.models import Assignment
 from fairhearing.conftest import make_user, signed_in, walk
-from fairhearing.deadlines import queries
 from fairhearing.deadlines.models import Deadline
 from fairhearing.workflow.services import case_assign
 

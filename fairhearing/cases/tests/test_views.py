@@ -101,10 +101,11 @@ class TestCaseList:
             make_complaint()
         client = signed_in(case_officer)
         client.get(reverse("cases:list"))  # warm the session
-        # 10: session, user, the second factor's device (django-otp, every signed-in request),
+        # 11: session, user, the second factor's device (django-otp, every signed-in request),
         # then the page's own (the queues' counts one statement, the rows' teams one more, the
-        # queue's count reused for the pages); the same for 1 case or 13.
-        with django_assert_max_num_queries(10):
+        # user's saved views one more, the queue's count reused for the pages); the same for 1
+        # case or 13.
+        with django_assert_max_num_queries(11):
             client.get(reverse("cases:list"))
 
     @pytest.mark.parametrize("role", [Role.GOVERNING_BODY, Role.ADMINISTRATOR])

@@ -65,6 +65,8 @@ ROUTES = {
     "accounts:recovery_codes": "signed_in",
     "accounts:reauth": "signed_in",
     "cases:list": "list",
+    "caselist:saved_views": "list",
+    "caselist:saved_view_delete": "list",
     "cases:detail": "case:view",
     "cases:transition": "case:act",
     "cases:hearing": "case:act",

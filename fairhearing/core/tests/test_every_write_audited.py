@@ -75,6 +75,10 @@ EXEMPT = {
     # Builds a captured post, unsaved, for evidence_add_post and for recording complaints
     # (both walked, EVIDENCE_ADDED): it writes nothing itself.
     "evidence.services.post_item": "builds an item; its callers write and record it",
+    # A user's own shortcuts to the case list: no case, nor anyone else's work, changes (the
+    # lists they open are read through the same access rules as any address of the list).
+    "caselist.services.saved_view_save": "a personal preference, not a change to a case",
+    "caselist.services.saved_view_delete": "a personal preference, not a change to a case",
 }
 
 

@@ -56,6 +56,11 @@ def letter_of(case: Any) -> int:
 
 
 IDOR: dict[str, Attack] = {
+    "caselist:saved_view_delete": Attack(
+        officer,
+        lambda w: reverse("caselist:saved_view_delete", args=[w.saved_view_other.pk]),
+        methods=("post",),
+    ),
     "cases:affiliations": Attack(
         officer,
         lambda w: reverse("cases:affiliations", args=[w.a.reference, w.b.respondent_id]),

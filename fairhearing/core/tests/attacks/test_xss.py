@@ -66,6 +66,9 @@ NOT_FREE_TEXT = {
     "worker.WorkerProcess": {"worker_id", "hostname", "task_path"},
     "worker.Schedule": {"name", "task_path"},
     "ledger.Event": {"prev_hash", "hash"},
+    # The list's query string, percent-encoded (`saved_query_clean`): its filters are shown
+    # only as the list's form reads them (an unknown stage is no filter at all).
+    "caselist.SavedView": {"query"},
     "ledger.TreeHead": {"root_hash", "key_id", "signature"},
     # From settings (LEDGER_WITNESSES) and the mail server's or witness's error; shown on no
     # page (`fairhearing witnesses list` prints them).
@@ -114,6 +117,7 @@ def pages(xss) -> list[tuple[str, object, str]]:
     return [
         ("case page", officer, reverse("cases:detail", args=[case.reference])),
         ("case list", officer, reverse("cases:list")),
+        ("saved views", officer, reverse("caselist:saved_views")),
         ("evidence list", officer, reverse("evidence:list", args=[case.reference])),
         ("related cases", officer, reverse("linking:related", args=[case.reference])),
         ("declarations", officer, reverse("interests:list")),
@@ -172,6 +176,8 @@ def pages(xss) -> list[tuple[str, object, str]]:
 # Where a field's payload must be shown (escaped), by its prefix in xss.py: each page above
 # shows some payload, and these pin that the later stages' fields are on their pages.
 SHOWN = {
+    "case list": ["SV "],  # the officer's saved view, above the list
+    "saved views": ["SV "],
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],
     "respondent's portal": ["Reply ", "Comp "],
     "register": ["Q "],  # a refused search, as asked

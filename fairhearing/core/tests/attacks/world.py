@@ -11,6 +11,8 @@ from django.contrib.sessions.models import Session
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.api.services import api_token_create
+from fairhearing.caselist.models import SavedView
+from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.dataprotection.models import SubjectAccessRequest
@@ -93,6 +95,7 @@ class World:
     recommendation_other: Recommendation
     delivery_other: Delivery
     sar_other: SubjectAccessRequest  # another organisation's subject access request
+    saved_view_other: SavedView  # a colleague's saved view of the case list
     admin: User
     governing: User
     bearer: str
@@ -161,6 +164,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     )
     delivery_other = Delivery.objects.create(endpoint=endpoint, event=event)
     sar_other = subject_access_open(actor=other_officer, person=foreign_person)
+    saved_view_other, _ = saved_view_save(actor=colleague, name="Overdue", query="queue=overdue")
     _, bearer = api_token_create(
         actor=None, user=officer, name="attack", scopes=["cases:read", "cases:write"]
     )
@@ -184,6 +188,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         recommendation_other=recommendation_other,
         delivery_other=delivery_other,
         sar_other=sar_other,
+        saved_view_other=saved_view_other,
         admin=make_user(organisation, "ada", Role.ADMINISTRATOR),
         governing=make_user(organisation, "gwen", Role.GOVERNING_BODY),
         bearer=bearer,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role, User
+from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.cases.services import (
     case_add_witness,
@@ -155,6 +156,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     party_protect_identity(actor=officer, party=complainant, reason="P " + PAYLOAD)
     deadline = case.deadlines.filter(status="open")[0]
     deadline_pause(actor=officer, deadline=deadline, reasons="Pause " + PAYLOAD)
+    saved_view_save(actor=officer, name="SV " + PAYLOAD[:51], query="queue=all&stage=" + SHORT)
     approach_record(
         actor=officer,
         case=case,

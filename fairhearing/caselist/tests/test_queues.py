@@ -1,4 +1,4 @@
-"""The queues of the case list (deadlines/queries.py): who is in each, and their counts."""
+"""The queues of the case list (caselist/queries.py): who is in each, and their counts."""
 
 import datetime as dt
 
@@ -6,13 +6,15 @@ import pytest
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
+from fairhearing.caselist import queries
+from fairhearing.caselist.queries import QUEUES, case_list, queue_counts
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.conftest import make_user, walk
-from fairhearing.deadlines import queries
 from fairhearing.deadlines.models import Deadline
-from fairhearing.deadlines.queries import QUEUES, case_list, queue_counts
-from fairhearing.workflow.services import case_assign
+from fairhearing.oversight.models import Verification
+from fairhearing.oversight.tests.test_verification import decided
+from fairhearing.workflow.services import case_assign, verification_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,27 @@ def test_a_role_that_reaches_no_case_counts_nothing(cases, organisation) -> None
     assert set(queue_counts(cases_visible_to(sitting_nowhere), sitting_nowhere).values()) == {0}
     governing = make_user(organisation, "gwen", Role.GOVERNING_BODY)
     assert set(queue_counts(Case.objects.none(), governing).values()) == {0}
+
+
+def test_oversight_awaits_the_decisions_held_for_their_verification(
+    make_complaint, case_officer, organisation
+) -> None:
+    reader = make_user(organisation, "odile", Role.OVERSIGHT)
+    held = decided(make_complaint, case_officer, "antisemitism")
+    not_held = decided(make_complaint, case_officer, "bullying")  # takes effect at once
+    assert held.stage == "verification" and not_held.stage == "appeal_window"
+    assert in_queue(reader, "awaiting_me") == {held.reference}
+    counts = queue_counts(cases_visible_to(reader), reader)
+    assert counts["awaiting_me"] == 1 and counts["mine"] == 0
+    # The case team's "Awaiting me" is unchanged: a running limit that binds the organisation
+    # (here oversight's own ten days), on their team.
+    case_assign(actor=None, case=held, user=case_officer, role=Assignment.Role.CASE_OFFICER)
+    assert held.reference in in_queue(case_officer, "awaiting_me")
+    # Decided, it waits for nobody's verification.
+    verification_verify(
+        actor=reader, verification=Verification.objects.get(case=held), reasons="Sound."
+    )
+    assert in_queue(reader, "awaiting_me") == set()
+    assert queue_counts(cases_visible_to(reader), reader)["awaiting_me"] == 0
+    # Nobody else awaits a verification they cannot give.
+    assert in_queue(make_user(organisation, "gail", Role.INVESTIGATOR), "awaiting_me") == set()
