@@ -1,20 +1,31 @@
-"""The saved views' page: save the case list one came from under a name; open or delete one's
-own views. Thin: the access function, then at most one service."""
+"""The staff case list, the officer's queue (sortable, filtered, searched), and the saved
+views' page: save the case list one came from under a name; open or delete one's own views.
+Thin: the access function, then at most one service."""
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.accounts.models import User
+from fairhearing.cases.access import (
+    case_list_reader,
+    cases_visible_to,
+    search_refusals_record,
+    works_own_cases,
+)
 from fairhearing.cases.forms import CaseFilterForm, list_url
+from fairhearing.cases.queries import search_found, team_names
+from fairhearing.core import pagination
 from fairhearing.core.errors import CaseError
+from fairhearing.core.pagination import CappedPaginator
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.rulebook import RulebookSpec
 
@@ -23,16 +34,33 @@ from .access import saved_view_for, saved_views_reader
 from .forms import SavedViewForm
 from .queries import (
     ALL,
+    BOUNDED,
+    COUNT_CAP,
     DEFAULT_SORT,
     QUEUES,
     SAVED_VIEWS_MAX,
     SORTS,
     assignees,
+    case_list,
+    queue_counts,
     saved_query_clean,
     saved_views_of,
     sort_in_force,
+    sort_offered,
     sort_parse,
 )
+
+PAGE_SIZE = 25
+COLUMNS = [
+    ("reference", "Reference"),
+    ("", "Respondent"),  # names are encrypted: the database cannot sort by them
+    ("category", "Category"),
+    ("stage", "Stage"),
+    ("", "Assigned to"),
+    ("next_due", "Next due"),
+    ("days_overdue", "Days overdue"),
+    ("opened", "Opened"),
+]
 
 SAVED = "Saved the view “{name}”: it is above the case list."
 REPLACED = "Replaced the view “{name}” with this list."
@@ -113,3 +141,145 @@ def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = saved_query_clean(request.POST.get("query", ""))
     page = reverse("caselist:saved_views")
     return redirect(f"{page}?{back}" if back else page)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    count: int
+    url: str
+
+    @property
+    def shown(self) -> str:
+        """The count as the page shows it: "1,000+" past the cap."""
+        return f"{COUNT_CAP:,}+" if self.count > COUNT_CAP else f"{self.count:,}"
+
+
+@dataclass(frozen=True)
+class SavedViewLink:
+    name: str
+    url: str
+    current: bool  # the list shown is this view
+
+
+@dataclass(frozen=True)
+class Column:
+    """A heading of the case list's table; a sortable one links to the list sorted by it (MOJ
+    sortable table, on the server: the list is paged)."""
+
+    label: str
+    url: str = ""  # sorted by this column (or reversed, when it is the order in force)
+    aria_sort: str = ""  # "ascending", "descending" or "none"; blank when not sortable
+    next_order: str = ""  # what following the link does, in words
+
+
+def _columns(query: dict[str, str], sort: str, queue: str, searching: bool) -> list[Column]:
+    in_force = sort_parse(sort)
+    assert in_force is not None
+    columns = []
+    for key, label in COLUMNS:
+        if not key or not sort_offered(key, queue, searching=searching):
+            columns.append(Column(label))
+            continue
+        column = SORTS[key]
+        current = in_force[0].key == key
+        descending = current and in_force[1]
+        aria = ("descending" if descending else "ascending") if current else "none"
+        # The first follow sorts ascending; following the order in force reverses it.
+        value = key if not current or descending else f"-{key}"
+        words = column.descending if value.startswith("-") else column.ascending
+        url = list_url({**query, "sort": "" if value == DEFAULT_SORT else value})
+        columns.append(Column(label, url, aria, words))
+    return columns
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """The officer's queue: queues with their counts above a full-width list, filters kept as
+    removable tags, columns that sort (where `sort_offered` allows), the user's saved views. A
+    reference search looks through every case the user may see."""
+    user: Any = case_list_reader(request.user)
+    visible = cases_visible_to(user)
+    organisation = Organisation.objects.get(pk=user.organisation_id)
+    spec = organisation.current_rulebook().spec
+    form = CaseFilterForm(request.GET or None, spec=spec, staff=assignees(organisation.pk))
+    filters = form.cleaned_data if form.is_valid() else {}
+    search_refusals_record(user, filters.get("search", ""), request)
+    counts = queue_counts(visible, user)
+    queue = request.GET.get("queue", "")
+    if queue not in QUEUES:
+        # Landing (no parameters at all): caseworkers start on their own open cases.
+        landing = not request.GET and works_own_cases(user) and counts["mine"] > 0
+        queue = "mine" if landing else ALL
+    search = filters.get("search", "")
+    found = search_found(search, organisation_id=organisation.pk) if search else None
+    asked = request.GET.get("sort", "")
+    sort = sort_in_force(asked, queue, searching=bool(search))
+    cases = case_list(
+        visible,
+        queue=queue,
+        user=user,
+        stage=filters.get("stage", ""),
+        category=filters.get("category", ""),
+        overdue=filters.get("overdue", False),
+        assignee=filters.get("assignee", ""),
+        search=search,
+        found=found.cases if found else None,
+        sort=sort,
+        spec=spec,
+    )
+    # Unfiltered, the queue's count is the page's count (both stop at the same cap).
+    counted = None if any(filters.values()) or COUNT_CAP != pagination.CAP else counts[queue]
+    paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    names = team_names([case.pk for case in rows])
+    today = timezone.localdate()
+    for case in rows:
+        case.team_names = names.get(case.pk, [])
+        since = case.overdue_since
+        case.days_overdue = (
+            max(1, (today - timezone.localdate(since)).days) if since is not None else None
+        )
+    # What the page's links carry: the queue, the filters and the sort in force (never the
+    # page). A sort asked for but not offered here is dropped, and the page says so.
+    kept_sort = "" if sort == DEFAULT_SORT else sort
+    query = {"queue": queue, **form.kept(), "sort": kept_sort}
+    queues = [
+        Queue(key, label, counts[key], list_url({**query, "queue": key, "search": ""}))
+        for key, label in QUEUES.items()
+    ]
+    column, descending = sort_parse(sort) or (SORTS["opened"], True)
+    not_offered = sort_parse(asked) if asked and asked != sort else None
+    current = saved_query_clean(urlencode(query))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "spec": spec,
+        "queue": queue,
+        "queue_label": QUEUES[ALL if search else queue],
+        "queue_name": QUEUES[queue],
+        "queues": queues,
+        "searching": bool(search),
+        "search": search,
+        "search_too_broad": bool(found and found.too_broad),
+        "query": urlencode({k: v for k, v in query.items() if v}),
+        "sort": kept_sort,
+        "order": column.described(descending),
+        "not_offered": not_offered[0].label.lower() if not_offered else "",
+        "bounded": [QUEUES[key] for key in BOUNDED],
+        "columns": _columns(query, sort, queue, bool(search)),
+        "tags": form.tags(query),
+        "clear_url": list_url({"queue": queue, "sort": kept_sort}),
+        "filtered": any(filters.values()),
+        "filters_open": any(filters.get(name) for name in form.fields if name != "search"),
+        "saved_views": [
+            SavedViewLink(view.name, list_url(dict(parse_qsl(view.query))), view.query == current)
+            for view in saved_views_of(user)
+        ],
+        "save_url": f"{reverse('caselist:saved_views')}?{current}" if current else "",
+    }
+    template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)

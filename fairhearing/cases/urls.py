@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from fairhearing.caselist.views import case_list_view
 from fairhearing.notifications import views as letter_views
 from fairhearing.people import views as people_views
 
@@ -7,7 +8,7 @@ from . import views
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.case_list_view, name="list"),
+    path("", case_list_view, name="list"),
     path("<str:reference>/", views.case_detail_view, name="detail"),
     path("<str:reference>/act/<slug:transition>/", views.case_transition_view, name="transition"),
     path("<str:reference>/hearing/", views.case_hearing_view, name="hearing"),

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
-from fairhearing.caselist import queries
-from fairhearing.cases import views
+from fairhearing.caselist import queries, views
 from fairhearing.cases.models import Assignment
 from fairhearing.conftest import make_user, signed_in, walk
 from fairhearing.deadlines.models import Deadline

@@ -72,7 +72,7 @@ class TestCaseList:
     def test_a_long_list_is_counted_only_up_to_the_cap(
         self, make_complaint, case_officer, monkeypatch
     ) -> None:
-        from fairhearing.cases import views
+        from fairhearing.caselist import views
         from fairhearing.core import pagination
 
         for _ in range(5):
