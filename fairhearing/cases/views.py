@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fairhearing.caselist.forms import BulkAssignForm
 from fairhearing.caselist.queries import (
     ALL,
     BOUNDED,
@@ -19,8 +20,8 @@ from fairhearing.caselist.queries import (
     DEFAULT_SORT,
     QUEUES,
     SORTS,
-    assignees,
     case_list,
+    caseworkers,
     queue_counts,
     saved_query_clean,
     saved_views_of,
@@ -48,6 +49,7 @@ from fairhearing.workflow.steps import next_steps
 
 from . import services
 from .access import (
+    acts_on_cases,
     case_for,
     case_list_reader,
     cases_visible_to,
@@ -78,6 +80,7 @@ from .queries import (
     timeline_filtered,
     timeline_views,
 )
+from .services import BULK_MOST
 
 AFFIRM_FIRST = (
     "You sit on this case's panel. Before you read the case, confirm that you have no "
@@ -159,7 +162,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     visible = cases_visible_to(user)
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec
-    form = CaseFilterForm(request.GET or None, spec=spec, staff=assignees(organisation.pk))
+    staff = caseworkers(organisation.pk)  # the filter offers those active (`assignees`)
+    active = [person for person in staff if person.is_active]
+    form = CaseFilterForm(request.GET or None, spec=spec, staff=active)
     filters = form.cleaned_data if form.is_valid() else {}
     search_refusals_record(user, filters.get("search", ""), request)
     counts = queue_counts(visible, user)
@@ -237,6 +242,15 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         ],
         "save_url": f"{reverse('caselist:saved_views')}?{current}" if current else "",
     }
+    if acts_on_cases(user):
+        # Tick cases to assign them in bulk; "select all" is a link, so it works without script.
+        select_all = request.GET.get("select") == "all"
+        here = {**query, "page": request.GET.get("page", "")}
+        context |= {
+            "bulk_form": BulkAssignForm(staff=staff, cases=[], most=BULK_MOST),
+            "select_all": select_all,
+            "select_url": list_url({**here, "select": "" if select_all else "all"}),
+        }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
