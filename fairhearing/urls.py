@@ -5,8 +5,9 @@ urlpatterns = [
     path("", include("fairhearing.worker.urls")),
     path("", include("fairhearing.intake.urls")),
     path("accounts/", include("fairhearing.accounts.urls")),
-    # Before cases/: "saved-views" is no case reference, but cases/<reference>/ would take it.
-    path("cases/saved-views/", include("fairhearing.caselist.urls")),
+    # Before cases/: "saved-views" and "bulk" are no case references, but cases/<reference>/
+    # would take them.
+    path("cases/", include("fairhearing.caselist.urls")),
     path("cases/", include("fairhearing.cases.urls")),
     path("", include("fairhearing.dataprotection.urls")),
     path("", include("fairhearing.evidence.urls")),

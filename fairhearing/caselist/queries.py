@@ -410,6 +410,16 @@ def saved_query_clean(query: str) -> str:
     return urlencode([(name, kept[name]) for name in SAVED_PARAMS if name in kept])
 
 
+def caseworkers(organisation_id: int) -> list[User]:
+    """The organisation's case officers and investigators, those whose account is closed too
+    (someone who has left may still be on case teams, to be replaced)."""
+    return list(
+        User.objects.filter(organisation_id=organisation_id, role__in=CASEWORK_ROLES).order_by(
+            "first_name", "username"
+        )
+    )
+
+
 def assignees(organisation_id: int) -> list[User]:
     """Who the list's "Assigned to" filter offers: the organisation's active caseworkers."""
     return list(

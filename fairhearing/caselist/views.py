@@ -1,5 +1,6 @@
-"""The staff case list, the officer's queue (sortable, filtered, searched), and the saved
-views' page: save the case list one came from under a name; open or delete one's own views.
+"""The staff case list, the officer's queue (sortable, filtered, searched); the saved views'
+page: save the case list one came from under a name, open or delete one's own views; and bulk
+assignment of the cases ticked on the list: the form, a check, the result.
 Thin: the access function, then at most one service."""
 
 from dataclasses import dataclass
@@ -15,23 +16,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.accounts.models import User
+from fairhearing.cases.access import NOT_FOUND as CASE_NOT_FOUND
 from fairhearing.cases.access import (
+    acts_on_cases,
+    bulk_assigner,
     case_list_reader,
+    cases_for,
     cases_visible_to,
     search_refusals_record,
     works_own_cases,
 )
 from fairhearing.cases.forms import CaseFilterForm, list_url
+from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.queries import search_found, team_names
+from fairhearing.cases.services import BULK_MOST
 from fairhearing.core import pagination
 from fairhearing.core.errors import CaseError
 from fairhearing.core.pagination import CappedPaginator
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.rulebook import RulebookSpec
+from fairhearing.workflow import services as workflow
 
 from . import services
 from .access import saved_view_for, saved_views_reader
-from .forms import SavedViewForm
+from .forms import QUERY_FIELD_MAX, BulkAssignForm, SavedViewForm
 from .queries import (
     ALL,
     BOUNDED,
@@ -42,6 +50,7 @@ from .queries import (
     SORTS,
     assignees,
     case_list,
+    caseworkers,
     queue_counts,
     saved_query_clean,
     saved_views_of,
@@ -203,7 +212,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     visible = cases_visible_to(user)
     organisation = Organisation.objects.get(pk=user.organisation_id)
     spec = organisation.current_rulebook().spec
-    form = CaseFilterForm(request.GET or None, spec=spec, staff=assignees(organisation.pk))
+    staff = caseworkers(organisation.pk)  # the filter offers those active (`assignees`)
+    active = [person for person in staff if person.is_active]
+    form = CaseFilterForm(request.GET or None, spec=spec, staff=active)
     filters = form.cleaned_data if form.is_valid() else {}
     search_refusals_record(user, filters.get("search", ""), request)
     counts = queue_counts(visible, user)
@@ -281,5 +292,117 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         ],
         "save_url": f"{reverse('caselist:saved_views')}?{current}" if current else "",
     }
+    if acts_on_cases(user):
+        # Tick cases to assign them in bulk; "select all" is a link, so it works without script.
+        select_all = request.GET.get("select") == "all"
+        here = {**query, "page": request.GET.get("page", "")}
+        context |= {
+            "bulk_form": BulkAssignForm(staff=staff, cases=[], most=BULK_MOST),
+            "select_all": select_all,
+            "select_url": list_url({**here, "select": "" if select_all else "all"}),
+        }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+BULK_RESULT = "caselist_bulk_assign"  # the session's key for the last bulk assignment's result
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One case on the check page: what will happen to it, or why it will be refused."""
+
+    reference: str
+    respondent: str
+    what: str
+    refused: bool
+
+
+def _bulk_rows(form: BulkAssignForm, cases: list[Case], not_found: list[str]) -> list[BulkRow]:
+    chosen, user = form.cleaned_data["cases"], form.cleaned_data["assign_to"]
+    role, replacing = form.cleaned_data["role"], form.cleaned_data["replacing"]
+    joins = f"{user.display_name} joins as {Assignment.Role(role).label.lower()}"
+    if replacing is not None:
+        joins += f"; {replacing.display_name} leaves the case team"
+    rows = []
+    for case in (case for case in cases if case.reference in chosen):
+        refusal = workflow.case_replacement_refusal(case, user, role, replacing)
+        rows.append(
+            BulkRow(case.reference, case.respondent.full_name, refusal or joins, bool(refusal))
+        )
+    rows += [BulkRow(reference, "", CASE_NOT_FOUND, True) for reference in not_found]
+    return rows
+
+
+@login_required
+@require_POST
+def bulk_assign_view(request: HttpRequest) -> HttpResponse:
+    """Assign (or reassign, replacing someone who leaves) the cases ticked on the list: the
+    form again when something is missing, with the selection kept; then a check of what will
+    happen to each case; then the decisions, one per case (`cases_bulk_assign`). Cases the
+    user may not act on are refused as not found, and recorded (`cases_for`)."""
+    user: Any = bulk_assigner(request.user)
+    cases, not_found = cases_for(user, request.POST.getlist("cases"), request=request)
+    back = request.POST.get("back", "")[:QUERY_FIELD_MAX]
+    step = request.POST.get("step", "check")
+    staff = caseworkers(user.organisation_id)
+    # The form chooses among the cases found; those refused are reported beside it.
+    data = request.POST.copy()
+    data.setlist("cases", [case.reference for case in cases])
+    form = BulkAssignForm(data, staff=staff, cases=cases, most=BULK_MOST)
+    if step == "change":  # back from the check page: the answers, without complaint
+        initial: dict[str, Any] = {name: request.POST.get(name) for name in form.fields}
+        initial["cases"] = [case.reference for case in cases]
+        form = BulkAssignForm(initial=initial, staff=staff, cases=cases, most=BULK_MOST)
+    elif form.is_valid() and step == "confirm":
+        chosen = form.cleaned_data["cases"]
+        try:
+            outcomes = workflow.cases_bulk_assign(
+                actor=user,
+                cases=[case for case in cases if case.reference in chosen],
+                user=form.cleaned_data["assign_to"],
+                role=form.cleaned_data["role"],
+                replacing=form.cleaned_data["replacing"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except CaseError as refused:
+            form.add_error(None, str(refused))
+        else:
+            request.session[BULK_RESULT] = {
+                "assign_to": form.cleaned_data["assign_to"].display_name,
+                "role": str(Assignment.Role(form.cleaned_data["role"]).label),
+                "replacing": getattr(form.cleaned_data["replacing"], "display_name", ""),
+                "assigned": [o.case.reference for o in outcomes if not o.refused],
+                "refused": [[o.case.reference, o.refused] for o in outcomes if o.refused]
+                + [[reference, CASE_NOT_FOUND] for reference in not_found],
+                "back": back,
+            }
+            return redirect("caselist:bulk_assign_done")
+    context = {
+        "form": form,
+        "back": back,
+        "back_url": list_url(dict(parse_qsl(back))),
+        "not_found": not_found,
+    }
+    if form.is_bound and form.is_valid() and step == "check":
+        rows = _bulk_rows(form, cases, not_found)
+        context |= {
+            "rows": rows,
+            "going": sum(not row.refused for row in rows),
+            "refusing": sum(row.refused for row in rows),
+        }
+        return render(request, "caselist/bulk_assign_check.html", context)
+    return render(request, "caselist/bulk_assign.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def bulk_assign_done_view(request: HttpRequest) -> HttpResponse:
+    """What the last bulk assignment did: the cases assigned, and those refused with why."""
+    bulk_assigner(request.user)
+    result = request.session.get(BULK_RESULT)
+    if result is None:
+        return redirect("cases:list")
+    back_url = list_url(dict(parse_qsl(result["back"])))
+    return render(
+        request, "caselist/bulk_assign_done.html", {"result": result, "back_url": back_url}
+    )

@@ -24,6 +24,7 @@ Relation = Literal["assigned", "unassigned", "seated", "any"]
 
 NOT_FOUND = "No case with that reference is open to you."
 NO_CASES_FOR_ROLE = "Your role does not give access to individual cases."
+NO_ASSIGNING_FOR_ROLE = "Your role does not let you assign cases."
 
 # role -> relation to the case -> actions that relation allows.
 #   assigned:   on the case team now
@@ -107,6 +108,49 @@ def case_for(
         )
         raise CaseNotFound(NOT_FOUND)
     return case
+
+
+def cases_for(
+    user: Any, references: list[str], *, action: Action = "act", request: HttpRequest | None = None
+) -> tuple[list[Case], list[str]]:
+    """`case_for` for many references at once (a bulk action): the cases this user may take
+    `action` on, in the order named, and the references refused, each recorded as `case_for`
+    records one. A reference named twice counts once."""
+
+    named = list(dict.fromkeys(reference.strip() for reference in references if reference.strip()))
+    found = {
+        case.reference: case
+        for case in cases_visible_to(user, action)
+        .filter(reference__in=named)
+        .select_related("rulebook", "respondent")
+    }
+    refused = [reference for reference in named if reference not in found]
+    if refused:
+        existing = {case.reference: case for case in Case.objects.filter(reference__in=refused)}
+        for reference in refused:
+            access_attempt_record(
+                user=user,
+                reference=reference,
+                action=action,
+                case=existing.get(reference),
+                request=request,
+            )
+    return [found[reference] for reference in named if reference in found], refused
+
+
+def acts_on_cases(user: Any) -> bool:
+    """Whether the user's role lets them act on any case (and so assign cases in bulk)."""
+    return user.organisation_id is not None and any(
+        "act" in actions for actions in POLICY.get(user.role, {}).values()
+    )
+
+
+def bulk_assigner(user: Any) -> Any:
+    """The user, if their role acts on cases; otherwise refused (recorded by the refusal
+    middleware). Each case is then reached through `cases_for`."""
+    if not user.is_authenticated or not acts_on_cases(user):
+        raise PermissionDenied(NO_ASSIGNING_FOR_ROLE)
+    return user
 
 
 def case_list_reader(user: Any) -> Any:

@@ -37,13 +37,17 @@ from fairhearing.workflow import services as workflow
 
 from . import services
 from .access import (
+    NOT_FOUND,
+    bulk_assigner,
     case_for,
     case_list_reader,
+    cases_for,
     cases_visible_to,
     search_refusals_record,
 )
 from .models import Case
 from .queries import case_timeline
+from .services import BULK_MOST
 
 MAX_PAGE = 100
 router = Router(tags=["cases"])
@@ -391,6 +395,57 @@ def cases_assign(request: Any, reference: str, payload: AssignIn) -> Status[Any]
     user = get_object_or_404(User, pk=payload.user_id, organisation_id=case.organisation_id)
     assignment = workflow.case_assign(actor=request.user, case=case, user=user, role=payload.role)
     return Status(201, {"ok": True, "id": assignment.pk})
+
+
+class BulkAssignIn(StrictSchema):
+    references: list[str] = Field(..., min_length=1, max_length=BULK_MOST)
+    user_id: int
+    role: Literal["case_officer", "investigator"]
+    replacing_id: int | None = None  # someone leaving: their place on each case ends
+    reasons: str = Field(..., max_length=REASONS_MAX, pattern=NON_BLANK)
+
+
+class BulkRefusedOut(Schema):
+    reference: str
+    reason: str
+
+
+class BulkAssignOut(Schema):
+    assigned: list[str]
+    refused: list[BulkRefusedOut]
+
+
+@router.post(
+    "/assignments/bulk",
+    response={200: BulkAssignOut, **ERRORS},
+    operation_id="cases_bulk_assign",
+)
+@idempotent
+def cases_bulk_assign(request: Any, payload: BulkAssignIn) -> Any:
+    """Put one person on many case teams (replacing someone who leaves, if named), one decision
+    per case with the same reasons; a case refused by the rules, or not open to the caller
+    (recorded), is listed with the reason and the others go through."""
+    require_scope(request, Scope.CASES_WRITE)
+    actor = bulk_assigner(request.user)
+    cases, not_found = cases_for(actor, payload.references, request=request)
+    staff = User.objects.filter(organisation_id=actor.organisation_id)
+    user = get_object_or_404(staff, pk=payload.user_id)
+    replacing = get_object_or_404(staff, pk=payload.replacing_id) if payload.replacing_id else None
+    outcomes = workflow.cases_bulk_assign(
+        actor=actor,
+        cases=cases,
+        user=user,
+        role=payload.role,
+        replacing=replacing,
+        reasons=payload.reasons,
+    )
+    return {
+        "assigned": [o.case.reference for o in outcomes if not o.refused],
+        "refused": [
+            {"reference": o.case.reference, "reason": o.refused} for o in outcomes if o.refused
+        ]
+        + [{"reference": reference, "reason": NOT_FOUND} for reference in not_found],
+    }
 
 
 class WitnessIn(StrictSchema):

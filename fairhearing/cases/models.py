@@ -162,6 +162,10 @@ class Assignment(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     assigned_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Why they joined, and why they left, when someone decided it with reasons (a reassignment
+    # when a colleague leaves, say); the ledger's events carry the reasons' hash.
+    reasons = models.TextField(blank=True)
+    end_reasons = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -78,6 +78,11 @@ STEPPED_ASIDE = "{name} has stepped aside from this case and cannot rejoin it."
 PANEL_NOT_READY = "The panel must be complete, each member having affirmed no conflict."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."
 ALREADY_ASSIGNED = "{name} is already on this case team as {role}."
+NOT_ON_TEAM = "{name} is not on this case team."
+# A bulk assignment (`workflow.services.cases_bulk_assign`): how many cases at a time.
+BULK_MOST = 200
+BULK_TOO_MANY = "Select at most {most} cases at a time: you selected {count}."
+BULK_SAME_PERSON = "Choose someone other than the person leaving to take on the cases."
 
 
 COUNTERS = frozenset({"next_complaint_number", "next_case_number"})
@@ -220,14 +225,21 @@ def conduct_exception_allow(
 
 
 @transaction.atomic
-def case_unassign(*, actor: Any, assignment: Assignment) -> Assignment:
-    assignment.ended_at = timezone.now()
-    assignment.save(update_fields=["ended_at"])
+def case_unassign(*, actor: Any, assignment: Assignment, reasons: str = "") -> Assignment:
+    """End a place on the case team; `reasons`, when given, are kept with it and their hash
+    goes on the ledger."""
+    reasons = reasons.strip()
+    assignment.ended_at, assignment.end_reasons = timezone.now(), reasons
+    assignment.save(update_fields=["ended_at", "end_reasons"])
+    payload: dict[str, Any] = {
+        "assignment": assignment.pk,
+        "user": assignment.user_id,
+        "role": assignment.role,
+    }
+    if reasons:
+        payload["reasons_sha256"] = content_hash(reasons)
     event_append(
-        actor=actor,
-        kind=EventKind.CASE_UNASSIGNED,
-        case_id=assignment.case_id,
-        payload={"assignment": assignment.pk, "user": assignment.user_id, "role": assignment.role},
+        actor=actor, kind=EventKind.CASE_UNASSIGNED, case_id=assignment.case_id, payload=payload
     )
     return assignment
 

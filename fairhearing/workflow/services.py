@@ -11,6 +11,7 @@ as one transaction per use case. Oversight's verification and veto (`oversight`,
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,9 @@ from fairhearing.cases.models import Assignment, Case, StageChange
 from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.cases.services import (
     ALREADY_ASSIGNED,
+    BULK_MOST,
+    BULK_SAME_PERSON,
+    BULK_TOO_MANY,
     CASE_CLOSED,
     CONFLICTED,
     HEARING_NOT_AT_STAGE,
@@ -32,11 +36,13 @@ from fairhearing.cases.services import (
     NEEDS_RULE,
     NOT_ALLOWED_AT_STAGE,
     NOT_CASEWORKER,
+    NOT_ON_TEAM,
     PANEL_NOT_READY,
     STEPPED_ASIDE,
     UNKNOWN_TRANSITION,
     UNTRAINED,
     WINDOW_STILL_OPEN,
+    case_unassign,
     check_sanction,
     decision_time,
     out_of_time_message,
@@ -268,31 +274,113 @@ def case_schedule_hearing(
     return case
 
 
-@transaction.atomic
-def case_assign(*, actor: Any, case: Case, user: Any, role: str) -> Assignment:
-    """Put a member of staff on the case team, unless they are too close to it (R-25)."""
-
+def case_assign_refusal(case: Case, user: Any, role: str) -> str | None:
+    """Why `user` may not join this case's team as `role`, in people's words; None if they may
+    (R-25: nobody too close to the case; R-64: nobody without current training)."""
+    if case.is_closed:
+        return CASE_CLOSED
     if user.role not in CASEWORK_ROLES:
-        raise CaseError(NOT_CASEWORKER)
+        return NOT_CASEWORKER
     if user.pk in excluded_from_case(case):
-        raise CaseError(STEPPED_ASIDE.format(name=user.display_name))
+        return STEPPED_ASIDE.format(name=user.display_name)
     conflicts = conflicts_for(user, case)
     if conflicts:
-        raise CaseError(CONFLICTED.format(name=user.display_name, why="; ".join(conflicts)))
+        return CONFLICTED.format(name=user.display_name, why="; ".join(conflicts))
     if not user.training.filter(expires_on__gte=timezone.localdate()).exists():
-        raise CaseError(UNTRAINED.format(name=user.display_name))
+        return UNTRAINED.format(name=user.display_name)
     if Assignment.objects.filter(case=case, user=user, role=role, ended_at__isnull=True).exists():
-        raise CaseError(
-            ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)
-        )
-    assignment = Assignment.objects.create(case=case, user=user, role=role)
-    event_append(
-        actor=actor,
-        kind=EventKind.CASE_ASSIGNED,
-        case_id=case.pk,
-        payload={"assignment": assignment.pk, "user": user.pk, "role": role},
-    )
+        return ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)
+    return None
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case: Case, user: Any, role: str, reasons: str = "") -> Assignment:
+    """Put a member of staff on the case team, unless they may not join it
+    (`case_assign_refusal`). `reasons`, when given, are kept with the assignment and their hash
+    goes on the ledger."""
+
+    refusal = case_assign_refusal(case, user, role)
+    if refusal:
+        raise CaseError(refusal)
+    reasons = reasons.strip()
+    assignment = Assignment.objects.create(case=case, user=user, role=role, reasons=reasons)
+    payload: dict[str, Any] = {"assignment": assignment.pk, "user": user.pk, "role": role}
+    if reasons:
+        payload["reasons_sha256"] = content_hash(reasons)
+    event_append(actor=actor, kind=EventKind.CASE_ASSIGNED, case_id=case.pk, payload=payload)
     return assignment
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What became of one case of a bulk assignment: done, or refused and why."""
+
+    case: Case
+    refused: str = ""
+
+
+def bulk_assign_problem(
+    *, count: int, user: Any, replacing: Any | None, reasons: str
+) -> str | None:
+    """What is wrong with a bulk assignment as a whole, before any case is looked at."""
+    if not reasons.strip():
+        return NEEDS_REASONS
+    if count > BULK_MOST:
+        return BULK_TOO_MANY.format(most=BULK_MOST, count=count)
+    if replacing is not None and replacing.pk == user.pk:
+        return BULK_SAME_PERSON
+    return None
+
+
+def case_replacement_refusal(case: Case, user: Any, role: str, replacing: Any | None) -> str | None:
+    """Why this case of a bulk assignment would be refused: the rules of `case_assign`, and,
+    when someone is being replaced, that they are on the case team to leave it."""
+    refusal = case_assign_refusal(case, user, role)
+    if refusal is None and replacing is not None:
+        on_team = Assignment.objects.filter(case=case, user=replacing, ended_at__isnull=True)
+        if not on_team.exists():
+            refusal = NOT_ON_TEAM.format(name=replacing.display_name)
+    return refusal
+
+
+@transaction.atomic
+def cases_bulk_assign(
+    *,
+    actor: Any,
+    cases: list[Case],
+    user: Any,
+    role: str,
+    replacing: Any | None = None,
+    reasons: str,
+) -> list[BulkOutcome]:
+    """Put `user` on each case's team as `role`, ending `replacing`'s place on it if given (a
+    colleague who is leaving): one decision per case with the same reasons, each in its own
+    savepoint, so that a case the rules refuse (`case_replacement_refusal`) is reported and the
+    others go through. The cases must have been reached through `cases.access`.
+
+    Each case's writes are `case_unassign`'s and `case_assign`'s, with their ledger events."""
+    problem = bulk_assign_problem(count=len(cases), user=user, replacing=replacing, reasons=reasons)
+    if problem:
+        raise CaseError(problem)
+    outcomes = []
+    for case in cases:
+        try:
+            with transaction.atomic():
+                locked = Case.objects.select_for_update().get(pk=case.pk)
+                refusal = case_replacement_refusal(locked, user, role, replacing)
+                if refusal:
+                    raise CaseError(refusal)
+                if replacing is not None:
+                    for leaving in Assignment.objects.filter(
+                        case=locked, user=replacing, ended_at__isnull=True
+                    ).order_by("pk"):
+                        case_unassign(actor=actor, assignment=leaving, reasons=reasons)
+                case_assign(actor=actor, case=locked, user=user, role=role, reasons=reasons)
+        except CaseError as refused:
+            outcomes.append(BulkOutcome(case, str(refused)))
+        else:
+            outcomes.append(BulkOutcome(case))
+    return outcomes
 
 
 @transaction.atomic

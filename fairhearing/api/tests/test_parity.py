@@ -17,6 +17,7 @@ PARITY = {
     "cases:hearing": ["cases_hearing"],
     "cases:conduct_exception": ["cases_conduct_exception"],
     "cases:assign": ["cases_assign"],
+    "caselist:bulk_assign": ["cases_bulk_assign"],
     "cases:witness": ["cases_witness"],
     "cases:allegation_rules": ["cases_allegation_rules"],
     "cases:protect": ["cases_protect"],
@@ -129,6 +130,8 @@ NOT_OPERATIONS = {
     # own query strings (`queue`, the filters, `sort` on cases_list).
     "caselist:saved_views",
     "caselist:saved_view_delete",
+    # What the last bulk assignment did: the API answers it in the response.
+    "caselist:bulk_assign_done",
 }
 
 

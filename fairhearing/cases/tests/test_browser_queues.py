@@ -85,7 +85,7 @@ def test_an_officer_sorts_by_next_due_and_saves_the_view(
     )
     heading.get_by_role("link").click()
     expect(heading).to_have_attribute("aria-sort", "ascending")
-    references = table.locator("tbody tr td:first-child")
+    references = table.get_by_test_id("reference")
     expect(references).to_have_text([overdue.reference, sooner.reference, later.reference])
     assert_accessible(page, context="case list: sorted by next due")
     heading.get_by_role("link").click()  # again: the reverse

@@ -67,6 +67,9 @@ ROUTES = {
     "cases:list": "list",
     "caselist:saved_views": "list",
     "caselist:saved_view_delete": "list",
+    # Roles that act on cases; each case named is then reached by `cases_for` (`case:act`).
+    "caselist:bulk_assign": "role:case_officer|investigator",
+    "caselist:bulk_assign_done": "role:case_officer|investigator",
     "cases:detail": "case:view",
     "cases:transition": "case:act",
     "cases:hearing": "case:act",

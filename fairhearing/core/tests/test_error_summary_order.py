@@ -22,8 +22,9 @@ from django import forms
 
 from fairhearing.accounts.forms import CodeForm, EnrolmentForm, ReauthForm, SignInForm
 from fairhearing.accounts.models import Role
-from fairhearing.caselist.forms import SavedViewForm
+from fairhearing.caselist.forms import BulkAssignForm, SavedViewForm
 from fairhearing.cases import forms as case_forms
+from fairhearing.cases.services import BULK_MOST
 from fairhearing.conftest import make_user, signed_in
 from fairhearing.core.testing.error_summary import summary_out_of_order, summary_targets
 from fairhearing.dataprotection import forms as dp_forms
@@ -61,6 +62,7 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "cases/conduct_exception.html": [case_forms.DecisionForm],
     "cases/party_protect.html": [case_forms.ReasonsForm],
     "caselist/saved_views.html": [SavedViewForm],
+    "caselist/bulk_assign.html": [lambda: BulkAssignForm(staff=[], cases=[], most=BULK_MOST)],
     "dataprotection/hold.html": [dp_forms.HoldForm],
     "dataprotection/hold_change.html": [dp_forms.HoldForm, dp_forms.LiftForm],
     "dataprotection/sar_list.html": [lambda: dp_forms.SubjectAccessForm(organisation_id=0)],

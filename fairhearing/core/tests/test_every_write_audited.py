@@ -439,6 +439,15 @@ SAMPLES: dict[str, Sample] = {
         w.colleague,
         {"case": w.case, "user": w.officer, "role": Assignment.Role.CASE_OFFICER},
     ),
+    "workflow.services.cases_bulk_assign": lambda w: (
+        w.colleague,
+        {
+            "cases": [w.case, w.another_case()],
+            "user": w.officer,
+            "role": Assignment.Role.CASE_OFFICER,
+            "reasons": "Marcus shares out the unassigned cases.",
+        },
+    ),
     "workflow.services.case_move": lambda w: (
         w.officer,
         {
