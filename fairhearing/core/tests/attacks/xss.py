@@ -15,6 +15,7 @@ from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.cases.services import (
     case_add_witness,
+    case_unassign,
     conduct_exception_allow,
     party_protect_identity,
 )
@@ -144,6 +145,14 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     case_assign(actor=None, case=case, user=officer, role="case_officer")
     case_assign(actor=None, case=other, user=officer, role="case_officer")
     case_assign(actor=None, case=case, user=colleague, role="case_officer")
+    # A colleague who joined another case and left it, each with reasons.
+    case_unassign(
+        actor=None,
+        assignment=case_assign(
+            actor=None, case=other, user=colleague, role="case_officer", reasons="R " + PAYLOAD
+        ),
+        reasons="E " + PAYLOAD,
+    )
     case_transition(
         actor=officer,
         case=case,
