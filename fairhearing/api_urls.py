@@ -17,6 +17,7 @@ from fairhearing.evidence.api import router as evidence_router
 from fairhearing.intake.api import router as intake_router
 from fairhearing.interests.api import router as interests_router
 from fairhearing.linking.api import router as linking_router
+from fairhearing.notes.api import router as notes_router
 from fairhearing.notifications.api import router as letters_router
 from fairhearing.oversight.api import router as oversight_router
 from fairhearing.panels.api import router as panels_router
@@ -38,6 +39,7 @@ for router in (
     cases_router,
     evidence_router,
     linking_router,
+    notes_router,
     dossiers_router,
     deadlines_router,
     oversight_router,

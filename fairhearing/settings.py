@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fairhearing.people",
     "fairhearing.deadlines",
     "fairhearing.cases",
+    "fairhearing.notes",
     "fairhearing.intake",
     "fairhearing.oversight",
     "fairhearing.interests",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("fairhearing.dataprotection.urls")),
     path("", include("fairhearing.evidence.urls")),
     path("", include("fairhearing.linking.urls")),
+    path("", include("fairhearing.notes.urls")),
     path("dossiers/", include("fairhearing.dossiers.urls")),
     path("panels/", include("fairhearing.panels.urls")),
     path("interests/", include("fairhearing.interests.urls")),

@@ -186,10 +186,13 @@ def conduct_out_of_time(case: Case, on: dt.date | None = None) -> OutOfTime | No
     return OutOfTime(latest, years, expired_on, spec.conduct_limited_transitions, exception)
 
 
-def _event_detail(payload: dict[str, Any], limits: dict[str, str]) -> str:
-    """A time limit's name, its due date and a reminder's percentage, as people say them."""
+def _event_detail(payload: dict[str, Any], limits: dict[str, str], spec: Any) -> str:
+    """A time limit's name, its due date and a reminder's percentage, or a checklist's check,
+    as people say them."""
     if payload.get("through") == "portal":  # a party's own act (a challenge for bias)
         return "By the party, in their portal"
+    if payload.get("check"):  # a check of a stage's checklist, ticked or unticked
+        return str(spec.check_label(payload.get("stage", ""), payload["check"]))
     kind = payload.get("kind")
     if not kind:
         return ""
@@ -213,10 +216,13 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     changes = {
         c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")
     }
-    limits = {limit.kind: limit.label for limit in case.rulebook.spec.time_limits}
+    spec = case.rulebook.spec
+    limits = {limit.kind: limit.label for limit in spec.time_limits}
     return [
         TimelineEntry(
-            e, changes.get(e.payload.get("stage_change")), _event_detail(e.payload or {}, limits)
+            e,
+            changes.get(e.payload.get("stage_change")),
+            _event_detail(e.payload or {}, limits, spec),
         )
         for e in events
     ]
@@ -258,6 +264,7 @@ DECISION_KINDS = frozenset(
         EventKind.IDENTITY_PROTECTED,
         EventKind.EVIDENCE_ADDED,
         EventKind.EVIDENCE_DISCLOSED,
+        EventKind.FILE_NOTE_DISCLOSED,
         EventKind.COMPLAINT_GROUPED,
         EventKind.CASES_LINKED,
         EventKind.CASES_UNLINKED,

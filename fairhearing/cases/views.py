@@ -12,6 +12,9 @@ from django.views.decorators.http import require_http_methods
 from fairhearing.core.errors import CaseError
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
+from fairhearing.notes.access import notes_readable
+from fairhearing.notes.forms import NoteForm
+from fairhearing.notes.queries import notes_on_case_page
 from fairhearing.oversight.services import case_view_log
 from fairhearing.panels.queries import (
     case_panels,
@@ -111,6 +114,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "affiliations": affiliations_by_person(case),
         "pending_challenges": [c for c in case.challenges.all() if c.decided_at is None],
+        # None: this user does not read the case's file notes (a panel member).
+        "file_notes": (notes_on_case_page(case) if notes_readable(request.user, case) else None),
+        "note_form": NoteForm(),
     }
     return render(request, "cases/case_detail.html", context)
 

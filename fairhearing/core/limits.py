@@ -6,6 +6,7 @@ RULE_MAX = 500  # the rule applied: a reference to the rulebook, not an essay
 NOTE_MAX = 2_000  # a short account: an approach, evidence of a recommendation done
 REPLY_MAX = 20_000  # a respondent's reply, the longest thing a person writes here
 MESSAGE_MAX = 5_000  # a message between a party and the case team
+FILE_NOTE_MAX = 10_000  # a file note: a call, a meeting, an interview, in the case team's words
 AFFILIATION_NAME_MAX = 200  # a group, faction or employer's name
 ADDRESS_MAX = 500  # a postal address, as the lines of an envelope
 EMAIL_MAX = 254  # an email address (RFC 5321's longest path)

@@ -7,9 +7,10 @@ What anonymisation removes, and what it keeps:
   every case they appear in is anonymised: someone still in a live case keeps their record,
   but this case's text about them goes); complaint summaries; allegation descriptions and
   links; protection reasons; every decision's and challenge's free-text reasons; messages,
-  replies and the companion's name; evidence items and their files (below); duplicate-detection
-  fingerprints; the notification outbox's addresses, names and contents; the member number in
-  webhook payloads; the bulk-dossier rows' data; approaches' names and text.
+  replies and the companion's name; file notes and the reasons for sharing them; evidence
+  items and their files (below); duplicate-detection fingerprints; the notification outbox's
+  addresses, names and contents; the member number in webhook payloads; the bulk-dossier
+  rows' data; approaches' names and text.
 - kept, for statistics and the record: the case and complaint rows with reference, category,
   stage, dates, channel, outcome, sanction, the people's kind, membership and branch; who in
   the case team did what and when; the ledger, which holds only ids and hashes and so still
@@ -42,6 +43,7 @@ from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.linking.models import CaseLink, Fingerprint
+from fairhearing.notes.models import FileNote
 from fairhearing.notifications.models import Notification
 from fairhearing.organisations.models import Rulebook
 from fairhearing.oversight.models import Approach, Verification
@@ -171,6 +173,10 @@ def case_anonymise(*, actor: Any, case: Case, now: dt.datetime | None = None) ->
     counts["decisions"] = StageChange.objects.filter(case=case).update(reasons=REMOVED)
     counts["messages"] = Message.objects.filter(case=case).update(body=REMOVED)
     counts["replies"] = Reply.objects.filter(case=case).update(text=REMOVED)
+    counts["file_notes"] = FileNote.objects.filter(case=case).update(text=REMOVED)
+    FileNote.objects.filter(case=case).exclude(disclosure_reasons="").update(
+        disclosure_reasons=REMOVED
+    )
     HearingRequest.objects.filter(case=case).update(companion_name="")
     Recusal.objects.filter(case=case).update(reasons=REMOVED)
     BiasChallenge.objects.filter(case=case).update(grounds=REMOVED, decision_reasons="")

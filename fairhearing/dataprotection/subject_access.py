@@ -7,6 +7,11 @@ emails and membership numbers are replaced by "[third party]" wherever they occu
 complainant's own complaint summary and evidence go only to that complainant, so a protected
 complainant is not revealed to a respondent's request. Staff appear as "the case team".
 
+File notes: only those shared with the person (as a party in the portal) are included. The
+case team's internal notes may well be personal data about the person too; whether and how
+they go into an export (exemptions, third parties in them) is for the organisation's data
+protection officer to decide, and they are left out until then.
+
 Limits (see docs/data-protection.md): redaction matches the whole name, email and number as
 recorded, not a first name alone or a nickname; evidence files are listed (name, hash), not
 attached; the ledger (ids and hashes only) is not included.
@@ -24,6 +29,7 @@ from django.utils import timezone
 from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.interests.models import BiasChallenge
+from fairhearing.notes.queries import notes_shared_with
 from fairhearing.notifications.models import Notification
 from fairhearing.people.models import Person
 from fairhearing.portal.models import HearingRequest, Message, Reply
@@ -159,6 +165,11 @@ def collect(person: Person) -> dict[str, Any]:
                 "body": redact(m.body),
             }
             for m in Message.objects.filter(case=case, party_person=person).order_by("at")
+        ]
+        shared = {n.pk: n for role in roles for n in notes_shared_with(case, role)}
+        entry["notes_shared_with_you"] = [
+            {"shared_at": _when(n.disclosed_at), "text": redact(n.text)}
+            for n in sorted(shared.values(), key=lambda n: (n.disclosed_at, n.pk))
         ]
         entry["evidence_you_gave"] = [
             {

@@ -53,6 +53,7 @@ from .data import (
 from .evidence import evidence_demo
 from .governance import governance_demo
 from .independence import independence_demo, register_demo
+from .notes import file_notes_demo
 from .panels import panel_ready_for
 
 
@@ -260,6 +261,8 @@ def load_demo(
         governance_demo(organisation, users["admin"])
     with transaction.atomic():
         evidence_demo(organisation, users, rng)
+    with transaction.atomic():
+        file_notes_demo(organisation, users)
     anonymous_demo(organisation, users["officer"])
     this_quarter = period_of(timezone.localdate())
     for back in (1, 2):  # the last two full quarters, published

@@ -112,6 +112,12 @@ class EventKind(IntEnum):
     # A person already on record given the email or postal address they lacked by a complaint
     # (or a witness's details) naming them: people.services.person_find_or_create.
     CONTACT_DETAILS_FILLED = 230
+    # The case team's working file (notes app): a note's text and a disclosure's reasons are
+    # recorded by their hash, never in clear.
+    FILE_NOTE_ADDED = 240
+    FILE_NOTE_DISCLOSED = 241
+    CHECKLIST_TICKED = 242
+    CHECKLIST_UNTICKED = 243
     # A signed tree head sent to an independent witness (witnesses app), or given up on after
     # every retry: a witness that missed a head shows on the ledger itself.
     HEAD_SENT_TO_WITNESS = 160
@@ -144,6 +150,9 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.SECOND_FACTOR_RESET: "Authenticator app and recovery codes reset",
     EventKind.WEBHOOK_REPLAYED: "Webhook delivery sent again",
     EventKind.CONTACT_DETAILS_FILLED: "Missing contact details filled in",
+    EventKind.FILE_NOTE_DISCLOSED: "File note shared with the parties",
+    EventKind.CHECKLIST_TICKED: "Checklist item ticked",
+    EventKind.CHECKLIST_UNTICKED: "Checklist item unticked",
 }
 
 

@@ -290,6 +290,52 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         "veto_returns_to": "hearing",
     },
     "retention_years": 6,
+    # Each stage's checklist (issue 21, item 6): what the case team makes sure of before the
+    # stage's decision. The next-step panel shows it and how much is done; it never blocks a
+    # decision (what a decision needs is in its transition's `requires`).
+    "checklists": {
+        "assessment": [
+            {"key": "code_checked", "label": "Complaint read against the code of conduct"},
+            {"key": "conflicts_checked", "label": "Case team checked for conflicts of interest"},
+            {
+                "key": "conduct_date_checked",
+                "label": "Date of the conduct checked against the time limit for charges",
+            },
+        ],
+        "informal_resolution": [
+            {"key": "both_agreed", "label": "Both parties agreed to try informal resolution"},
+        ],
+        "notice": [
+            {"key": "notice_sent", "label": "Notice of allegations sent to the respondent"},
+            {"key": "evidence_disclosed", "label": "Evidence disclosed to the respondent"},
+            {
+                "key": "support_offered",
+                "label": "Respondent told of support and their right to a companion",
+            },
+        ],
+        "investigation": [
+            {"key": "witnesses_asked", "label": "Witnesses identified and asked for statements"},
+            {"key": "reply_considered", "label": "Respondent's reply considered"},
+            {"key": "report_written", "label": "Investigation report written"},
+        ],
+        "charge_decision": [
+            {"key": "report_reviewed", "label": "Investigation report reviewed"},
+            {"key": "rules_set", "label": "Each allegation set against a rule of the code"},
+        ],
+        "hearing": [
+            {"key": "hearing_notice_sent", "label": "Hearing notice sent to the parties"},
+            {"key": "bundle_sent", "label": "Hearing bundle sent to the panel and the respondent"},
+            {"key": "companion_confirmed", "label": "Respondent's companion confirmed"},
+            {"key": "adjustments_asked", "label": "Parties asked about reasonable adjustments"},
+        ],
+        "appeal": [
+            {"key": "grounds_checked", "label": "Grounds of appeal checked against the rulebook"},
+            {
+                "key": "appeal_panel_independent",
+                "label": "Appeal panel independent of the first panel",
+            },
+        ],
+    },
     # no charges about conduct older than this; the decisions that bring charges are the
     # moves into the hearing stage. Oversight, independent of the case team, may allow an
     # exception with reasons; that is a decision of its own, on the record.

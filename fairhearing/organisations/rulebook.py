@@ -1,5 +1,6 @@
 """Reading a rulebook's definition: stages, transitions, limits, sanctions, categories."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,19 @@ class Sanction:
     max_days: int | None = None
 
 
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing a stage's checklist asks the case team to make sure of (issue 21, item 6).
+    A reminder, never a condition: what a decision requires is in its transition's
+    `requires`."""
+
+    key: str
+    label: str
+
+
+CHECK_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
+
+
 @dataclass
 class RulebookSpec:
     definition: dict[str, Any]
@@ -53,6 +67,8 @@ class RulebookSpec:
     transitions: dict[str, Transition] = field(init=False)
     time_limits: list[TimeLimit] = field(init=False)
     sanctions: dict[str, Sanction] = field(init=False)
+    # Stage -> its checklist, in the rulebook's order (stages without one are left out).
+    checklists: dict[str, tuple[ChecklistItem, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         d = self.definition
@@ -90,6 +106,11 @@ class RulebookSpec:
                 )
                 for s in d["sanctions"]
             }
+            self.checklists = {
+                stage: tuple(ChecklistItem(str(i["key"]), str(i["label"])) for i in items)
+                for stage, items in (d.get("checklists") or {}).items()
+                if items
+            }
         except (KeyError, TypeError) as exc:
             raise RulebookError(f"rulebook definition is incomplete: {exc}") from exc
         self._check()
@@ -113,6 +134,15 @@ class RulebookSpec:
         for lim in self.time_limits:
             if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
                 raise RulebookError(f"time limit {lim.kind} is malformed")
+        for stage, items in self.checklists.items():
+            if stage not in self.stage_labels or stage == CLOSED:
+                raise RulebookError(f"a checklist names {stage!r}, which is not an open stage")
+            keys = [item.key for item in items]
+            if len(set(keys)) != len(keys):
+                raise RulebookError(f"the checklist of stage {stage} names a check twice")
+            for item in items:
+                if not CHECK_KEY.fullmatch(item.key) or not item.label.strip():
+                    raise RulebookError(f"check {item.key!r} of stage {stage} is malformed")
 
     @property
     def first_stage(self) -> str:
@@ -197,6 +227,13 @@ class RulebookSpec:
 
     def transitions_from(self, stage: str) -> list[Transition]:
         return [t for t in self.transitions.values() if t.source == stage]
+
+    def checklist_for(self, stage: str) -> tuple[ChecklistItem, ...]:
+        return self.checklists.get(stage, ())
+
+    def check_label(self, stage: str, key: str) -> str:
+        """A check's words ("" if the stage's checklist has no such check)."""
+        return next((i.label for i in self.checklist_for(stage) if i.key == key), "")
 
     def limits_for_stage(self, stage: str) -> list[TimeLimit]:
         return [lim for lim in self.time_limits if stage in lim.stages]

@@ -9,6 +9,7 @@ from fairhearing.cases.models import Case
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.evidence.queries import evidence_of
 from fairhearing.evidence.redaction import RESPONDENT, redactor_for
+from fairhearing.notes.queries import notes_shared_with
 from fairhearing.people.models import Person
 
 from .models import Message, PartyRole
@@ -37,6 +38,24 @@ def party_evidence(case: Case, *, person: Person, role: str) -> list[PartyItem]:
         items = items.filter(added_by_person=person)
     redact = redactor_for(case, RESPONDENT if role == PartyRole.RESPONDENT else "")
     return [_shown(item, redact.text) for item in items]
+
+
+@dataclass(frozen=True)
+class SharedNote:
+    shared_at: dt.datetime
+    text: str
+
+
+def party_notes(case: Case, *, role: str) -> list[SharedNote]:
+    """The file notes the case team shared with this party (a recorded decision each); a
+    note not shared never reaches the portal. For the respondent, a complainant whose
+    identity is withheld is redacted, as in their evidence."""
+    redact = redactor_for(case, RESPONDENT if role == PartyRole.RESPONDENT else "")
+    return [
+        SharedNote(note.disclosed_at, redact.text(note.text))
+        for note in notes_shared_with(case, role)
+        if note.disclosed_at is not None
+    ]
 
 
 def _shown(item: EvidenceItem, redact: Callable[[str], str]) -> PartyItem:

@@ -33,7 +33,7 @@ from .forms import (
     ReplyForm,
 )
 from .models import HearingRequest, Message, PartyRole
-from .queries import party_evidence
+from .queries import party_evidence, party_notes
 
 LINK_MAYBE_SENT = (
     "If the reference and email address match a party to the case, we have sent a sign-in "
@@ -95,6 +95,7 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence": party_evidence(case, person=party.person, role=party.role),
         "panel_members": panel_members_for_parties(case),
         "challenges": _challenges_by(party),
+        "shared_notes": party_notes(case, role=party.role),
     }
     return render(request, "portal/case.html", context)
 

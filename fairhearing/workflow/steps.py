@@ -1,6 +1,8 @@
 """What a case's team can do next, read from the rulebook and the case as it stands: the
 decisions the stage allows, in the rulebook's order, those possible now first, and the others
-with why they must wait (the same checks a decision runs: `services.requirements_check`)."""
+with why they must wait (the same checks a decision runs: `services.requirements_check`); and
+the stage's checklist with what is done. The checklist never blocks a decision: what a
+decision needs is its transition's `requires`, checked above."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from django.utils import timezone
 from fairhearing.cases.models import Case
 from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.core.errors import CaseError
+from fairhearing.notes.queries import ChecklistLine, checklist_of
 from fairhearing.organisations.rulebook import Transition
 from fairhearing.panels.queries import panel_kind_due
 
@@ -37,6 +40,7 @@ class NextSteps:
     blocked: list[Blocked] = field(default_factory=list)
     waiting: str = ""  # nothing to do but wait, and for what
     hearing: str = ""  # "schedule" or "reschedule": the hearing's date, if not the step itself
+    checklist: list[ChecklistLine] = field(default_factory=list)  # the stage's checks
 
     @property
     def expected(self) -> Transition | None:
@@ -47,6 +51,23 @@ class NextSteps:
         """The decisions possible now besides the expected one."""
         return [move for move in self.possible if move != self.expected]
 
+    @property
+    def checks_done(self) -> int:
+        return len([line for line in self.checklist if line.done])
+
+    @property
+    def checks_left(self) -> int:
+        return len(self.checklist) - self.checks_done
+
+    @property
+    def checks_progress(self) -> str:
+        """How much of the checklist is done, in words: "2 of 4 checks done" ("" when the
+        stage has none)."""
+        if not self.checklist:
+            return ""
+        total = len(self.checklist)
+        return f"{self.checks_done} of {total} check{'s' if total != 1 else ''} done"
+
 
 def next_steps(case: Case, *, now: dt.datetime | None = None) -> NextSteps:
     now = now or timezone.now()
@@ -54,6 +75,7 @@ def next_steps(case: Case, *, now: dt.datetime | None = None) -> NextSteps:
     steps = NextSteps()
     if case.is_closed:
         return steps
+    steps.checklist = checklist_of(case)
     if case.stage == "verification":
         steps.waiting = VERIFYING
     kind = panel_kind_due(case)

@@ -64,6 +64,10 @@ PARITY = {
     "dataprotection:sar_export": ["subject_access_export_json", "subject_access_export_pdf"],
     "dataprotection:sar_complete": ["subject_access_complete"],
     "dossiers:resume": ["dossiers_resume"],
+    "notes:list": ["notes_list"],
+    "notes:add": ["notes_add"],
+    "notes:disclose": ["notes_disclose"],
+    "notes:checklist": ["notes_checklist", "notes_checklist_tick"],
 }
 # Pages that are not operations of a signed-in user: reading static pages, signing in and out,
 # and the parties' portal (parties are not API users; they sign in with an emailed link).
@@ -171,9 +175,11 @@ def test_every_api_operation_refuses_a_request_without_a_token(operations, organ
             "seat_id",
             "person_id",
             "request_id",
+            "note_id",
         ):
             path = path.replace("{" + name + "}", "1")
         path = path.replace("{kind}", "hearing").replace("{action}", "lift")
+        path = path.replace("{key}", "notice_sent")
         response = getattr(client, op["method"])(path)
         assert response.status_code == 401, (op["operationId"], response.status_code)
         assert response.json()["error"]["code"] == "unauthenticated"

@@ -21,6 +21,8 @@ from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink
+from fairhearing.notes.access import NOTE_READERS
+from fairhearing.notes.services import note_add
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
 from fairhearing.panels.services import panel_draw, seat_affirm
@@ -33,6 +35,8 @@ from fairhearing.workflow.services import case_assign
 #   case:view       `case_for(..., action="view")`
 #   case:act        `case_for(..., action="act")`
 #   case:member     on the case team or a panel (to step aside), else `case:act`
+#   case:notes      the case's file notes: `notes.access.NOTE_READERS` (the case team and
+#                   oversight, never a panel member)
 #   own_seat        the panel member's own seat (`panels.access.seat_for`)
 #   chair           `case:view`, then the service checks the user chairs a sitting panel
 #   role:<role>     only that role
@@ -151,6 +155,10 @@ ROUTES = {
     "dataprotection:sar_detail": "role:case_officer",
     "dataprotection:sar_export": "role:case_officer",
     "dataprotection:sar_complete": "role:case_officer",
+    "notes:list": "case:notes",
+    "notes:add": "case:act",
+    "notes:disclose": "case:act",
+    "notes:checklist": "case:act",
 }
 
 
@@ -264,6 +272,13 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "dataprotection:hold": (reverse("dataprotection:hold", args=[ref]), "get"),
         "dataprotection:hold_review": (reverse("dataprotection:hold_review", args=[ref]), "get"),
         "dataprotection:hold_lift": (reverse("dataprotection:hold_lift", args=[ref]), "get"),
+        "notes:list": (reverse("notes:list", args=[ref]), "get"),
+        "notes:add": (reverse("notes:add", args=[ref]), "get"),
+        "notes:disclose": (
+            reverse("notes:disclose", args=[ref, case.file_notes.get().pk]),
+            "get",
+        ),
+        "notes:checklist": (reverse("notes:checklist", args=[ref]), "post"),
     }
 
 
@@ -309,15 +324,18 @@ def test_every_case_route_answers_as_the_policy_says(
     CaseLink.objects.create(
         kind="link", case=case, other=other, reasons="Same branch.", created_by=case_officer
     )
+    note_add(actor=case_officer, case=case, text="Called the respondent's branch secretary.")
     user = setup(organisation, case, role, relation)
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     for name, (url, method) in case_urls(case).items():
         rule = ROUTES[name]
         action = "view" if rule in {"case:view", "chair"} else "act"
+        if rule == "case:notes":  # the role's own action, if it reads notes at all
+            action = NOTE_READERS.get(role, "")
         before = AccessAttempt.objects.count()
         response = getattr(client, method)(url)
-        allowed = expected(role, relation, action)
+        allowed = bool(action) and expected(role, relation, action)
         if allowed:
             assert response.status_code in {200, 302, 400, 409}, (
                 name,

@@ -33,6 +33,8 @@ from fairhearing.evidence.forms import FileEvidenceForm, PostEvidenceForm
 from fairhearing.intake import forms as intake_forms
 from fairhearing.interests import forms as interest_forms
 from fairhearing.linking.forms import LinkForm, UndoForm
+from fairhearing.notes.forms import DiscloseForm, NoteForm
+from fairhearing.notes.services import note_add
 from fairhearing.notifications.forms import LetterPostedForm
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 from fairhearing.organisations.rulebook import RulebookSpec
@@ -83,6 +85,8 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "interests/recuse.html": [case_forms.ReasonsForm],
     "linking/link.html": [LinkForm],
     "linking/undo.html": [UndoForm],
+    "notes/note_add.html": [NoteForm],
+    "notes/note_disclose.html": [DiscloseForm],
     "notifications/letter.html": [LetterPostedForm],
     "oversight/approach_record.html": [ApproachForm],
     "oversight/register.html": [lambda: RegisterFilterForm(people=[])],
@@ -212,6 +216,23 @@ def test_recording_an_approach(case_officer, case) -> None:
     )
     assert response.status_code == 400
     errors_in_page_order(response.content.decode(), at_least=5)
+
+
+def test_adding_a_file_note(case_officer, case) -> None:
+    response = signed_in(case_officer).post(
+        f"/cases/{case.reference}/notes/add/", NOTHING_FILLED_IN
+    )
+    assert response.status_code == 400
+    errors_in_page_order(response.content.decode(), at_least=1)
+
+
+def test_sharing_a_file_note(case_officer, case) -> None:
+    note = note_add(actor=case_officer, case=case, text="Spoke to the branch chair.")
+    response = signed_in(case_officer).post(
+        f"/cases/{case.reference}/notes/{note.pk}/share/", NOTHING_FILLED_IN
+    )
+    assert response.status_code == 400
+    errors_in_page_order(response.content.decode(), at_least=2)
 
 
 def test_staff_sign_in(client, case_officer) -> None:

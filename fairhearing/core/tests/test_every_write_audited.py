@@ -25,6 +25,7 @@ from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import Event
+from fairhearing.notes.services import note_add
 from fairhearing.people.services import PersonDetails
 from fairhearing.workflow.services import case_assign, case_schedule_hearing
 
@@ -576,6 +577,23 @@ SAMPLES: dict[str, Sample] = {
         {"case": w.case, "captured_text": "You will regret this."},
     ),
     "evidence.services.evidence_open": lambda w: (w.officer, {"item": w.item}),
+    # notes: the case team's file notes and stage checklists
+    "notes.services.note_add": lambda w: (
+        w.officer,
+        {"case": w.case, "text": "Rang the complainant: she will send the screenshots."},
+    ),
+    "notes.services.note_disclose": lambda w: (
+        w.officer,
+        {"note": _note(w), "audience": "respondent", "reasons": "They asked what was said."},
+    ),
+    "notes.services.checklist_tick": lambda w: (
+        w.officer,
+        {"case": _at_assessment(w), "key": "code_checked", "done": True},
+    ),
+    "notes.services.checklist_update": lambda w: (
+        w.officer,
+        {"case": _at_assessment(w), "done": {"conflicts_checked"}, "shown_done": set()},
+    ),
     # intake
     "intake.services.complaint_submit": lambda w: (w.officer, w.complaint_kwargs()),
     # interests
@@ -831,6 +849,14 @@ def _letter(w: World) -> Any:
     case = _notice_by_post(w)
     Person.objects.filter(pk=case.respondent_id).update(postal_address="4 Mill Lane")
     return Notification.objects.get(case=case, channel="post")
+
+
+def _note(w: World) -> Any:
+    return note_add(actor=w.officer, case=w.case, text="Called the respondent's branch.")
+
+
+def _at_assessment(w: World) -> Any:
+    return walk(w.case, w.officer, "acknowledge", "begin_assessment")
 
 
 def _upload() -> Any:

@@ -7,6 +7,7 @@ from fairhearing.demo.data import DEMO_RECEIPT, DEMO_USERS
 from fairhearing.intake.anonymous import receipt_use
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
+from fairhearing.notes.models import ChecklistTick, FileNote
 from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.people.models import person_hash
 from fairhearing.portal.models import Reply
@@ -47,3 +48,7 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     assert MeetingPack.objects.count() == 1 and StatisticsReport.objects.count() == 2
     # A respondent's reply with the file it brought, an item of evidence on its case.
     assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1
+    # The case team's working file: notes, one shared with the respondent, and two checks done.
+    assert FileNote.objects.count() == 3
+    assert FileNote.objects.filter(disclosed_to="respondent").count() == 1
+    assert ChecklistTick.objects.filter(done=True).count() == 2

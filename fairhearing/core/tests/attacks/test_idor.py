@@ -131,6 +131,11 @@ IDOR: dict[str, Attack] = {
         lambda w: reverse("linking:link", args=[w.a.reference, w.foreign.reference]),
         {"kind": "merge", "reasons": "Forged."},
     ),
+    "notes:disclose": Attack(
+        officer,
+        lambda w: reverse("notes:disclose", args=[w.a.reference, w.note_b.pk]),
+        {"audience": "respondent", "reasons": "Forged."},
+    ),
     "interests:withdraw": Attack(
         officer,
         lambda w: reverse("interests:withdraw", args=[w.declaration_other.pk]),
@@ -276,6 +281,12 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         "get",
         f"/api/v1/cases/{w.a.reference}/evidence/3/download",
         None,
+    ),
+    "notes_disclose": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/notes/{w.note_b.pk}/share",
+        {"audience": "respondent", "reasons": "Forged."},
     ),
     "linking_undo": lambda w: (
         w.officer,

@@ -57,6 +57,7 @@ NOT_FREE_TEXT = {
     "reporting.StatisticsReport": {"period", "root_hash"},
     "reporting.Recommendation": {"number"},
     "evidence.Blob": {"sha256", "content_type"},
+    "notes.ChecklistTick": {"stage", "key"},  # the rulebook's keys
     "evidence.EvidenceItem": {"url", "post_key", "sha256"},
     "linking.Fingerprint": {"post_key", "text"},
     "linking.Grouping": {"reason"},  # "same_url" or "same_text"
@@ -178,6 +179,9 @@ def pages(xss) -> list[tuple[str, object, str]]:
 SHOWN = {
     "case list": ["SV "],  # the officer's saved view, above the list
     "saved views": ["SV "],
+    "case page": ["FN ", "FN2 ", "FNR "],
+    "case page (oversight)": ["FN ", "FN2 "],
+    "portal case": ["FN2 "],
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],
     "respondent's portal": ["Reply ", "Comp "],
     "register": ["Q "],  # a refused search, as asked

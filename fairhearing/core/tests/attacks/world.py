@@ -28,6 +28,8 @@ from fairhearing.interests.models import BiasChallenge, Declaration
 from fairhearing.interests.services import interest_declare
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.linking.models import CaseLink
+from fairhearing.notes.models import FileNote
+from fairhearing.notes.services import note_add
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.services import organisation_create
 from fairhearing.oversight.models import AccessAttempt, CaseView
@@ -89,6 +91,7 @@ class World:
     challenge_b: BiasChallenge
     affiliation_b: Affiliation  # of b's respondent
     link_b: CaseLink
+    note_b: FileNote  # a file note on b
     foreign_person: Person
     dossier_other: Dossier
     pack_other: MeetingPack
@@ -135,6 +138,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     link_b = CaseLink.objects.create(
         kind="link", case=b, other=c, reasons="Same branch.", created_by=colleague
     )
+    note_b = note_add(actor=colleague, case=b, text="Case b's file note.")
     foreign = new_case(other_org, "Juno Pell")
     foreign_person = foreign.respondent
     other_officer = make_user(other_org, "esme", Role.CASE_OFFICER)
@@ -182,6 +186,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         challenge_b=challenge_b,
         affiliation_b=affiliation_b,
         link_b=link_b,
+        note_b=note_b,
         foreign_person=foreign_person,
         dossier_other=dossier_other,
         pack_other=pack_other,

@@ -41,6 +41,7 @@ from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.interests.services import interest_declare
 from fairhearing.linking.services import case_link, case_unlink
+from fairhearing.notes.services import note_add, note_disclose
 from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.models import Verification
@@ -216,6 +217,14 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         party_role="complainant",
         body="Staff " + PAYLOAD,
         from_staff=officer,
+    )
+    # File notes: one internal, one shared with the complainants (with the reasons).
+    note_add(actor=officer, case=case, text="FN " + PAYLOAD)
+    note_disclose(
+        actor=officer,
+        note=note_add(actor=officer, case=case, text="FN2 " + PAYLOAD),
+        audience="complainants",
+        reasons="FNR " + PAYLOAD,
     )
     # The complainant, through the portal.
     party = _portal_session(actor=officer, case=case, person=complainant.person)

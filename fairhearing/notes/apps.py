@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "fairhearing.notes"
+    default_auto_field = "django.db.models.BigAutoField"
