@@ -68,7 +68,7 @@ def test_a_complaint_goes_from_the_public_form_to_an_appeal(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     enter_code(page, case_officer.username)
-    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
     assert_accessible(page, context="case list")
     page.get_by_label("Reference").fill(complaint_ref)
     page.get_by_role("button", name="Apply filters").click()

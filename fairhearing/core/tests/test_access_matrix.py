@@ -22,6 +22,7 @@ from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink
 from fairhearing.notes.access import NOTE_READERS
+from fairhearing.notes.models import FileNote
 from fairhearing.notes.services import note_add
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.panels.models import Seat
@@ -275,7 +276,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "notes:list": (reverse("notes:list", args=[ref]), "get"),
         "notes:add": (reverse("notes:add", args=[ref]), "get"),
         "notes:disclose": (
-            reverse("notes:disclose", args=[ref, case.file_notes.get().pk]),
+            reverse("notes:disclose", args=[ref, FileNote.objects.get(case=case).pk]),
             "get",
         ),
         "notes:checklist": (reverse("notes:checklist", args=[ref]), "post"),
