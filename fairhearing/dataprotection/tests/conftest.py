@@ -11,6 +11,7 @@ from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record
 from fairhearing.people.services import PersonDetails
 from fairhearing.portal.services import message_send, reply_submit
+from fairhearing.workflow.services import case_assign
 
 COMPLAINANT = PersonDetails(
     full_name="Ysolde Pemberton", email="ysolde@example.invalid", membership_number="NCL-1001"
@@ -48,9 +49,12 @@ def record(organisation, actor, *, complainant=COMPLAINANT, respondent=RESPONDEN
     return case
 
 
-def full_history(organisation, actor):
-    """A case with a message, a reply, evidence and a decision, closed."""
+def full_history(organisation, actor, *, on_team=False):
+    """A case with a message, a reply, evidence and a decision, closed (`on_team`: with the
+    actor on its team from the start, as its officer would be)."""
     case = record(organisation, actor)
+    if on_team:
+        case_assign(actor=None, case=case, user=actor, role="case_officer")
     complainant = case.parties.get().person
     evidence_add_file(
         actor=None,

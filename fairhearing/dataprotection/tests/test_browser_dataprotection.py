@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 from fairhearing.core.testing.browser import assert_accessible
 from fairhearing.core.testing.pages import sign_in
 from fairhearing.dataprotection.models import LegalHold, SubjectAccessRequest
-from fairhearing.workflow.services import case_assign
 
 from .conftest import RESPONDENT, full_history
 
@@ -20,8 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("ledger_teardown")]
 def test_legal_hold_and_subject_access_pages(
     page: Page, live_server, organisation, case_officer
 ) -> None:
-    case = full_history(organisation, case_officer)
-    case_assign(actor=None, case=case, user=case_officer, role="case_officer")
+    case = full_history(organisation, case_officer, on_team=True)
     base = live_server.url
     sign_in(page, base, case_officer.username)
 
