@@ -44,7 +44,10 @@ class NextSteps:
 
     @property
     def expected(self) -> Transition | None:
-        return self.possible[0] if self.possible and not self.prepare else None
+        """The one decision possible now, if only one is. Where the stage offers a choice
+        (assess, charge, decide), the page lists them as equals: a button for one of them
+        would lean on a decision that is the officer's to take."""
+        return self.possible[0] if len(self.possible) == 1 and not self.prepare else None
 
     @property
     def others(self) -> list[Transition]:

@@ -93,3 +93,17 @@ def test_the_case_page_shows_the_expected_step_as_its_button(case, case_officer)
     expected = reverse("cases:transition", args=[case.reference, "acknowledge"])
     assert f'id="expected-action" href="{expected}"' in html
     assert 'id="next-step-heading">Next step<' in html
+
+
+def test_where_the_stage_offers_a_choice_none_is_pressed_on_the_officer(case, case_officer) -> None:
+    # At assessment (no further action, informal resolution or investigate) and at the charge
+    # decision, the decisions are listed as equals: no button leans on one of them.
+    case = walk(case, case_officer, "acknowledge", "begin_assessment")
+    steps = next_steps(case)
+    assert steps.expected is None
+    assert keys(steps.possible) == [
+        "assess_no_further_action",
+        "assess_informal_resolution",
+        "assess_investigate",
+    ]
+    assert steps.others == steps.possible
