@@ -97,6 +97,8 @@ def main() -> None:
     client = Client()
     client_login_verified(client, officer)
     middle = Case.objects.filter(organisation=organisation).order_by("pk")[cases // 2]
+    forename, _, surname = middle.respondent.full_name.partition(" ")
+    surname = surname or forename
     open_case = (
         Case.objects.filter(organisation=organisation, closed_at__isnull=True)
         .order_by("-pk")
@@ -109,6 +111,10 @@ def main() -> None:
         "list_overdue": "/cases/?overdue=on",
         "list_unassigned": "/cases/?assignee=unassigned",
         "list_search": f"/cases/?search={middle.reference}",
+        # Part of a name (the blind index of name prefixes): the surname's start, and the
+        # starts of both names.
+        "list_search_name": f"/cases/?search={surname[:5]}",
+        "list_search_two_names": f"/cases/?search={forename[:3]}+{surname[:4]}",
         "list_page_40": "/cases/?page=40",
         "list_last_page": "/cases/?page=last",
         "list_by_reference": "/cases/?queue=all&sort=reference",
