@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from fairhearing.accounts.models import User
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.deadlines.models import Deadline
 from fairhearing.organisations.models import Organisation, Rulebook
@@ -66,13 +67,13 @@ def workload(organisation_id: int, *, now: dt.datetime | None = None) -> Workloa
     ours = Deadline.objects.filter(
         case=OuterRef("case"), status=Deadline.Status.OPEN, binds=Deadline.Binds.ORGANISATION
     )
-    rows = (
+    rows = list(
         Assignment.objects.filter(ended_at__isnull=True, case__in=open_cases)
         .annotate(
             late=Exists(ours.filter(due_at__lt=now)),
             soon=Exists(ours.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=7))),
         )
-        .values("user_id", "user__first_name", "user__last_name", "user__username", "role")
+        .values("user_id", "role")
         .annotate(
             cases=Count("case_id", distinct=True),
             overdue=Count("case_id", filter=Q(late=True), distinct=True),
@@ -81,10 +82,10 @@ def workload(organisation_id: int, *, now: dt.datetime | None = None) -> Workloa
         .order_by("-cases", "user__last_name", "user__username")
     )
     roles = dict(Assignment.Role.choices)
+    users = User.objects.in_bulk([r["user_id"] for r in rows])
     officers = [
         Officer(
-            name=" ".join(p for p in (r["user__first_name"], r["user__last_name"]) if p)
-            or r["user__username"],
+            name=users[r["user_id"]].display_name,
             role=roles.get(r["role"], r["role"]),
             open_cases=r["cases"],
             overdue=r["overdue"],
