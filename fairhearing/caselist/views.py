@@ -48,6 +48,7 @@ from .queries import (
     QUEUES,
     SAVED_VIEWS_MAX,
     SORTS,
+    RankedByNextDue,
     assignees,
     case_list,
     caseworkers,
@@ -242,7 +243,11 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
     # Unfiltered, the queue's count is the page's count (both stop at the same cap).
     counted = None if any(filters.values()) or COUNT_CAP != pagination.CAP else counts[queue]
-    paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
+    listed: Any = cases
+    if queue == "due_this_week" and not search and sort.removeprefix("-") == "next_due":
+        listed = RankedByNextDue(cases, descending=sort.startswith("-"))
+        counted = listed.count() if counted is None else counted
+    paginator = CappedPaginator(listed, PAGE_SIZE, counted=counted)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     names = team_names([case.pk for case in rows])

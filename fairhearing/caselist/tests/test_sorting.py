@@ -2,8 +2,10 @@
 "Overdue" by days overdue read from the time limits' side."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.caselist.queries import (
@@ -11,12 +13,14 @@ from fairhearing.caselist.queries import (
     DEFAULT_SORT,
     QUEUES,
     SORTS,
+    RankedByNextDue,
     case_list,
     sort_in_force,
     sort_offered,
 )
 from fairhearing.cases.access import cases_visible_to
 from fairhearing.cases.models import Assignment, Case
+from fairhearing.conftest import signed_in
 from fairhearing.deadlines.models import Deadline
 from fairhearing.organisations.models import Organisation
 from fairhearing.workflow.services import case_assign
@@ -145,3 +149,91 @@ def test_overdue_by_days_overdue_is_each_overdue_case_once(overdue, case_officer
     )
     pairs = [(getattr(row, "first_overdue_at"), getattr(row, "overdue_since")) for row in rows]  # noqa: B009
     assert len(pairs) == 3 and all(first == since for first, since in pairs)
+
+
+@pytest.fixture
+def week(make_complaint, case_officer, investigator):
+    """Six cases with a time limit binding the organisation due this week, told apart by next
+    due: p's next due is its respondent's reply tomorrow (before its limit in the week), q
+    has one overdue besides, r and s share one instant (opened a day apart), t is on another
+    officer's team (not visible to the case officer), u is closed; v's limit is next week."""
+    now = timezone.now().replace(microsecond=0)
+    shared = now + 4 * DAY
+    shapes = {
+        "p": (5 * DAY, 1 * DAY),
+        "q": (3 * DAY, -2 * DAY),
+        "r": (shared - now, None),
+        "s": (shared - now, None),
+        "t": (2 * DAY, None),
+        "u": (1 * DAY, None),
+        "v": (9 * DAY, None),
+    }
+    made = {}
+    for opened, (name, (in_week, other)) in enumerate(shapes.items()):
+        case = make_complaint().cases.get()
+        Case.objects.filter(pk=case.pk).update(opened_at=now - (10 - opened) * DAY)
+        case.deadlines.filter(status=Deadline.Status.OPEN).update(
+            due_at=now + in_week, binds=Deadline.Binds.ORGANISATION
+        )
+        if other is not None:
+            reply = other > dt.timedelta()
+            binds = Deadline.Binds.RESPONDENT if reply else Deadline.Binds.ORGANISATION
+            Deadline.objects.create(
+                case=case,
+                kind="extra",
+                label="Another limit",
+                binds=binds,
+                working_days=5,
+                due_at=now + other,
+            )
+        made[name] = case
+    case_assign(actor=None, case=made["t"], user=investigator, role=Assignment.Role.INVESTIGATOR)
+    Case.objects.filter(pk=made["u"].pk).update(closed_at=now)
+    Case.objects.filter(pk=made["r"].pk).update(stage="notice")
+    return {name: case.reference for name, case in made.items()}
+
+
+def test_due_this_week_by_next_due_ranked_from_the_time_limits(week, case_officer) -> None:
+    """`RankedByNextDue` (the list page's way at scale) pages through the same rows in the
+    same order as `case_list`, in both directions and with a filter."""
+    spec = Organisation.objects.get(pk=case_officer.organisation_id).current_rulebook().spec
+
+    def both(sort: str, **filters) -> tuple[list[str], list[str]]:
+        rows = case_list(
+            cases_visible_to(case_officer),
+            queue="due_this_week",
+            user=case_officer,
+            sort=sort,
+            spec=spec,
+            **filters,
+        )
+        ranked = RankedByNextDue(rows, descending=sort.startswith("-"))
+        pages = [case.reference for start in (0, 2, 4) for case in ranked[start : start + 2]]
+        return pages, [case.reference for case in rows]
+
+    # q (overdue) first, then p (reply tomorrow); s before r at the same instant (newer first).
+    expected = in_order(week, "qpsr")
+    assert both("next_due") == (expected, expected)
+    assert both("-next_due") == (expected[::-1], expected[::-1])
+    assert both("next_due", stage="notice") == ([week["r"]], [week["r"]])
+    ranked = RankedByNextDue(
+        case_list(cases_visible_to(case_officer), queue="due_this_week", user=case_officer),
+        descending=False,
+    )
+    assert ranked.count() == len(ranked) == 4
+    first = ranked[0:1][0]
+    assert first.next_due_at < timezone.now() and first.is_overdue  # annotated as the list's
+
+
+def test_the_page_lists_due_this_week_by_next_due_in_that_order(week, case_officer) -> None:
+    client = signed_in(case_officer)
+    for sort, names in (("next_due", "qpsr"), ("-next_due", "rspq")):
+        page = client.get(reverse("cases:list"), {"queue": "due_this_week", "sort": sort})
+        html = page.content.decode()
+        shown = [ref for ref in re.findall(r"[A-Z]{2,}-\d{4}-\d+", html) if ref in week.values()]
+        assert list(dict.fromkeys(shown)) == in_order(week, names)
+        assert week["t"] not in html and week["u"] not in html
+    filtered = client.get(
+        reverse("cases:list"), {"queue": "due_this_week", "sort": "next_due", "stage": "notice"}
+    ).content.decode()
+    assert week["r"] in filtered and week["q"] not in filtered
