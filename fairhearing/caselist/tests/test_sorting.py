@@ -3,6 +3,7 @@
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -221,7 +222,7 @@ def test_due_this_week_by_next_due_ranked_from_the_time_limits(week, case_office
         descending=False,
     )
     assert ranked.count() == len(ranked) == 4
-    first = ranked[0:1][0]
+    first: Any = ranked[0:1][0]
     assert first.next_due_at < timezone.now() and first.is_overdue  # annotated as the list's
 
 
