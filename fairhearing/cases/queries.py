@@ -144,6 +144,7 @@ class TimelineEntry:
     event: Event
     change: StageChange | None
     detail: str = ""  # what the event was about, in words (a time limit, a reminder)
+    reasons: str = ""  # the reasons recorded with it, where not a stage change's (a reassignment)
 
 
 @dataclass(frozen=True)
@@ -216,16 +217,27 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     changes = {
         c.pk: c for c in StageChange.objects.filter(pk__in=change_ids).select_related("actor")
     }
+    team_kinds = {EventKind.CASE_ASSIGNED, EventKind.CASE_UNASSIGNED}
+    places = {
+        place.pk: place
+        for place in Assignment.objects.filter(
+            pk__in=[e.payload.get("assignment") for e in events if e.kind in team_kinds]
+        ).select_related("user")
+    }
     spec = case.rulebook.spec
     limits = {limit.kind: limit.label for limit in spec.time_limits}
-    return [
-        TimelineEntry(
-            e,
-            changes.get(e.payload.get("stage_change")),
-            _event_detail(e.payload or {}, limits, spec),
+    entries = []
+    for e in events:
+        detail, reasons = _event_detail(e.payload or {}, limits, spec), ""
+        place = places.get(e.payload.get("assignment")) if e.kind in team_kinds else None
+        if place is not None:
+            joined = e.kind == EventKind.CASE_ASSIGNED
+            detail = f"{place.user.display_name}, {place.get_role_display().lower()}"
+            reasons = place.reasons if joined else place.end_reasons
+        entries.append(
+            TimelineEntry(e, changes.get(e.payload.get("stage_change")), detail, reasons)
         )
-        for e in events
-    ]
+    return entries
 
 
 # The timeline's views: what people decided, what was said to and by the parties, and what

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from fairhearing.cases.services import case_unassign
 from fairhearing.conftest import signed_in, walk
 from fairhearing.workflow.services import case_assign
 
@@ -63,3 +64,20 @@ def test_the_identity_bar_says_who_what_is_next_and_who_handles_it(case, case_of
     assert f"About {case.respondent.full_name}" in words
     assert f"Next due {running.due_at:%-d %b %Y} ({running.label})" in words
     assert f"Team: {case_officer.display_name}" in words
+
+
+def test_the_timeline_says_who_joined_or_left_the_team_and_why(case, case_officer) -> None:
+    place = case_assign(
+        actor=case_officer,
+        case=case,
+        user=case_officer,
+        role="case_officer",
+        reasons="Taking over from a colleague who has left the organisation.",
+    )
+    case_unassign(actor=case_officer, assignment=place, reasons="Moved to the appeals team.")
+    url = reverse("cases:detail", args=[case.reference])
+    page = signed_in(case_officer).get(url, {"timeline": "decisions"}).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Olwen Tarrant, case officer" in text
+    assert "Reasons: Taking over from a colleague who has left the organisation." in text
+    assert "Reasons: Moved to the appeals team." in text
