@@ -333,9 +333,10 @@ def timeline_filtered(timeline: list[TimelineEntry], view: str) -> list[Timeline
     return [entry for entry in timeline if timeline_view_of(entry) == view]
 
 
-def actors_by_id(events: list[TimelineEntry]) -> dict[int, Any]:
+def actors_by_id(events: list[TimelineEntry]) -> dict[int, str]:
+    """Who did each thing on the timeline, by name (never the account's username)."""
     ids = {entry.event.actor_id for entry in events if entry.event.actor_id}
-    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    return {u.pk: u.display_name for u in User.objects.filter(pk__in=ids)}
 
 
 def team_names(case_ids: list[int]) -> dict[int, list[str]]:

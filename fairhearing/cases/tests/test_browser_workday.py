@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fairhearing.cases.models import Assignment, StageChange
-from fairhearing.core.testing.browser import assert_accessible
+from fairhearing.core.testing.browser import assert_accessible, snapshot
 from fairhearing.core.testing.pages import sign_in
 from fairhearing.organisations.default_rulebook import STANDARD_REASONS
 from fairhearing.workflow.services import case_assign
@@ -37,6 +37,7 @@ def test_an_officer_clears_the_due_this_week_queue(
     queues = page.get_by_role("navigation", name="Queues")
     expect(queues.locator("[aria-current=page]")).to_have_text("Due this week (2)")
     assert_accessible(page, context="due this week, two cases")
+    snapshot(page, "queue-due-this-week")
     for done in range(1, 3):
         page.get_by_test_id("reference").first.get_by_role("link").click()
         expect(page.locator("#expected-action")).to_have_text("Acknowledge the complaint")
@@ -85,6 +86,7 @@ def test_a_case_goes_from_intake_to_a_referral_on_the_usual_reasons(
         record_as_filled(page)
     expect(page.locator("#case-stage")).to_have_text("Hearing")
     assert_accessible(page, context="case page at the hearing")
+    snapshot(page, "case-page-at-hearing")
     recorded = list(StageChange.objects.filter(case=case).order_by("pk"))
     assert [c.transition for c in recorded] == [key for key, _ in route]
     assert all(

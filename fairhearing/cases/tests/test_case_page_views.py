@@ -81,3 +81,4 @@ def test_the_timeline_says_who_joined_or_left_the_team_and_why(case, case_office
     assert "Olwen Tarrant, case officer" in text
     assert "Reasons: Taking over from a colleague who has left the organisation." in text
     assert "Reasons: Moved to the appeals team." in text
+    assert "by Olwen Tarrant" in text and "by olwen" not in text  # a name, not a username
