@@ -342,6 +342,10 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
     "conduct_time_limit_years": 5,
     "conduct_time_limit_transitions": ["refer_to_panel"],
     "conduct_time_limit_exception": {"decided_by": ["oversight"]},
+    # over a rolling year, a category whose median days to outcome differs from
+    # every other category's together by more than this share is flagged in the statistics,
+    # where each side has at least `min_cases` closed cases.
+    "parity": {"threshold_percent": 25, "min_cases": 10},
     "categories": [
         {"key": "racism", "label": "Racism"},
         {"key": "antisemitism", "label": "Antisemitism"},

@@ -134,6 +134,10 @@ class RulebookSpec:
         for lim in self.time_limits:
             if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
                 raise RulebookError(f"time limit {lim.kind} is malformed")
+        if not 1 <= self.parity_threshold_percent <= 500 or self.parity_min_cases < 6:
+            raise RulebookError(
+                "parity needs a threshold_percent from 1 to 500 and min_cases of at least 6"
+            )
         for stage, items in self.checklists.items():
             if stage not in self.stage_labels or stage == CLOSED:
                 raise RulebookError(f"a checklist names {stage!r}, which is not an open stage")
@@ -193,6 +197,17 @@ class RulebookSpec:
         if named is not None:
             return frozenset(named)
         return frozenset(t.key for t in self.transitions.values() if t.target == "hearing")
+
+    @property
+    def parity_threshold_percent(self) -> int:
+        """A category whose median days to outcome over a year differs from the rest's by
+        more than this share is flagged in the statistics (reporting/parity.py)."""
+        return int((self.definition.get("parity") or {}).get("threshold_percent", 25))
+
+    @property
+    def parity_min_cases(self) -> int:
+        """The fewest closed cases, in the category and in the rest, to judge it by."""
+        return int((self.definition.get("parity") or {}).get("min_cases", 10))
 
     @property
     def conduct_exception_roles(self) -> frozenset[str]:

@@ -29,6 +29,7 @@ from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.panels.models import InterimSuspension
 
 from .models import Recommendation
+from .parity import YEAR, parity_figures
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 BAD_PERIOD = "A period is a quarter written like 2026-Q3."
@@ -149,6 +150,10 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
         n=Count("pk"),
     )
     durations = _time_to_outcome_by_quarter(cases, organisation.pk, between, starts, tz)
+    year_before = [between[0]]
+    for _ in range(YEAR - 1):  # a rolling year for the first quarter too
+        year_before.insert(0, period_of(year_before[0].starts_on - dt.timedelta(days=1)))
+    parity = parity_figures(organisation.pk, spec, year_before[:-1] + between, sorted(wanted))
     appeal_outcomes = {
         k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
     }
@@ -187,8 +192,45 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
                 appeal_outcomes,
             ),
             "interim_suspensions": sum(row["n"] for row in of(suspensions, period.name)),
+            **_parity_labelled(parity[period.name], spec),
         }
     return {name: value for name, value in figures.items() if name in wanted}
+
+
+def _parity_labelled(parity: dict[str, Any], spec: Any) -> dict[str, Any]:
+    """A quarter's parity figures by the categories' labels, every category of the rulebook
+    counted (none closed: 0), as the other tables are."""
+    quarter, year = parity["by_category"], parity["year"]
+
+    def label(key: str) -> str:
+        return spec.categories.get(key) or key or "Not recorded"
+
+    closed = [{"category": key, "n": times.closed} for key, times in quarter.items()]
+    return {
+        "closed_by_category": _counts(closed, "category", spec.categories),
+        "times_by_category": {
+            label(key): [times.closed, times.median, times.p90] for key, times in quarter.items()
+        },
+        "parity": {
+            "from": year["from"],
+            "to": year["to"],
+            "threshold_percent": spec.parity_threshold_percent,
+            "min_cases": spec.parity_min_cases,
+            "by_category": {
+                label(key): [times.closed, times.median, times.p90]
+                for key, times in year["by_category"].items()
+            },
+            "flags": [
+                {
+                    "category": flag.label,
+                    "median": flag.median,
+                    "rest_median": flag.rest_median,
+                    "difference_percent": flag.difference_percent,
+                }
+                for flag in parity["flags"]
+            ],
+        },
+    }
 
 
 class QuarterBucket(Func):

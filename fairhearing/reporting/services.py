@@ -39,6 +39,7 @@ TITLES = {
     "outcomes": "Cases closed, by outcome",
     "closed_by": "Cases closed, by who closed them",
     "appeal_results": "Appeals decided, by result",
+    "closed_by_category": "Cases closed, by category as perceived",
 }
 
 
@@ -61,7 +62,10 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         "Staff (no panel)": figures["closed_by_staff"],
         "Panel": figures["closed"] - figures["closed_by_staff"],
     }
-    closed = Group([Table("outcomes", figures["outcomes"]), Table("closed_by", closed_by)])
+    closed_tables = [Table("outcomes", figures["outcomes"]), Table("closed_by", closed_by)]
+    if "closed_by_category" in figures:  # figures made before parity was published have none
+        closed_tables.append(Table("closed_by_category", figures["closed_by_category"]))
+    closed = Group(closed_tables)
     appeals = Group([Table("appeal_results", figures["appeal_results"])])
     tables = []
     for group in (received, closed, appeals):
@@ -81,6 +85,7 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
     if figures["closed"] < MIN_FOR_DURATIONS:
         durations = {"median": None, "p90": None, "note": "not shown: fewer than 6 cases closed"}
     return {
+        **_parity_content(figures),
         "received": received.total_shown,
         "closed": closed.total_shown,
         "tables": tables,
@@ -88,6 +93,31 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         "time_to_outcome_days": durations,
         **scalar,
         "empty": figures["received"] == 0 and figures["closed"] == 0,
+    }
+
+
+def _parity_content(figures: dict[str, Any]) -> dict[str, Any]:
+    """Days to outcome by category, where at least `MIN_FOR_DURATIONS` cases of it closed (a
+    median of fewer tells too much about each case), and the rolling year's flags: medians
+    only. No count of a year is published: with the quarters' counts, one could give away a
+    quarter's small number."""
+    if "parity" not in figures:
+        return {}
+    times = [
+        {"category": label, "median": median, "p90": p90}
+        for label, (closed, median, p90) in figures["times_by_category"].items()
+        if closed >= MIN_FOR_DURATIONS and median is not None
+    ]
+    parity = figures["parity"]
+    return {
+        "times_by_category": sorted(times, key=lambda row: row["category"].casefold()),
+        "parity": {
+            "from": parity["from"],
+            "to": parity["to"],
+            "threshold_percent": parity["threshold_percent"],
+            "min_cases": parity["min_cases"],
+            "flags": parity["flags"],
+        },
     }
 
 
