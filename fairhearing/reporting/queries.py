@@ -29,6 +29,7 @@ from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.panels.models import InterimSuspension
 
 from .models import Recommendation
+from .parity import MIN_FOR_TIMES as PARITY_MIN
 from .parity import YEAR, parity_figures
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -197,6 +198,20 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
     return {name: value for name, value in figures.items() if name in wanted}
 
 
+@replica_reads()
+def parity_to_date(organisation: Organisation, today: dt.date | None = None) -> dict[str, Any]:
+    """The parity figures of the rolling year to `today` (this quarter so far and the three
+    before it), by the categories' labels: for the meeting pack and the workload page."""
+    spec = organisation.current_rulebook().spec
+    quarters = [period_of(today or timezone.localdate())]
+    for _ in range(YEAR - 1):
+        quarters.insert(0, period_of(quarters[0].starts_on - dt.timedelta(days=1)))
+    now = quarters[-1].name
+    return _parity_labelled(parity_figures(organisation.pk, spec, quarters, [now])[now], spec)[
+        "parity"
+    ]
+
+
 def _parity_labelled(parity: dict[str, Any], spec: Any) -> dict[str, Any]:
     """A quarter's parity figures by the categories' labels, every category of the rulebook
     counted (none closed: 0), as the other tables are."""
@@ -353,7 +368,23 @@ def pack_content(
         .values("status")
         .annotate(n=Count("pk"))
     }
+    parity = parity_to_date(organisation, timezone.localtime(now).date())
     return {
+        # Medians only, where at least 6 cases closed, as in the published statistics: the
+        # governing body reads no count small enough to point at a case.
+        "parity": {
+            "from": parity["from"],
+            "to": parity["to"],
+            "threshold_percent": parity["threshold_percent"],
+            "min_cases": parity["min_cases"],
+            "flags": parity["flags"],
+            "to_date": True,
+            "times": [
+                {"category": label, "median": median, "p90": p90}
+                for label, (closed, median, p90) in sorted(parity["by_category"].items())
+                if closed >= PARITY_MIN and median is not None
+            ],
+        },
         "since": since.isoformat() if since else None,
         "open_cases": Case.objects.filter(
             organisation=organisation, closed_at__isnull=True

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.second_factor import require_recent_auth
 from fairhearing.core.errors import CaseError
+from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.queries import organisation_default
 
 from .access import (
@@ -27,7 +28,7 @@ from .access import (
 )
 from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateForm
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
-from .queries import BAD_PERIOD, period_parse
+from .queries import BAD_PERIOD, parity_to_date, period_parse
 from .services import meeting_schedule, recommendation_update, recommendations_import
 from .workload import workload
 
@@ -241,10 +242,17 @@ def workload_view(request: HttpRequest) -> HttpResponse:
             {"label": week_label.format(w.starts_on), "shown": str(w.closed)} for w in load.weeks
         ],
     }
+    parity = parity_to_date(Organisation.objects.get(pk=user.organisation_id))
+    parity["times"] = [
+        {"category": label, "closed": closed, "median": median, "p90": p90}
+        for label, (closed, median, p90) in sorted(parity["by_category"].items())
+    ]
+    parity |= {"counted": True, "to_date": True}
     return render(
         request,
         "reporting/workload.html",
         {
+            "parity": parity,
             "load": load,
             "officers_chart": officers_chart,
             "stages_chart": stages_chart,

@@ -3,16 +3,20 @@ pinned against direct counts; a category flagged over the rolling year; what is 
 of them, and that its small numbers cannot be worked out."""
 
 import datetime as dt
+import re
 import statistics
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairhearing.cases.models import Case
-from fairhearing.reporting.queries import period_figures, period_parse
+from fairhearing.conftest import signed_in
+from fairhearing.reporting.queries import pack_content, period_figures, period_parse
 from fairhearing.reporting.services import report_content, report_publish
 from fairhearing.reporting.suppression import HIDDEN, SMALL, Group, Table, attacker_ranges
 
@@ -187,3 +191,36 @@ def test_nothing_hidden_among_the_closed_cases_can_be_pinned(figures: dict) -> N
             if shown in {SMALL, HIDDEN}:
                 low, high = ranges[(table.name, key)]
                 assert low < high, (table.name, key, table.counts, table.shown)
+
+
+@pytest.mark.django_db
+def test_the_pack_and_the_workload_page_give_the_year_to_date(
+    organisation, make_complaint, case_officer
+) -> None:
+    for _ in range(10):
+        closed(make_complaint, "racism", 100, dt.datetime(2026, 9, 2, tzinfo=dt.UTC))
+    for _ in range(12):
+        closed(make_complaint, "bullying", 40, dt.datetime(2026, 5, 2, tzinfo=dt.UTC))
+    for _ in range(3):
+        closed(make_complaint, "sexism", 10, dt.datetime(2026, 5, 2, tzinfo=dt.UTC))
+    closed(make_complaint, "racism", 1, dt.datetime(2025, 11, 2, tzinfo=dt.UTC))  # a year ago
+    now = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
+    parity = pack_content(organisation, since=None, now=now)["parity"]
+    assert (parity["from"], parity["to"]) == ("2026-Q1", "2026-Q4")
+    assert [flag["category"] for flag in parity["flags"]] == ["Racism", "Bullying or harassment"]
+    # Medians only, and only where six or more closed: nothing for sexism's three.
+    assert parity["times"] == [
+        {"category": "Bullying or harassment", "median": 40.0, "p90": 40.0},
+        {"category": "Racism", "median": 100.0, "p90": 100.0},
+    ]
+    with time_machine.travel(now):
+        page = signed_in(case_officer).get(reverse("reporting:workload")).content.decode()
+    table = page[
+        page.index('id="parity-times"') : page.index("</table>", page.index("parity-times"))
+    ]
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
+    # The case team sees the counts, and the categories with too few to time.
+    assert (
+        "Racism 10 100.0 100.0" in cells and "Sexism or misogyny 3 \N{EN DASH} \N{EN DASH}" in cells
+    )
+    assert "Slower</strong> Racism" in page
