@@ -61,6 +61,10 @@ def demo_loaded() -> bool:
     return Organisation.objects.filter(slug=DEMO_SLUG).exists()
 
 
+# The kind of complaint the demo handles more slowly than the rest (see `load_demo`).
+SLOWER_CATEGORY, SLOWER_FACTOR = "sexism", 2.5
+
+
 def _users(organisation: Organisation) -> dict[str, User]:
     users = {}
     today = timezone.localdate()
@@ -123,7 +127,10 @@ def _take(case: Case, actor: User, step: str, when: dt.datetime, rng: random.Ran
     if step in {"decide_upheld", "appeal_sanction_varied"}:
         sanction = rng.choice(["formal_warning", "mandatory_education", "suspension"])
         if sanction == "suspension":
-            ends = timezone.localdate() + dt.timedelta(days=rng.randint(60, 400))
+            ends = min(  # within the rulebook's longest suspension from the decision
+                timezone.localdate() + dt.timedelta(days=rng.randint(60, 400)),
+                timezone.localdate(when) + dt.timedelta(days=700),
+            )
     dissent = ""
     if step in {"decide_upheld", "decide_not_upheld"} and rng.random() < 0.3:
         dissent = "decide_not_upheld" if step == "decide_upheld" else "decide_upheld"
@@ -162,10 +169,10 @@ def _oversight_decides(case: Case, oversight: User, rng: random.Random, when: dt
     return True
 
 
-def _age_in_days(path: tuple[str, ...], rng: random.Random) -> float:
+def _age_in_days(path: tuple[str, ...], rng: random.Random, slower: float = 1.0) -> float:
     """How long ago a case on this path arrived: open cases are mostly recent (and so within
     their limits); about one in five has stalled; closed cases spread over the past year."""
-    needed = 1.5 * sum(STEP_DAYS.get(step, 5) for step in path) + 21 * sum(
+    needed = 1.5 * slower * sum(STEP_DAYS.get(step, 5) for step in path) + 21 * sum(
         step in WINDOW_STEPS for step in path
     )
     if path and path[-1] in CLOSING_STEPS:
@@ -188,9 +195,14 @@ def load_demo(
     officers = [users["officer"], users["officer2"]]
     counter = [0]
     weights = [w for w, _ in PATHS]
+    categories = list(organisation.current_rulebook().spec.categories)
     for index in range(cases):
         _, path = rng.choices(PATHS, weights=weights)[0]
-        received = now - dt.timedelta(days=_age_in_days(path, rng), hours=rng.randint(0, 9))
+        # One case in twelve is a complaint of the kind whose handling runs slower, its steps
+        # taking two and a half times as long: the statistics' parity figures flag it.
+        slower = SLOWER_FACTOR if index % 12 == 0 else 1.0
+        age = _age_in_days(path, rng, slower)
+        received = now - dt.timedelta(days=age, hours=rng.randint(0, 9))
         names = 2 if rng.random() < 0.05 else 1
         with transaction.atomic():
             complaint = complaint_record(
@@ -203,7 +215,7 @@ def load_demo(
                 respondents=[_person(rng, member=True, counter=counter) for _ in range(names)],
                 allegation=AllegationDetails(
                     allegation_type=rng.choice(AllegationType.values),
-                    category=rng.choice(list(organisation.current_rulebook().spec.categories)),
+                    category=SLOWER_CATEGORY if slower > 1 else rng.choice(categories),
                     description=rng.choice(TEXTS),
                     conduct_date=(received - dt.timedelta(days=rng.randint(1, 900))).date(),
                     conduct_rule_refs=[rng.choice(["CC-1.1", "CC-1.2", "CC-1.3", "CC-2.1"])],
@@ -228,7 +240,7 @@ def load_demo(
                 calendar = calendar_for(case)
                 for step in path:
                     # Most steps are on time; about one in six runs late.
-                    days = STEP_DAYS.get(step, 5)
+                    days = round(STEP_DAYS.get(step, 5) * slower)
                     when = calendar.end_of_day(
                         calendar.add_working_days(calendar.local_date(when), rng.randint(1, days))
                     ).replace(
