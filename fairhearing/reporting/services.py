@@ -72,11 +72,9 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         suppress(group)
         tables += [_table_json(t, TITLES[t.name], group.total_shown) for t in group.tables]
     limits = []
-    for kind, counts in sorted(figures["limits"].items()):
-        group = suppress(Group([Table(kind, {"Met": counts["met"], "Missed": counts["missed"]})]))
-        limits.append(
-            _table_json(group.tables[0], f"Time limit: {kind.replace('_', ' ')}", group.total_shown)
-        )
+    for name, counts in sorted(figures["limits"].items()):
+        group = suppress(Group([Table(name, {"Met": counts["met"], "Missed": counts["missed"]})]))
+        limits.append(_table_json(group.tables[0], f"Time limit: {name}", group.total_shown))
     scalar = {}
     for name in ("appeals_lodged", "interim_suspensions"):
         value = figures[name]
