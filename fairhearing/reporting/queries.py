@@ -229,6 +229,10 @@ def _parity_labelled(parity: dict[str, Any], spec: Any) -> dict[str, Any]:
         "times_by_category": {
             label(key): [times.closed, times.median, times.p90] for key, times in quarter.items()
         },
+        "times_by_outcome": {
+            spec.outcomes.get(key) or key or "Not recorded": [times.closed, times.median, times.p90]
+            for key, times in parity["by_outcome"].items()
+        },
         "parity": {
             "from": year["from"],
             "to": year["to"],

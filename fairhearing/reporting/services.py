@@ -106,9 +106,15 @@ def _parity_content(figures: dict[str, Any]) -> dict[str, Any]:
         for label, (closed, median, p90) in figures["times_by_category"].items()
         if closed >= MIN_FOR_DURATIONS and median is not None
     ]
+    by_outcome = [
+        {"outcome": label, "median": median, "p90": p90}
+        for label, (closed, median, p90) in figures["times_by_outcome"].items()
+        if closed >= MIN_FOR_DURATIONS and median is not None
+    ]
     parity = figures["parity"]
     return {
         "times_by_category": sorted(times, key=lambda row: row["category"].casefold()),
+        "times_by_outcome": sorted(by_outcome, key=lambda row: row["outcome"].casefold()),
         "parity": {
             "from": parity["from"],
             "to": parity["to"],

@@ -68,6 +68,23 @@ def test_closed_cases_and_their_times_by_category_match_a_direct_count(
     assert p90 == whole_days[int(0.9 * 7)] == 90
     # Fewer than six closed: no times, only the count.
     assert figures["times_by_category"]["Bullying or harassment"] == [3, None, None]
+    # By how the case ended: here all ten after assessment, told apart from an upheld one.
+    Case.objects.filter(pk=in_q4.filter(category="bullying").first().pk).update(
+        outcome="upheld_sanction_final"
+    )
+    by_outcome = period_figures(organisation, Q4)["times_by_outcome"]
+    every_day = sorted(
+        int((closed_at - opened_at).total_seconds() // 86400)
+        for opened_at, closed_at in in_q4.filter(outcome="no_further_action").values_list(
+            "opened_at", "closed_at"
+        )
+    )
+    assert by_outcome["No further action after assessment"] == [
+        9,
+        statistics.median(every_day),
+        every_day[int(0.9 * 9)],
+    ]
+    assert by_outcome["Upheld; sanction final"][0] == 1
 
 
 @pytest.mark.django_db
@@ -157,6 +174,7 @@ def closed_figures(draw: st.DrawFn) -> dict:
         "interim_suspensions": 0,
         "time_to_outcome_days": {"median": None, "p90": None},
         "times_by_category": {},
+        "times_by_outcome": {},
         "parity": {"from": "", "to": "", "threshold_percent": 25, "min_cases": 10, "flags": []},
     }
 
