@@ -73,7 +73,10 @@ HEARING_TOO_SOON_BY_POST = (
 UNKNOWN_RULES = "Not in this case's rulebook: {refs}."
 ALREADY_A_PARTY = "{name} is already a {role} in this case."
 CONFLICTED = "{name} cannot join this case: {why}."
-UNTRAINED = "{name} holds no current training and cannot be assigned until it is renewed (R-64)."
+UNTRAINED = (
+    "{name} holds no current training of the kinds the rulebook requires ({missing}) and cannot"
+    " be assigned until it is renewed (R-64)."
+)
 STEPPED_ASIDE = "{name} has stepped aside from this case and cannot rejoin it."
 PANEL_NOT_READY = "The panel must be complete, each member having affirmed no conflict."
 NOT_CASEWORKER = "Only case officers and investigators can join a case team."

@@ -19,7 +19,7 @@ from fairhearing.intake.services import submissions_record, submissions_refused_
 from fairhearing.intake.staging import staged_purge
 from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
 from fairhearing.notifications.sending import notifications_send_pending
-from fairhearing.notifications.services import staff_digests_queue
+from fairhearing.notifications.services import staff_digests_queue, training_reminders_queue
 from fairhearing.portal.services import complainant_updates_send
 from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
 from fairhearing.webhooks.services import (
@@ -74,6 +74,7 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     counts["reminders"] = result.reminders if result else 0
     counts["complainant_updates"] = part("complainant updates", complainant_updates_send) or 0
     part("staff digests", staff_digests_queue)
+    counts["training_reminders"] = part("training reminders", training_reminders_queue) or 0
     counts["notifications"] = part("notifications", notifications_send_pending) or 0
     part("expired sanctions", webhooks_for_expired_sanctions)
     counts["webhook_deliveries"] = part("webhooks", webhooks_deliver_pending) or 0

@@ -23,6 +23,7 @@ class Notification(models.Model):
         CHALLENGE_DECIDED = "challenge_decided", "Challenge for bias decided"
         SIGN_IN_LETTER = "sign_in_letter", "Sign-in link to follow the case"
         STAFF_DIGEST = "staff_digest", "Daily digest"
+        TRAINING_EXPIRING = "training_expiring", "Training about to expire"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

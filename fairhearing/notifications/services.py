@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
 from fairhearing.core.errors import CaseError
@@ -24,6 +25,8 @@ from fairhearing.deadlines.services import (
 )
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.organisations.models import Organisation
+from fairhearing.panels.models import TrainingRecord
 from fairhearing.portal.models import SignInLink
 from fairhearing.portal.services import sign_in_link_extend, sign_in_link_new
 
@@ -275,6 +278,56 @@ def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
             created_at=now,
         )
         queued += 1
+    return queued
+
+
+def training_reminders_queue(*, today: dt.date | None = None) -> int:
+    """R-64: tell each active member of staff or panellist, once, when training their
+    organisation's rulebook requires expires within its `reminder_days`: one email listing
+    the courses. A course renewed already (a later record of it) is not mentioned."""
+    today = today or timezone.localdate()
+    queued = 0
+    for organisation in Organisation.objects.all():
+        spec = organisation.current_rulebook().spec
+        named = {
+            name.strip().casefold()
+            for group in ("case_team", "panel")
+            for name in spec.training_required(group)
+        }
+        horizon = today + dt.timedelta(days=spec.training_reminder_days)
+        records = TrainingRecord.objects.filter(
+            user__organisation=organisation,
+            user__is_active=True,
+            expires_on__gte=today,
+            expires_on__lte=horizon,
+            reminded_on__isnull=True,
+        ).select_related("user")
+        due: dict[Any, list[TrainingRecord]] = {}
+        for record in records:
+            if named and record.course.strip().casefold() not in named:
+                continue
+            renewed = TrainingRecord.objects.filter(
+                user=record.user, course__iexact=record.course.strip(), expires_on__gt=horizon
+            ).exists()
+            if not renewed:
+                due.setdefault(record.user, []).append(record)
+        for user, held in due.items():
+            if user.email:
+                Notification.objects.create(
+                    kind=Notification.Kind.TRAINING_EXPIRING,
+                    to_email=user.email,
+                    to_name=user.display_name,
+                    role="staff",
+                    context={
+                        "courses": [
+                            {"name": r.course, "expires": date_format(r.expires_on, "j F Y")}
+                            for r in sorted(held, key=lambda r: r.expires_on)
+                        ]
+                    },
+                )
+                queued += 1
+            # Told once, or (with no address) noted as due, so neither repeats daily.
+            TrainingRecord.objects.filter(pk__in=[r.pk for r in held]).update(reminded_on=today)
     return queued
 
 

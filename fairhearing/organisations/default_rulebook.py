@@ -346,6 +346,13 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
     # every other category's together by more than this share is flagged in the statistics,
     # where each side has at least `min_cases` closed cases.
     "parity": {"threshold_percent": 25, "min_cases": 10},
+    # R-64 (EHRC): the training that must be current before someone joins a case team or is
+    # drawn for a panel, by course name; its holder is told `reminder_days` before it expires.
+    "training": {
+        "case_team": ["Complaints handling"],
+        "panel": ["Panel member induction"],
+        "reminder_days": 30,
+    },
     "categories": [
         {"key": "racism", "label": "Racism"},
         {"key": "antisemitism", "label": "Antisemitism"},

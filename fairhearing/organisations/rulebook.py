@@ -134,6 +134,11 @@ class RulebookSpec:
         for lim in self.time_limits:
             if lim.working_days < 0 or lim.binds not in {"organisation", "respondent"}:
                 raise RulebookError(f"time limit {lim.kind} is malformed")
+        for group in ("case_team", "panel"):
+            if any(not name.strip() for name in self.training_required(group)):
+                raise RulebookError(f"training for the {group.replace('_', ' ')} names a blank")
+        if not 0 <= self.training_reminder_days <= 365:
+            raise RulebookError("training reminder_days must be between 0 and 365")
         if not 1 <= self.parity_threshold_percent <= 500 or self.parity_min_cases < 6:
             raise RulebookError(
                 "parity needs a threshold_percent from 1 to 500 and min_cases of at least 6"
@@ -197,6 +202,18 @@ class RulebookSpec:
         if named is not None:
             return frozenset(named)
         return frozenset(t.key for t in self.transitions.values() if t.target == "hearing")
+
+    def training_required(self, group: str) -> tuple[str, ...]:
+        """R-64: the courses (by name) that must be current before someone joins a case team
+        (`group` "case_team") or is drawn for a panel ("panel"); none named: any current
+        training will do."""
+        names = (self.definition.get("training") or {}).get(group) or ()
+        return tuple(str(name) for name in names)
+
+    @property
+    def training_reminder_days(self) -> int:
+        """How many days before a required course's training expires its holder is told."""
+        return int((self.definition.get("training") or {}).get("reminder_days", 30))
 
     @property
     def parity_threshold_percent(self) -> int:

@@ -34,6 +34,8 @@ class TrainingRecord(models.Model):
     course = models.CharField(max_length=200)
     completed_on = models.DateField()
     expires_on = models.DateField()
+    # When its holder was told it is about to expire (once: notifications.services).
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "expires_on"], name="training_user_expiry")]

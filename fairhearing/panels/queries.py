@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.models import Assignment, Case, StageChange
 from fairhearing.interests.queries import conflicts_for, excluded_from_case
 
-from .models import Panel, Panellist, Seat, Vote
+from .models import Panel, Panellist, Seat, TrainingRecord, Vote
 
 CHARGE_STAGE = "charge_decision"
 
@@ -42,19 +43,25 @@ def involved_before(case: Case, kind: str) -> dict[int, str]:
     return involved
 
 
-def trained_panellists(organisation_id: int, on: dt.date | None = None) -> QuerySet[Panellist]:
+def training_missing(user: Any, names: tuple[str, ...], on: dt.date | None = None) -> list[str]:
+    """What `user` lacks, on `on`, of the training the rulebook requires (`names`, courses by
+    name, the case ignored; none named: any current training), each in words: "Complaints
+    handling (expired 3 March 2026)", "Panel member induction (none recorded)". Empty: none."""
     on = on or timezone.localdate()
-    return (
-        Panellist.objects.filter(
-            active=True,
-            user__is_active=True,
-            user__organisation_id=organisation_id,
-            user__training__expires_on__gte=on,
-        )
-        .select_related("user")
-        .distinct()
-        .order_by("user_id")
-    )
+    records = list(TrainingRecord.objects.filter(user=user))
+    if not names:
+        return [] if any(r.expires_on >= on for r in records) else ["any current training"]
+    missing = []
+    for name in names:
+        held = [r for r in records if r.course.strip().casefold() == name.strip().casefold()]
+        if any(r.expires_on >= on for r in held):
+            continue
+        if held:
+            ended = max(r.expires_on for r in held)
+            missing.append(f"{name} (expired {date_format(ended, 'j F Y')})")
+        else:
+            missing.append(f"{name} (none recorded)")
+    return missing
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,20 @@ def panel_eligibility(case: Case, kind: str) -> Eligibility:
         ).values_list("user_id", flat=True)
     )
     eligible, excluded = [], {}
-    for panellist in trained_panellists(case.organisation_id):
+    required = case.rulebook.spec.training_required("panel")
+    today = timezone.localdate()
+    pool = (
+        Panellist.objects.filter(
+            active=True, user__is_active=True, user__organisation_id=case.organisation_id
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for panellist in pool:
         user = panellist.user
-        if user.pk in involved:
+        if missing := training_missing(user, required, today):
+            excluded[user.pk] = "training not current: " + ", ".join(missing)
+        elif user.pk in involved:
             excluded[user.pk] = involved[user.pk]
         elif user.pk in stepped_aside:
             excluded[user.pk] = "stepped aside from this case"

@@ -60,7 +60,7 @@ from fairhearing.notifications.services import (
 from fairhearing.organisations.default_rulebook import CLOSED
 from fairhearing.oversight.models import Verification
 from fairhearing.oversight.services import verification_decide, verification_open
-from fairhearing.panels.queries import active_seats, sitting_panel
+from fairhearing.panels.queries import active_seats, sitting_panel, training_missing
 from fairhearing.panels.services import check_panel_vote, panel_dissolve
 from fairhearing.webhooks.services import webhooks_for_decision
 
@@ -286,8 +286,9 @@ def case_assign_refusal(case: Case, user: Any, role: str) -> str | None:
     conflicts = conflicts_for(user, case)
     if conflicts:
         return CONFLICTED.format(name=user.display_name, why="; ".join(conflicts))
-    if not user.training.filter(expires_on__gte=timezone.localdate()).exists():
-        return UNTRAINED.format(name=user.display_name)
+    missing = training_missing(user, case.rulebook.spec.training_required("case_team"))
+    if missing:
+        return UNTRAINED.format(name=user.display_name, missing="; ".join(missing))
     if Assignment.objects.filter(case=case, user=user, role=role, ended_at__isnull=True).exists():
         return ALREADY_ASSIGNED.format(name=user.display_name, role=Assignment.Role(role).label)
     return None

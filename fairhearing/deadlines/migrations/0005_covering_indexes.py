@@ -4,27 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_assignment_reasons'),
-        ('deadlines', '0004_deadline_awaits_service'),
+        ("cases", "0010_assignment_reasons"),
+        ("deadlines", "0004_deadline_awaits_service"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='deadline',
-            name='deadline_status_due',
+            model_name="deadline",
+            name="deadline_status_due",
         ),
         migrations.RemoveIndex(
-            model_name='deadline',
-            name='deadline_case_status',
+            model_name="deadline",
+            name="deadline_case_status",
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['status', 'due_at'], include=('binds', 'case'), name='deadline_status_due'),
+            model_name="deadline",
+            index=models.Index(
+                fields=["status", "due_at"], include=("binds", "case"), name="deadline_status_due"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['case', 'status', 'due_at'], name='deadline_case_status_due'),
+            model_name="deadline",
+            index=models.Index(
+                fields=["case", "status", "due_at"], name="deadline_case_status_due"
+            ),
         ),
     ]

@@ -87,7 +87,7 @@ def test_separation_of_functions_across_stages(case, case_officer, investigator,
     Panellist.objects.create(user=investigator, qualification="lay")
     TrainingRecord.objects.create(
         user=investigator,
-        course="Induction",
+        course="Panel member induction",
         completed_on=timezone.localdate(),
         expires_on=timezone.localdate() + dt.timedelta(days=300),
     )
@@ -297,7 +297,7 @@ def test_the_case_page_explains_who_could_not_be_drawn(
     Panellist.objects.create(user=investigator, qualification="lay")
     TrainingRecord.objects.create(
         user=investigator,
-        course="Induction",
+        course="Panel member induction",
         completed_on=timezone.localdate(),
         expires_on=timezone.localdate() + dt.timedelta(days=300),
     )
