@@ -148,6 +148,24 @@ def worker_state(*, organisation_id: int | None = None, now: dt.datetime | None 
     )
 
 
+def queue_depth(*, cap: int) -> int:
+    """Tasks ready to run and not yet claimed, counted up to `cap` (django-tasks-db keeps a
+    partial index of the ready rows)."""
+    return int(DBTaskResult.objects.ready().order_by().values("pk")[:cap].count())
+
+
+def queue_lag_seconds(*, now: dt.datetime) -> float:
+    """How long the oldest task ready to run has waited: 0 with none waiting. A growing lag
+    with a small queue is a worker that has stopped taking work."""
+    oldest = DBTaskResult.objects.ready().aggregate(oldest=Min("enqueued_at"))["oldest"]
+    return max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+
+
+def workers_alive_count(*, now: dt.datetime) -> int:
+    """Workers whose heartbeat is within a lease (`worker_beat` indexes `beat_at`)."""
+    return int(workers_alive(now=now).count())
+
+
 def readiness(*, now: dt.datetime | None = None) -> WorkerState:
     """The workers and schedules alone (no failed-task list): what `/readyz` reports."""
     now = now or timezone.now()

@@ -1,0 +1,77 @@
+"""What the operators' tools read: liveness, readiness and the metrics. None of it names a
+case, a person, a task or anything of the code (docs/operations.md)."""
+
+import hmac
+import ipaddress
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from fairhearing.worker import queries as worker_queries
+
+from .metrics import CONTENT_TYPE, metrics_exposition
+
+DATABASE_UNREACHABLE = "The database cannot be reached."
+SIGN_IN_NEEDED = "Sign-in needed."
+REFUSED = "Not allowed."
+
+
+def live(request: HttpRequest) -> JsonResponse:
+    """The process is up and answering: nothing else is asked (no database), so a database
+    that is down never gets a healthy process restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """Ready for work: the database answers a trivial query, and a background worker's
+    heartbeat is fresh with every recurring job on time (`worker.queries.readiness`). 503 with
+    the problems in short sentences otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        problems = worker_queries.readiness().problems
+    except DatabaseError:
+        problems = [DATABASE_UNREACHABLE]
+    if problems:
+        return JsonResponse({"status": "unready", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _bearer_token(request: HttpRequest) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _address_allowed(request: HttpRequest) -> bool:
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in network for network in settings.METRICS_ALLOWED_NETWORKS)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' scrape. Without a configured scraper (no token, no addresses) there is no
+    such page (404); a scrape from an address not allowed is refused (403), one without the
+    token asked for it (401), one with a wrong token refused (403). The token is compared in
+    constant time; a refusal says nothing of why."""
+    token, networks = settings.METRICS_TOKEN, settings.METRICS_ALLOWED_NETWORKS
+    if not token and not networks:
+        raise Http404("No such page.")
+    if networks and not _address_allowed(request):
+        return HttpResponse(REFUSED, status=403, content_type="text/plain; charset=utf-8")
+    if token:
+        given = _bearer_token(request)
+        if given is None:
+            response = HttpResponse(
+                SIGN_IN_NEEDED, status=401, content_type="text/plain; charset=utf-8"
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return HttpResponse(REFUSED, status=403, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE)
+    response.headers["Cache-Control"] = "no-store"
+    return response
