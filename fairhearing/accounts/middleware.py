@@ -36,7 +36,6 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "worker:readyz",
         "operations:live",
         "operations:ready",
-        "operations:metrics",
         "intake:start",
         "intake:form",
         "intake:check",

@@ -1,9 +1,10 @@
 """What every log line carries, and what none may carry.
 
 A request's id (`core.middleware.RequestIdMiddleware` sets it) is kept in a context variable
-for as long as the request runs, so every record logged meanwhile, by our code or Django's,
-carries it: `RequestContextFilter` (on the console handler, settings.LOGGING) copies it onto
-the record as `request_id`. Outside a request (the worker, commands) it is "-".
+from the request's arrival until it is answered (`request_finished`), so every record logged
+meanwhile, by our code or Django's, carries it: `RequestContextFilter` (on the console
+handler, settings.LOGGING) copies it onto the record as `request_id`. Outside a request (the
+worker, commands) it is "-".
 
 A path can hold a case reference or a party's sign-in token, so no log line holds one: the
 filter puts the route's name in place of the path in Django's request warnings ("Not Found:
@@ -18,6 +19,7 @@ import uuid
 from contextvars import ContextVar
 from typing import Any
 
+from django.core.signals import request_finished
 from django.http import HttpRequest
 
 NO_REQUEST = "-"
@@ -31,6 +33,15 @@ REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,99}")
 # The route of a request no URL pattern matched, or that a middleware answered before
 # routing (static files): never the path itself.
 UNMATCHED = "unmatched"
+
+
+def request_id_clear(**kwargs: Any) -> None:
+    """The request is answered (its response closed, a streamed one once streamed): the lines
+    logged from here on, in this thread, belong to no request."""
+    request_id_var.set(NO_REQUEST)
+
+
+request_finished.connect(request_id_clear, dispatch_uid="fairhearing.core.logs.request_id_clear")
 
 
 def request_id_from(header: str | None) -> str:
