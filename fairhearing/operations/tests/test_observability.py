@@ -8,12 +8,14 @@ import json
 import logging
 import logging.config
 import re
+import runpy
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -22,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+import fairhearing.settings
 from fairhearing.conftest import signed_in
 from fairhearing.core.logs import RequestContextFilter, request_id_var
 from fairhearing.deadlines.models import Deadline
@@ -380,3 +383,36 @@ def test_readiness_says_when_the_database_cannot_be_reached(monkeypatch) -> None
         "problems": ["The database cannot be reached."],
     }
     assert "connection refused" not in response.content.decode()
+
+
+# The settings ----------------------------------------------------------------------------
+
+
+def test_the_settings_read_the_scraper_and_the_log_format_and_refuse_bad_values(
+    monkeypatch,
+) -> None:
+    path = fairhearing.settings.__file__
+    monkeypatch.setenv("FAIRHEARING_METRICS_TOKEN", f"  {TOKEN} ")
+    monkeypatch.setenv("FAIRHEARING_METRICS_ALLOWED_IPS", "10.0.0.7, 192.168.4.0/24,2001:db8::/32")
+    monkeypatch.setenv("FAIRHEARING_LOG_FORMAT", "json")
+    monkeypatch.setenv("LOG_LEVEL", "info")
+    conf = runpy.run_path(path)
+    assert conf["METRICS_TOKEN"] == TOKEN
+    assert [str(n) for n in conf["METRICS_ALLOWED_NETWORKS"]] == [
+        "10.0.0.7/32",
+        "192.168.4.0/24",
+        "2001:db8::/32",
+    ]
+    assert conf["LOGGING"]["handlers"]["console"]["formatter"] == "json"
+    assert conf["LOGGING"]["root"]["level"] == "INFO"
+
+    for name, value in [
+        ("FAIRHEARING_METRICS_TOKEN", "too-short"),
+        ("FAIRHEARING_METRICS_ALLOWED_IPS", "10.0.0.300"),
+        ("FAIRHEARING_LOG_FORMAT", "xml"),
+        ("LOG_LEVEL", "LOUD"),
+    ]:
+        with monkeypatch.context() as bad:
+            bad.setenv(name, value)
+            with pytest.raises(ImproperlyConfigured, match=name):
+                runpy.run_path(path)
