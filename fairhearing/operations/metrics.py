@@ -127,15 +127,18 @@ def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
-def metrics_exposition() -> bytes:
-    """Every metric, in Prometheus' text format: this process's counts (or, in multiprocess
-    mode, every process's, added up) and the database's gauges."""
+def served_exposition() -> bytes:
+    """The requests counted: this process's, or in multiprocess mode every process's, added
+    up; outside that mode, prometheus-client's process and platform metrics too (memory,
+    CPU, open files)."""
     if multiprocess_dir():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        served = generate_latest(registry)
-    else:
-        # prometheus-client's default registry: our counters and its process and platform
-        # collectors (memory, CPU, open files).
-        served = generate_latest(REGISTRY)
-    return served + generate_latest(DATABASE_REGISTRY)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def metrics_exposition() -> bytes:
+    """Every metric, in Prometheus' text format: the requests counted and the database's
+    gauges."""
+    return served_exposition() + generate_latest(DATABASE_REGISTRY)

@@ -3,6 +3,7 @@ case, a person, a task or anything of the code (docs/operations.md)."""
 
 import hmac
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_safe
 from fairhearing.worker import queries as worker_queries
 
 from .metrics import CONTENT_TYPE, metrics_exposition
+
+log = logging.getLogger(__name__)
 
 DATABASE_UNREACHABLE = "The database cannot be reached."
 REFUSED = "Not allowed."
@@ -35,6 +38,7 @@ def ready(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
         problems = worker_queries.readiness().problems
     except DatabaseError:
+        log.exception("readiness: the database cannot be reached")
         problems = [DATABASE_UNREACHABLE]
     if problems:
         return JsonResponse({"status": "unready", "problems": problems}, status=503)

@@ -7,8 +7,11 @@ import ipaddress
 import json
 import logging
 import logging.config
+import os
 import re
 import runpy
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -416,3 +419,39 @@ def test_the_settings_read_the_scraper_and_the_log_format_and_refuse_bad_values(
             bad.setenv(name, value)
             with pytest.raises(ImproperlyConfigured, match=name):
                 runpy.run_path(path)
+
+
+COUNT_ONE_REQUEST = """
+import django
+django.setup()
+from fairhearing.operations.metrics import request_observe
+request_observe(method="GET", status=200, view="cases:detail", seconds=0.02)
+"""
+EXPOSE = """
+import django
+django.setup()
+from fairhearing.operations.metrics import served_exposition
+print(served_exposition().decode())
+"""
+
+
+def test_several_web_processes_are_added_up_in_multiprocess_mode(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fairhearing.settings",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    for _ in range(2):  # two gunicorn workers, each answering one request
+        subprocess.run([sys.executable, "-c", COUNT_ONE_REQUEST], env=env, check=True)  # noqa: S603
+    served = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", EXPOSE], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(served)
+        for sample in family.samples
+    }
+    labels = (("method", "GET"), ("status", "2xx"), ("view", "cases:detail"))
+    assert samples[("fairhearing_http_requests_total", labels)] == 2
+    bucket = (("le", "0.025"), ("method", "GET"), ("view", "cases:detail"))
+    assert samples[("fairhearing_http_request_duration_seconds_bucket", bucket)] == 2
