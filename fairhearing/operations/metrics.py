@@ -10,7 +10,7 @@ Counted as requests are served (`operations.middleware.RequestMetricsMiddleware`
 Read from the database at each scrape (`DatabaseCollector`), each gauge a function that the
 app owning the table registers in its `AppConfig.ready` (`database_gauge_register`), as the
 worker's labels are: this module, below every domain app, imports none of them. Each reading
-is one indexed statement, and a count stops at `settings.METRICS_COUNT_CAP`, so a scrape
+is an indexed statement (one a label value), and a count stops at `settings.METRICS_COUNT_CAP`, so a scrape
 costs the same at a thousand cases and at a million (docs/operations.md).
 
 Several processes (gunicorn's workers) each count their own requests: with
