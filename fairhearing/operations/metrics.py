@@ -10,8 +10,9 @@ Counted as requests are served (`operations.middleware.RequestMetricsMiddleware`
 Read from the database at each scrape (`DatabaseCollector`), each gauge a function that the
 app owning the table registers in its `AppConfig.ready` (`database_gauge_register`), as the
 worker's labels are: this module, below every domain app, imports none of them. Each reading
-is an indexed statement (one a label value), and a count stops at `settings.METRICS_COUNT_CAP`, so a scrape
-costs the same at a thousand cases and at a million (docs/operations.md).
+is an indexed statement (one a label value), and a count stops at
+`settings.METRICS_COUNT_CAP`, so a scrape costs the same at a thousand cases and at a million
+(docs/operations.md).
 
 Several processes (gunicorn's workers) each count their own requests: with
 `PROMETHEUS_MULTIPROC_DIR` set before they start, each writes its counts to a file there and
