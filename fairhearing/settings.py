@@ -4,6 +4,7 @@ Every value has a safe development default so that clone, install, run just work
 production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL. Bad values fail loudly.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -87,6 +88,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every other middleware's log lines carry the request's id, and the time and
+    # answer of every request are counted (docs/operations.md).
+    "fairhearing.core.middleware.RequestIdMiddleware",
+    "fairhearing.operations.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "fairhearing.core.middleware.ContentSecurityPolicyMiddleware",
     "fairhearing.core.middleware.NulMiddleware",
@@ -223,6 +228,9 @@ if not DEBUG:
     # Allows (does not itself make) submission to the browsers' HSTS preload list.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer's or orchestrator's probes often come in plain HTTP, straight to the
+    # process: they read no secret and carry none (the metrics' token does: not exempt).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)", r"^readyz$"]
 
 # Mail: the demo writes messages to files in var/mail; production sets EMAIL_BACKEND=smtp.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -270,12 +278,59 @@ WORKER_SCHEDULES = {
     ),
 }
 
+# Logs (docs/operations.md): plain text by default, one JSON object a line with
+# FAIRHEARING_LOG_FORMAT=json. Every line carries its request's id (`request_id`, "-" outside
+# a request), and none a path (core/logs.py). Django's own loggers go to the same handler.
+# LOG_LEVEL=INFO adds a line per request ("fairhearing.requests": method, route, status, time).
+LOG_FORMAT = os.environ.get("FAIRHEARING_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"FAIRHEARING_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level name, not {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_context": {"()": "fairhearing.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message", "request_id"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
+    # Django's default configuration gives "django" a console handler of its own (under DEBUG),
+    # which would print its lines a second time, path and all: here it only propagates.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Metrics for Prometheus at /metrics (docs/operations.md). Only a configured scraper reads
+# them: with neither setting the page does not exist (404). FAIRHEARING_METRICS_TOKEN: the
+# bearer token the scraper sends (at least 32 characters). FAIRHEARING_METRICS_ALLOWED_IPS:
+# comma-separated addresses or networks (CIDR) the scrape may come from. With both, both hold.
+METRICS_TOKEN = os.environ.get("FAIRHEARING_METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("FAIRHEARING_METRICS_TOKEN must be at least 32 characters")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False)
+        for item in env_list("FAIRHEARING_METRICS_ALLOWED_IPS", "")
+    ]
+except ValueError as bad:
+    raise ImproperlyConfigured(f"FAIRHEARING_METRICS_ALLOWED_IPS: {bad}") from None
+# The counts read from the database at each scrape stop at this many (a gauge at the cap
+# means "at least"): a scrape costs the same at a thousand cases and at a million.
+METRICS_COUNT_CAP = 10_000
 
 # Field encryption (core/crypto.py, docs/security.md "Encryption at rest"). FIELD_ENCRYPTION_KEYS
 # is a list of Fernet keys, the first current: from the environment (comma-separated) or from

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("fairhearing.core.urls")),
     path("", include("fairhearing.worker.urls")),
+    path("", include("fairhearing.operations.urls")),
     path("", include("fairhearing.intake.urls")),
     path("accounts/", include("fairhearing.accounts.urls")),
     # Before cases/: "saved-views" and "bulk" are no case references, but cases/<reference>/

@@ -34,6 +34,8 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "core:accessibility",
         "core:cookies",
         "worker:readyz",
+        "operations:live",
+        "operations:ready",
         "intake:start",
         "intake:form",
         "intake:check",

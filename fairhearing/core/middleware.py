@@ -1,10 +1,14 @@
-"""Content-Security-Policy: no inline script, nothing from anywhere but this site."""
+"""Content-Security-Policy: no inline script, nothing from anywhere but this site; a NUL in a
+path or query; and the request id every log line of a request carries."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 
 from fairhearing.core.errors import error_body
+from fairhearing.core.logs import request_id_from, request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
 
 POLICY = "; ".join(
     [
@@ -59,3 +63,23 @@ class NulMiddleware:
 
 
 NO_SUCH_PAGE = "No such page."
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: the proxy's `X-Request-ID` when it is well formed
+    (`core.logs.REQUEST_ID_PATTERN`), else a new UUID. It is on every log record logged while
+    the request runs (`core.logs.RequestContextFilter`) and on the response's `X-Request-ID`,
+    so that a person's report of a failed page leads to its log lines. First in MIDDLEWARE,
+    so that every other middleware's lines carry it too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        # Not reset on the way out: Django logs a 4xx or 5xx answer ("Not Found: ...") after
+        # the last middleware returns. `request_finished` puts it back (core/logs.py).
+        request_id_var.set(request_id)
+        response = self.get_response(request)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response

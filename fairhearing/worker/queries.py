@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Case, F, Min, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .labels import schedule_label, task_detail, task_label
 from .models import Schedule, WorkerProcess
@@ -146,6 +147,30 @@ def worker_state(*, organisation_id: int | None = None, now: dt.datetime | None 
         schedules=schedules_state(now),
         failed=failed_tasks(now=now, organisation_id=organisation_id),
     )
+
+
+def queue_depth(*, cap: int) -> int:
+    """Tasks ready to run and not yet claimed, counted up to `cap` (django-tasks-db keeps a
+    partial index of the ready rows)."""
+    return int(DBTaskResult.objects.ready().order_by().values("pk")[:cap].count())
+
+
+def queue_lag_seconds(*, now: dt.datetime) -> float:
+    """How long the task ready to run the longest has waited: 0 with none waiting. A task is
+    ready from its enqueueing, or from its `run_after` when that came later. A growing lag
+    with a small queue is a worker that has stopped taking work. Read over the ready rows
+    alone (django-tasks-db's partial index)."""
+    ready_since = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest("enqueued_at", "run_after"),
+    )
+    oldest = DBTaskResult.objects.ready().aggregate(oldest=Min(ready_since))["oldest"]
+    return max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+
+
+def workers_alive_count(*, now: dt.datetime) -> int:
+    """Workers whose heartbeat is within a lease (`worker_beat` indexes `beat_at`)."""
+    return int(workers_alive(now=now).count())
 
 
 def readiness(*, now: dt.datetime | None = None) -> WorkerState:

@@ -128,6 +128,10 @@ NOT_OPERATIONS = {
     "webhooks:replay",
     # Readiness for monitors, and the administrators' page about background work.
     "worker:readyz",
+    "operations:live",
+    "operations:ready",
+    # Prometheus' scrape: the same numbers for the whole service, to its scraper alone.
+    "operations:metrics",
     "worker:status",
     "worker:retry",
     # Saved views: a person's own shortcuts to lists of the page; an API client keeps its

@@ -45,6 +45,8 @@ from fairhearing.workflow.services import case_assign
 #   party           a party's session opened by their own sign-in link (`portal.access`)
 #   reporter        an anonymous reporter's session opened by their receipt code
 #                   (`intake.access`: one report, nothing else; see intake/tests)
+#   scraper         the configured metrics scraper: its bearer token and/or address, never a
+#                   session (`operations.views.metrics`; see operations/tests)
 ROUTES = {
     "core:healthz": "public",
     "core:privacy": "public",
@@ -123,6 +125,9 @@ ROUTES = {
     "worker:status": "role:administrator",
     "worker:retry": "role:administrator",
     "worker:readyz": "public",
+    "operations:live": "public",
+    "operations:ready": "public",
+    "operations:metrics": "scraper",
     "accounts:home": "signed_in",
     "evidence:list": "case:view",
     "dossiers:list": "role:case_officer",

@@ -19,7 +19,15 @@ ALLOWED = {
     # its tasks and checks, importing what it needs then.
     **{
         (f"{app}/apps.py", "ready"): "AppConfig.ready runs once the app registry is loaded"
-        for app in ("accounts", "deadlines", "dossiers", "intake", "notifications")
+        for app in (
+            "accounts",
+            "deadlines",
+            "dossiers",
+            "intake",
+            "notifications",
+            "webhooks",
+            "worker",
+        )
     },
     # A PDF's maker brings reportlab (and pypdf): tens of megabytes a web worker need not
     # carry until it makes one (core/tests/test_worker_imports.py). Not a cycle.
