@@ -133,6 +133,9 @@ class EventKind(IntEnum):
     WEBHOOK_REPLAYED = 177
     STATISTICS_PUBLISHED = 178
     ORGANISATION_CREATED = 179
+    # A course completed, recorded by an administrator (panels.services.training_record): what
+    # R-64's check before assignment and the draw read. The course by its hash.
+    TRAINING_RECORDED = 180
 
     @property
     def label(self) -> str:
@@ -153,6 +156,7 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.FILE_NOTE_DISCLOSED: "File note shared with the parties",
     EventKind.CHECKLIST_TICKED: "Checklist item ticked",
     EventKind.CHECKLIST_UNTICKED: "Checklist item unticked",
+    EventKind.TRAINING_RECORDED: "Training recorded",
 }
 
 

@@ -1,7 +1,9 @@
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from fairhearing.accounts.models import Role
 from fairhearing.oversight.services import access_attempt_record
 
 from .models import Seat
@@ -33,3 +35,14 @@ def seat_for(user: Any, seat_id: int, *, request: HttpRequest | None = None) -> 
         )
         raise Http404(NOT_YOUR_SEAT)
     return seat
+
+
+# Who keeps the training records that R-64's check before assignment and the draw read.
+TRAINING_KEEPERS = frozenset({Role.ADMINISTRATOR})
+NOT_A_TRAINING_KEEPER = "Training records are kept by administrators."
+
+
+def require_training_keeper(user: Any) -> None:
+    """Anyone else is refused (and recorded by the refusal middleware)."""
+    if getattr(user, "role", None) not in TRAINING_KEEPERS:
+        raise PermissionDenied(NOT_A_TRAINING_KEEPER)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from fairhearing.core.dates import DateInRange, tomorrow, years_ahead
+from fairhearing.core.dates import DateInRange, today, tomorrow, years_ago, years_ahead
 from fairhearing.core.forms import Form
 from fairhearing.core.limits import REASONS_MAX, too_long
 from fairhearing.organisations.rulebook import RulebookSpec, Transition
@@ -102,3 +102,49 @@ class InterimSuspensionForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date it ends.", "invalid": "Enter a real date."},
     )
+
+
+class TrainingRecordForm(Form):
+    """A course someone completed, as an administrator records it (R-64)."""
+
+    person = forms.TypedChoiceField(
+        label="Who completed it",
+        coerce=int,
+        error_messages={"required": "Choose who completed the course."},
+    )
+    course = forms.CharField(
+        label="Course",
+        max_length=200,
+        error_messages={"required": "Enter the name of the course."},
+    )
+    completed_on = DateInRange(
+        what="The date it was completed",
+        earliest=years_ago(10),
+        latest=today,
+        label="Completed on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date it was completed."},
+    )
+    expires_on = DateInRange(
+        what="The date it expires",
+        earliest=tomorrow,
+        latest=years_ahead(10),
+        label="Expires on",
+        help_text="Training that has expired does not count: record when it must be renewed.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date it expires."},
+    )
+
+    def __init__(self, *args: Any, people: list[Any], courses: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person: Any = self.fields["person"]
+        person.choices = [("", "Choose someone"), *((p.user_id, p.name) for p in people)]
+        if courses:
+            self.fields["course"].help_text = "The rulebook asks for: " + "; ".join(courses) + "."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        done, ends = data.get("completed_on"), data.get("expires_on")
+        if done and ends and ends <= done:
+            self.add_error("expires_on", "The date it expires must be after it was completed.")
+        return data

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from fairhearing.accounts.models import User
+from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.cases.models import Assignment, Case, StageChange
 from fairhearing.interests.queries import conflicts_for, excluded_from_case
 
@@ -62,6 +62,75 @@ def training_missing(user: Any, names: tuple[str, ...], on: dt.date | None = Non
         else:
             missing.append(f"{name} (none recorded)")
     return missing
+
+
+@dataclass(frozen=True)
+class CourseState:
+    course: str
+    words: str  # "Current to 3 March 2027", "Expires on 3 January 2027", "Expired …", …
+    current: bool
+    expiring: bool
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    user_id: int
+    name: str
+    role: str  # as people say it
+    courses: list[CourseState]
+
+    @property
+    def ready(self) -> bool:
+        return all(course.current for course in self.courses)
+
+
+def training_overview(
+    organisation_id: int, spec: Any, today: dt.date | None = None
+) -> list[TrainingRow]:
+    """Everyone who may join a case team or sit on a panel, with each course the rulebook
+    requires of them and where it stands (R-64): for those who keep the training records."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=spec.training_reminder_days)
+    panellists = set(
+        Panellist.objects.filter(active=True, user__organisation_id=organisation_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    people = (
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .filter(Q(role__in=CASEWORK_ROLES) | Q(pk__in=panellists))
+        .order_by("last_name", "first_name", "username")
+    )
+    records: dict[int, list[TrainingRecord]] = {}
+    for record in TrainingRecord.objects.filter(user__in=people):
+        records.setdefault(record.user_id, []).append(record)
+    rows = []
+    for user in people:
+        groups = ["case_team"] if user.role in CASEWORK_ROLES else []
+        groups += ["panel"] if user.pk in panellists else []
+        names = [name for group in groups for name in spec.training_required(group)]
+        held = records.get(user.pk, [])
+        courses = []
+        for name in dict.fromkeys(names) or ["Any course"]:
+            same = [
+                r
+                for r in held
+                if name == "Any course" or r.course.strip().casefold() == name.casefold()
+            ]
+            latest = max((r.expires_on for r in same), default=None)
+            if latest is None:
+                courses.append(CourseState(name, "None recorded", False, False))
+            elif latest < today:
+                words = f"Expired {date_format(latest, 'j F Y')}"
+                courses.append(CourseState(name, words, False, False))
+            elif latest <= soon:
+                words = f"Expires {date_format(latest, 'j F Y')}"
+                courses.append(CourseState(name, words, True, True))
+            else:
+                words = f"Current to {date_format(latest, 'j F Y')}"
+                courses.append(CourseState(name, words, True, False))
+        rows.append(TrainingRow(user.pk, user.display_name, user.get_role_display(), courses))
+    return rows
 
 
 @dataclass(frozen=True)

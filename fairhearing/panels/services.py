@@ -20,7 +20,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.webhooks.services import webhook_raise
 
-from .models import InterimSuspension, Panel, Seat, Vote
+from .models import InterimSuspension, Panel, Seat, TrainingRecord, Vote
 from .queries import active_seats, panel_eligibility, panel_tally, sitting_panel
 
 PANEL_STAGE = {Panel.Kind.HEARING: ("hearing", "decision"), Panel.Kind.APPEAL: ("appeal",)}
@@ -457,3 +457,37 @@ def interim_suspension_review(*, actor: Any, case: Case, reasons: str) -> Interi
         },
     )
     return suspension
+
+
+COURSE_NEEDED = "Enter the name of the course."
+NOT_OUR_STAFF = "Choose someone in your organisation."
+EXPIRES_AFTER = "The training must expire after the day it was completed."
+
+
+@transaction.atomic
+def training_record(
+    *, actor: Any, user: Any, course: str, completed_on: dt.date, expires_on: dt.date
+) -> TrainingRecord:
+    """Record that `user` completed `course` (R-64): until `expires_on` it counts towards the
+    training the rulebook requires before they join a case team or are drawn for a panel."""
+    course = " ".join(course.split())
+    if not course:
+        raise CaseError(COURSE_NEEDED)
+    if actor is not None and user.organisation_id != actor.organisation_id:
+        raise CaseError(NOT_OUR_STAFF)
+    if expires_on <= completed_on:
+        raise CaseError(EXPIRES_AFTER)
+    record = TrainingRecord.objects.create(
+        user=user, course=course, completed_on=completed_on, expires_on=expires_on
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.TRAINING_RECORDED,
+        payload={
+            "user": user.pk,
+            "record": record.pk,
+            "course_sha256": content_hash(course),
+            "expires_on": expires_on.isoformat(),
+        },
+    )
+    return record

@@ -5,6 +5,7 @@ from . import views
 app_name = "panels"
 urlpatterns = [
     path("", views.seat_list_view, name="seats"),
+    path("training/", views.training_view, name="training"),
     path("seats/<int:pk>/affirm/", views.seat_affirm_view, name="affirm"),
     path("seats/<int:pk>/vote/", views.seat_vote_view, name="vote"),
     path("cases/<str:reference>/draw/<str:kind>/", views.panel_draw_view, name="draw"),

@@ -9,14 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.forms import ReasonsForm
 from fairhearing.core.errors import CaseError
+from fairhearing.organisations.models import Organisation
 
 from . import services
-from .access import seat_for
-from .forms import InterimSuspensionForm, VoteForm
+from .access import require_training_keeper, seat_for
+from .forms import InterimSuspensionForm, TrainingRecordForm, VoteForm
 from .models import Panel, Seat, Vote
+from .queries import training_overview
 
 
 @login_required
@@ -175,5 +178,48 @@ def interim_suspension_decide_view(
         request,
         "panels/interim_suspension_decide.html",
         {"case": case, "form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_view(request: HttpRequest) -> HttpResponse:
+    """The training records (R-64): who may join a case team or sit on a panel, each course
+    the rulebook requires of them and where it stands, and a course completed recorded."""
+    user: Any = request.user
+    require_training_keeper(user)
+    spec = Organisation.objects.get(pk=user.organisation_id).current_rulebook().spec
+    rows = training_overview(user.organisation_id, spec)
+    courses = list(
+        dict.fromkeys([*spec.training_required("case_team"), *spec.training_required("panel")])
+    )
+    form = TrainingRecordForm(request.POST or None, people=rows, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = User.objects.get(pk=data["person"], organisation_id=user.organisation_id)
+        try:
+            services.training_record(
+                actor=user,
+                user=person,
+                course=data["course"],
+                completed_on=data["completed_on"],
+                expires_on=data["expires_on"],
+            )
+        except CaseError as exc:
+            form.add_error("course", str(exc))
+        else:
+            messages.success(request, f"{data['course']} recorded for {person.display_name}.")
+            return redirect("panels:training")
+    return render(
+        request,
+        "panels/training.html",
+        {
+            "rows": rows,
+            "form": form,
+            "courses": courses,
+            "reminder_days": spec.training_reminder_days,
+            "not_ready": sum(not row.ready for row in rows),
+        },
         status=400 if form.errors else 200,
     )

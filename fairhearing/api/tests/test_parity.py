@@ -134,6 +134,8 @@ NOT_OPERATIONS = {
     "operations:metrics",
     "worker:status",
     "worker:retry",
+    # Training records, kept by administrators on the page (an HR system's feed is not built).
+    "panels:training",
     # Saved views: a person's own shortcuts to lists of the page; an API client keeps its
     # own query strings (`queue`, the filters, `sort` on cases_list).
     "caselist:saved_views",

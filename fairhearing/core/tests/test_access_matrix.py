@@ -123,6 +123,7 @@ ROUTES = {
     "webhooks:log": "role:administrator",
     "webhooks:replay": "role:administrator",
     "worker:status": "role:administrator",
+    "panels:training": "role:administrator",
     "worker:retry": "role:administrator",
     "worker:readyz": "public",
     "operations:live": "public",

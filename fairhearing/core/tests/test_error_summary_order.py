@@ -39,7 +39,7 @@ from fairhearing.notifications.forms import LetterPostedForm
 from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 from fairhearing.organisations.rulebook import RulebookSpec
 from fairhearing.oversight.forms import ApproachForm, RegisterFilterForm, VerificationForm
-from fairhearing.panels.forms import InterimSuspensionForm, VoteForm
+from fairhearing.panels.forms import InterimSuspensionForm, TrainingRecordForm, VoteForm
 from fairhearing.people.forms import AffiliationForm, ContactForm
 from fairhearing.portal import forms as portal_forms
 from fairhearing.reporting import forms as reporting_forms
@@ -51,6 +51,7 @@ APP_ROOT = Path(__file__).resolve().parents[2]
 # Each template with an error summary, and the form(s) its views give it.
 TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "accounts/reauth.html": [ReauthForm],
+    "panels/training.html": [lambda: TrainingRecordForm(people=[], courses=[])],
     "accounts/sign_in.html": [SignInForm],
     "accounts/two_factor.html": [CodeForm],
     "accounts/two_factor_enrol.html": [EnrolmentForm],

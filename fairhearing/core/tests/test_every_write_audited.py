@@ -755,6 +755,15 @@ SAMPLES: dict[str, Sample] = {
         {"case": w.case, "person": w.complainant.person},
     ),
     # reporting
+    "panels.services.training_record": lambda w: (
+        w.admin,
+        {
+            "user": w.officer,
+            "course": "Complaints handling",
+            "completed_on": dt.date(2026, 11, 2),
+            "expires_on": dt.date(2028, 11, 2),
+        },
+    ),
     "reporting.services.meeting_schedule": lambda w: (
         w.admin,
         {

@@ -30,6 +30,7 @@ ROLE_PAGES = [
     ("dataprotection:sar_list", [], Role.PANEL_MEMBER),
     ("oversight:register", [], Role.CASE_OFFICER),
     ("worker:status", [], Role.OVERSIGHT),
+    ("panels:training", [], Role.CASE_OFFICER),
     ("webhooks:log", [], Role.CASE_OFFICER),
     ("reporting:packs", [], Role.CASE_OFFICER),
     ("reporting:workload", [], Role.GOVERNING_BODY),

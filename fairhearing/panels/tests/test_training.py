@@ -4,16 +4,19 @@ their holders are told before they expire."""
 
 import copy
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Assignment
-from fairhearing.conftest import make_user, walk
+from fairhearing.conftest import make_user, signed_in, walk
 from fairhearing.core.errors import CaseError
 from fairhearing.demo.panels import panel_pool_ensure
+from fairhearing.ledger.models import Event, EventKind
 from fairhearing.notifications.models import Notification
 from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.notifications.services import training_reminders_queue
@@ -137,3 +140,47 @@ def test_holders_are_told_once_before_required_training_expires(organisation) ->
     sent = Notification.objects.get(kind=Notification.Kind.TRAINING_EXPIRING)
     assert sent.status == Notification.Status.SENT
     assert not {renewed.email, later.email, gone.email} & {m.to[0] for m in mail.outbox}
+
+
+def test_an_administrator_records_a_course_on_the_training_page(organisation, case_officer) -> None:
+    admin = make_user(organisation, "ada", Role.ADMINISTRATOR)
+    TrainingRecord.objects.filter(user=case_officer).update(expires_on=dt.date(2026, 3, 3))
+    client = signed_in(admin)
+    url = reverse("panels:training")
+    page = client.get(url).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Olwen Tarrant Case officer Complaints handling: Expired 3 March 2026 No" in text
+    assert "1 person cannot be assigned or drawn" in text
+
+    wrong = client.post(
+        url,
+        {
+            "person": case_officer.pk,
+            "course": "Complaints handling",
+            "completed_on": "2026-11-30",
+            "expires_on": "2026-11-30",
+        },
+    )
+    assert wrong.status_code == 400
+    # Already expired: it would count for nothing.
+    assert "The date it expires must be" in wrong.content.decode()
+    assert not Event.objects.filter(kind=EventKind.TRAINING_RECORDED).exists()  # nothing kept
+
+    done = client.post(
+        url,
+        {
+            "person": case_officer.pk,
+            "course": "  Complaints   handling ",
+            "completed_on": "2026-11-30",
+            "expires_on": "2028-11-30",
+        },
+        follow=True,
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", done.content.decode()))
+    assert "Complaints handling recorded for Olwen Tarrant." in text
+    assert "Complaints handling: Current to 30 November 2028 Yes" in text
+    event = Event.objects.get(kind=EventKind.TRAINING_RECORDED)
+    assert event.actor_id == admin.pk and event.payload["user"] == case_officer.pk
+
+    # Nobody else keeps them: refused, and recorded in the interference register.
+    assert signed_in(case_officer).get(url).status_code == 403

@@ -42,7 +42,6 @@ NOT_FREE_TEXT = {
     "organisations.ReferenceCounter": {"name"},  # our counters' names
     "oversight.AccessAttempt": {"role", "action", "path"},  # path: stored percent-encoded
     "oversight.CaseView": {"path"},
-    "panels.TrainingRecord": {"course"},
     "panels.Vote": {"transition", "sanction"},
     "portal.SignInLink": {"token_sha256"},
     "api.ApiToken": {"name", "prefix", "token_sha256"},
@@ -143,6 +142,7 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("respondent's portal", xss.respondent, reverse("portal:case", args=[later.reference])),
         ("related cases, undone", officer, reverse("linking:related", args=[later.reference])),
         ("tracker update", admin, reverse("reporting:tracker_update", args=[rec.pk])),
+        ("training records", admin, reverse("panels:training")),
         ("meeting packs", admin, reverse("reporting:packs")),
         ("meeting pack", governing, reverse("reporting:pack", args=[xss.pack.pk])),
         (

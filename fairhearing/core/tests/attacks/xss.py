@@ -52,6 +52,7 @@ from fairhearing.panels.services import (
     interim_suspension_lift,
     panel_dissolve,
     panel_vote,
+    training_record,
 )
 from fairhearing.people.services import PersonDetails, affiliation_end, affiliation_record
 from fairhearing.portal.services import hearing_request_submit, message_send, reply_submit
@@ -287,6 +288,13 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         data=data,
     )
     dossier_import(dossier=dossier)
+    training_record(  # a course by the name an administrator typed
+        actor=admin,
+        user=colleague,
+        course="TR " + PAYLOAD[:150],
+        completed_on=dt.date(2026, 1, 5),
+        expires_on=dt.date(2028, 1, 5),
+    )
     recommendations_import(
         actor=admin,
         organisation=organisation,
