@@ -78,11 +78,14 @@ def _users(organisation: Organisation) -> dict[str, User]:
             last_name=last,
             email=f"{username}@northfield.invalid",
         )
+        # The second officer's course runs out in three weeks: the training records page
+        # shows it, and the daily sweep emails them.
+        lasts = 21 if username == "officer2" else 610
         TrainingRecord.objects.create(
             user=users[username],
             course="Complaints handling",
-            completed_on=today - dt.timedelta(days=120),
-            expires_on=today + dt.timedelta(days=610),
+            completed_on=today + dt.timedelta(days=lasts) - dt.timedelta(days=730),
+            expires_on=today + dt.timedelta(days=lasts),
         )
     return users
 
