@@ -15,13 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, StageChange
 from fairhearing.core.routers import replica_reads
-from fairhearing.deadlines.models import Deadline
+from fairhearing.deadlines.models import ClockStop, Deadline
 from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.models import Organisation, Rulebook
@@ -148,6 +159,26 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
         "imposed_at",
         n=Count("pk"),
     )
+    # Clock stops (R-56): asked for in the quarter, by what became of the request; ended in
+    # the quarter, by how the clock restarted, with the time stopped; escalated in it.
+    stops = ClockStop.objects.filter(case__organisation=organisation)
+    stops_asked = rows(
+        stops,
+        "requested_at",
+        n=Count("pk"),
+        stopped=Count("pk", filter=Q(started_at__isnull=False)),
+        declined=Count("pk", filter=Q(status=ClockStop.Status.DECLINED)),
+    )
+    stops_ended = rows(
+        stops.filter(status=ClockStop.Status.ENDED),
+        "ended_at",
+        "ending",
+        n=Count("pk"),
+        stopped_for=Sum(
+            ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+        ),
+    )
+    stops_escalated = rows(stops, "escalated_at", n=Count("pk"))
     durations = _time_to_outcome_by_quarter(cases, organisation.pk, between, starts, tz)
     appeal_outcomes = {
         k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
@@ -187,8 +218,30 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
                 appeal_outcomes,
             ),
             "interim_suspensions": sum(row["n"] for row in of(suspensions, period.name)),
+            "clock_stops": _clock_stops(
+                of(stops_asked, period.name),
+                of(stops_ended, period.name),
+                sum(row["n"] for row in of(stops_escalated, period.name)),
+            ),
         }
     return {name: value for name, value in figures.items() if name in wanted}
+
+
+def _clock_stops(asked: list[dict], ended: list[dict], escalated: int) -> dict[str, Any]:
+    """A quarter's clock-stop figures from its grouped rows (raw; `services` suppresses)."""
+    n, stopped, declined = (sum(row[key] for row in asked) for key in ("n", "stopped", "declined"))
+    by_ending = {row["ending"]: row["n"] for row in ended}
+    stopped_for = sum((row["stopped_for"] or dt.timedelta() for row in ended), dt.timedelta())
+    return {
+        "asked": {
+            "Clock stopped": stopped,
+            "Declined": declined,
+            "Awaiting a decision, or none made in time": n - stopped - declined,
+        },
+        "ended": {label: by_ending.get(key, 0) for key, label in ClockStop.Ending.choices},
+        "days_stopped": round(stopped_for.total_seconds() / 86400, 1),
+        "escalated": escalated,
+    }
 
 
 class QuarterBucket(Func):
