@@ -344,6 +344,7 @@ def pack_content(
                 "days_over": (now - due_at).days,
             }
         )
+    clock_stops = _pack_clock_stops(organisation, since=since, now=now, labels=labels)
     breaches = Event.objects.filter(
         kind=EventKind.DEADLINE_BREACHED,
         case_id__in=Case.objects.filter(organisation=organisation).values("pk"),
@@ -372,6 +373,7 @@ def pack_content(
         "overdue": rows,
         "overdue_total": overdue.count(),
         "breaches_since_last_pack": breaches.count(),
+        "clock_stops": clock_stops,
         "interference": {
             "refused_attempts": attempts.count(),
             "approaches_recorded": approaches.count(),
@@ -381,4 +383,58 @@ def pack_content(
         "recommendations": {
             label: recommendations.get(key, 0) for key, label in Recommendation.Status.choices
         },
+    }
+
+
+def _pack_clock_stops(
+    organisation: Organisation, *, since: dt.datetime | None, now: dt.datetime, labels: dict
+) -> dict[str, Any]:
+    """Clocks stopped now, those stopped too long (escalated, by anonymised reference, as the
+    overdue are), and the stops since the last pack with the days they stood stopped (R-56)."""
+    stops = ClockStop.objects.filter(case__organisation=organisation)
+    stopped = stops.filter(status=ClockStop.Status.STOPPED)
+    long_rows = []
+    for reference, stage, rulebook_id, label, started_at, restart_on in (
+        stopped.filter(escalated_at__isnull=False)
+        .order_by("started_at", "pk")
+        .values_list(
+            "case__reference",
+            "case__stage",
+            "case__rulebook_id",
+            "deadline__label",
+            "started_at",
+            "restart_on",
+        )[:PACK_OVERDUE_ROWS]
+    ):
+        if rulebook_id not in labels:
+            labels[rulebook_id] = Rulebook.objects.get(pk=rulebook_id).spec
+        long_rows.append(
+            {
+                "case": anonymised_reference(reference),
+                "stage": labels[rulebook_id].stage_label(stage),
+                "limit": label,
+                "days_stopped": (now - started_at).days,
+                "restarts_on": restart_on.isoformat(),
+            }
+        )
+    started, ended = (
+        stops.filter(started_at__isnull=False),
+        stops.filter(status=ClockStop.Status.ENDED),
+    )
+    if since is not None:
+        started = started.filter(started_at__gte=since)
+        ended = ended.filter(ended_at__gte=since)
+    stopped_for = ended.aggregate(
+        d=Sum(ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
+    )["d"]
+    return {
+        "stopped_now": stopped.count(),
+        "awaiting_approval": stops.filter(status=ClockStop.Status.REQUESTED).count(),
+        "long": long_rows,
+        "long_total": stopped.filter(escalated_at__isnull=False).count(),
+        "started_since_last_pack": started.count(),
+        "ended_since_last_pack": ended.count(),
+        "days_stopped_since_last_pack": round(
+            (stopped_for or dt.timedelta()).total_seconds() / 86400, 1
+        ),
     }
