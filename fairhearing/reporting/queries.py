@@ -413,7 +413,8 @@ def _pack_clock_stops(
                 "case": anonymised_reference(reference),
                 "stage": labels[rulebook_id].stage_label(stage),
                 "limit": label,
-                "days_stopped": (now - started_at).days,
+                # A stopped clock has its start (`clockstop_stopped_has_start`).
+                "days_stopped": (now - (started_at or now)).days,
                 "restarts_on": restart_on.isoformat(),
             }
         )
