@@ -236,7 +236,8 @@ def _clock_stops(asked: list[dict], ended: list[dict], escalated: int) -> dict[s
         "asked": {
             "Clock stopped": stopped,
             "Declined": declined,
-            "Awaiting a decision, or none made in time": n - stopped - declined,
+            # Still awaiting a decision, or not decided before its time limit ended.
+            "Not decided": n - stopped - declined,
         },
         "ended": {label: by_ending.get(key, 0) for key, label in ClockStop.Ending.choices},
         "days_stopped": round(stopped_for.total_seconds() / 86400, 1),
@@ -415,7 +416,7 @@ def _pack_clock_stops(
                 "limit": label,
                 # A stopped clock has its start (`clockstop_stopped_has_start`).
                 "days_stopped": (now - (started_at or now)).days,
-                "restarts_on": restart_on.isoformat(),
+                "restarts_on": f"{restart_on:%-d %b %Y}",
             }
         )
     started, ended = (

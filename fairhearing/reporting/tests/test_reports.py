@@ -285,7 +285,7 @@ def test_clock_stops_match_a_direct_count(organisation, stops) -> None:
     assert figures["asked"] == {
         "Clock stopped": asked.filter(started_at__isnull=False).count(),
         "Declined": asked.filter(status="declined").count(),
-        "Awaiting a decision, or none made in time": asked.filter(status="requested").count(),
+        "Not decided": asked.filter(status="requested").count(),
     }
     assert sum(figures["asked"].values()) == asked.count() == 9
     ended = ClockStop.objects.filter(ended_at__gte=start, ended_at__lt=end, status="ended")
