@@ -283,6 +283,8 @@ def test_team_and_deadline_operations(case, case_officer, investigator) -> None:
     stop = response.json()["id"]
     assert_error(api.post(pause, {"reasons": "x", "restart_on": restart_on}), 409, "refused")
     assert_error(api.post(pause, {"reasons": "x"}), 422, "validation_error")
+    (listed,) = api.get(f"/cases/{case.reference}").json()["deadlines"]
+    assert listed["clock_stop"]["id"] == stop and listed["clock_stop"]["status"] == "requested"
     decision = f"/cases/{case.reference}/clock-stops/{stop}/decision"
     # Whoever asked never approves their own pause; refused and recorded.
     assert_error(api.post(decision, {"decision": "approve", "reasons": "Mine."}), 403, "forbidden")
