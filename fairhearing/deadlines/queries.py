@@ -1,5 +1,10 @@
 """Reads of time limits and their clock stops."""
 
+from typing import Any
+
+from django.db.models import QuerySet
+
+from fairhearing.accounts.models import Role
 from fairhearing.cases.models import Case
 
 from .models import ClockStop
@@ -12,3 +17,15 @@ def clock_stops_live(case: Case) -> dict[int, ClockStop]:
         case=case, status__in=[ClockStop.Status.REQUESTED, ClockStop.Status.STOPPED]
     ).select_related("requested_by", "decided_by", "case__rulebook")
     return {stop.deadline_id: stop for stop in stops}
+
+
+def clock_stops_awaiting(user: Any) -> QuerySet[ClockStop]:
+    """The clock stops awaiting a decision that wait for `user` beyond their own cases (the
+    case team finds theirs on the cases they run): every one of their organisation for
+    oversight; none for anyone else. Whether the case's rulebook names oversight is for the
+    case page and `access.clock_stop_for`."""
+    if getattr(user, "role", None) != Role.OVERSIGHT:
+        return ClockStop.objects.none()
+    return ClockStop.objects.filter(
+        status=ClockStop.Status.REQUESTED, case__organisation_id=user.organisation_id
+    )
