@@ -33,6 +33,7 @@ from fairhearing.cases.models import Assignment, Case
 from fairhearing.cases.queries import search_matches
 from fairhearing.core.pagination import CAP
 from fairhearing.deadlines.models import Deadline
+from fairhearing.deadlines.queries import clock_stops_awaiting
 from fairhearing.organisations.rulebook import RulebookSpec
 from fairhearing.oversight.queries import verifications_awaiting
 
@@ -41,7 +42,8 @@ from .models import SavedView
 # The queues, in the order the case list shows them (keys are the `queue` query parameter).
 # "Awaiting me": open cases on my team whose next step is the organisation's (a time limit
 # that binds us is running: not the respondent's reply window, nor a paused limit), and, for
-# oversight, open cases with a decision held for their verification. A panel member's votes
+# oversight, open cases with a decision held for their verification or a clock stop awaiting
+# approval. A panel member's votes
 # wait on "Your panels" (panels:seats), not here.
 QUEUES = {
     "mine": "Assigned to me",
@@ -121,14 +123,17 @@ def queue_condition(queue: str, user: Any, now: dt.datetime) -> Q:
         return _on_my_team(user)
     if queue == "awaiting_me":
         held = verifications_awaiting(user)
-        if held.query.is_empty():  # nobody's verification but oversight's
+        stops = clock_stops_awaiting(user)
+        if held.query.is_empty() and stops.query.is_empty():  # both are oversight's alone
             return _on_my_team(user) & Q(pk__in=_ours().values("case_id"))
-        # One set of keys, not an OR of two conditions: to test an OR, PostgreSQL read every
+        # One set of keys, not an OR of conditions: to test an OR, PostgreSQL read every
         # open case (14 ms at 100,000 cases, for a count of none).
         team = Assignment.objects.filter(
             user=user, ended_at__isnull=True, case_id__in=_ours().values("case_id")
         )
-        return Q(pk__in=team.values("case_id").union(held.values("case_id")))
+        return Q(
+            pk__in=team.values("case_id").union(held.values("case_id"), stops.values("case_id"))
+        )
     if window := _windows(now).get(queue):
         return Q(pk__in=_ours().filter(window).values("case_id"))
     if queue == "unassigned":

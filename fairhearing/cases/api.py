@@ -29,7 +29,8 @@ from fairhearing.caselist.queries import (
     sort_parse,
 )
 from fairhearing.core.limits import REASONS_MAX, RULE_MAX
-from fairhearing.deadlines.models import Deadline
+from fairhearing.deadlines.models import ClockStop, Deadline
+from fairhearing.deadlines.queries import clock_stops_live
 from fairhearing.organisations.models import Organisation
 from fairhearing.oversight.services import case_view_log
 from fairhearing.people.services import PersonDetails
@@ -69,6 +70,19 @@ class AllegationOut(Schema):
     conduct_rule_refs: list[str]
 
 
+class ClockStopBrief(Schema):
+    """A time limit's clock stop awaiting a decision (`requested`: decide it at
+    `/cases/{reference}/clock-stops/{id}/decision`) or in force (`stopped`)."""
+
+    id: int
+    status: str
+    restart_on: dt.date
+    requested_by: int | None
+    requested_at: dt.datetime
+    started_at: dt.datetime | None
+    escalated: bool
+
+
 class DeadlineOut(Schema):
     id: int
     kind: str
@@ -77,6 +91,7 @@ class DeadlineOut(Schema):
     due_at: dt.datetime
     status: str
     overdue: bool
+    clock_stop: ClockStopBrief | None = None
 
 
 class CaseSummary(Schema):
@@ -196,8 +211,23 @@ def summary(case: Case) -> dict[str, Any]:
     }
 
 
+def _clock_stop(stop: ClockStop | None) -> dict[str, Any] | None:
+    if stop is None:
+        return None
+    return {
+        "id": stop.pk,
+        "status": stop.status,
+        "restart_on": stop.restart_on,
+        "requested_by": stop.requested_by_id,
+        "requested_at": stop.requested_at,
+        "started_at": stop.started_at,
+        "escalated": stop.escalated_at is not None,
+    }
+
+
 def detail(case: Case) -> dict[str, Any]:
     now = timezone.now()
+    stops = clock_stops_live(case)
     return {
         **summary(case),
         "sanction": case.sanction,
@@ -219,6 +249,7 @@ def detail(case: Case) -> dict[str, Any]:
                     for f in ("id", "kind", "label", "working_days", "due_at", "status")
                 },
                 "overdue": d.is_overdue(now),
+                "clock_stop": _clock_stop(stops.get(d.pk)),
             }
             for d in case.deadlines.order_by("started_at")
         ],

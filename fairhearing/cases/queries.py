@@ -286,6 +286,11 @@ DECISION_KINDS = frozenset(
         EventKind.CONTACT_DETAILS_CORRECTED,
         EventKind.DEADLINE_PAUSED,
         EventKind.DEADLINE_RESUMED,
+        # Asking for a clock stop, and approving or declining it, are people's decisions; the
+        # restart on its date and the escalation of a long stop are the system's.
+        EventKind.CLOCK_STOP_REQUESTED,
+        EventKind.CLOCK_STOP_APPROVED,
+        EventKind.CLOCK_STOP_DECLINED,
         EventKind.LEGAL_HOLD_PLACED,
         EventKind.LEGAL_HOLD_LIFTED,
     }

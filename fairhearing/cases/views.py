@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.core.errors import CaseError
+from fairhearing.deadlines.access import may_decide_clock_stop
+from fairhearing.deadlines.queries import clock_stops_live
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
 from fairhearing.notes.access import notes_readable
@@ -72,6 +74,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     timeline_view = request.GET.get("timeline", "all")
     counts = timeline_views(timeline)
     deadlines = list(case.deadlines.order_by("-started_at"))
+    stops = clock_stops_live(case)
     late = None if case.is_closed else conduct_out_of_time(case)
     context = {
         "case": case,
@@ -84,6 +87,14 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "accounts": complainants_accounts(case),
         "deadlines": [d for d in deadlines if d.status != "closed"],
         "finished_deadlines": [d for d in deadlines if d.status == "closed"],
+        # Time limit id -> its clock stop awaiting a decision or in force.
+        "clock_stops": stops,
+        # The stops awaiting a decision that this user may approve or decline.
+        "stops_to_decide": {
+            stop.pk
+            for stop in stops.values()
+            if stop.awaiting and may_decide_clock_stop(request.user, stop)
+        },
         "next_due": min(
             (d for d in deadlines if d.status == "open"), key=lambda d: d.due_at, default=None
         ),

@@ -20,14 +20,13 @@ from fairhearing.ledger.services import event_append
 from fairhearing.worker import faults
 
 from .calendar import WorkingCalendar
-from .models import Deadline
+from .models import ClockStop, Deadline
 
 if TYPE_CHECKING:
     from fairhearing.cases.models import Case
 
 log = logging.getLogger(__name__)
 
-PAUSE_NEEDS_REASONS = "Give the reasons for pausing the clock."
 RESUME_NEEDS_REASONS = "Give the reasons for restarting the clock."
 NOT_RUNNING = "Only a running time limit can be paused."
 NOT_PAUSED = "Only a paused time limit can be restarted."
@@ -70,6 +69,7 @@ def deadlines_follow_stage(*, actor: Any, case: "Case", at: dt.datetime) -> None
             Deadline.objects.filter(pk=deadline.pk).update(
                 status=Deadline.Status.CLOSED, closed_at=at
             )
+            clock_stops_end_with([deadline.pk], at)
             event_append(
                 actor=actor,
                 kind=EventKind.DEADLINE_MET
@@ -145,6 +145,18 @@ def stage_deadlines_close_many(deadlines: list[Deadline], at: dt.datetime) -> No
         Deadline.objects.filter(pk__in=[d.pk for d in deadlines]).update(
             status=Deadline.Status.CLOSED, closed_at=at
         )
+        clock_stops_end_with([d.pk for d in deadlines], at)
+
+
+def clock_stops_end_with(deadline_ids: list[int], at: dt.datetime) -> None:
+    """A time limit that ends (its stage is left) ends its clock stop with it, and a stop still
+    awaiting a decision lapses: the limit's closing event (DEADLINE_MET or _CANCELLED, in the
+    caller's transaction) is what the ledger records of both."""
+    live = ClockStop.objects.filter(deadline_id__in=deadline_ids)
+    live.filter(status=ClockStop.Status.STOPPED).update(
+        status=ClockStop.Status.ENDED, ended_at=at, ending=ClockStop.Ending.CLOSED
+    )
+    live.filter(status=ClockStop.Status.REQUESTED).update(status=ClockStop.Status.LAPSED)
 
 
 def served_on_for(case: "Case", posted_on: dt.date) -> dt.date:
@@ -248,6 +260,7 @@ def deadline_open(
 
 def deadline_close(*, actor: Any, deadline: Deadline, at: dt.datetime) -> None:
     Deadline.objects.filter(pk=deadline.pk).update(status=Deadline.Status.CLOSED, closed_at=at)
+    clock_stops_end_with([deadline.pk], at)
     event_append(
         actor=actor,
         kind=EventKind.DEADLINE_MET if at <= deadline.due_at else EventKind.DEADLINE_CANCELLED,
@@ -256,34 +269,64 @@ def deadline_close(*, actor: Any, deadline: Deadline, at: dt.datetime) -> None:
     )
 
 
-@transaction.atomic
-def deadline_pause(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline:
-    if not reasons.strip():
-        raise DeadlineError(PAUSE_NEEDS_REASONS)
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if deadline.status != Deadline.Status.OPEN:
-        raise DeadlineError(NOT_RUNNING)
+def clock_stop_now(deadline: Deadline, *, at: dt.datetime, reasons: str) -> None:
+    """Stop a running clock at `at` (the caller holds its row lock and records the event)."""
     deadline.status = Deadline.Status.PAUSED
-    deadline.paused_at = timezone.now()
-    deadline.pause_reasons = reasons.strip()
+    deadline.paused_at = at
+    deadline.pause_reasons = reasons
     deadline.next_reminder_at = None
     deadline.save(update_fields=["status", "paused_at", "pause_reasons", "next_reminder_at"])
-    event_append(
-        actor=actor,
-        kind=EventKind.DEADLINE_PAUSED,
-        case_id=deadline.case_id,
-        payload={
-            "deadline": deadline.pk,
-            "kind": deadline.kind,
-            "reasons_sha256": content_hash(deadline.pause_reasons),
-        },
+
+
+def clock_restart(deadline: Deadline, *, at: dt.datetime) -> int:
+    """Restart a stopped clock at `at` with the working days that were left when it stopped
+    (the caller holds its row lock and records the event); returns those days."""
+    assert deadline.paused_at is not None
+    calendar = calendar_for(deadline.case)
+    left = calendar.working_days_between(
+        calendar.local_date(deadline.paused_at), calendar.local_date(deadline.due_at)
     )
-    return deadline
+    deadline.due_at = calendar.due_at(at, left)
+    deadline.status = Deadline.Status.OPEN
+    deadline.paused_at = None
+    deadline.next_reminder_at = _next_reminder_at(
+        deadline, deadline.case.rulebook.spec.reminder_percentages
+    )
+    deadline.save(update_fields=["due_at", "status", "paused_at", "next_reminder_at"])
+    return left
+
+
+@transaction.atomic
+def deadlines_pause_merged(*, actor: Any, case: "Case", reasons: str) -> list[int]:
+    """Stop the clocks of a case merged into another (`linking.case_merge`): its complaints
+    are handled there, so they stay stopped until the merge is undone, which restarts them
+    (`deadline_resume`). Not a clock stop asked for on a case of its own (`clock_stops`).
+    Returns the ids of the limits stopped."""
+    now = timezone.now()
+    stopped = []
+    for deadline in Deadline.objects.select_for_update().filter(
+        case=case, status=Deadline.Status.OPEN
+    ):
+        clock_stop_now(deadline, at=now, reasons=reasons.strip())
+        event_append(
+            actor=actor,
+            kind=EventKind.DEADLINE_PAUSED,
+            case_id=case.pk,
+            payload={
+                "deadline": deadline.pk,
+                "kind": deadline.kind,
+                "merged": True,
+                "reasons_sha256": content_hash(reasons.strip()),
+            },
+        )
+        stopped.append(deadline.pk)
+    return stopped
 
 
 @transaction.atomic
 def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline:
-    """Restart the clock with the working days that were left when it was paused."""
+    """Restart the clock with the working days that were left when it was paused, before its
+    restart date if it has one (ending its clock stop)."""
     if not reasons.strip():
         raise DeadlineError(RESUME_NEEDS_REASONS)
     deadline = (
@@ -293,29 +336,23 @@ def deadline_resume(*, actor: Any, deadline: Deadline, reasons: str) -> Deadline
         raise DeadlineError(NOT_PAUSED)
     if deadline.awaits_service:
         raise DeadlineError(STARTS_ON_SERVICE)
-    calendar = calendar_for(deadline.case)
     now = timezone.now()
-    left = calendar.working_days_between(
-        calendar.local_date(deadline.paused_at), calendar.local_date(deadline.due_at)
-    )
-    deadline.due_at = calendar.due_at(now, left)
-    deadline.status = Deadline.Status.OPEN
-    deadline.paused_at = None
-    deadline.next_reminder_at = _next_reminder_at(
-        deadline, deadline.case.rulebook.spec.reminder_percentages
-    )
-    deadline.save(update_fields=["due_at", "status", "paused_at", "next_reminder_at"])
+    left = clock_restart(deadline, at=now)
+    payload: dict[str, Any] = {
+        "deadline": deadline.pk,
+        "kind": deadline.kind,
+        "working_days_left": left,
+        "due_at": deadline.due_at.isoformat(),
+        "reasons_sha256": content_hash(reasons.strip()),
+    }
+    stop = ClockStop.objects.filter(deadline=deadline, status=ClockStop.Status.STOPPED).first()
+    if stop is not None:
+        stop.status, stop.ending = ClockStop.Status.ENDED, ClockStop.Ending.STAFF
+        stop.ended_at, stop.ended_by = now, actor
+        stop.save(update_fields=["status", "ending", "ended_at", "ended_by"])
+        payload["clock_stop"] = stop.pk
     event_append(
-        actor=actor,
-        kind=EventKind.DEADLINE_RESUMED,
-        case_id=deadline.case_id,
-        payload={
-            "deadline": deadline.pk,
-            "kind": deadline.kind,
-            "working_days_left": left,
-            "due_at": deadline.due_at.isoformat(),
-            "reasons_sha256": content_hash(reasons.strip()),
-        },
+        actor=actor, kind=EventKind.DEADLINE_RESUMED, case_id=deadline.case_id, payload=payload
     )
     return deadline
 

@@ -28,6 +28,7 @@ from fairhearing.webhooks.services import (
 )
 from fairhearing.witnesses.services import witnesses_send_pending
 
+from .clock_stops import clock_stops_sweep
 from .services import deadline_sweep
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     counts["breaches"] = result.breaches if result else 0
     counts["expiries"] = result.expiries if result else 0
     counts["reminders"] = result.reminders if result else 0
+    stops = part("clock stops", clock_stops_sweep)
+    counts["clocks_restarted"] = stops.restarted if stops else 0
+    counts["clock_stops_escalated"] = stops.escalated if stops else 0
     counts["complainant_updates"] = part("complainant updates", complainant_updates_send) or 0
     part("staff digests", staff_digests_queue)
     counts["training_reminders"] = part("training reminders", training_reminders_queue) or 0

@@ -35,6 +35,7 @@ from fairhearing.workflow.services import (
 )
 
 from .cases import anonymous_demo, old_conduct_demo
+from .clock_stops import clock_stops_demo
 from .data import (
     BRANCHES,
     CLOSING_STEPS,
@@ -278,6 +279,8 @@ def load_demo(
         evidence_demo(organisation, users, rng)
     with transaction.atomic():
         file_notes_demo(organisation, users)
+    with transaction.atomic():
+        clock_stops_demo(organisation, users)
     anonymous_demo(organisation, users["officer"])
     this_quarter = period_of(timezone.localdate())
     for back in (1, 2):  # the last two full quarters, published

@@ -118,6 +118,16 @@ class EventKind(IntEnum):
     FILE_NOTE_DISCLOSED = 241
     CHECKLIST_TICKED = 242
     CHECKLIST_UNTICKED = 243
+    # Governed clock-stops (R-56; deadlines.clock_stops): a stop is asked for with a restart
+    # date and, where the rulebook says so, approved or declined by someone else; the clock
+    # restarts by itself on that date (a system event), and a stop longer than the rulebook
+    # allows before escalation is escalated once, as a breach is recorded once. The clock
+    # stopping and a restart by staff are DEADLINE_PAUSED and DEADLINE_RESUMED.
+    CLOCK_STOP_REQUESTED = 250
+    CLOCK_STOP_APPROVED = 251
+    CLOCK_STOP_DECLINED = 252
+    CLOCK_RESTARTED_ON_DATE = 253
+    CLOCK_STOP_ESCALATED = 254
     # A signed tree head sent to an independent witness (witnesses app), or given up on after
     # every retry: a witness that missed a head shows on the ledger itself.
     HEAD_SENT_TO_WITNESS = 160
@@ -157,6 +167,11 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.CHECKLIST_TICKED: "Checklist item ticked",
     EventKind.CHECKLIST_UNTICKED: "Checklist item unticked",
     EventKind.TRAINING_RECORDED: "Training recorded",
+    EventKind.CLOCK_STOP_REQUESTED: "Clock stop asked for",
+    EventKind.CLOCK_STOP_APPROVED: "Clock stop approved",
+    EventKind.CLOCK_STOP_DECLINED: "Clock stop declined",
+    EventKind.CLOCK_RESTARTED_ON_DATE: "Clock restarted on its restart date",
+    EventKind.CLOCK_STOP_ESCALATED: "Clock stopped too long: escalated",
 }
 
 

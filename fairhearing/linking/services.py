@@ -12,7 +12,7 @@ from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.core.bulk import copy_rows, insert_many
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
-from fairhearing.deadlines.services import deadline_pause, deadline_resume
+from fairhearing.deadlines.services import deadline_resume, deadlines_pause_merged
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
@@ -208,12 +208,9 @@ def case_merge(
                 protection_reason=party.protection_reason,
             ).pk
         )
-    paused = []
-    for deadline in other.deadlines.filter(status=Deadline.Status.OPEN):
-        deadline_pause(
-            actor=actor, deadline=deadline, reasons=MERGE_PAUSE.format(reference=case.reference)
-        )
-        paused.append(deadline.pk)
+    paused = deadlines_pause_merged(
+        actor=actor, case=other, reasons=MERGE_PAUSE.format(reference=case.reference)
+    )
     try:
         link = CaseLink.objects.create(
             kind=CaseLink.Kind.MERGE,

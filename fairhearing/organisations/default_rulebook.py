@@ -336,6 +336,16 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             },
         ],
     },
+    # a time limit's clock stops only with a second person's approval (any of these
+    # roles, other than whoever asked), and with a date, at most `max_days` ahead, on which it
+    # restarts by itself; a clock stopped longer than `escalate_after_days` is escalated as a
+    # breach is. A rulebook without this setting stops clocks at once, with a restart date.
+    "clock_stops": {
+        "approval": True,
+        "approved_by": ["case_officer", "investigator", "oversight"],
+        "max_days": 90,
+        "escalate_after_days": 30,
+    },
     # no charges about conduct older than this; the decisions that bring charges are the
     # moves into the hearing stage. Oversight, independent of the case team, may allow an
     # exception with reasons; that is a decision of its own, on the record.

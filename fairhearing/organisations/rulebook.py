@@ -57,6 +57,26 @@ class ChecklistItem:
     label: str
 
 
+# The account roles that reach a case to decide a clock stop (`deadlines.access.STOP_DECIDERS`).
+CLOCK_STOP_DECIDERS = frozenset({"case_officer", "investigator", "oversight"})
+
+
+@dataclass(frozen=True)
+class ClockStopRules:
+    """How a time limit's clock may be stopped (R-56). A rulebook without `clock_stops` gets
+    these defaults: a stop takes effect when asked for (no approval, as before the setting
+    existed), but always with a restart date."""
+
+    # Whether a stop waits for a second person's approval (the clock runs meanwhile).
+    approval: bool = False
+    # The account roles that may approve or decline, other than whoever asked.
+    approved_by: tuple[str, ...] = ("case_officer", "investigator", "oversight")
+    # The latest restart date, in calendar days from the request.
+    max_days: int = 90
+    # A clock stopped longer than this many calendar days is escalated, as a breach is.
+    escalate_after_days: int = 30
+
+
 CHECK_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 
@@ -69,6 +89,7 @@ class RulebookSpec:
     sanctions: dict[str, Sanction] = field(init=False)
     # Stage -> its checklist, in the rulebook's order (stages without one are left out).
     checklists: dict[str, tuple[ChecklistItem, ...]] = field(init=False)
+    clock_stops: ClockStopRules = field(init=False)
 
     def __post_init__(self) -> None:
         d = self.definition
@@ -111,7 +132,17 @@ class RulebookSpec:
                 for stage, items in (d.get("checklists") or {}).items()
                 if items
             }
-        except (KeyError, TypeError) as exc:
+            stops = d.get("clock_stops") or {}
+            default = ClockStopRules()
+            self.clock_stops = ClockStopRules(
+                approval=bool(stops.get("approval", default.approval)),
+                approved_by=tuple(str(r) for r in stops.get("approved_by", default.approved_by)),
+                max_days=int(stops.get("max_days", default.max_days)),
+                escalate_after_days=int(
+                    stops.get("escalate_after_days", default.escalate_after_days)
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
             raise RulebookError(f"rulebook definition is incomplete: {exc}") from exc
         self._check()
 
@@ -142,6 +173,15 @@ class RulebookSpec:
         if not 1 <= self.parity_threshold_percent <= 500 or self.parity_min_cases < 6:
             raise RulebookError(
                 "parity needs a threshold_percent from 1 to 500 and min_cases of at least 6"
+            )
+        stops = self.clock_stops
+        if not 1 <= stops.max_days <= 366 or stops.escalate_after_days < 1:
+            raise RulebookError("clock_stops needs max_days of 1 to 366 and escalate_after_days")
+        if stops.approval and not stops.approved_by:
+            raise RulebookError("clock_stops needs approval by at least one role")
+        if not set(stops.approved_by) <= CLOCK_STOP_DECIDERS:
+            raise RulebookError(
+                f"clock_stops may be approved only by {', '.join(sorted(CLOCK_STOP_DECIDERS))}"
             )
         for stage, items in self.checklists.items():
             if stage not in self.stage_labels or stage == CLOSED:

@@ -9,6 +9,18 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 
+def _clock_stops(content: dict[str, Any]) -> str:
+    """The clock-stop figures beside the tables (reports published before them have none)."""
+    days = content.get("clock_stopped_days")
+    if days is None:
+        return ""
+    shown = days["total"] if days["total"] is not None else days["note"]
+    return (
+        f" Days clocks stood stopped: {shown}."
+        f" Clock stops escalated for their length: {content['clock_stops_escalated']}."
+    )
+
+
 def report_pdf(period: str, content: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
@@ -20,7 +32,7 @@ def report_pdf(period: str, content: dict[str, Any]) -> bytes:
         Paragraph(
             f"Received: {content['received']}. Closed: {content['closed']}. "
             f"Appeals lodged: {content['appeals_lodged']}. "
-            f"Interim suspensions: {content['interim_suspensions']}.",
+            f"Interim suspensions: {content['interim_suspensions']}." + _clock_stops(content),
             styles["Normal"],
         ),
         Spacer(1, 12),

@@ -15,13 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, StageChange
 from fairhearing.core.routers import replica_reads
-from fairhearing.deadlines.models import Deadline
+from fairhearing.deadlines.models import ClockStop, Deadline
 from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.models import Organisation, Rulebook
@@ -150,6 +161,26 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
         "imposed_at",
         n=Count("pk"),
     )
+    # Clock stops (R-56): asked for in the quarter, by what became of the request; ended in
+    # the quarter, by how the clock restarted, with the time stopped; escalated in it.
+    stops = ClockStop.objects.filter(case__organisation=organisation)
+    stops_asked = rows(
+        stops,
+        "requested_at",
+        n=Count("pk"),
+        stopped=Count("pk", filter=Q(started_at__isnull=False)),
+        declined=Count("pk", filter=Q(status=ClockStop.Status.DECLINED)),
+    )
+    stops_ended = rows(
+        stops.filter(status=ClockStop.Status.ENDED),
+        "ended_at",
+        "ending",
+        n=Count("pk"),
+        stopped_for=Sum(
+            ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+        ),
+    )
+    stops_escalated = rows(stops, "escalated_at", n=Count("pk"))
     durations = _time_to_outcome_by_quarter(cases, organisation.pk, between, starts, tz)
     year_before = [between[0]]
     for _ in range(YEAR - 1):  # a rolling year for the first quarter too
@@ -197,6 +228,11 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
             ),
             "interim_suspensions": sum(row["n"] for row in of(suspensions, period.name)),
             **_parity_labelled(parity[period.name], spec),
+            "clock_stops": _clock_stops(
+                of(stops_asked, period.name),
+                of(stops_ended, period.name),
+                sum(row["n"] for row in of(stops_escalated, period.name)),
+            ),
         }
     return {name: value for name, value in figures.items() if name in wanted}
 
@@ -252,6 +288,24 @@ def _parity_labelled(parity: dict[str, Any], spec: Any) -> dict[str, Any]:
                 for flag in parity["flags"]
             ],
         },
+    }
+
+
+def _clock_stops(asked: list[dict], ended: list[dict], escalated: int) -> dict[str, Any]:
+    """A quarter's clock-stop figures from its grouped rows (raw; `services` suppresses)."""
+    n, stopped, declined = (sum(row[key] for row in asked) for key in ("n", "stopped", "declined"))
+    by_ending = {row["ending"]: row["n"] for row in ended}
+    stopped_for = sum((row["stopped_for"] or dt.timedelta() for row in ended), dt.timedelta())
+    return {
+        "asked": {
+            "Clock stopped": stopped,
+            "Declined": declined,
+            # Still awaiting a decision, or not decided before its time limit ended.
+            "Not decided": n - stopped - declined,
+        },
+        "ended": {label: by_ending.get(key, 0) for key, label in ClockStop.Ending.choices},
+        "days_stopped": round(stopped_for.total_seconds() / 86400, 1),
+        "escalated": escalated,
     }
 
 
@@ -355,6 +409,7 @@ def pack_content(
                 "days_over": (now - due_at).days,
             }
         )
+    clock_stops = _pack_clock_stops(organisation, since=since, now=now, labels=labels)
     breaches = Event.objects.filter(
         kind=EventKind.DEADLINE_BREACHED,
         case_id__in=Case.objects.filter(organisation=organisation).values("pk"),
@@ -399,6 +454,7 @@ def pack_content(
         "overdue": rows,
         "overdue_total": overdue.count(),
         "breaches_since_last_pack": breaches.count(),
+        "clock_stops": clock_stops,
         "interference": {
             "refused_attempts": attempts.count(),
             "approaches_recorded": approaches.count(),
@@ -408,4 +464,59 @@ def pack_content(
         "recommendations": {
             label: recommendations.get(key, 0) for key, label in Recommendation.Status.choices
         },
+    }
+
+
+def _pack_clock_stops(
+    organisation: Organisation, *, since: dt.datetime | None, now: dt.datetime, labels: dict
+) -> dict[str, Any]:
+    """Clocks stopped now, those stopped too long (escalated, by anonymised reference, as the
+    overdue are), and the stops since the last pack with the days they stood stopped (R-56)."""
+    stops = ClockStop.objects.filter(case__organisation=organisation)
+    stopped = stops.filter(status=ClockStop.Status.STOPPED)
+    long_rows = []
+    for reference, stage, rulebook_id, label, started_at, restart_on in (
+        stopped.filter(escalated_at__isnull=False)
+        .order_by("started_at", "pk")
+        .values_list(
+            "case__reference",
+            "case__stage",
+            "case__rulebook_id",
+            "deadline__label",
+            "started_at",
+            "restart_on",
+        )[:PACK_OVERDUE_ROWS]
+    ):
+        if rulebook_id not in labels:
+            labels[rulebook_id] = Rulebook.objects.get(pk=rulebook_id).spec
+        long_rows.append(
+            {
+                "case": anonymised_reference(reference),
+                "stage": labels[rulebook_id].stage_label(stage),
+                "limit": label,
+                # A stopped clock has its start (`clockstop_stopped_has_start`).
+                "days_stopped": (now - (started_at or now)).days,
+                "restarts_on": f"{restart_on:%-d %b %Y}",
+            }
+        )
+    started, ended = (
+        stops.filter(started_at__isnull=False),
+        stops.filter(status=ClockStop.Status.ENDED),
+    )
+    if since is not None:
+        started = started.filter(started_at__gte=since)
+        ended = ended.filter(ended_at__gte=since)
+    stopped_for = ended.aggregate(
+        d=Sum(ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
+    )["d"]
+    return {
+        "stopped_now": stopped.count(),
+        "awaiting_approval": stops.filter(status=ClockStop.Status.REQUESTED).count(),
+        "long": long_rows,
+        "long_total": stopped.filter(escalated_at__isnull=False).count(),
+        "started_since_last_pack": started.count(),
+        "ended_since_last_pack": ended.count(),
+        "days_stopped_since_last_pack": round(
+            (stopped_for or dt.timedelta()).total_seconds() / 86400, 1
+        ),
     }

@@ -40,6 +40,8 @@ TITLES = {
     "closed_by": "Cases closed, by who closed them",
     "appeal_results": "Appeals decided, by result",
     "closed_by_category": "Cases closed, by category as perceived",
+    "clock_stops_asked": "Clock stops asked for, by what became of them",
+    "clock_stops_ended": "Clock stops ended, by how the clock restarted",
 }
 
 
@@ -67,8 +69,11 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         closed_tables.append(Table("closed_by_category", figures["closed_by_category"]))
     closed = Group(closed_tables)
     appeals = Group([Table("appeal_results", figures["appeal_results"])])
+    stops = figures["clock_stops"]
+    stops_asked = Group([Table("clock_stops_asked", stops["asked"])])
+    stops_ended = Group([Table("clock_stops_ended", stops["ended"])])
     tables = []
-    for group in (received, closed, appeals):
+    for group in (received, closed, appeals, stops_asked, stops_ended):
         suppress(group)
         tables += [_table_json(t, TITLES[t.name], group.total_shown) for t in group.tables]
     limits = []
@@ -76,9 +81,17 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         group = suppress(Group([Table(name, {"Met": counts["met"], "Missed": counts["missed"]})]))
         limits.append(_table_json(group.tables[0], f"Time limit: {name}", group.total_shown))
     scalar = {}
-    for name in ("appeals_lodged", "interim_suspensions"):
-        value = figures[name]
+    for name, value in (
+        ("appeals_lodged", figures["appeals_lodged"]),
+        ("interim_suspensions", figures["interim_suspensions"]),
+        ("clock_stops_escalated", stops["escalated"]),
+    ):
         scalar[name] = SMALL if 1 <= value <= 5 else str(value)
+    # The time clocks stood stopped, summed over the stops that ended in the quarter: like
+    # the days to outcome, not shown for so few that it would tell of one case.
+    stopped_days: dict[str, Any] = {"total": stops["days_stopped"]}
+    if stops_ended.total < MIN_FOR_DURATIONS:
+        stopped_days = {"total": None, "note": "not shown: fewer than 6 clock stops ended"}
     durations = figures["time_to_outcome_days"]
     if figures["closed"] < MIN_FOR_DURATIONS:
         durations = {"median": None, "p90": None, "note": "not shown: fewer than 6 cases closed"}
@@ -89,6 +102,7 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         "tables": tables,
         "limits": limits,
         "time_to_outcome_days": durations,
+        "clock_stopped_days": stopped_days,
         **scalar,
         "empty": figures["received"] == 0 and figures["closed"] == 0,
     }

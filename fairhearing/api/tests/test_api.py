@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 from typing import Any
 
@@ -275,15 +276,23 @@ def test_team_and_deadline_operations(case, case_officer, investigator) -> None:
     assert response.status_code == 201
     assert Assignment.objects.filter(case=case, user=investigator).exists()
     deadline = case.deadlines.get()
-    response = api.post(
-        f"/cases/{case.reference}/deadlines/{deadline.pk}/pause", {"reasons": "Waiting."}
-    )
-    assert response.status_code == 201 and response.json()["status"] == "paused"
-    assert_error(
-        api.post(f"/cases/{case.reference}/deadlines/{deadline.pk}/pause", {"reasons": "x"}),
-        409,
-        "refused",
-    )
+    pause = f"/cases/{case.reference}/deadlines/{deadline.pk}/pause"
+    restart_on = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    response = api.post(pause, {"reasons": "Waiting.", "restart_on": restart_on})
+    assert response.status_code == 201 and response.json()["status"] == "requested"
+    stop = response.json()["id"]
+    assert_error(api.post(pause, {"reasons": "x", "restart_on": restart_on}), 409, "refused")
+    assert_error(api.post(pause, {"reasons": "x"}), 422, "validation_error")
+    (listed,) = api.get(f"/cases/{case.reference}").json()["deadlines"]
+    assert listed["clock_stop"]["id"] == stop and listed["clock_stop"]["status"] == "requested"
+    decision = f"/cases/{case.reference}/clock-stops/{stop}/decision"
+    # Whoever asked never approves their own pause; refused and recorded.
+    assert_error(api.post(decision, {"decision": "approve", "reasons": "Mine."}), 403, "forbidden")
+    assert AccessAttempt.objects.filter(user=case_officer, action="api").count() == 1
+    response = api_for(investigator).post(decision, {"decision": "approve", "reasons": "Agreed."})
+    assert response.status_code == 201 and response.json()["status"] == "stopped"
+    deadline.refresh_from_db()
+    assert deadline.status == "paused"
 
 
 def test_oversight_register_is_for_oversight_only(case, organisation, case_officer) -> None:

@@ -28,6 +28,8 @@ PARITY = {
     "cases:letter_pdf": ["letters_pdf"],
     "cases:deadlines:pause": ["deadlines_pause"],
     "cases:deadlines:resume": ["deadlines_resume"],
+    "cases:deadlines:stop_approve": ["deadlines_clock_stop_decide"],
+    "cases:deadlines:stop_decline": ["deadlines_clock_stop_decide"],
     "oversight:approach": ["oversight_approach"],
     "oversight:register": ["oversight_register"],
     "oversight:verification": ["oversight_verification"],
@@ -182,6 +184,7 @@ def test_every_api_operation_refuses_a_request_without_a_token(operations, organ
             "person_id",
             "request_id",
             "note_id",
+            "stop_id",
         ):
             path = path.replace("{" + name + "}", "1")
         path = path.replace("{kind}", "hearing").replace("{action}", "lift")

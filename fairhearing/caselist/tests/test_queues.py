@@ -98,6 +98,23 @@ def test_oversight_sees_a_colleagues_overdue_case_in_overdue_but_nothing_of_its_
     assert in_queue(reader, "mine") == set() and in_queue(reader, "awaiting_me") == set()
 
 
+def test_a_pause_awaiting_approval_waits_for_oversight(cases, organisation, case_officer) -> None:
+    from fairhearing.deadlines.clock_stops import deadline_pause
+
+    reader = make_user(organisation, "olu", Role.OVERSIGHT)
+    colleagues = Case.objects.get(reference=cases["colleagues_overdue"])
+    deadline_pause(
+        actor=colleagues.assignments.get().user,
+        deadline=colleagues.deadlines.get(status="open"),
+        reasons="Respondent in hospital.",
+        restart_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    assert in_queue(reader, "awaiting_me") == {cases["colleagues_overdue"]}
+    assert queue_counts(cases_visible_to(reader, "view"), reader)["awaiting_me"] == 1
+    # Not a colleague's case for the officer: it is not theirs to see.
+    assert cases["colleagues_overdue"] not in in_queue(case_officer, "awaiting_me")
+
+
 def test_filters_apply_within_the_queue_and_a_search_looks_through_every_case(
     cases, case_officer
 ) -> None:

@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
 from fairhearing.cases.models import Assignment, Case
 from fairhearing.conftest import PASSWORD, make_user, walk
+from fairhearing.deadlines.access import STOP_DECIDERS
+from fairhearing.deadlines.clock_stops import deadline_pause
 from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.evidence.services import Upload, evidence_add_file
 from fairhearing.interests.models import BiasChallenge
@@ -36,6 +39,8 @@ from fairhearing.workflow.services import case_assign
 #   case:view       `case_for(..., action="view")`
 #   case:act        `case_for(..., action="act")`
 #   case:member     on the case team or a panel (to step aside), else `case:act`
+#   case:stops      deciding a clock stop: `deadlines.access.STOP_DECIDERS` (the case team,
+#                   acting, and oversight, reading; then the rulebook's roles, never who asked)
 #   case:notes      the case's file notes: `notes.access.NOTE_READERS` (the case team and
 #                   oversight, never a panel member)
 #   own_seat        the panel member's own seat (`panels.access.seat_for`)
@@ -92,6 +97,8 @@ ROUTES = {
     "cases:allegation_rules": "case:act",
     "cases:deadlines:pause": "case:act",
     "cases:deadlines:resume": "case:act",
+    "cases:deadlines:stop_approve": "case:stops",
+    "cases:deadlines:stop_decline": "case:stops",
     "oversight:approach": "case:act",
     "oversight:register": "role:oversight",
     "oversight:verification": "case:view",
@@ -219,6 +226,7 @@ def expected(role: str, relation: str, action: str) -> bool:
 def case_urls(case: Case) -> dict[str, tuple[str, str]]:
     """(url, method) for each case-scoped route."""
     deadline = case.deadlines.all()[0]
+    stop = case.clock_stops.get(status="requested")
     challenge = case.challenges.all()[0]
     allegation = case.allegations.get()
     ref = case.reference
@@ -249,6 +257,14 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         "cases:deadlines:pause": (reverse("cases:deadlines:pause", args=[ref, deadline.pk]), "get"),
         "cases:deadlines:resume": (
             reverse("cases:deadlines:resume", args=[ref, deadline.pk]),
+            "get",
+        ),
+        "cases:deadlines:stop_approve": (
+            reverse("cases:deadlines:stop_approve", args=[ref, stop.pk]),
+            "get",
+        ),
+        "cases:deadlines:stop_decline": (
+            reverse("cases:deadlines:stop_decline", args=[ref, stop.pk]),
             "get",
         ),
         "oversight:approach": (reverse("oversight:approach", args=[ref]), "get"),
@@ -332,6 +348,12 @@ def test_every_case_route_answers_as_the_policy_says(
         kind="link", case=case, other=other, reasons="Same branch.", created_by=case_officer
     )
     note_add(actor=case_officer, case=case, text="Called the respondent's branch secretary.")
+    deadline_pause(
+        actor=case_officer,
+        deadline=case.deadlines.filter(status="open")[0],
+        reasons="Respondent in hospital.",
+        restart_on=timezone.localdate() + dt.timedelta(days=14),
+    )
     user = setup(organisation, case, role, relation)
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
@@ -340,6 +362,8 @@ def test_every_case_route_answers_as_the_policy_says(
         action = "view" if rule in {"case:view", "chair"} else "act"
         if rule == "case:notes":  # the role's own action, if it reads notes at all
             action = NOTE_READERS.get(role, "")
+        if rule == "case:stops":  # the role's own action, if it decides clock stops at all
+            action = STOP_DECIDERS.get(role, "")
         before = AccessAttempt.objects.count()
         response = getattr(client, method)(url)
         allowed = bool(action) and expected(role, relation, action)

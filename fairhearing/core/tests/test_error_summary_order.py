@@ -12,6 +12,7 @@ in another. Two checks:
   (`core.testing.error_summary.summary_out_of_order`).
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from fairhearing.cases.services import BULK_MOST
 from fairhearing.conftest import make_user, signed_in
 from fairhearing.core.testing.error_summary import summary_out_of_order, summary_targets
 from fairhearing.dataprotection import forms as dp_forms
+from fairhearing.deadlines.forms import ClockStopDecisionForm, ClockStopForm
 from fairhearing.dossiers.forms import DossierForm
 from fairhearing.evidence.forms import FileEvidenceForm, PostEvidenceForm
 from fairhearing.intake import forms as intake_forms
@@ -70,6 +72,8 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "dataprotection/hold_change.html": [dp_forms.HoldForm, dp_forms.LiftForm],
     "dataprotection/sar_list.html": [lambda: dp_forms.SubjectAccessForm(organisation_id=0)],
     "deadlines/deadline_clock.html": [case_forms.ReasonsForm],
+    "deadlines/clock_stop.html": [lambda: ClockStopForm(latest=dt.date(2027, 3, 1))],
+    "deadlines/clock_stop_decide.html": [ClockStopDecisionForm],
     "dossiers/dossier_list.html": [DossierForm],
     "evidence/evidence_file.html": [FileEvidenceForm],
     "evidence/evidence_post.html": [PostEvidenceForm],
@@ -247,3 +251,12 @@ def test_the_public_complaint_form(client, organisation) -> None:
     response = client.post("/complaint/", NOTHING_FILLED_IN)
     assert response.status_code == 400
     errors_in_page_order(response.content.decode(), at_least=4)
+
+
+def test_pausing_a_clock(case_officer, case) -> None:
+    deadline = case.deadlines.get()
+    response = signed_in(case_officer).post(
+        f"/cases/{case.reference}/deadlines/{deadline.pk}/pause/", NOTHING_FILLED_IN
+    )
+    assert response.status_code == 400
+    errors_in_page_order(response.content.decode(), at_least=2)

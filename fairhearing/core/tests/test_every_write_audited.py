@@ -293,10 +293,22 @@ def _subject_access_complete(w: World) -> tuple[Any, dict[str, Any]]:
     return w.officer, {"request": request}
 
 
-def _paused(w: World) -> Any:
-    from fairhearing.deadlines.services import deadline_pause
+def _stop_asked(w: World) -> Any:
+    """A pause of the case's running limit, asked for by a colleague, awaiting approval."""
+    from fairhearing.deadlines.clock_stops import deadline_pause
 
-    deadline_pause(actor=None, deadline=w.deadline, reasons="Waiting for the minutes.")
+    return deadline_pause(
+        actor=w.colleague,
+        deadline=w.deadline,
+        reasons="Waiting for the minutes.",
+        restart_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+
+
+def _paused(w: World) -> Any:
+    from fairhearing.deadlines.clock_stops import clock_stop_approve
+
+    clock_stop_approve(actor=w.oversight, stop=_stop_asked(w), reasons="Minutes are due.")
     w.deadline.refresh_from_db()
     return w.deadline
 
@@ -527,9 +539,25 @@ SAMPLES: dict[str, Sample] = {
             "at": timezone.now(),
         },
     ),
-    "deadlines.services.deadline_pause": lambda w: (
+    "deadlines.clock_stops.deadline_pause": lambda w: (
         w.officer,
-        {"deadline": w.deadline, "reasons": "Waiting for the minutes."},
+        {
+            "deadline": w.deadline,
+            "reasons": "Waiting for the minutes.",
+            "restart_on": timezone.localdate() + dt.timedelta(days=14),
+        },
+    ),
+    "deadlines.clock_stops.clock_stop_approve": lambda w: (
+        w.officer,
+        {"stop": _stop_asked(w), "reasons": "Minutes are due."},
+    ),
+    "deadlines.clock_stops.clock_stop_decline": lambda w: (
+        w.officer,
+        {"stop": _stop_asked(w), "reasons": "Not a reason to stop."},
+    ),
+    "deadlines.services.deadlines_pause_merged": lambda w: (
+        w.officer,
+        {"case": w.case, "reasons": "Merged into another case."},
     ),
     "deadlines.services.deadline_resume": lambda w: (
         w.officer,

@@ -6,12 +6,15 @@ import time_machine
 from django.core import mail
 
 from fairhearing.cases.models import Assignment
+from fairhearing.deadlines.clock_stops import (
+    STOP_NEEDS_REASONS,
+    clock_stop_approve,
+    deadline_pause,
+)
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
     NOT_PAUSED,
-    PAUSE_NEEDS_REASONS,
     DeadlineError,
-    deadline_pause,
     deadline_resume,
     deadline_sweep,
 )
@@ -44,7 +47,9 @@ def test_a_new_case_gets_the_acknowledgement_limit(make_complaint) -> None:
     assert EventKind.DEADLINE_OPENED in kinds(case.pk)
 
 
-def test_pause_and_resume_keep_the_working_days_that_were_left(case, case_officer) -> None:
+def test_pause_and_resume_keep_the_working_days_that_were_left(
+    case, case_officer, investigator
+) -> None:
     with time_machine.travel(at(2026, 11, 30, 9), tick=False):
         deadline = Deadline.objects.create(
             case=case,
@@ -56,7 +61,13 @@ def test_pause_and_resume_keep_the_working_days_that_were_left(case, case_office
             due_at=at(2026, 12, 14, 23, 59),
         )
     with time_machine.travel(at(2026, 12, 3, 12), tick=False):
-        deadline_pause(actor=case_officer, deadline=deadline, reasons="Respondent in hospital.")
+        stop = deadline_pause(
+            actor=case_officer,
+            deadline=deadline,
+            reasons="Respondent in hospital.",
+            restart_on=dt.date(2027, 1, 29),
+        )
+        clock_stop_approve(actor=investigator, stop=stop, reasons="Medical note seen.")
     deadline.refresh_from_db()
     assert deadline.status == Deadline.Status.PAUSED
     with time_machine.travel(at(2026, 12, 21, 10), tick=False):
@@ -73,8 +84,10 @@ def test_pause_and_resume_keep_the_working_days_that_were_left(case, case_office
 
 def test_pausing_needs_reasons_and_resuming_needs_a_pause(case, case_officer) -> None:
     deadline = case.deadlines.get()
-    with pytest.raises(DeadlineError, match=PAUSE_NEEDS_REASONS):
-        deadline_pause(actor=case_officer, deadline=deadline, reasons="  ")
+    with pytest.raises(DeadlineError, match=STOP_NEEDS_REASONS):
+        deadline_pause(
+            actor=case_officer, deadline=deadline, reasons="  ", restart_on=dt.date(2027, 1, 4)
+        )
     with pytest.raises(DeadlineError, match=NOT_PAUSED):
         deadline_resume(actor=case_officer, deadline=deadline, reasons="x")
 

@@ -52,3 +52,7 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     assert FileNote.objects.count() == 3
     assert FileNote.objects.filter(disclosed_to="respondent").count() == 1
     assert ChecklistTick.objects.filter(done=True).count() == 2
+    # Governed clock stops: one approved by oversight, one awaiting a colleague's approval.
+    from fairhearing.deadlines.models import ClockStop
+
+    assert set(ClockStop.objects.values_list("status", flat=True)) == {"stopped", "requested"}

@@ -202,3 +202,53 @@ def test_the_import_page_for_administrators(organisation, case_officer) -> None:
     )
     assert response.status_code == 302 and Recommendation.objects.count() == 2
     assert signed_in(case_officer).get("/recommendations/import/").status_code == 403
+
+
+def test_a_pack_shows_clock_stops_and_lists_those_stopped_too_long(
+    organisation, make_complaint, case_officer, investigator
+) -> None:
+    import time_machine
+
+    from fairhearing.deadlines.clock_stops import (
+        clock_stop_approve,
+        clock_stops_sweep,
+        deadline_pause,
+    )
+
+    utc = dt.UTC
+    long, short, asked = (make_complaint().cases.get() for _ in range(3))
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=utc), tick=False):
+        for case, restart_on in ((long, dt.date(2027, 2, 1)), (short, dt.date(2026, 12, 4))):
+            stop = deadline_pause(
+                actor=case_officer,
+                deadline=case.deadlines.get(),
+                reasons="Respondent in hospital.",
+                restart_on=restart_on,
+            )
+            clock_stop_approve(actor=investigator, stop=stop, reasons="Medical note seen.")
+        deadline_pause(
+            actor=case_officer,
+            deadline=asked.deadlines.get(),
+            reasons="Awaiting minutes.",
+            restart_on=dt.date(2026, 12, 20),
+        )
+    with time_machine.travel(dt.datetime(2027, 1, 5, 9, tzinfo=utc), tick=False):
+        sweep = clock_stops_sweep()
+        content = pack_content(organisation, since=None, now=timezone.now())
+    assert (sweep.restarted, sweep.escalated) == (1, 1)
+    stops = content["clock_stops"]
+    assert (stops["stopped_now"], stops["awaiting_approval"]) == (1, 1)
+    assert (stops["started_since_last_pack"], stops["ended_since_last_pack"]) == (2, 1)
+    assert stops["days_stopped_since_last_pack"] == 2.6  # 1 Dec 09:00 to 4 Dec 00:00 (London)
+    (row,) = stops["long"]
+    assert row["case"] == anonymised_reference(long.reference) and row["days_stopped"] == 35
+    assert long.reference not in json.dumps(content)
+    Meeting.objects.create(
+        organisation=organisation, title="Executive Committee", held_on=dt.date(2027, 1, 12)
+    )
+    with time_machine.travel(dt.datetime(2027, 1, 5, 9, tzinfo=utc), tick=False):
+        meeting_packs_due(today=dt.date(2027, 1, 11))
+        governing = make_user(organisation, "gideon", Role.GOVERNING_BODY)
+        page = signed_in(governing).get(f"/packs/{MeetingPack.objects.get().pk}/")
+    html = page.content.decode()
+    assert "Stopped too long" in html and anonymised_reference(long.reference) in html

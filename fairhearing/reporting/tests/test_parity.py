@@ -169,6 +169,7 @@ def closed_figures(draw: st.DrawFn) -> dict:
         "limits": {},
         "appeals_lodged": 0,
         "interim_suspensions": 0,
+        "clock_stops": {"asked": {}, "ended": {}, "days_stopped": 0, "escalated": 0},
         "time_to_outcome_days": {"median": None, "p90": None},
         "times_by_category": {},
         "times_by_outcome": {},

@@ -220,3 +220,119 @@ def test_publishing_the_history_publishes_each_missing_quarter_once(
         call_command("statistics", "publish", "--history", stdout=out)
     assert "0 quarters published" in out.getvalue()
     assert StatisticsReport.objects.count() == 3
+
+
+def _stop(case: Case, status: str, *, asked: dt.datetime, **times: object) -> None:
+    """A clock stop of the case's first time limit, as the clock-stop services leave it."""
+    from fairhearing.deadlines.models import ClockStop
+
+    ClockStop.objects.create(
+        deadline=case.deadlines.all()[0],
+        case=case,
+        status=status,
+        reasons="Respondent in hospital.",
+        restart_on=dt.date(2026, 12, 31),
+        restarts_at=dt.datetime(2026, 12, 31, tzinfo=dt.UTC),
+        requested_at=asked,
+        **times,
+    )
+
+
+@pytest.fixture
+def stops(quarter) -> None:
+    """In 2026-Q4: nine clock stops asked for, of which seven stopped the clock (six ended
+    in the quarter, one escalated), one was declined and one awaits approval; and one asked
+    for in 2026-Q3 that ended in Q4."""
+    asked = dt.datetime(2026, 10, 6, 9, tzinfo=dt.UTC)
+    for i, (ending, days) in enumerate(
+        [("staff", 2), ("staff", 3), ("date", 10), ("date", 14), ("date", 7), ("closed", 1)]
+    ):
+        started = asked + dt.timedelta(hours=i)
+        _stop(
+            quarter[i],
+            "ended",
+            asked=asked,
+            started_at=started,
+            ended_at=started + dt.timedelta(days=days),
+            ending=ending,
+        )
+    _stop(
+        quarter[6],
+        "stopped",
+        asked=asked,
+        started_at=asked,
+        escalated_at=asked + dt.timedelta(days=30),
+    )
+    _stop(quarter[7], "declined", asked=asked)
+    _stop(quarter[8], "requested", asked=asked)
+    earlier = dt.datetime(2026, 9, 28, 9, tzinfo=dt.UTC)
+    _stop(
+        quarter[9],
+        "ended",
+        asked=earlier,
+        started_at=earlier,
+        ended_at=earlier + dt.timedelta(days=5),
+        ending="date",
+    )
+
+
+def test_clock_stops_match_a_direct_count(organisation, stops) -> None:
+    from fairhearing.deadlines.models import ClockStop
+
+    start, end = Q4.bounds()
+    figures = period_figures(organisation, Q4)["clock_stops"]
+    asked = ClockStop.objects.filter(requested_at__gte=start, requested_at__lt=end)
+    assert figures["asked"] == {
+        "Clock stopped": asked.filter(started_at__isnull=False).count(),
+        "Declined": asked.filter(status="declined").count(),
+        "Not decided": asked.filter(status="requested").count(),
+    }
+    assert sum(figures["asked"].values()) == asked.count() == 9
+    ended = ClockStop.objects.filter(ended_at__gte=start, ended_at__lt=end, status="ended")
+    assert figures["ended"] == {
+        "Restarted by staff": ended.filter(ending="staff").count(),
+        "Restarted on its date": ended.filter(ending="date").count(),
+        "Ended with the time limit": ended.filter(ending="closed").count(),
+    }
+    assert sum(figures["ended"].values()) == 7
+    assert figures["days_stopped"] == round(sum(s.days_stopped() for s in ended), 1) == 42.0
+    assert figures["escalated"] == 1
+
+
+def test_published_clock_stops_are_suppressed_like_every_table(organisation, stops) -> None:
+    from fairhearing.reporting.suppression import Group, Table, attacker_ranges
+
+    content = report_publish(actor=None, organisation=organisation, period=Q4).content
+    tables = {t["name"]: t for t in content["tables"]}
+    asked, ended = tables["clock_stops_asked"], tables["clock_stops_ended"]
+    assert asked["total"] == "9" and ended["total"] == "7"
+    assert {r["label"]: r["shown"] for r in asked["rows"]}["Declined"] in {SMALL, "*"}
+    # No hidden number can be worked out from what is shown.
+    for table, counts in (
+        (asked, period_figures(organisation, Q4)["clock_stops"]["asked"]),
+        (ended, period_figures(organisation, Q4)["clock_stops"]["ended"]),
+    ):
+        shown = Table(table["name"], counts, {r["label"]: r["shown"] for r in table["rows"]})
+        group = Group([shown], total_shown=table["total"])
+        for key, (low, high) in attacker_ranges(group).items():
+            hidden = key[1] != "total" and shown.shown[key[1]] in {SMALL, "*"}
+            assert not hidden or low < high, key
+    assert content["clock_stopped_days"] == {"total": 42.0}
+    assert content["clock_stops_escalated"] == SMALL
+    page = Client().get(f"/statistics/{Q4.name}/").content.decode()
+    assert "Clock stops ended, by how the clock restarted" in page and "42.0" in page
+
+
+def test_few_clock_stops_do_not_show_their_length(organisation, quarter) -> None:
+    asked = dt.datetime(2026, 10, 6, 9, tzinfo=dt.UTC)
+    _stop(
+        quarter[0],
+        "ended",
+        asked=asked,
+        started_at=asked,
+        ended_at=asked + dt.timedelta(days=40),
+        ending="staff",
+    )
+    content = report_publish(actor=None, organisation=organisation, period=Q4).content
+    assert content["clock_stopped_days"]["total"] is None
+    assert "40" not in str(content["clock_stopped_days"])

@@ -77,7 +77,15 @@ def actor_for(rule: str, world: World) -> Client:
             from fairhearing.conftest import make_user
 
             user = make_user(world.org, "otto", Role.OVERSIGHT)
-    elif rule in {"case:view", "case:act", "case:member", "chair", "list", "signed_in"}:
+    elif rule in {
+        "case:view",
+        "case:act",
+        "case:member",
+        "case:stops",
+        "chair",
+        "list",
+        "signed_in",
+    }:
         user = world.officer
     elif rule == "own_seat":
         user = world.member_a

@@ -117,6 +117,16 @@ IDOR: dict[str, Attack] = {
         ),
         {"reasons": "Forged."},
     ),
+    "cases:deadlines:stop_approve": Attack(
+        officer,
+        lambda w: reverse("cases:deadlines:stop_approve", args=[w.a.reference, w.stop_b.pk]),
+        {"reasons": "Forged."},
+    ),
+    "cases:deadlines:stop_decline": Attack(
+        officer,
+        lambda w: reverse("cases:deadlines:stop_decline", args=[w.a.reference, w.stop_b.pk]),
+        {"reasons": "Forged."},
+    ),
     # Items are numbered per case: a has item 1, b has 1 to 3.
     "evidence:download": Attack(
         officer, lambda w: reverse("evidence:download", args=[w.a.reference, 3]), methods=("get",)
@@ -268,7 +278,13 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         w.officer,
         "post",
         f"/api/v1/cases/{w.a.reference}/deadlines/{w.b.deadlines.all()[0].pk}/pause",
-        {"reasons": "Forged."},
+        {"reasons": "Forged.", "restart_on": "2027-01-04"},
+    ),
+    "deadlines_clock_stop_decide": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/clock-stops/{w.stop_b.pk}/decision",
+        {"decision": "approve", "reasons": "Forged."},
     ),
     "deadlines_resume": lambda w: (
         w.officer,

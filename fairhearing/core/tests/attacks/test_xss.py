@@ -129,6 +129,14 @@ def pages(xss) -> list[tuple[str, object, str]]:
             for kind in ("approaches", "recusals", "challenges", "verifications")
         ],
         ("case page (oversight)", oversight, reverse("cases:detail", args=[case.reference])),
+        (
+            "clock stop approval",
+            officer,
+            reverse(
+                "cases:deadlines:stop_approve",
+                args=[case.reference, case.clock_stops.get(status="requested").pk],
+            ),
+        ),
         ("tracker", admin, reverse("reporting:tracker")),
         ("portal case", xss.party, reverse("portal:case", args=[case.reference])),
         ("reporter status", xss.reporter, reverse("intake:report_status")),
@@ -179,7 +187,8 @@ def pages(xss) -> list[tuple[str, object, str]]:
 SHOWN = {
     "case list": ["SV "],  # the officer's saved view, above the list
     "saved views": ["SV "],
-    "case page": ["FN ", "FN2 ", "FNR "],
+    "case page": ["FN ", "FN2 ", "FNR ", "CS "],
+    "clock stop approval": ["CS "],
     "case page (oversight)": ["FN ", "FN2 "],
     "portal case": ["FN2 "],
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.api.services import api_token_create
@@ -17,6 +18,8 @@ from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import subject_access_open
+from fairhearing.deadlines.clock_stops import deadline_pause
+from fairhearing.deadlines.models import ClockStop
 from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
@@ -92,6 +95,7 @@ class World:
     affiliation_b: Affiliation  # of b's respondent
     link_b: CaseLink
     note_b: FileNote  # a file note on b
+    stop_b: ClockStop  # a pause of b's time limit, asked for by a colleague
     foreign_person: Person
     dossier_other: Dossier
     pack_other: MeetingPack
@@ -139,6 +143,12 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         kind="link", case=b, other=c, reasons="Same branch.", created_by=colleague
     )
     note_b = note_add(actor=colleague, case=b, text="Case b's file note.")
+    stop_b = deadline_pause(
+        actor=colleague,
+        deadline=b.deadlines.filter(status="open")[0],
+        reasons="Respondent in hospital.",
+        restart_on=timezone.localdate() + dt.timedelta(days=14),
+    )
     foreign = new_case(other_org, "Juno Pell")
     foreign_person = foreign.respondent
     other_officer = make_user(other_org, "esme", Role.CASE_OFFICER)
@@ -187,6 +197,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         affiliation_b=affiliation_b,
         link_b=link_b,
         note_b=note_b,
+        stop_b=stop_b,
         foreign_person=foreign_person,
         dossier_other=dossier_other,
         pack_other=pack_other,

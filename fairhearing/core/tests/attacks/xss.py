@@ -28,7 +28,11 @@ from fairhearing.dataprotection.services import (
     legal_hold_review,
     subject_access_open,
 )
-from fairhearing.deadlines.services import deadline_pause
+from fairhearing.deadlines.clock_stops import (
+    clock_stop_approve,
+    clock_stop_decline,
+    deadline_pause,
+)
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare, panel_ready_for
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
@@ -165,8 +169,24 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     case_add_witness(actor=officer, case=case, details=PersonDetails(full_name="W " + PAYLOAD))
     complainant = case.parties.get(role="complainant")
     party_protect_identity(actor=officer, party=complainant, reason="P " + PAYLOAD)
+    # Clock stops: one declined, one awaiting approval on the case (its reasons on the case
+    # page and the approval page); on the other case, one approved (the clock paused).
     deadline = case.deadlines.filter(status="open")[0]
-    deadline_pause(actor=officer, deadline=deadline, reasons="Pause " + PAYLOAD)
+    restart_on = timezone.localdate() + dt.timedelta(days=14)
+    declined = deadline_pause(
+        actor=colleague, deadline=deadline, reasons="CSX " + PAYLOAD, restart_on=restart_on
+    )
+    clock_stop_decline(actor=officer, stop=declined, reasons="CSD " + PAYLOAD)
+    deadline_pause(
+        actor=colleague, deadline=deadline, reasons="CS " + PAYLOAD, restart_on=restart_on
+    )
+    approved = deadline_pause(
+        actor=officer,
+        deadline=other.deadlines.filter(status="open")[0],
+        reasons="Pause " + PAYLOAD,
+        restart_on=restart_on,
+    )
+    clock_stop_approve(actor=oversight, stop=approved, reasons="CSA " + PAYLOAD)
     saved_view_save(actor=officer, name="SV " + PAYLOAD[:51], query="queue=all&stage=" + SHORT)
     approach_record(
         actor=officer,
