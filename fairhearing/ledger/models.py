@@ -136,6 +136,13 @@ class EventKind(IntEnum):
     # A course completed, recorded by an administrator (panels.services.training_record): what
     # R-64's check before assignment and the draw read. The course by its hash.
     TRAINING_RECORDED = 180
+    # Case-file audits (audits app): a quarter's sample drawn (its seed and the cases drawn),
+    # one sampled case's checklist recorded (the findings by their hash), a finding raised as
+    # a recommendation in the public tracker.
+    AUDIT_ROUND_DRAWN = 260
+    AUDIT_CASE_RECORDED = 261
+    AUDIT_FINDING_RAISED = 262
+    RECOMMENDATION_ADDED = 263
 
     @property
     def label(self) -> str:
@@ -157,6 +164,9 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.CHECKLIST_TICKED: "Checklist item ticked",
     EventKind.CHECKLIST_UNTICKED: "Checklist item unticked",
     EventKind.TRAINING_RECORDED: "Training recorded",
+    EventKind.AUDIT_ROUND_DRAWN: "Case-file audit sample drawn",
+    EventKind.AUDIT_CASE_RECORDED: "Case file audited",
+    EventKind.AUDIT_FINDING_RAISED: "Audit finding raised as a recommendation",
 }
 
 
