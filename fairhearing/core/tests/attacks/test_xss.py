@@ -54,6 +54,7 @@ NOT_FREE_TEXT = {
     "webhooks.WebhookEvent": {"dedupe_key"},
     "webhooks.Delivery": {"last_error"},
     "reporting.StatisticsReport": {"period", "root_hash"},
+    "audits.AuditRound": {"period", "seed"},  # "2026-Q3"; our random hex
     "reporting.Recommendation": {"number"},
     "evidence.Blob": {"sha256", "content_type"},
     "notes.ChecklistTick": {"stage", "key"},  # the rulebook's keys
@@ -143,6 +144,9 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("related cases, undone", officer, reverse("linking:related", args=[later.reference])),
         ("tracker update", admin, reverse("reporting:tracker_update", args=[rec.pk])),
         ("training records", admin, reverse("panels:training")),
+        ("audit round", oversight, reverse("audits:round", args=[xss.audited.round_id])),
+        ("audited case", oversight, reverse("audits:case", args=[xss.audited.pk])),
+        ("audit finding", oversight, reverse("audits:raise", args=[xss.audited.pk])),
         ("meeting packs", admin, reverse("reporting:packs")),
         ("meeting pack", governing, reverse("reporting:pack", args=[xss.pack.pk])),
         (
@@ -189,6 +193,9 @@ SHOWN = {
     "register recusals": ["Rec "],
     "related cases, undone": ["L2 ", "U "],
     "tracker update": ["RU "],
+    "audit round": ["AF "],
+    "audited case": ["AF "],
+    "audit finding": ["AF "],
     "meeting packs": ["Mtg "],
     "meeting pack": ["Mtg "],
     "affiliations": ["Af ", "Af2 ", "Src ", "AfE "],
