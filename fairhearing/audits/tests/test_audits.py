@@ -311,7 +311,7 @@ def test_oversight_draws_a_round_through_the_page(organisation, oversight, close
     assert period.name in client.get(reverse("audits:rounds")).content.decode()
     response = client.post(reverse("audits:rounds"), {"period": period.name})
     audit_round = AuditRound.objects.get()
-    assert response.url == reverse("audits:round", args=[audit_round.pk])
+    assert response["Location"] == reverse("audits:round", args=[audit_round.pk])
     again = client.post(reverse("audits:rounds"), {"period": period.name})
     assert again.status_code == 400
     assert ALREADY_DRAWN.format(period=period.name) in again.content.decode()
