@@ -2,8 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from fairhearing.cases.models import Case
 from fairhearing.reporting.queries import Period, period_of
@@ -78,20 +79,29 @@ def round_counts(audit_round: AuditRound) -> RoundCounts:
 
 def rounds_of(organisation_id: int) -> list[tuple[AuditRound, int, int]]:
     """Each round, newest first, with how many cases were drawn and how many are audited."""
-    rounds = AuditRound.objects.filter(organisation_id=organisation_id).annotate(
-        drawn=Count("audited"), done=Count("audited", filter=Q(audited__completed_at__isnull=False))
-    )
+    rounds = _rounds(organisation_id)
     return [(r, r.drawn, r.done) for r in rounds.order_by("-starts_on")]
 
 
-def published_counts(organisation_id: int) -> list[RoundCounts]:
-    """The results of every round whose sample is all audited, newest first: counts only."""
-    return [
-        counts
-        for audit_round, drawn, done in rounds_of(organisation_id)
-        if drawn and drawn == done
-        for counts in [round_counts(audit_round)]
-    ]
+def _rounds(organisation_id: int) -> QuerySet[Any]:
+    done = Q(audited__completed_at__isnull=False)
+    return AuditRound.objects.filter(organisation_id=organisation_id).annotate(
+        drawn=Count("audited"),
+        done=Count("audited", filter=done),
+        finished_at=Max("audited__completed_at"),
+    )
+
+
+def published_counts(
+    organisation_id: int, *, as_of: dt.datetime | None = None
+) -> list[RoundCounts]:
+    """The results of every round whose sample is all audited, newest first: counts only.
+    With `as_of`, only those finished by then (a meeting pack shows what was published when it
+    was made: a finished round's audits no longer change)."""
+    rounds = _rounds(organisation_id).filter(drawn__gt=0, done=F("drawn"))
+    if as_of is not None:
+        rounds = rounds.filter(finished_at__lte=as_of)
+    return [round_counts(audit_round) for audit_round in rounds.order_by("-starts_on")]
 
 
 def sample_of(audit_round: AuditRound) -> list[AuditedCase]:

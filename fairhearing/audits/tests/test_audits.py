@@ -357,3 +357,37 @@ def test_another_organisations_round_is_not_found(audit_round) -> None:
     client = signed_in(stranger)
     assert client.get(reverse("audits:round", args=[audit_round.pk])).status_code == 404
     assert client.get(reverse("audits:case", args=[audited.pk])).status_code == 404
+
+
+def test_the_meeting_pack_shows_the_audit_published_when_it_was_made(
+    organisation, audit_round, oversight
+) -> None:
+    from fairhearing.reporting.services import meeting_pack_make, meeting_schedule
+
+    governing = make_user(organisation, "gwen", Role.GOVERNING_BODY)
+    audited_all = list(audit_round.audited.order_by("position"))
+    for audited in audited_all[:-1]:
+        audited_case_record(actor=oversight, audited=audited, answers=ALL_MET, findings="")
+
+    def pack_page() -> str:
+        meeting = meeting_schedule(
+            actor=None,
+            organisation=organisation,
+            title="Executive",
+            held_on=timezone.localdate() + dt.timedelta(days=3),
+        )
+        pack = meeting_pack_make(meeting=meeting)
+        url = reverse("reporting:pack", args=[pack.pk])
+        return signed_in(governing).get(url).content.decode()
+
+    before = pack_page()  # the round is not finished: nothing published yet
+    answers = ALL_MET | {"time_limits_met": "no"}
+    audited_case_record(
+        actor=oversight, audited=audited_all[-1], answers=answers, findings="Late reply."
+    )
+    after = pack_page()
+    assert "Case-file audit, 2026-Q3" not in before
+    assert "Case-file audit, 2026-Q3" in after
+    assert "3 of the 5 cases closed in the quarter were audited by oversight" in after
+    for audited in audited_all:
+        assert audited.case.reference not in after
