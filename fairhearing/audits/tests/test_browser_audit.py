@@ -41,7 +41,9 @@ def test_oversight_draws_a_sample_and_audits_a_case(
 
     page.locator("#sample tbody tr").first.get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Audit of ")
-    page.get_by_role("group", name="Reasons given for each decision").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Reasons given for each decision").get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_role("button", name="Record the audit").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Answer: Time limits met, or their extension explained.")
@@ -79,3 +81,10 @@ def test_oversight_draws_a_sample_and_audits_a_case(
     )
     expect(page.locator("#sample tbody tr").first).to_contain_text("A1: Not started")
     snapshot(page, "audit-round")
+
+    page.locator(".govuk-back-link").click()
+    expect(page.locator("#rounds")).to_contain_text("1 of 3")
+    snapshot(page, "audit-rounds")
+    page.goto(f"{live_server.url}/audits/published/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case-file audit results")
+    assert_accessible(page, context="the published audit results")
