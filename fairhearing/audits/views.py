@@ -115,10 +115,16 @@ def audited_case_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Audit of {audited.case.reference} recorded.")
             return redirect("audits:round", audited.round_id)
+    published = round_counts(audited.round).complete
+    answers = [
+        (c["label"], Answer(audited.answers[c["key"]]).label)
+        for c in audited.round.checks
+        if audited.answers.get(c["key"]) in Answer.values
+    ]
     return render(
         request,
         "audits/audited_case.html",
-        {"audited": audited, "form": form},
+        {"audited": audited, "form": form, "published": published, "answers": answers},
         status=400 if form.errors else 200,
     )
 

@@ -297,7 +297,10 @@ def test_the_published_counts_are_the_audits_counted_directly(
     for audited in audited_all:
         assert audited.case.reference not in page
     assert "Rowan" not in page and "Priya" not in page and "Noted." not in page
-    # Published: the round's audits are final.
+    # Published: the round's audits are final, and their pages say so.
+    shown = signed_in(oversight).get(reverse("audits:case", args=[audited_all[0].pk]))
+    assert "can no longer be changed" in shown.content.decode()
+    assert 'name="findings"' not in shown.content.decode()
     with pytest.raises(CaseError, match=ROUND_PUBLISHED):
         audited_case_record(
             actor=oversight, audited=audited_all[0], answers=ALL_MET, findings="Changed."

@@ -2,6 +2,7 @@
 case (an error first), raises its finding as a recommendation; axe-core checks each page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -85,6 +86,20 @@ def test_oversight_draws_a_sample_and_audits_a_case(
     page.locator(".govuk-back-link").click()
     expect(page.locator("#rounds")).to_contain_text("1 of 3")
     snapshot(page, "audit-rounds")
+    page.get_by_role("link", name=period.name).click()
+    for _ in range(2):  # the other two cases: every check met, or no call for it
+        page.locator("#sample").get_by_role("link", name=re.compile(r"^Audit FH-")).first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Audit of ")
+        for group in page.get_by_role("group").all():
+            group.get_by_label("Yes", exact=True).check()
+        page.get_by_role("button", name="Record the audit").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded")
+    expect(page.locator("#round-facts")).to_contain_text("3 of 3 (results published)")
     page.goto(f"{live_server.url}/audits/published/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Case-file audit results")
+    expect(page.locator("main")).to_contain_text(
+        "3 of the 3 cases closed in the quarter were audited"
+    )
+    expect(page.locator("main")).not_to_contain_text("FH-")
     assert_accessible(page, context="the published audit results")
+    snapshot(page, "audit-published")
