@@ -394,3 +394,24 @@ def test_the_meeting_pack_shows_the_audit_published_when_it_was_made(
     assert "3 of the 5 cases closed in the quarter were audited by oversight" in after
     for audited in audited_all:
         assert audited.case.reference not in after
+
+
+@pytest.mark.parametrize(
+    ("audit", "message"),
+    [
+        ({"sample_size": 0}, "audit sample_size must be between 1 and 1000"),
+        (
+            {"checks": [{"key": "a", "label": "A"}, {"key": "a", "label": "B"}]},
+            "the audit names a check twice",
+        ),
+        ({"checks": [{"key": "Bad Key", "label": "A"}]}, "audit check 'Bad Key' is malformed"),
+        ({"checks": [{"label": "No key"}]}, "an audit check is incomplete"),
+    ],
+)
+def test_a_rulebook_with_a_malformed_audit_is_refused(audit, message) -> None:
+    from fairhearing.organisations.rulebook import RulebookError, RulebookSpec
+
+    definition = copy.deepcopy(DEFAULT_RULEBOOK)
+    definition["audit"] = definition["audit"] | audit
+    with pytest.raises(RulebookError, match=re.escape(message)):
+        RulebookSpec(definition)
