@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fairhearing.webhooks",
     "fairhearing.witnesses",
     "fairhearing.reporting",
+    "fairhearing.audits",
     "fairhearing.caselist",
     "fairhearing.evidence",
     "fairhearing.linking",

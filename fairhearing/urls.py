@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("fairhearing.api_urls")),
     path("webhooks/", include("fairhearing.webhooks.urls")),
     path("ledger/", include("fairhearing.ledger.urls")),
+    path("audits/", include("fairhearing.audits.urls")),
     path("", include("fairhearing.reporting.urls")),
 ]
 

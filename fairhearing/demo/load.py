@@ -34,6 +34,7 @@ from fairhearing.workflow.services import (
     verification_veto,
 )
 
+from .audits import audits_demo
 from .cases import anonymous_demo, old_conduct_demo
 from .clock_stops import clock_stops_demo
 from .data import (
@@ -273,6 +274,8 @@ def load_demo(
         old_conduct_demo(organisation, users)
     with transaction.atomic():
         register_demo(organisation, users, rng)
+    with transaction.atomic():  # before the pack, which shows the last audit's counts
+        audits_demo(organisation, users["oversight"], rng)
     with transaction.atomic():
         governance_demo(organisation, users["admin"])
     with transaction.atomic():

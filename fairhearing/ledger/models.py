@@ -146,6 +146,13 @@ class EventKind(IntEnum):
     # A course completed, recorded by an administrator (panels.services.training_record): what
     # R-64's check before assignment and the draw read. The course by its hash.
     TRAINING_RECORDED = 180
+    # Case-file audits (audits app): a quarter's sample drawn (its seed and the cases drawn),
+    # one sampled case's checklist recorded (the findings by their hash), a finding raised as
+    # a recommendation in the public tracker.
+    AUDIT_ROUND_DRAWN = 260
+    AUDIT_CASE_RECORDED = 261
+    AUDIT_FINDING_RAISED = 262
+    RECOMMENDATION_ADDED = 263
 
     @property
     def label(self) -> str:
@@ -172,6 +179,9 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.CLOCK_STOP_DECLINED: "Clock stop declined",
     EventKind.CLOCK_RESTARTED_ON_DATE: "Clock restarted on its restart date",
     EventKind.CLOCK_STOP_ESCALATED: "Clock stopped too long: escalated",
+    EventKind.AUDIT_ROUND_DRAWN: "Case-file audit sample drawn",
+    EventKind.AUDIT_CASE_RECORDED: "Case file audited",
+    EventKind.AUDIT_FINDING_RAISED: "Audit finding raised as a recommendation",
 }
 
 

@@ -356,6 +356,20 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
     # every other category's together by more than this share is flagged in the statistics,
     # where each side has at least `min_cases` closed cases.
     "parity": {"threshold_percent": 25, "min_cases": 10},
+    # R-52 (issue 23, item 3): each quarter oversight audits a random sample of this many of
+    # the cases closed in it (all of them if fewer), against these checks (audits app).
+    "audit": {
+        "sample_size": 10,
+        "checks": [
+            {"key": "reasons_given", "label": "Reasons given for each decision"},
+            {"key": "time_limits_met", "label": "Time limits met, or their extension explained"},
+            {
+                "key": "notice_and_evidence_disclosed",
+                "label": "Notice of the allegations and the evidence disclosed to the respondent",
+            },
+            {"key": "conflicts_checked", "label": "Conflicts of interest checked for deciders"},
+        ],
+    },
     # R-64 (EHRC): the training that must be current before someone joins a case team or is
     # drawn for a panel, by course name; its holder is told `reminder_days` before it expires.
     "training": {

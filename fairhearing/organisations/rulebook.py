@@ -183,6 +183,7 @@ class RulebookSpec:
             raise RulebookError(
                 f"clock_stops may be approved only by {', '.join(sorted(CLOCK_STOP_DECIDERS))}"
             )
+        self._check_audit()
         for stage, items in self.checklists.items():
             if stage not in self.stage_labels or stage == CLOSED:
                 raise RulebookError(f"a checklist names {stage!r}, which is not an open stage")
@@ -265,6 +266,30 @@ class RulebookSpec:
     def parity_min_cases(self) -> int:
         """The fewest closed cases, in the category and in the rest, to judge it by."""
         return int((self.definition.get("parity") or {}).get("min_cases", 10))
+
+    @property
+    def audit_sample_size(self) -> int:
+        """How many of a quarter's closed cases oversight audits (audits app)."""
+        return int((self.definition.get("audit") or {}).get("sample_size", 10))
+
+    @property
+    def audit_checks(self) -> tuple[ChecklistItem, ...]:
+        """What an audit asks of each sampled case file, in order."""
+        items = (self.definition.get("audit") or {}).get("checks") or ()
+        return tuple(ChecklistItem(str(i["key"]), str(i["label"])) for i in items)
+
+    def _check_audit(self) -> None:
+        if not 1 <= self.audit_sample_size <= 1000:
+            raise RulebookError("audit sample_size must be between 1 and 1000")
+        try:
+            keys = [item.key for item in self.audit_checks]
+        except (KeyError, TypeError) as exc:
+            raise RulebookError(f"an audit check is incomplete: {exc}") from exc
+        if len(set(keys)) != len(keys):
+            raise RulebookError("the audit names a check twice")
+        for item in self.audit_checks:
+            if not CHECK_KEY.fullmatch(item.key) or not item.label.strip():
+                raise RulebookError(f"audit check {item.key!r} is malformed")
 
     @property
     def conduct_exception_roles(self) -> frozenset[str]:

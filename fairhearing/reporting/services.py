@@ -339,6 +339,39 @@ def recommendation_update(
 
 
 @transaction.atomic
+def recommendation_add(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    review: Review | None,
+    title: str,
+    text: str,
+    owner: str,
+    due_on: dt.date,
+) -> Recommendation:
+    """One recommendation added to the tracker, numbered next in its review (A1, A2, ...);
+    with no review yet, a review called `title`, published today, is opened for it (a
+    case-file audit's findings: audits.services.audit_finding_raise)."""
+    if review is None:
+        review = Review.objects.create(
+            organisation=organisation, title=title, published_on=timezone.localdate()
+        )
+    number = f"A{review.recommendations.count() + 1}"
+    recommendation = Recommendation.objects.create(
+        review=review, number=number, text=text.strip(), owner=owner.strip(), due_on=due_on
+    )
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation, actor=actor, status=recommendation.status
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.RECOMMENDATION_ADDED,
+        payload={"review": review.pk, "recommendation": recommendation.pk},
+    )
+    return recommendation
+
+
+@transaction.atomic
 def reports_publish_history(
     *, actor: Any, organisation: Organisation, today: dt.date | None = None
 ) -> list[StatisticsReport]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.second_factor import require_recent_auth
+from fairhearing.audits.queries import published_counts
 from fairhearing.core.errors import CaseError
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.queries import organisation_default
@@ -141,7 +142,14 @@ def pack_view(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require_pack_reader(user)
     pack = get_object_or_404(MeetingPack, pk=pk, meeting__organisation_id=user.organisation_id)
-    return render(request, "reporting/pack.html", {"pack": pack, "content": pack.content})
+    # The last case-file audit published when the pack was made (audits sit above reporting,
+    # so the pack's frozen content cannot hold it; a finished round no longer changes).
+    audits = published_counts(user.organisation_id, as_of=pack.generated_at)[:1]
+    return render(
+        request,
+        "reporting/pack.html",
+        {"pack": pack, "content": pack.content, "audit": audits[0] if audits else None},
+    )
 
 
 def tracker_view(request: HttpRequest) -> HttpResponse:

@@ -136,6 +136,13 @@ NOT_OPERATIONS = {
     "operations:metrics",
     "worker:status",
     "worker:retry",
+    # Case-file audits: oversight's pages (a sample drawn, a checklist per case, a finding
+    # raised) and their public counts; no case operation, and no API client audits.
+    "audits:rounds",
+    "audits:round",
+    "audits:case",
+    "audits:raise",
+    "audits:published",
     # Training records, kept by administrators on the page (an HR system's feed is not built).
     "panels:training",
     # Saved views: a person's own shortcuts to lists of the page; an API client keeps its

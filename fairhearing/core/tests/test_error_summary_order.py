@@ -23,6 +23,7 @@ from django import forms
 
 from fairhearing.accounts.forms import CodeForm, EnrolmentForm, ReauthForm, SignInForm
 from fairhearing.accounts.models import Role
+from fairhearing.audits import forms as audit_forms
 from fairhearing.caselist.forms import BulkAssignForm, SavedViewForm
 from fairhearing.cases import forms as case_forms
 from fairhearing.cases.services import BULK_MOST
@@ -53,6 +54,13 @@ APP_ROOT = Path(__file__).resolve().parents[2]
 # Each template with an error summary, and the form(s) its views give it.
 TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "accounts/reauth.html": [ReauthForm],
+    "audits/rounds.html": [audit_forms.DrawForm],
+    "audits/audited_case.html": [
+        lambda: audit_forms.AuditCaseForm(
+            checks=[{"key": c.key, "label": c.label} for c in SPEC.audit_checks]
+        )
+    ],
+    "audits/raise.html": [audit_forms.RaiseForm],
     "panels/training.html": [lambda: TrainingRecordForm(people=[], courses=[])],
     "accounts/sign_in.html": [SignInForm],
     "accounts/two_factor.html": [CodeForm],

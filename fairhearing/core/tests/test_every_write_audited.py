@@ -420,6 +420,42 @@ def _period(w: World) -> Any:
     return period_of(timezone.localdate() - dt.timedelta(days=120))
 
 
+def _audit_period(w: World) -> Any:
+    """A quarter that has ended, with one case closed in it."""
+    from fairhearing.cases.models import Case
+
+    period = _period(w)
+    closed_at = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time(12)))
+    Case.objects.filter(pk=w.closed_case.pk).update(closed_at=closed_at)
+    return period
+
+
+def _audit_round(w: World) -> Any:
+    """That quarter's audit sample, drawn by nobody."""
+    from fairhearing.audits.services import audit_round_draw
+
+    return audit_round_draw(actor=None, organisation=w.organisation, period=_audit_period(w))
+
+
+AUDIT_ANSWERS = {
+    "reasons_given": "no",
+    "time_limits_met": "yes",
+    "notice_and_evidence_disclosed": "yes",
+    "conflicts_checked": "not_applicable",
+}
+
+
+def _audited(w: World) -> Any:
+    from fairhearing.audits.services import audited_case_record
+
+    return audited_case_record(
+        actor=None,
+        audited=_audit_round(w).audited.get(),
+        answers=AUDIT_ANSWERS,
+        findings="The decision letter gave no reasons.",
+    )
+
+
 def _rulebook(w: World) -> Any:
     from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 
@@ -798,6 +834,39 @@ SAMPLES: dict[str, Sample] = {
             "organisation": w.organisation,
             "title": "Executive committee",
             "held_on": timezone.localdate() + dt.timedelta(days=30),
+        },
+    ),
+    "reporting.services.recommendation_add": lambda w: (
+        w.admin,
+        {
+            "organisation": w.organisation,
+            "review": None,
+            "title": "Case-file audit 2026-Q3",
+            "text": "Every decision letter gives its reasons.",
+            "owner": "Head of complaints",
+            "due_on": dt.date(2027, 3, 31),
+        },
+    ),
+    # audits
+    "audits.services.audit_round_draw": lambda w: (
+        w.oversight,
+        {"organisation": w.organisation, "period": _audit_period(w)},
+    ),
+    "audits.services.audited_case_record": lambda w: (
+        w.oversight,
+        {
+            "audited": _audit_round(w).audited.get(),
+            "answers": AUDIT_ANSWERS,
+            "findings": "The decision letter gave no reasons.",
+        },
+    ),
+    "audits.services.audit_finding_raise": lambda w: (
+        w.oversight,
+        {
+            "audited": _audited(w),
+            "text": "Every decision letter gives its reasons.",
+            "owner": "Head of complaints",
+            "due_on": dt.date(2027, 3, 31),
         },
     ),
     "reporting.services.recommendation_update": lambda w: (

@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from fairhearing.audits.models import AuditRound
+from fairhearing.audits.queries import published_counts, round_counts
 from fairhearing.cases.models import Case
 from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.demo.data import DEMO_RECEIPT, DEMO_USERS
@@ -43,8 +45,21 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     late = conduct_out_of_time(old)
     assert old.stage == "charge_decision" and late is not None and late.barred
     # So does the governance side: a review's recommendations, a pack, published statistics.
-    assert Recommendation.objects.count() == 20
-    assert len(set(Recommendation.objects.values_list("status", flat=True))) == 4
+    reviewed = Recommendation.objects.exclude(review__title__startswith="Case-file audit")
+    assert reviewed.count() == 20
+    assert len(set(reviewed.values_list("status", flat=True))) == 4
+    # Case-file audits: the quarter before last audited in full and published, the last one
+    # under way; each with findings, one raised as a recommendation in the tracker.
+    rounds = list(AuditRound.objects.order_by("starts_on"))
+    assert len(rounds) == 2
+    published = published_counts(rounds[0].organisation_id)
+    assert [r.period for r in published] == [rounds[0].period]
+    assert sum(check.no for check in published[0].checks) >= 1
+    under_way = round_counts(rounds[1])
+    assert 0 < under_way.audited < under_way.drawn
+    for audit_round in rounds:
+        assert audit_round.audited.exclude(findings="").exists()
+        assert audit_round.audited.exclude(recommendation=None).count() == 1
     assert MeetingPack.objects.count() == 1 and StatisticsReport.objects.count() == 2
     # A respondent's reply with the file it brought, an item of evidence on its case.
     assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1

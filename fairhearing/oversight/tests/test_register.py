@@ -31,6 +31,7 @@ ROLE_PAGES = [
     ("oversight:register", [], Role.CASE_OFFICER),
     ("worker:status", [], Role.OVERSIGHT),
     ("panels:training", [], Role.CASE_OFFICER),
+    ("audits:rounds", [], Role.GOVERNING_BODY),
     ("webhooks:log", [], Role.CASE_OFFICER),
     ("reporting:packs", [], Role.CASE_OFFICER),
     ("reporting:workload", [], Role.GOVERNING_BODY),

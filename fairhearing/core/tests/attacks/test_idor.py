@@ -50,6 +50,14 @@ def officer(w: World) -> Any:
     return w.officer
 
 
+def auditor(w: World) -> Any:
+    """Oversight of case a's organisation, who audits its case files."""
+    from fairhearing.accounts.models import Role, User
+    from fairhearing.conftest import make_user
+
+    return User.objects.filter(username="otto").first() or make_user(w.org, "otto", Role.OVERSIGHT)
+
+
 def letter_of(case: Any) -> int:
     """The case's first letter for post (its respondent has no email: the notice is one)."""
     return case.notifications.filter(channel="post").order_by("pk")[0].pk
@@ -183,6 +191,22 @@ IDOR: dict[str, Attack] = {
     ),
     "dossiers:resume": Attack(
         officer, lambda w: reverse("dossiers:resume", args=[w.dossier_other.pk]), methods=("post",)
+    ),
+    # Case-file audits are scoped by organisation: oversight names another's round or case.
+    "audits:round": Attack(
+        lambda w: auditor(w),
+        lambda w: reverse("audits:round", args=[w.audited_other.round_id]),
+        methods=("get",),
+    ),
+    "audits:case": Attack(
+        lambda w: auditor(w),
+        lambda w: reverse("audits:case", args=[w.audited_other.pk]),
+        {"check_reasons_given": "yes", "findings": "Forged."},
+    ),
+    "audits:raise": Attack(
+        lambda w: auditor(w),
+        lambda w: reverse("audits:raise", args=[w.audited_other.pk]),
+        {"text": "Forged.", "owner": "Forged", "due_on": "2027-01-31"},
     ),
     "reporting:pack": Attack(
         lambda w: w.governing,

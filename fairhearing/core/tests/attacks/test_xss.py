@@ -54,6 +54,7 @@ NOT_FREE_TEXT = {
     "webhooks.WebhookEvent": {"dedupe_key"},
     "webhooks.Delivery": {"last_error"},
     "reporting.StatisticsReport": {"period", "root_hash"},
+    "audits.AuditRound": {"period", "seed"},  # "2026-Q3"; our random hex
     "reporting.Recommendation": {"number"},
     "evidence.Blob": {"sha256", "content_type"},
     "notes.ChecklistTick": {"stage", "key"},  # the rulebook's keys
@@ -151,6 +152,8 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("related cases, undone", officer, reverse("linking:related", args=[later.reference])),
         ("tracker update", admin, reverse("reporting:tracker_update", args=[rec.pk])),
         ("training records", admin, reverse("panels:training")),
+        ("audit round", oversight, reverse("audits:round", args=[xss.audited.round_id])),
+        ("audit finding", oversight, reverse("audits:raise", args=[xss.audited.pk])),
         ("meeting packs", admin, reverse("reporting:packs")),
         ("meeting pack", governing, reverse("reporting:pack", args=[xss.pack.pk])),
         (
@@ -198,6 +201,8 @@ SHOWN = {
     "register recusals": ["Rec "],
     "related cases, undone": ["L2 ", "U "],
     "tracker update": ["RU "],
+    "audit round": ["AF "],
+    "audit finding": ["AF "],
     "meeting packs": ["Mtg "],
     "meeting pack": ["Mtg "],
     "affiliations": ["Af ", "Af2 ", "Src ", "AfE "],
@@ -226,3 +231,13 @@ def test_the_dossier_row_report_is_a_download_never_a_page(xss) -> None:
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_audit_form_gives_back_the_findings_escaped(xss) -> None:
+    """The audit form shows recorded findings only inside its textarea (so not in `pages`,
+    whose browser twin looks for the payload as the page's text), escaped."""
+    url = reverse("audits:case", args=[xss.audited.pk])
+    html = signed_in(xss.oversight).get(url).content.decode()
+    for raw in RAW:
+        assert raw not in html
+    assert escape("AF " + PAYLOAD[:40]) in html

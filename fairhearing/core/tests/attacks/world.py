@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import Role, User
 from fairhearing.api.services import api_token_create
+from fairhearing.audits.models import AuditedCase, AuditRound
 from fairhearing.caselist.models import SavedView
 from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
@@ -103,6 +104,7 @@ class World:
     delivery_other: Delivery
     sar_other: SubjectAccessRequest  # another organisation's subject access request
     saved_view_other: SavedView  # a colleague's saved view of the case list
+    audited_other: AuditedCase  # another organisation's case drawn for its audit
     admin: User
     governing: User
     bearer: str
@@ -178,6 +180,17 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     )
     delivery_other = Delivery.objects.create(endpoint=endpoint, event=event)
     sar_other = subject_access_open(actor=other_officer, person=foreign_person)
+    round_other = AuditRound.objects.create(
+        organisation=other_org,
+        period="2026-Q1",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 4, 1),
+        seed="0" * 32,
+        sample_size=10,
+        population=1,
+        checks=[{"key": "reasons_given", "label": "Reasons given"}],
+    )
+    audited_other = AuditedCase.objects.create(round=round_other, case=foreign, position=1)
     saved_view_other, _ = saved_view_save(actor=colleague, name="Overdue", query="queue=overdue")
     _, bearer = api_token_create(
         actor=None, user=officer, name="attack", scopes=["cases:read", "cases:write"]
@@ -205,6 +218,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         delivery_other=delivery_other,
         sar_other=sar_other,
         saved_view_other=saved_view_other,
+        audited_other=audited_other,
         admin=make_user(organisation, "ada", Role.ADMINISTRATOR),
         governing=make_user(organisation, "gwen", Role.GOVERNING_BODY),
         bearer=bearer,

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role, User
+from fairhearing.audits.models import AuditedCase
+from fairhearing.audits.services import audit_finding_raise, audit_round_draw, audited_case_record
 from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
 from fairhearing.cases.services import (
@@ -61,6 +63,7 @@ from fairhearing.panels.services import (
 from fairhearing.people.services import PersonDetails, affiliation_end, affiliation_record
 from fairhearing.portal.services import hearing_request_submit, message_send, reply_submit
 from fairhearing.reporting.models import MeetingPack, Recommendation, Review
+from fairhearing.reporting.queries import period_of
 from fairhearing.reporting.services import (
     meeting_pack_make,
     meeting_schedule,
@@ -100,6 +103,7 @@ class XssWorld:
     governing: User
     recommendation: Recommendation  # updated after the import
     pack: MeetingPack  # for a meeting whose title carries the payload
+    audited: AuditedCase  # a closed case audited, its findings raised as a recommendation
 
 
 def _portal_session(*, actor: User, case: Case, person: object) -> Client:
@@ -353,6 +357,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         held_on=timezone.localdate() + dt.timedelta(days=3),
     )
     pack = meeting_pack_make(meeting=meeting)
+    audited = _audit(organisation, officer=officer, oversight=oversight)
     return XssWorld(
         case=case,
         officer=officer,
@@ -369,7 +374,52 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         governing=governing,
         recommendation=recommendation,
         pack=pack,
+        audited=audited,
     )
+
+
+def _audit(organisation: Organisation, *, officer: User, oversight: User) -> AuditedCase:
+    """A case closed in a quarter that has ended, drawn for its audit, audited with findings
+    that are then raised as a recommendation."""
+    closed = complaint_record(
+        actor=None,
+        organisation=organisation,
+        channel=Channel.WEB,
+        complainant=PersonDetails(full_name="Audra Pell"),
+        respondents=[PersonDetails(full_name="Ansel Doyle")],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST, category="bullying", description="Audited"
+        ),
+        summary="Audited",
+    ).cases.get()
+    for transition in ("acknowledge", "begin_assessment", "assess_no_further_action"):
+        case_transition(
+            actor=officer, case=closed, transition=transition, reasons="R", rule_applied="R"
+        )
+        closed.refresh_from_db()
+    period = period_of(timezone.localdate() - dt.timedelta(days=120))
+    closed_at = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time(12)))
+    Case.objects.filter(pk=closed.pk).update(closed_at=closed_at)
+    audit_round = audit_round_draw(actor=oversight, organisation=organisation, period=period)
+    audited = audited_case_record(
+        actor=oversight,
+        audited=audit_round.audited.get(),
+        answers={
+            "reasons_given": "no",
+            "time_limits_met": "yes",
+            "notice_and_evidence_disclosed": "yes",
+            "conflicts_checked": "not_applicable",
+        },
+        findings="AF " + PAYLOAD,
+    )
+    audit_finding_raise(
+        actor=oversight,
+        audited=audited,
+        text="AR " + PAYLOAD,
+        owner="AO " + PAYLOAD[:150],
+        due_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    return audited
 
 
 def _walk_to_a_decision(
