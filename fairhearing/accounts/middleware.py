@@ -55,6 +55,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "reporting:report",
         "reporting:report_format",
         "reporting:tracker",
+        "audits:published",
         "portal:start",
         "portal:sign_in",
         "portal:sign_out",
