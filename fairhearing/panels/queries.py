@@ -43,6 +43,36 @@ def involved_before(case: Case, kind: str) -> dict[int, str]:
     return involved
 
 
+@dataclass(frozen=True)
+class CourseState:
+    course: str
+    words: str  # "Current to 3 March 2027", "Expires 3 January 2027", "Expired …", "None recorded"
+    current: bool
+    expiring: bool
+
+
+ANY_COURSE = "Any course"  # what a rulebook naming no course asks for: any current training
+
+
+def course_state(
+    records: list[TrainingRecord], name: str, today: dt.date, soon: dt.date | None = None
+) -> CourseState:
+    """Where a person's training in course `name` (the case and spacing ignored; `ANY_COURSE`:
+    whichever course) stands on `today`, from their `records`: none recorded, expired, current,
+    or expiring by `soon`."""
+    wanted = name.strip().casefold()
+    same = [r for r in records if name == ANY_COURSE or r.course.strip().casefold() == wanted]
+    latest = max((r.expires_on for r in same), default=None)
+    if latest is None:
+        return CourseState(name, "None recorded", False, False)
+    when = date_format(latest, "j F Y")
+    if latest < today:
+        return CourseState(name, f"Expired {when}", False, False)
+    if soon is not None and latest <= soon:
+        return CourseState(name, f"Expires {when}", True, True)
+    return CourseState(name, f"Current to {when}", True, False)
+
+
 def training_missing(user: Any, names: tuple[str, ...], on: dt.date | None = None) -> list[str]:
     """What `user` lacks, on `on`, of the training the rulebook requires (`names`, courses by
     name, the case ignored; none named: any current training), each in words: "Complaints
@@ -50,26 +80,9 @@ def training_missing(user: Any, names: tuple[str, ...], on: dt.date | None = Non
     on = on or timezone.localdate()
     records = list(TrainingRecord.objects.filter(user=user))
     if not names:
-        return [] if any(r.expires_on >= on for r in records) else ["any current training"]
-    missing = []
-    for name in names:
-        held = [r for r in records if r.course.strip().casefold() == name.strip().casefold()]
-        if any(r.expires_on >= on for r in held):
-            continue
-        if held:
-            ended = max(r.expires_on for r in held)
-            missing.append(f"{name} (expired {date_format(ended, 'j F Y')})")
-        else:
-            missing.append(f"{name} (none recorded)")
-    return missing
-
-
-@dataclass(frozen=True)
-class CourseState:
-    course: str
-    words: str  # "Current to 3 March 2027", "Expires on 3 January 2027", "Expired …", …
-    current: bool
-    expiring: bool
+        return [] if course_state(records, ANY_COURSE, on).current else ["any current training"]
+    states = [course_state(records, name, on) for name in names]
+    return [f"{s.course} ({s.words[0].lower()}{s.words[1:]})" for s in states if not s.current]
 
 
 @dataclass(frozen=True)
@@ -110,25 +123,9 @@ def training_overview(
         groups += ["panel"] if user.pk in panellists else []
         names = [name for group in groups for name in spec.training_required(group)]
         held = records.get(user.pk, [])
-        courses = []
-        for name in dict.fromkeys(names) or ["Any course"]:
-            same = [
-                r
-                for r in held
-                if name == "Any course" or r.course.strip().casefold() == name.casefold()
-            ]
-            latest = max((r.expires_on for r in same), default=None)
-            if latest is None:
-                courses.append(CourseState(name, "None recorded", False, False))
-            elif latest < today:
-                words = f"Expired {date_format(latest, 'j F Y')}"
-                courses.append(CourseState(name, words, False, False))
-            elif latest <= soon:
-                words = f"Expires {date_format(latest, 'j F Y')}"
-                courses.append(CourseState(name, words, True, True))
-            else:
-                words = f"Current to {date_format(latest, 'j F Y')}"
-                courses.append(CourseState(name, words, True, False))
+        courses = [
+            course_state(held, name, today, soon) for name in dict.fromkeys(names) or [ANY_COURSE]
+        ]
         rows.append(TrainingRow(user.pk, user.display_name, user.get_role_display(), courses))
     return rows
 
