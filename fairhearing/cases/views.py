@@ -7,8 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fairhearing.compliance.queries import conditions_of
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.access import may_decide_clock_stop
 from fairhearing.deadlines.queries import clock_stops_live
@@ -128,6 +130,8 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         # None: this user does not read the case's file notes (a panel member).
         "file_notes": (notes_on_case_page(case) if notes_readable(request.user, case) else None),
         "note_form": NoteForm(),
+        "conditions": conditions_of(case),
+        "today": timezone.localdate(),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -13,19 +13,21 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from fairhearing.compliance.services import sanction_ends_reach
 from fairhearing.dataprotection.retention import retention_run
 from fairhearing.dataprotection.services import legal_hold_reviews_due, subject_access_sweep
 from fairhearing.intake.services import submissions_record, submissions_refused_purge
 from fairhearing.intake.staging import staged_purge
 from fairhearing.ledger.heads import SIGN_HEAD_EVERY, latest_head, tree_head_sign
 from fairhearing.notifications.sending import notifications_send_pending
-from fairhearing.notifications.services import staff_digests_queue, training_reminders_queue
+from fairhearing.notifications.services import (
+    compliance_notices_queue,
+    staff_digests_queue,
+    training_reminders_queue,
+)
 from fairhearing.portal.services import complainant_updates_send
 from fairhearing.reporting.services import meeting_packs_due, statistics_publish_due
-from fairhearing.webhooks.services import (
-    webhooks_deliver_pending,
-    webhooks_for_expired_sanctions,
-)
+from fairhearing.webhooks.services import webhooks_deliver_pending
 from fairhearing.witnesses.services import witnesses_send_pending
 
 from .clock_stops import clock_stops_sweep
@@ -79,8 +81,9 @@ def deadline_sweep_task(reschedule: bool = False) -> dict[str, int]:
     counts["complainant_updates"] = part("complainant updates", complainant_updates_send) or 0
     part("staff digests", staff_digests_queue)
     counts["training_reminders"] = part("training reminders", training_reminders_queue) or 0
+    counts["compliance_notices"] = part("sanction compliance", compliance_notices_queue) or 0
     counts["notifications"] = part("notifications", notifications_send_pending) or 0
-    part("expired sanctions", webhooks_for_expired_sanctions)
+    counts["sanctions_ended"] = part("sanctions ended", sanction_ends_reach) or 0
     counts["webhook_deliveries"] = part("webhooks", webhooks_deliver_pending) or 0
     part("meeting packs", meeting_packs_due)
     part("statistics", statistics_publish_due)

@@ -30,3 +30,9 @@ def attachment(data: bytes, *, content_type: str, case: Case, number: int) -> Ht
 
 def pdf_attachment(pdf: bytes, filename: str) -> HttpResponse:
     return _download(pdf, "application/pdf", filename)
+
+
+def file_attachment(data: bytes, *, content_type: str, stem: str) -> HttpResponse:
+    """Any other stored file (a sanction's proof of compliance), named `stem` and the
+    extension of its sniffed type."""
+    return _download(data, content_type, f"{stem}{extension_for(content_type)}")

@@ -61,7 +61,10 @@ def upload_check(upload: Upload) -> sniff.Checked:
         raise EvidenceRefused(str(refused)) from refused
 
 
-def _blob(upload: Upload) -> tuple[Blob, str]:
+def blob_store(upload: Upload) -> tuple[Blob, str]:
+    """Check a file (type, size) and keep it under its hash: the blob and the file's safe
+    name. Raises `EvidenceRefused` with the reason. Also what a sanction's proof of
+    compliance is kept as (compliance app)."""
     checked = upload_check(upload)
     digest = blob_write(upload.data)
     blob, _ = Blob.objects.get_or_create(
@@ -121,7 +124,7 @@ def evidence_add_file(
     """Store the file under its hash and record it as the case's next item."""
     if case.is_closed:
         raise EvidenceRefused(CLOSED)
-    blob, name = _blob(upload)
+    blob, name = blob_store(upload)
     item = EvidenceItem(
         case=case,
         number=_next_number(case),
@@ -235,7 +238,7 @@ def evidence_add_post(
         raise EvidenceRefused(CAPTURED_BEFORE_POSTED)
     blob = None
     if screenshot is not None:
-        blob, _ = _blob(screenshot)
+        blob, _ = blob_store(screenshot)
         if blob.content_type not in sniff.IMAGE_TYPES:
             raise EvidenceRefused(SCREENSHOT_NOT_IMAGE)
     item = post_item(

@@ -153,6 +153,16 @@ class EventKind(IntEnum):
     AUDIT_CASE_RECORDED = 261
     AUDIT_FINDING_RAISED = 262
     RECOMMENDATION_ADDED = 263
+    # Sanction compliance (compliance app): a condition set on the person sanctioned (by the
+    # decision's sanction or by the case team), recorded as complied with (with what shows
+    # it) or not, withdrawn (the sanction set aside or varied), found overdue (the case team
+    # told), and a suspension's or re-admission bar's end reached (membership systems told).
+    CONDITION_SET = 280
+    CONDITION_COMPLIED = 281
+    CONDITION_NOT_COMPLIED = 282
+    CONDITION_WITHDRAWN = 283
+    CONDITION_OVERDUE = 284
+    SANCTION_ENDED = 285
 
     @property
     def label(self) -> str:
@@ -182,6 +192,12 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.AUDIT_ROUND_DRAWN: "Case-file audit sample drawn",
     EventKind.AUDIT_CASE_RECORDED: "Case file audited",
     EventKind.AUDIT_FINDING_RAISED: "Audit finding raised as a recommendation",
+    EventKind.CONDITION_SET: "Sanction condition set",
+    EventKind.CONDITION_COMPLIED: "Sanction condition complied with",
+    EventKind.CONDITION_NOT_COMPLIED: "Sanction condition not complied with",
+    EventKind.CONDITION_WITHDRAWN: "Sanction condition withdrawn",
+    EventKind.CONDITION_OVERDUE: "Sanction condition overdue: case team told",
+    EventKind.SANCTION_ENDED: "Suspension or re-admission bar ended",
 }
 
 

@@ -24,6 +24,8 @@ class Notification(models.Model):
         SIGN_IN_LETTER = "sign_in_letter", "Sign-in link to follow the case"
         STAFF_DIGEST = "staff_digest", "Daily digest"
         TRAINING_EXPIRING = "training_expiring", "Training about to expire"
+        CONDITION_REMINDER = "condition_reminder", "Reminder of a sanction's condition"
+        CONDITION_OVERDUE = "condition_overdue", "Sanction condition overdue"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
+from fairhearing.compliance.services import conditions_overdue, conditions_to_remind
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
 from fairhearing.deadlines.services import (
@@ -328,6 +329,67 @@ def training_reminders_queue(*, today: dt.date | None = None) -> int:
                 queued += 1
             # Told once, or (with no address) noted as due, so neither repeats daily.
             TrainingRecord.objects.filter(pk__in=[r.pk for r in held]).update(reminded_on=today)
+    return queued
+
+
+def compliance_notices_queue(*, today: dt.date | None = None) -> int:
+    """Issue 23, item 5: remind the person sanctioned of each condition falling due within
+    the rulebook's `compliance.reminder_days` (an email, or a letter to post), and tell the
+    case team of each condition past its date and not recorded (if nobody on the team has
+    an address, every active case officer of the organisation), each once."""
+    today = today or timezone.localdate()
+    queued = 0
+    with transaction.atomic():
+        for condition in conditions_to_remind(today=today):
+            case = condition.case
+            _queue(
+                case,
+                Notification.Kind.CONDITION_REMINDER,
+                person=case.respondent,
+                role="respondent",
+                context={
+                    "reference": case.reference,
+                    "condition": condition.description,
+                    "due": date_format(condition.due_on, "j F Y"),
+                    "contact": case.rulebook.spec.letters_contact,
+                },
+            )
+            queued += 1
+    with transaction.atomic():
+        for condition in conditions_overdue(today=today):
+            case = condition.case
+            team = list(
+                User.objects.filter(
+                    assignments__case=case, assignments__ended_at__isnull=True, is_active=True
+                )
+                .exclude(email="")
+                .distinct()
+            )
+            if not team:
+                team = list(
+                    User.objects.filter(
+                        organisation_id=case.organisation_id,
+                        role="case_officer",
+                        is_active=True,
+                    ).exclude(email="")
+                )
+            for user in team:
+                Notification.objects.create(
+                    case=case,
+                    kind=Notification.Kind.CONDITION_OVERDUE,
+                    to_email=user.email,
+                    to_name=user.display_name,
+                    role="staff",
+                    context={
+                        "reference": case.reference,
+                        "condition": condition.description,
+                        "due": date_format(condition.due_on, "j F Y"),
+                        "case_url": settings.SITE_URL
+                        + reverse("cases:detail", args=[case.reference])
+                        + "#sanction",
+                    },
+                )
+                queued += 1
     return queued
 
 

@@ -267,7 +267,19 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
         {"key": "reminder_of_values", "label": "Reminder of values"},
         {"key": "reminder_of_conduct", "label": "Reminder of conduct"},
         {"key": "formal_warning", "label": "Formal warning"},
-        {"key": "mandatory_education", "label": "Mandatory education"},
+        {
+            "key": "mandatory_education",
+            "label": "Mandatory education",
+            # Followed up after the decision (issue 23, item 5): each condition is due this
+            # many calendar days from the decision; the case team may add others.
+            "conditions": [
+                {
+                    "kind": "course",
+                    "label": "Complete the equality and conduct course",
+                    "due_days": 90,
+                }
+            ],
+        },
         # max_days: the longest a suspension or re-admission bar may run from the decision.
         {"key": "suspension", "label": "Suspension", "requires_end_date": True, "max_days": 730},
         {
@@ -277,6 +289,10 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             "max_days": 1826,
         },
     ],
+    # Sanction compliance (issue 23, item 5): the person sanctioned is reminded this many
+    # days before a condition is due (0: never); the decisions named in `set_aside_by`
+    # withdraw the conditions of the sanction they set aside.
+    "compliance": {"reminder_days": 14, "set_aside_by": ["appeal_allowed"]},
     # panels of 3 from the independent pool, chaired by a lawyer; quorum of 3.
     "panel": {"size": 3, "quorum": 3, "chair_qualification": "lawyer"},
     # only a panel imposes it, with reasons, a review date and a maximum length.

@@ -45,6 +45,27 @@ class Sanction:
     requires_end_date: bool = False
     # The longest it may run, in days from the decision (None: the rulebook sets no maximum).
     max_days: int | None = None
+    # What the person sanctioned must do, each by a date (issue 23, item 5): followed up by
+    # the compliance app once the sanction takes effect.
+    conditions: tuple["ConditionRule", ...] = ()
+
+
+# The kinds of condition a sanction may carry, and what they are called on pages.
+CONDITION_KINDS = {
+    "course": "Complete a course",
+    "apology": "Apologise",
+    "other": "Other condition",
+}
+
+
+@dataclass(frozen=True)
+class ConditionRule:
+    """A condition the rulebook attaches to a sanction: its kind (`CONDITION_KINDS`), what
+    it asks, and how many calendar days from the decision it is due."""
+
+    kind: str
+    label: str
+    due_days: int
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,10 @@ class RulebookSpec:
                     s["label"],
                     bool(s.get("requires_end_date")),
                     int(s["max_days"]) if s.get("max_days") is not None else None,
+                    tuple(
+                        ConditionRule(str(c["kind"]), str(c["label"]), int(c["due_days"]))
+                        for c in s.get("conditions") or ()
+                    ),
                 )
                 for s in d["sanctions"]
             }
@@ -160,6 +185,17 @@ class RulebookSpec:
                 sanction.max_days < 1 or not sanction.requires_end_date
             ):
                 raise RulebookError(f"sanction {sanction.key} has a maximum but no end date")
+            for rule in sanction.conditions:
+                if rule.kind not in CONDITION_KINDS or not rule.label.strip():
+                    raise RulebookError(f"a condition of sanction {sanction.key} is malformed")
+                if not 1 <= rule.due_days <= 1826:
+                    raise RulebookError(
+                        f"a condition of sanction {sanction.key} must be due in 1 to 1826 days"
+                    )
+        if not 0 <= self.compliance_reminder_days <= 90:
+            raise RulebookError("compliance reminder_days must be between 0 and 90")
+        if not set(self.compliance_set_aside_by) <= set(self.transitions):
+            raise RulebookError("compliance set_aside_by names an unknown transition")
         if not 0 <= self.service_by_post_working_days <= 20:
             raise RulebookError("service_by_post_working_days must be between 0 and 20")
         for lim in self.time_limits:
@@ -255,6 +291,21 @@ class RulebookSpec:
     def training_reminder_days(self) -> int:
         """How many days before a required course's training expires its holder is told."""
         return int((self.definition.get("training") or {}).get("reminder_days", 30))
+
+    @property
+    def compliance_reminder_days(self) -> int:
+        """How many days before a sanction's condition is due the person sanctioned is
+        reminded of it (0: never)."""
+        return int((self.definition.get("compliance") or {}).get("reminder_days", 14))
+
+    @property
+    def compliance_set_aside_by(self) -> tuple[str, ...]:
+        """The decisions that set a sanction aside, withdrawing what it asked of the person
+        (by default an appeal allowed)."""
+        named = (self.definition.get("compliance") or {}).get("set_aside_by")
+        if named is None:
+            return tuple(k for k in ("appeal_allowed",) if k in self.transitions)
+        return tuple(str(k) for k in named)
 
     @property
     def parity_threshold_percent(self) -> int:

@@ -31,6 +31,7 @@ class WebhookEvent(models.Model):
         SANCTION_EXPIRED = "sanction.expired"
         SUSPENSION_STARTED = "suspension.started"
         SUSPENSION_ENDED = "suspension.ended"
+        READMISSION_BAR_ENDED = "readmission_bar.ended"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)

@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fairhearing.cases.models import Case
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
@@ -110,34 +109,6 @@ def webhooks_for_decision(*, case: Any, change: Any) -> None:
             webhook_raise(
                 case=case, name="suspension.ended", dedupe_key=f"{key}:susp-end", details=lifted
             )
-
-
-def webhooks_for_expired_sanctions(*, today: dt.date | None = None) -> int:
-    """Raise `sanction.expired` once for every sanction whose end date has passed."""
-
-    today = today or timezone.localdate()
-    raised = 0
-    for case in (
-        Case.objects.filter(sanction_ends_on__lt=today)
-        .exclude(sanction="")
-        .select_related("respondent")
-    ):
-        with transaction.atomic():
-            details = {
-                "sanction": case.sanction,
-                "ends_on": case.sanction_ends_on.isoformat() if case.sanction_ends_on else None,
-            }
-            key = f"{case.pk}:expired:{case.sanction}:{case.sanction_ends_on}"
-            if webhook_raise(case=case, name="sanction.expired", dedupe_key=key, details=details):
-                raised += 1
-                if case.sanction == "suspension":
-                    webhook_raise(
-                        case=case,
-                        name="suspension.ended",
-                        dedupe_key=key + ":susp",
-                        details=details,
-                    )
-    return raised
 
 
 def post_signed(url: str, document: Any, *, secret: str, headers: dict[str, str]) -> int:

@@ -47,6 +47,7 @@ from fairhearing.cases.services import (
     decision_time,
     out_of_time_message,
 )
+from fairhearing.compliance.services import conditions_for_decision
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.services import calendar_for, deadlines_follow_stage, served_on_for
 from fairhearing.interests.queries import conflicts_for, excluded_from_case
@@ -213,6 +214,8 @@ def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.d
     case.stage, case.stage_entered_at = change.to_stage, at
     case.save(update_fields=["stage", "stage_entered_at", *update])
     deadlines_follow_stage(actor=actor, case=case, at=at)
+
+    conditions_for_decision(actor=actor, case=case, change=change)
 
     notifications_for_decision(case=case, change=change)
 

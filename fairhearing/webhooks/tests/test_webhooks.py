@@ -20,7 +20,6 @@ from fairhearing.webhooks.services import (
     sign,
     verify,
     webhooks_deliver_pending,
-    webhooks_for_expired_sanctions,
 )
 from fairhearing.workflow.services import case_schedule_hearing
 
@@ -118,16 +117,10 @@ def test_an_unreachable_receiver_is_logged(case, case_officer, organisation) -> 
     assert delivery.status == "failed" and delivery.last_error
 
 
-def test_suspension_started_and_expired_once(case, case_officer, receiver) -> None:
+def test_a_suspension_starts_with_its_decision(case, case_officer, receiver) -> None:
+    """Its end, the day after its end date, is the compliance app's (compliance/tests)."""
     case = upheld(case, case_officer)
-    names = set(WebhookEvent.objects.values_list("name", flat=True))
-    assert names == {"sanction.imposed"}
-    case.sanction, case.sanction_ends_on = "suspension", timezone.localdate() - dt.timedelta(days=1)
-    case.save(update_fields=["sanction", "sanction_ends_on"])
-    assert webhooks_for_expired_sanctions() == 1
-    assert webhooks_for_expired_sanctions() == 0  # once
-    all_names = sorted(WebhookEvent.objects.values_list("name", flat=True))
-    assert all_names == ["sanction.expired", "sanction.imposed", "suspension.ended"]
+    assert set(WebhookEvent.objects.values_list("name", flat=True)) == {"sanction.imposed"}
 
 
 def test_administrators_replay_a_delivery_from_the_log(
