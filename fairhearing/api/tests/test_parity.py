@@ -151,6 +151,12 @@ NOT_OPERATIONS = {
     "caselist:saved_view_delete",
     # What the last bulk assignment did: the API answers it in the response.
     "caselist:bulk_assign_done",
+    # Sanction compliance: pages only so far (issue 23's note says so); a membership system
+    # hears of a sanction's end by webhook, not by asking.
+    "compliance:follow_up",
+    "compliance:add",
+    "compliance:record",
+    "compliance:proof",
 }
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import Role
 from fairhearing.cases.access import POLICY
 from fairhearing.cases.models import Assignment, Case
+from fairhearing.compliance.models import Condition
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.deadlines.access import STOP_DECIDERS
 from fairhearing.deadlines.clock_stops import deadline_pause
@@ -178,6 +179,10 @@ ROUTES = {
     "notes:add": "case:act",
     "notes:disclose": "case:act",
     "notes:checklist": "case:act",
+    "compliance:follow_up": "role:case_officer|investigator|oversight",
+    "compliance:add": "case:act",
+    "compliance:record": "case:act",
+    "compliance:proof": "case:view",
 }
 
 
@@ -307,6 +312,15 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
             "get",
         ),
         "notes:checklist": (reverse("notes:checklist", args=[ref]), "post"),
+        "compliance:add": (reverse("compliance:add", args=[ref]), "get"),
+        "compliance:record": (
+            reverse("compliance:record", args=[Condition.objects.get(case=case).pk]),
+            "get",
+        ),
+        "compliance:proof": (
+            reverse("compliance:proof", args=[Condition.objects.get(case=case).pk]),
+            "get",
+        ),
     }
 
 
@@ -358,6 +372,15 @@ def test_every_case_route_answers_as_the_policy_says(
         deadline=case.deadlines.filter(status="open")[0],
         reasons="Respondent in hospital.",
         restart_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    # A sanction's condition with its proof (the routes need one; the stage does not matter).
+    Condition.objects.create(
+        case=case,
+        sanction="mandatory_education",
+        kind="course",
+        description="Complete the course",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        proof=case.evidence.get().blob,
     )
     user = setup(organisation, case, role, relation)
     client = Client()

@@ -27,6 +27,7 @@ from fairhearing.audits import forms as audit_forms
 from fairhearing.caselist.forms import BulkAssignForm, SavedViewForm
 from fairhearing.cases import forms as case_forms
 from fairhearing.cases.services import BULK_MOST
+from fairhearing.compliance import forms as compliance_forms
 from fairhearing.conftest import make_user, signed_in
 from fairhearing.core.testing.error_summary import summary_out_of_order, summary_targets
 from fairhearing.dataprotection import forms as dp_forms
@@ -61,6 +62,8 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
         )
     ],
     "audits/raise.html": [audit_forms.RaiseForm],
+    "compliance/condition_add.html": [compliance_forms.ConditionAddForm],
+    "compliance/condition_record.html": [compliance_forms.ConditionRecordForm],
     "panels/training.html": [lambda: TrainingRecordForm(people=[], courses=[])],
     "accounts/sign_in.html": [SignInForm],
     "accounts/two_factor.html": [CodeForm],

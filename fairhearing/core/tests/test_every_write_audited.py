@@ -58,6 +58,9 @@ EXEMPT = {
     # A step of case_transition and of oversight's verify, inside their transaction: the
     # decision's own event (CASE_TRANSITIONED / DECISION_VERIFIED) records it, with the actor.
     "workflow.services.case_apply_decision": "a step inside the decision that records it",
+    # A step of case_apply_decision (above): its CONDITION_SET events, with the decision's
+    # actor, are pinned in compliance/tests.
+    "compliance.services.conditions_for_decision": "a step inside the decision that records it",
     # Oversight's own record of its verify or veto, inside workflow's verification_verify and
     # verification_veto (both walked, and their DECISION_VERIFIED / DECISION_VETOED come
     # from here).
@@ -456,6 +459,36 @@ def _audited(w: World) -> Any:
     )
 
 
+def _sanctioned(w: World) -> Any:
+    """The case, with a sanction decided (its decision stood in for, as in the demo's history)."""
+    from fairhearing.cases.models import Case, StageChange
+
+    StageChange.objects.create(
+        case=w.case,
+        transition="decide_upheld",
+        from_stage="decision",
+        to_stage="appeal_window",
+        reasons="Upheld.",
+        rule_applied="CC-1.3",
+        sanction="formal_warning",
+    )
+    Case.objects.filter(pk=w.case.pk).update(sanction="formal_warning")
+    w.case.refresh_from_db()
+    return w.case
+
+
+def _condition(w: World) -> Any:
+    from fairhearing.compliance.models import Condition
+
+    return Condition.objects.create(
+        case=_sanctioned(w),
+        sanction="formal_warning",
+        kind="apology",
+        description="Apologise to the complainant in writing",
+        due_on=timezone.localdate() + dt.timedelta(days=28),
+    )
+
+
 def _rulebook(w: World) -> Any:
     from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 
@@ -846,6 +879,24 @@ SAMPLES: dict[str, Sample] = {
             "owner": "Head of complaints",
             "due_on": dt.date(2027, 3, 31),
         },
+    ),
+    # compliance
+    "compliance.services.condition_add": lambda w: (
+        w.officer,
+        {
+            "case": _sanctioned(w),
+            "kind": "apology",
+            "description": "Apologise to the complainant in writing",
+            "due_on": timezone.localdate() + dt.timedelta(days=28),
+        },
+    ),
+    "compliance.services.condition_complied": lambda w: (
+        w.officer,
+        {"condition": _condition(w), "note": "The letter of apology, seen on 2 March."},
+    ),
+    "compliance.services.condition_not_complied": lambda w: (
+        w.officer,
+        {"condition": _condition(w), "reasons": "No apology was sent."},
     ),
     # audits
     "audits.services.audit_round_draw": lambda w: (

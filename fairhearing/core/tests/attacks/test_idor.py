@@ -208,6 +208,17 @@ IDOR: dict[str, Attack] = {
         lambda w: reverse("audits:raise", args=[w.audited_other.pk]),
         {"text": "Forged.", "owner": "Forged", "due_on": "2027-01-31"},
     ),
+    # A sanction's condition is named by number alone: another organisation's is not found.
+    "compliance:record": Attack(
+        officer,
+        lambda w: reverse("compliance:record", args=[w.condition_other.pk]),
+        {"outcome": "complied", "note": "Forged."},
+    ),
+    "compliance:proof": Attack(
+        officer,
+        lambda w: reverse("compliance:proof", args=[w.condition_other.pk]),
+        methods=("get",),
+    ),
     "reporting:pack": Attack(
         lambda w: w.governing,
         lambda w: reverse("reporting:pack", args=[w.pack_other.pk]),

@@ -58,6 +58,8 @@ NOT_FREE_TEXT = {
     "reporting.Recommendation": {"number"},
     "evidence.Blob": {"sha256", "content_type"},
     "notes.ChecklistTick": {"stage", "key"},  # the rulebook's keys
+    # the rulebook's keys and our own values; proof_name: the checked file name, on no page
+    "compliance.Condition": {"sanction", "kind", "status", "proof_name"},
     "evidence.EvidenceItem": {"url", "post_key", "sha256"},
     "linking.Fingerprint": {"post_key", "text"},
     "linking.Grouping": {"reason"},  # "same_url" or "same_text"
@@ -152,6 +154,8 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("related cases, undone", officer, reverse("linking:related", args=[later.reference])),
         ("tracker update", admin, reverse("reporting:tracker_update", args=[rec.pk])),
         ("training records", admin, reverse("panels:training")),
+        ("sanctions to follow up", officer, reverse("compliance:follow_up")),
+        ("condition to record", officer, reverse("compliance:record", args=[xss.condition.pk])),
         ("audit round", oversight, reverse("audits:round", args=[xss.audited.round_id])),
         ("audit finding", oversight, reverse("audits:raise", args=[xss.audited.pk])),
         ("meeting packs", admin, reverse("reporting:packs")),

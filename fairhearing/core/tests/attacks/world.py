@@ -16,6 +16,7 @@ from fairhearing.audits.models import AuditedCase, AuditRound
 from fairhearing.caselist.models import SavedView
 from fairhearing.caselist.services import saved_view_save
 from fairhearing.cases.models import AllegationType, Case, Channel
+from fairhearing.compliance.models import Condition
 from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.dataprotection.models import SubjectAccessRequest
 from fairhearing.dataprotection.services import subject_access_open
@@ -105,6 +106,7 @@ class World:
     sar_other: SubjectAccessRequest  # another organisation's subject access request
     saved_view_other: SavedView  # a colleague's saved view of the case list
     audited_other: AuditedCase  # another organisation's case drawn for its audit
+    condition_other: Condition  # a sanction's condition on another organisation's case
     admin: User
     governing: User
     bearer: str
@@ -191,6 +193,13 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         checks=[{"key": "reasons_given", "label": "Reasons given"}],
     )
     audited_other = AuditedCase.objects.create(round=round_other, case=foreign, position=1)
+    condition_other = Condition.objects.create(
+        case=foreign,
+        sanction="mandatory_education",
+        kind="course",
+        description="Complete the course",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     saved_view_other, _ = saved_view_save(actor=colleague, name="Overdue", query="queue=overdue")
     _, bearer = api_token_create(
         actor=None, user=officer, name="attack", scopes=["cases:read", "cases:write"]
@@ -219,6 +228,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         sar_other=sar_other,
         saved_view_other=saved_view_other,
         audited_other=audited_other,
+        condition_other=condition_other,
         admin=make_user(organisation, "ada", Role.ADMINISTRATOR),
         governing=make_user(organisation, "gwen", Role.GOVERNING_BODY),
         bearer=bearer,

@@ -21,6 +21,7 @@ from fairhearing.cases.services import (
     conduct_exception_allow,
     party_protect_identity,
 )
+from fairhearing.compliance.models import Condition
 from fairhearing.conftest import hearing_took_place, make_user, signed_in
 from fairhearing.core.testing.pages import PASSWORD
 from fairhearing.dataprotection.models import SubjectAccessRequest
@@ -104,6 +105,7 @@ class XssWorld:
     recommendation: Recommendation  # updated after the import
     pack: MeetingPack  # for a meeting whose title carries the payload
     audited: AuditedCase  # a closed case audited, its findings raised as a recommendation
+    condition: Condition  # a sanction's condition on `later`, overdue
 
 
 def _portal_session(*, actor: User, case: Case, person: object) -> Client:
@@ -358,6 +360,25 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     )
     pack = meeting_pack_make(meeting=meeting)
     audited = _audit(organisation, officer=officer, oversight=oversight)
+    # A sanction's conditions on the decided case: one due, one recorded (free text in both).
+    due = Condition.objects.create(
+        case=later,
+        sanction="formal_warning",
+        kind="apology",
+        description="Cond " + PAYLOAD,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    Condition.objects.create(
+        case=later,
+        sanction="formal_warning",
+        kind="other",
+        description="Done " + PAYLOAD,
+        due_on=timezone.localdate() - dt.timedelta(days=9),
+        status="complied",
+        finished_at=timezone.now(),
+        finished_by=officer,
+        finish_note="Proof " + PAYLOAD,
+    )
     return XssWorld(
         case=case,
         officer=officer,
@@ -375,6 +396,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         recommendation=recommendation,
         pack=pack,
         audited=audited,
+        condition=due,
     )
 
 
