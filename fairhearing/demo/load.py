@@ -37,6 +37,7 @@ from fairhearing.workflow.services import (
 from .audits import audits_demo
 from .cases import anonymous_demo, old_conduct_demo
 from .clock_stops import clock_stops_demo
+from .compliance import compliance_demo
 from .data import (
     BRANCHES,
     CLOSING_STEPS,
@@ -284,6 +285,7 @@ def load_demo(
         file_notes_demo(organisation, users)
     with transaction.atomic():
         clock_stops_demo(organisation, users)
+    compliance_demo(organisation, users)
     anonymous_demo(organisation, users["officer"])
     this_quarter = period_of(timezone.localdate())
     for back in (1, 2):  # the last two full quarters, published

@@ -71,3 +71,13 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     from fairhearing.deadlines.models import ClockStop
 
     assert set(ClockStop.objects.values_list("status", flat=True)) == {"stopped", "requested"}
+    # Sanction compliance: a course complied with (its certificate kept), one not, an
+    # apology added, and a suspension's end delivered to the membership system.
+    from fairhearing.compliance.models import Condition
+    from fairhearing.webhooks.models import Delivery
+
+    statuses = set(Condition.objects.values_list("kind", "status"))
+    assert {("course", "complied"), ("course", "not_complied"), ("apology", "open")} <= statuses
+    assert Condition.objects.filter(status="complied").exclude(proof=None).count() == 1
+    delivered = Delivery.objects.filter(status="delivered", event__name="suspension.ended")
+    assert delivered.count() == 1
