@@ -27,6 +27,7 @@ The anonymisation itself is on the ledger (`CASE_ANONYMISED`, with counts and id
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageChange
+from fairhearing.compliance.models import Condition
 from fairhearing.core.errors import CaseError
 from fairhearing.dossiers.models import Dossier, DossierRow
 from fairhearing.evidence.models import Blob, EvidenceItem
@@ -115,16 +117,18 @@ def _still_needed(person_id: int, done: set[int]) -> bool:
     return cases.exclude(Exists(Anonymisation.objects.filter(case=OuterRef("pk")))).exists()
 
 
-def _evidence_purge(case: Case) -> dict[str, Any]:
-    """Delete the case's evidence items and the blobs nothing else uses (see module doc)."""
+def _evidence_purge(case: Case, *, also: Collection[str] = ()) -> dict[str, Any]:
+    """Delete the case's evidence items and the blobs nothing else uses (see module doc), and
+    of the blobs `also` names (a sanction's proofs, already unlinked) those nothing uses."""
 
     items = list(EvidenceItem.objects.filter(case=case).values("pk", "sha256", "blob_id"))
     EvidenceItem.objects.filter(case=case).delete()
-    blob_ids = {i["blob_id"] for i in items if i["blob_id"]}
+    blob_ids = {i["blob_id"] for i in items if i["blob_id"]} | set(also)
     unused = (
         Blob.objects.filter(sha256__in=blob_ids)
         .exclude(Exists(EvidenceItem.objects.filter(blob=OuterRef("pk"))))
         .exclude(Exists(Dossier.objects.filter(blob=OuterRef("pk"))))
+        .exclude(Exists(Condition.objects.filter(proof=OuterRef("pk"))))
     )
     gone = list(unused.values_list("sha256", flat=True))
     unused.delete()
@@ -205,7 +209,13 @@ def case_anonymise(*, actor: Any, case: Case, now: dt.datetime | None = None) ->
     fingerprints = Fingerprint.objects.filter(case=case)
     counts["fingerprints"] = fingerprints.count()
     fingerprints.delete()  # bands cascade
-    evidence = _evidence_purge(case)
+    # A sanction's conditions: what was done or why not, and the file that showed it, go
+    # with the evidence (what was asked, its dates and its status stay, as decisions do).
+    conditions = Condition.objects.filter(case=case)
+    proofs = set(conditions.exclude(proof=None).values_list("proof_id", flat=True))
+    counts["conditions"] = conditions.exclude(finish_note="").update(finish_note=REMOVED)
+    conditions.update(proof=None, proof_name="")
+    evidence = _evidence_purge(case, also=proofs)
     counts["evidence_items"] = len(evidence["items"])
     counts["evidence_files"] = evidence["blobs"]
     # People: anonymised when no other live case needs them.

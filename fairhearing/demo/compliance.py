@@ -33,7 +33,7 @@ CERTIFICATE = (
     b"Northfield Cooperative League: equality and conduct course\n"
     b"This certifies that the member named completed the course on the date shown.\n"
 )
-DEMO_HOOK_SECRET = "whsec-demo-northfield-membership-system"
+DEMO_HOOK_SECRET = "whsec-demo-northfield-membership-system"  # noqa: S105 - a demo value, as its passwords
 
 
 class _MembershipSystem(BaseHTTPRequestHandler):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fairhearing.api.tests.test_api import api_for, assert_error
 from fairhearing.cases.models import Allegation, Case, Complaint
 from fairhearing.cases.queries import search_matches
+from fairhearing.compliance.models import Condition
 from fairhearing.conftest import signed_in
 from fairhearing.core.tests.test_crypto import dump
 from fairhearing.dataprotection.models import Anonymisation, LegalHold
@@ -29,6 +30,7 @@ from fairhearing.dataprotection.services import (
 )
 from fairhearing.deadlines.tasks import deadline_sweep_task
 from fairhearing.evidence.models import Blob, EvidenceItem
+from fairhearing.evidence.services import Upload, blob_store
 from fairhearing.evidence.storage import blob_path
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.ledger.queries import ledger_verify
@@ -301,3 +303,33 @@ def test_dump_after_anonymisation_has_no_ciphertext_of_names_either(closed_case,
 
         names = {decrypt(v) for (v,) in cursor.fetchall()}
     assert names == {ANONYMISED_NAME}
+
+
+def test_a_sanctions_proof_goes_with_the_evidence(
+    closed_case, django_capture_on_commit_callbacks
+) -> None:
+    """What showed a condition was complied with is personal data like the evidence: the
+    note and the file go; what was asked, its date and its status stay."""
+    blob, name = blob_store(Upload(name="certificate.txt", data=b"Course certificate, R. Ashby"))
+    condition = Condition.objects.create(
+        case=closed_case,
+        sanction="mandatory_education",
+        kind="course",
+        description="Complete the equality and conduct course",
+        due_on=dt.date(2026, 5, 1),
+        status="complied",
+        finished_at=timezone.now(),
+        finish_note="Certificate of Rowan Ashby, seen.",
+        proof=blob,
+        proof_name=name,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case_anonymise(actor=None, case=closed_case)
+    condition.refresh_from_db()
+    assert (condition.finish_note, condition.proof, condition.proof_name) == (REMOVED, None, "")
+    assert (condition.description, condition.status) == (
+        "Complete the equality and conduct course",
+        "complied",
+    )
+    assert not Blob.objects.filter(sha256=blob.sha256).exists()
+    assert not blob_path(blob.sha256).exists()
