@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
+from fairhearing.compliance.models import Condition
 from fairhearing.compliance.services import conditions_overdue, conditions_to_remind
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.models import Deadline
@@ -131,6 +132,13 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
         else "",
         "outcome": spec.outcomes.get(case.outcome, ""),
         "portal_url": settings.SITE_URL + "/portal/",
+        # What the sanction asks of the person sanctioned, each by its date (compliance).
+        "conditions": [
+            {"description": c.description, "due": date_format(c.due_on, "j F Y")}
+            for c in Condition.objects.filter(imposed_by=change)
+            .exclude(kind=Condition.Kind.SANCTION_END)
+            .order_by("due_on", "pk")
+        ],
     }
     if change.transition in NOTICE_TRANSITIONS:
         _queue(

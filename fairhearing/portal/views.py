@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairhearing.accounts.models import User
 from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
+from fairhearing.compliance.queries import conditions_of
 from fairhearing.core.errors import CaseError
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.redaction import RESPONDENT
@@ -96,6 +97,9 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         "panel_members": panel_members_for_parties(case),
         "challenges": _challenges_by(party),
         "shared_notes": party_notes(case, role=party.role),
+        # What the sanction asks of the respondent, and where each stands (not the team's
+        # notes on it).
+        "conditions": conditions_of(case) if party.role == PartyRole.RESPONDENT else [],
     }
     return render(request, "portal/case.html", context)
 

@@ -25,6 +25,7 @@ from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.notifications.services import compliance_notices_queue
 from fairhearing.oversight.models import AccessAttempt
 from fairhearing.people.models import Person
+from fairhearing.portal.tests.test_portal_evidence import party_client
 from fairhearing.webhooks.models import Endpoint, WebhookEvent
 from fairhearing.webhooks.services import webhooks_deliver_pending
 from fairhearing.webhooks.tests.test_webhooks import SECRET, Receiver
@@ -88,6 +89,13 @@ def test_mandatory_education_is_due_its_days_after_the_decision(case, case_offic
     assert course.kind == "course"
     assert course.description == "Complete the equality and conduct course"
     assert course.due_on == timezone.localdate() + dt.timedelta(days=90)
+    # The decision's email tells the respondent what is asked, and by when; not the others.
+    mail.outbox.clear()
+    notifications_send_pending()
+    told = {message.to[0]: message.body for message in mail.outbox}
+    asks = f"- Complete the equality and conduct course, by {course.due_on:%-d %B %Y}"
+    assert asks in told["rowan@example.invalid"]
+    assert all(asks not in body for to, body in told.items() if to != "rowan@example.invalid")
 
 
 def test_an_appeal_allowed_withdraws_them_and_their_end_is_never_announced(
@@ -290,3 +298,22 @@ def test_the_follow_up_list_puts_overdue_first_and_keeps_others_out(
     assert refused.status_code == 404
     assert AccessAttempt.objects.filter(user=other, case=case).exists()
     assert signed_in(governing_member).get(reverse("compliance:follow_up")).status_code == 403
+
+
+def test_the_respondent_sees_what_is_asked_in_the_portal_and_the_complainant_does_not(
+    case, case_officer
+) -> None:
+    case = sanctioned(case, case_officer, "mandatory_education")
+    course = Condition.objects.get(case=case)
+    respondent = party_client(case, case.respondent, case_officer)
+    page = respondent.get(reverse("portal:case", args=[case.reference])).content.decode()
+    assert "What the sanction asks of you" in page
+    assert f"by {course.due_on:%-d %B %Y}" in page
+    services.condition_complied(actor=case_officer, condition=course, note="Seen: certificate 12")
+    page = respondent.get(reverse("portal:case", args=[case.reference])).content.decode()
+    assert "complied with" in page and "certificate 12" not in page  # not the team's note
+    complainant = case.parties.get(role="complainant").person
+    theirs = party_client(case, complainant, case_officer).get(
+        reverse("portal:case", args=[case.reference])
+    )
+    assert b"What the sanction asks" not in theirs.content
