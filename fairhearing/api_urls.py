@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from fairhearing.api.core import TokenAuth, install_error_handlers
 from fairhearing.cases.api import router as cases_router
+from fairhearing.compliance.api import router as compliance_router
 from fairhearing.dataprotection.api import router as dataprotection_router
 from fairhearing.deadlines.api import router as deadlines_router
 from fairhearing.dossiers.api import router as dossiers_router
@@ -49,6 +50,7 @@ for router in (
     people_router,
     letters_router,
     dataprotection_router,
+    compliance_router,
 ):
     api.add_router("", router)
 

@@ -32,6 +32,7 @@ AN_END = "The end of a sanction is reached on its date: there is nothing to reco
 NEEDS_NOTE = "Say what shows the condition was complied with."
 NEEDS_REASONS = "Give the reasons."
 UNKNOWN_KIND = "Choose what the condition asks for."
+PROOF_ONLY_WHEN_COMPLIED = "Add a file only when the condition was complied with."
 ADDABLE_KINDS = (Condition.Kind.COURSE, Condition.Kind.APOLOGY, Condition.Kind.OTHER)
 SET_ASIDE = "The sanction was set aside by the decision of {date}."
 VARIED = "The sanction was replaced by the decision of {date}."

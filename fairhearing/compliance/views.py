@@ -95,7 +95,7 @@ def condition_record_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 if data.get("proof"):
-                    raise EvidenceRefused("Add a file only when the condition was complied with.")
+                    raise EvidenceRefused(services.PROOF_ONLY_WHEN_COMPLIED)
                 services.condition_not_complied(
                     actor=request.user, condition=condition, reasons=data["note"]
                 )

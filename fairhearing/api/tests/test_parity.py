@@ -68,6 +68,10 @@ PARITY = {
     "dossiers:resume": ["dossiers_resume"],
     "notes:list": ["notes_list"],
     "notes:add": ["notes_add"],
+    "compliance:follow_up": ["sanctions_follow_up"],
+    "compliance:add": ["sanctions_condition_add", "sanctions_conditions"],
+    "compliance:record": ["sanctions_condition_record"],
+    "compliance:proof": ["sanctions_condition_proof"],
     "notes:disclose": ["notes_disclose"],
     "notes:checklist": ["notes_checklist", "notes_checklist_tick"],
 }
@@ -151,12 +155,6 @@ NOT_OPERATIONS = {
     "caselist:saved_view_delete",
     # What the last bulk assignment did: the API answers it in the response.
     "caselist:bulk_assign_done",
-    # Sanction compliance: pages only so far (issue 23's note says so); a membership system
-    # hears of a sanction's end by webhook, not by asking.
-    "compliance:follow_up",
-    "compliance:add",
-    "compliance:record",
-    "compliance:proof",
 }
 
 
@@ -198,6 +196,7 @@ def test_every_api_operation_refuses_a_request_without_a_token(operations, organ
             "request_id",
             "note_id",
             "stop_id",
+            "condition_id",
         ):
             path = path.replace("{" + name + "}", "1")
         path = path.replace("{kind}", "hearing").replace("{action}", "lift")

@@ -7,10 +7,12 @@ import json
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from fairhearing.accounts.models import Role
+from fairhearing.api.tests.test_api import api_for, assert_error
 from fairhearing.cases.models import Case
 from fairhearing.compliance import services
 from fairhearing.compliance.models import Condition
@@ -317,3 +319,44 @@ def test_the_respondent_sees_what_is_asked_in_the_portal_and_the_complainant_doe
         reverse("portal:case", args=[case.reference])
     )
     assert b"What the sanction asks" not in theirs.content
+
+
+def test_the_api_follows_up_as_the_pages_do(case, case_officer) -> None:
+    case_assign(actor=case_officer, case=case, user=case_officer, role="case_officer")
+    case = sanctioned(case, case_officer, "mandatory_education")
+    api = api_for(case_officer)
+    (course,) = api.get(f"/cases/{case.reference}/conditions").json()
+    assert (course["kind"], course["status"], course["overdue"]) == (
+        "Complete a course",
+        "Due",
+        False,
+    )
+    assert [row["id"] for row in api.get("/sanctions/conditions").json()] == [course["id"]]
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    added = api.post(
+        f"/cases/{case.reference}/conditions",
+        {"kind": "apology", "description": "Apologise in writing", "due_on": due},
+        key="apology-1",
+    )
+    assert added.status_code == 201 and added.json()["kind"] == "Apologise"
+    past = api.post(
+        f"/cases/{case.reference}/conditions",
+        {"kind": "apology", "description": "Apologise", "due_on": "2020-01-01"},
+    )
+    assert_error(past, 409, "refused")
+    record = f"/api/v1/cases/{case.reference}/conditions/{course['id']}/record"
+    response = api.client.post(
+        record,
+        {
+            "outcome": "complied",
+            "note": "The certificate.",
+            "proof": SimpleUploadedFile("certificate.png", PNG),
+        },
+        headers=api.headers,
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["has_proof"]) == ("Complied with", True)
+    again = api.client.post(record, {"outcome": "not_complied", "note": "No."}, headers=api.headers)
+    assert_error(again, 409, "refused")
+    proof = api.get(f"/cases/{case.reference}/conditions/{course['id']}/proof")
+    assert proof.status_code == 200 and proof.content == PNG

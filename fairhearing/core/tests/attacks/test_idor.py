@@ -39,6 +39,13 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass
+class Multipart:
+    """An API body sent as a form (an operation that takes a file), not as JSON."""
+
+    fields: dict[str, Any]
+
+
+@dataclass
 class Attack:
     who: Callable[[World], Any]  # the user making it
     url: Callable[[World], str]
@@ -333,6 +340,19 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         f"/api/v1/cases/{w.a.reference}/evidence/3/download",
         None,
     ),
+    # A condition of b's sanction, named under a's reference.
+    "sanctions_condition_record": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/conditions/{w.condition_b.pk}/record",
+        Multipart({"outcome": "complied", "note": "Forged."}),
+    ),
+    "sanctions_condition_proof": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/conditions/{w.condition_b.pk}/proof",
+        None,
+    ),
     "notes_disclose": lambda w: (
         w.officer,
         "post",
@@ -465,7 +485,10 @@ def test_another_cases_objects_are_never_reached(organisation, reach_both) -> No
             tokens[who.pk] = bearer_of(who)
         bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens[who.pk]}"}
         before = snapshot()
-        extra = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        if isinstance(body, Multipart):
+            extra: dict[str, Any] = {"data": body.fields}  # the test client's multipart
+        else:
+            extra = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
         response = getattr(Client(), method)(url, **extra, **bearer)
         assert response.status_code == 404, (operation, url, response.status_code)
         assert response.json()["error"]["status"] == 404

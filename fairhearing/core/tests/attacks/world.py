@@ -107,6 +107,7 @@ class World:
     saved_view_other: SavedView  # a colleague's saved view of the case list
     audited_other: AuditedCase  # another organisation's case drawn for its audit
     condition_other: Condition  # a sanction's condition on another organisation's case
+    condition_b: Condition  # a condition of b's sanction
     admin: User
     governing: User
     bearer: str
@@ -229,6 +230,14 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         saved_view_other=saved_view_other,
         audited_other=audited_other,
         condition_other=condition_other,
+        condition_b=Condition.objects.create(
+            case=b,
+            sanction="mandatory_education",
+            kind="course",
+            description="Complete the course",
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+            proof=b.evidence.order_by("number")[0].blob,
+        ),
         admin=make_user(organisation, "ada", Role.ADMINISTRATOR),
         governing=make_user(organisation, "gwen", Role.GOVERNING_BODY),
         bearer=bearer,
