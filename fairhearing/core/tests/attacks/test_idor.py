@@ -260,7 +260,7 @@ IDOR: dict[str, Attack] = {
 }
 
 # The API's operations with an integer path argument: (who, method, path, JSON body).
-ApiAttack = tuple[Any, str, str, dict[str, Any] | None]
+ApiAttack = tuple[Any, str, str, "dict[str, Any] | Multipart | None"]
 API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
     "people_affiliations": lambda w: (
         w.officer,
