@@ -4,17 +4,21 @@ every web process sees the same count. The second factor: enrolment, recovery co
 
 import datetime as dt
 import secrets
+from typing import Any
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from fairhearing.core.errors import CaseError
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
-from .models import AuthenticatorApp, SignInFailure, User
+from .models import AuthenticatorApp, Role, SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USERNAME = 5
@@ -190,3 +194,42 @@ def totp_code_now(device: AuthenticatorApp) -> str:
     """The code the device's app shows now (the demo's `fairhearing otp code`, and tests)."""
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{code:0{device.digits}d}"
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User | None,
+    organisation: Any,
+    username: str,
+    role: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+) -> User:
+    """A staff account (setting up, or a new member of staff), its password checked by the
+    site's validators; the second factor is set up at the first sign-in."""
+    if role not in Role.values:
+        raise CaseError(f"Unknown role: choose one of {', '.join(Role.values)}.")
+    user = User(
+        username=username.strip(),
+        email=email.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        organisation=organisation,
+    )
+    try:
+        user.full_clean(exclude=["password"])
+        password_validation.validate_password(password, user)
+    except ValidationError as invalid:
+        raise CaseError(" ".join(invalid.messages)) from invalid
+    user.set_password(password)
+    user.save()
+    event_append(
+        actor=actor,
+        kind=EventKind.STAFF_ACCOUNT_CREATED,
+        payload={"user": user.pk, "role": role, "organisation": organisation.pk},
+    )
+    return user

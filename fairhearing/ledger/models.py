@@ -163,6 +163,9 @@ class EventKind(IntEnum):
     CONDITION_WITHDRAWN = 283
     CONDITION_OVERDUE = 284
     SANCTION_ENDED = 285
+    # A staff account made from the shell when setting up (`fairhearing staff add`): who, in
+    # which role (never the password).
+    STAFF_ACCOUNT_CREATED = 286
 
     @property
     def label(self) -> str:
@@ -198,6 +201,7 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.CONDITION_WITHDRAWN: "Sanction condition withdrawn",
     EventKind.CONDITION_OVERDUE: "Sanction condition overdue: case team told",
     EventKind.SANCTION_ENDED: "Suspension or re-admission bar ended",
+    EventKind.STAFF_ACCOUNT_CREATED: "Staff account created",
 }
 
 
