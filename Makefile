@@ -24,10 +24,12 @@ NPM_STAMP := node_modules/.stamp-package-lock
 
 PG_INITDB := /usr/lib/postgresql/15/bin/initdb
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
 
 .PHONY: help system-deps node-deps venv venv-dev assets migrate demo lint typecheck \
-	test test-sqlite test-postgres clean bench bench-full bench-venv bench-peer-venv
+	test test-sqlite test-postgres production-check clean bench bench-full bench-venv \
+	bench-peer-venv
 
 help:
 	@echo "make demo       run the demo on SQLite (http://127.0.0.1:8000)"
@@ -40,10 +42,11 @@ help:
 
 # Skips apt entirely when everything is already there, so repeat runs are instant.
 system-deps:
-	@if [ -x $(PG_INITDB) ] && [ -x $(CHROMIUM) ] && command -v npm >/dev/null 2>&1; then \
-		echo "system-deps: PostgreSQL 15, Chromium and npm already installed"; \
+	@if [ -x $(PG_INITDB) ] && [ -x $(CHROMIUM) ] && [ -x $(NGINX) ] && command -v openssl >/dev/null 2>&1 \
+		&& command -v npm >/dev/null 2>&1; then \
+		echo "system-deps: PostgreSQL 15, Chromium, nginx, openssl and npm already installed"; \
 	else \
-		pkgs="postgresql chromium fonts-liberation"; \
+		pkgs="postgresql chromium fonts-liberation nginx openssl"; \
 		command -v npm >/dev/null 2>&1 || pkgs="$$pkgs nodejs npm"; \
 		echo "system-deps: apt-get install $$pkgs"; \
 		$(APT_GET) update; \
@@ -151,6 +154,14 @@ bench-full: system-deps venv-dev bench-venv bench-peer-venv
 test: system-deps venv-dev assets lint typecheck
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory production-check
+
+# The production stack of docs/deploy.md on this machine, DEBUG off, driven in Chromium
+# (scripts/production-check); then the same without a worker, which must fail.
+production-check: system-deps venv-dev assets
+	@trap 'scripts/test-postgres stop' EXIT; \
+	$(PY) scripts/production-check; \
+	$(PY) scripts/production-check --without-worker --expect-failure --ready-timeout 15
 
 clean:
 	-@for d in /tmp/fairhearing-pg-*; do \
