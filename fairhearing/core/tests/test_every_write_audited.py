@@ -880,6 +880,19 @@ SAMPLES: dict[str, Sample] = {
             "due_on": dt.date(2027, 3, 31),
         },
     ),
+    # accounts, from the shell
+    "accounts.services.staff_account_create": lambda w: (
+        w.admin,
+        {
+            "organisation": w.organisation,
+            "username": "casey",
+            "role": "case_officer",
+            "email": "casey@northfield.invalid",
+            "first_name": "Casey",
+            "last_name": "Marlow",
+            "password": "a long and unusual passphrase",
+        },
+    ),
     # compliance
     "compliance.services.condition_add": lambda w: (
         w.officer,
