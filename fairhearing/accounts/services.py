@@ -5,16 +5,18 @@ every web process sees the same count. The second factor: enrolment, recovery co
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
-from .models import AuthenticatorApp, SignInFailure, User
+from .models import AuthenticatorApp, ProviderIdentity, SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USERNAME = 5
@@ -44,6 +46,7 @@ def sign_in_failure_record(*, username: str, ip_address: str | None) -> SignInFa
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+PROVIDER_DEVICE_NAME = "Identity provider"
 RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: easy to read back from paper.
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -190,3 +193,67 @@ def totp_code_now(device: AuthenticatorApp) -> str:
     """The code the device's app shows now (the demo's `fairhearing otp code`, and tests)."""
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{code:0{device.digits}d}"
+
+
+# --- single sign-on (accounts.sso, docs/sso.md) -------------------------------------------
+
+
+@transaction.atomic
+def provider_identity_link(*, user: User, issuer: str, subject: str) -> ProviderIdentity:
+    """Link a staff account to its user at the identity provider, at their first single
+    sign-on (matched by a verified email address): later sign-ins find it by the subject.
+    The user is the actor; the subject is recorded by its hash."""
+    identity = ProviderIdentity.objects.create(
+        user=user,
+        name=PROVIDER_DEVICE_NAME,
+        confirmed=True,
+        issuer=issuer,
+        subject=subject,
+        linked_at=timezone.now(),
+    )
+    event_append(
+        actor=user,
+        kind=EventKind.SSO_ACCOUNT_LINKED,
+        payload={
+            "user": user.pk,
+            "identity": identity.pk,
+            "issuer": issuer,
+            "subject_sha256": content_hash(subject),
+        },
+    )
+    return identity
+
+
+@transaction.atomic
+def sso_sign_in_record(
+    *, user: User, identity: ProviderIdentity, second_factor: str, amr: list[str], acr: str
+) -> None:
+    """A single sign-on, and how the second factor is met: by the provider (`provider_amr`,
+    `provider_acr`) or `asked` (our own second step follows)."""
+    event_append(
+        actor=user,
+        kind=EventKind.SSO_SIGNED_IN,
+        payload={
+            "user": user.pk,
+            "identity": identity.pk,
+            "second_factor": second_factor,
+            "amr": amr[:10],
+            "acr": acr[:100],
+        },
+    )
+
+
+@transaction.atomic
+def sso_refusal_record(
+    *, reason: str, user: User | None = None, email: str = "", subject: str = ""
+) -> None:
+    """A single sign-on refused, and why (`accounts.sso.REFUSALS`). Who asked is known only
+    by the hashes of the email address and subject the provider gave, if it gave them."""
+    payload: dict[str, object] = {"reason": reason, "issuer": settings.OIDC_ISSUER}
+    if user is not None:
+        payload["user"] = user.pk
+    if email:
+        payload["email_sha256"] = content_hash(email.lower())
+    if subject:
+        payload["subject_sha256"] = content_hash(subject)
+    event_append(actor=None, kind=EventKind.SSO_SIGN_IN_REFUSED, payload=payload)

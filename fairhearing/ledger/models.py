@@ -153,6 +153,12 @@ class EventKind(IntEnum):
     AUDIT_CASE_RECORDED = 261
     AUDIT_FINDING_RAISED = 262
     RECOMMENDATION_ADDED = 263
+    # Single sign-on through the organisation's OpenID Connect provider (accounts.sso): a
+    # sign-in (and how the second factor was met), an account linked to the provider's
+    # subject at its first sign-in, a sign-in refused (with why; who by hash only).
+    SSO_SIGNED_IN = 290
+    SSO_ACCOUNT_LINKED = 291
+    SSO_SIGN_IN_REFUSED = 292
 
     @property
     def label(self) -> str:
@@ -182,6 +188,9 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.AUDIT_ROUND_DRAWN: "Case-file audit sample drawn",
     EventKind.AUDIT_CASE_RECORDED: "Case file audited",
     EventKind.AUDIT_FINDING_RAISED: "Audit finding raised as a recommendation",
+    EventKind.SSO_SIGNED_IN: "Signed in through the identity provider",
+    EventKind.SSO_ACCOUNT_LINKED: "Account linked to the identity provider",
+    EventKind.SSO_SIGN_IN_REFUSED: "Sign-in through the identity provider refused",
 }
 
 
