@@ -235,6 +235,11 @@ OIDC_RP_SCOPES = os.environ.get("FAIRHEARING_OIDC_SCOPES", "openid email")
 # A provider's `acr` values that mean it asked for a second factor (e.g. Keycloak's level
 # of assurance "2"): comma-separated, none by default. `amr` is read as RFC 8176 says.
 SSO_TRUSTED_ACR = env_list("FAIRHEARING_OIDC_TRUSTED_ACR", "")
+# The claim that says the provider has checked the email address (the boolean true): only
+# then is an account matched by it at a first sign-in. Entra ID: "xms_edov" (docs/sso.md).
+SSO_EMAIL_VERIFIED_CLAIM = (
+    os.environ.get("FAIRHEARING_OIDC_EMAIL_VERIFIED_CLAIM", "").strip() or "email_verified"
+)
 # Seconds of clock difference allowed when checking the ID token's exp, iat and nbf.
 SSO_LEEWAY = 60
 OIDC_USE_PKCE = True

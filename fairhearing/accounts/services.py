@@ -198,11 +198,18 @@ def totp_code_now(device: AuthenticatorApp) -> str:
 # --- single sign-on (accounts.sso, docs/sso.md) -------------------------------------------
 
 
+LINKED_BY_EMAIL = "verified_email"
+LINKED_BY_ADMINISTRATOR = "administrator"
+
+
 @transaction.atomic
-def provider_identity_link(*, user: User, issuer: str, subject: str) -> ProviderIdentity:
-    """Link a staff account to its user at the identity provider, at their first single
-    sign-on (matched by a verified email address): later sign-ins find it by the subject.
-    The user is the actor; the subject is recorded by its hash."""
+def provider_identity_link(
+    *, user: User, issuer: str, subject: str, how: str = LINKED_BY_EMAIL
+) -> ProviderIdentity:
+    """Link a staff account to its user at the identity provider: at their first single
+    sign-on, matched by a verified email address (the user is the actor), or by an
+    administrator (`fairhearing sso link`, no actor). Later sign-ins find the account by the
+    subject, which the ledger records by its hash."""
     identity = ProviderIdentity.objects.create(
         user=user,
         name=PROVIDER_DEVICE_NAME,
@@ -212,16 +219,33 @@ def provider_identity_link(*, user: User, issuer: str, subject: str) -> Provider
         linked_at=timezone.now(),
     )
     event_append(
-        actor=user,
+        actor=user if how == LINKED_BY_EMAIL else None,
         kind=EventKind.SSO_ACCOUNT_LINKED,
         payload={
             "user": user.pk,
             "identity": identity.pk,
             "issuer": issuer,
             "subject_sha256": content_hash(subject),
+            "how": how,
         },
     )
     return identity
+
+
+@transaction.atomic
+def provider_identity_unlink(*, user: User, issuer: str) -> int:
+    """Forget the link between a staff account and its user at the provider (their account
+    there was replaced): at their next single sign-on it is matched by email again. Returns
+    how many links were forgotten (0 or 1)."""
+    identities = list(ProviderIdentity.objects.filter(user=user, issuer=issuer))
+    for identity in identities:
+        event_append(
+            actor=None,
+            kind=EventKind.SSO_ACCOUNT_UNLINKED,
+            payload={"user": user.pk, "identity": identity.pk, "issuer": issuer},
+        )
+        identity.delete()
+    return len(identities)
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from .models import ProviderIdentity, User
-from .services import provider_identity_link
+from .services import LINKED_BY_EMAIL, provider_identity_link
 
 
 class SsoRefused(Exception):
@@ -137,7 +137,9 @@ def account_for(
         raise SsoRefused("inactive", email=email, subject=subject, user=user)
     if ProviderIdentity.objects.filter(user=user, issuer=issuer).exists():
         raise SsoRefused("other_subject", email=email, subject=subject, user=user)
-    return user, provider_identity_link(user=user, issuer=issuer, subject=subject)
+    return user, provider_identity_link(
+        user=user, issuer=issuer, subject=subject, how=LINKED_BY_EMAIL
+    )
 
 
 @dataclass(frozen=True)
@@ -199,13 +201,14 @@ class ProviderBackend(OIDCAuthenticationBackend):
             userinfo = self.get_userinfo(access_token, id_token, payload)
             if userinfo.get("sub") != payload["sub"]:  # Core 5.3.2: the same user, or none
                 raise SsoRefused("token")
-            claims.update({k: userinfo[k] for k in ("email", "email_verified") if k in userinfo})
+            names = ("email", settings.SSO_EMAIL_VERIFIED_CLAIM)
+            claims.update({name: userinfo[name] for name in names if name in userinfo})
         email = claims.get("email")
         user, identity = account_for(
             issuer=str(payload["iss"]),
             subject=str(payload["sub"]),
             email=email.strip() if isinstance(email, str) else "",
-            email_verified=claims.get("email_verified"),
+            email_verified=claims.get(settings.SSO_EMAIL_VERIFIED_CLAIM),
         )
         amr = payload.get("amr")
         user.sso_sign_in = SignIn(  # type: ignore[attr-defined]

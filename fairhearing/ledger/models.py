@@ -155,10 +155,12 @@ class EventKind(IntEnum):
     RECOMMENDATION_ADDED = 263
     # Single sign-on through the organisation's OpenID Connect provider (accounts.sso): a
     # sign-in (and how the second factor was met), an account linked to the provider's
-    # subject at its first sign-in, a sign-in refused (with why; who by hash only).
+    # subject (at its first sign-in, or by an administrator), a sign-in refused (with why;
+    # who by hash only), a link forgotten (`fairhearing sso unlink`).
     SSO_SIGNED_IN = 290
     SSO_ACCOUNT_LINKED = 291
     SSO_SIGN_IN_REFUSED = 292
+    SSO_ACCOUNT_UNLINKED = 293
 
     @property
     def label(self) -> str:
@@ -191,6 +193,7 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.SSO_SIGNED_IN: "Signed in through the identity provider",
     EventKind.SSO_ACCOUNT_LINKED: "Account linked to the identity provider",
     EventKind.SSO_SIGN_IN_REFUSED: "Sign-in through the identity provider refused",
+    EventKind.SSO_ACCOUNT_UNLINKED: "Account unlinked from the identity provider",
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -412,3 +414,63 @@ def test_the_second_factor_rule(
 ) -> None:
     settings.SSO_TRUSTED_ACR = ["urn:northfield:loa:2"]
     assert second_factor_from(claims) == expected
+
+
+# --- an administrator's links ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_administrator_links_an_account_the_provider_does_not_vouch_email_for(
+    client: Client, sso: Provider, olwen: User, capsys: Any
+) -> None:
+    at_provider(sso, sub="northfield-0777", verified=False, amr=["mfa"])
+    assert sign_in(client).status_code == 403  # no verified email: not matched
+
+    call_command("sso", "link", "olwen", "northfield-0777")
+    assert "olwen is linked" in capsys.readouterr().out
+    assert sign_in(client).status_code == 302
+    assert signed_in_as(client) == olwen.pk
+    [linked] = events(EventKind.SSO_ACCOUNT_LINKED)
+    assert linked["how"] == "administrator"
+    with pytest.raises(CommandError, match="already linked"):
+        call_command("sso", "link", "olwen", "northfield-0778")
+
+
+@pytest.mark.django_db
+def test_an_administrator_unlinks_an_account_whose_provider_account_was_replaced(
+    client: Client, sso: Provider, olwen: User
+) -> None:
+    at_provider(sso, amr=["mfa"])
+    sign_in(client)
+    client.logout()
+    at_provider(sso, sub="northfield-0042", amr=["mfa"])  # a new account at the provider
+    assert sign_in(client).status_code == 403
+
+    call_command("sso", "unlink", "olwen")
+    assert sign_in(client).status_code == 302
+    assert signed_in_as(client) == olwen.pk
+    assert ProviderIdentity.objects.get(user=olwen).subject == "northfield-0042"
+    assert len(events(EventKind.SSO_ACCOUNT_UNLINKED)) == 1
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_while_single_sign_on_is_off(olwen: User) -> None:
+    with pytest.raises(CommandError, match="Single sign-on is off"):
+        call_command("sso", "show", "olwen")
+
+
+@pytest.mark.django_db
+def test_a_provider_naming_its_verified_claim_otherwise_is_read_by_that_name(
+    client: Client, sso: Provider, olwen: User, settings: Any
+) -> None:
+    settings.SSO_EMAIL_VERIFIED_CLAIM = "xms_edov"  # as Entra ID names it
+    sso.people(
+        {
+            "person": {
+                "password": PERSON_PASSWORD,
+                "claims": {"sub": "entra-1", "email": EMAIL, "xms_edov": True, "amr": ["mfa"]},
+            }
+        }
+    )
+    assert sign_in(client).status_code == 302
+    assert signed_in_as(client) == olwen.pk
