@@ -233,6 +233,15 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.SSO_ENABLED:
             raise Http404
+        if request.GET.get("error"):
+            # The provider's error (the person cancelled): the state is spent. Unlike the
+            # library, whoever is signed in stays signed in: the address is a plain link
+            # anyone could send, and must not sign someone out.
+            states = request.session.get("oidc_states", {})
+            if states.pop(request.GET.get("state", ""), None) is not None:
+                request.session.modified = True
+            sso_refusal_record(reason="provider")
+            return sso_refused(request, "provider")
         try:
             return super().get(request)
         except SsoRefused as exc:
@@ -249,11 +258,9 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return sso_refused(request, refusal.reason)
 
     def login_failure(self) -> HttpResponse:
-        # The provider answered with an error (the person cancelled), or no sign-in was
-        # started in this session, or it was already finished: the state is gone.
-        reason = "provider" if self.request.GET.get("error") else "state"
-        sso_refusal_record(reason=reason)
-        return sso_refused(self.request, reason)
+        # No sign-in was started in this session, or it was already finished.
+        sso_refusal_record(reason="state")
+        return sso_refused(self.request, "state")
 
     def login_success(self) -> HttpResponse:
         request = self.request

@@ -373,6 +373,23 @@ def test_the_provider_answering_with_an_error_is_refused(
         reverse("accounts:sso_callback"), {"error": "access_denied", "state": state}
     )
     assert_refused(client, response, 400, "did not sign you in", "provider")
+    # Its state is spent: the same sign-in cannot be finished afterwards.
+    assert "oidc_states" in client.session
+    assert state not in client.session["oidc_states"]
+
+
+@pytest.mark.django_db
+def test_the_callback_with_an_error_does_not_sign_anyone_out(
+    client: Client, sso: Provider, olwen: User
+) -> None:
+    at_provider(sso, amr=["mfa"])
+    sign_in(client)
+    assert signed_in_as(client) == olwen.pk
+    # A link someone sent: the page says so, and Olwen is still signed in.
+    response = client.get(reverse("accounts:sso_callback"), {"error": "access_denied"})
+    assert response.status_code == 400
+    assert signed_in_as(client) == olwen.pk
+    assert client.get(reverse("cases:list")).status_code == 200
 
 
 @pytest.mark.django_db
