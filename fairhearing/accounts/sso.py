@@ -79,8 +79,10 @@ REFUSALS = {
         "{provider} did not sign you in. Start again from the sign-in page.",
     ),
 }
-# Refusals about the person (an account question) rather than the exchange itself.
-ACCOUNT_REFUSALS = frozenset({"unknown_user", "email_unverified", "ambiguous", "other_subject"})
+# Refusals about the person's account (403), rather than the exchange itself (400).
+ACCOUNT_REFUSALS = frozenset(
+    {"unknown_user", "email_unverified", "ambiguous", "other_subject", "inactive"}
+)
 
 # RFC 8176 authentication method reference values, by kind of factor. A second factor is met
 # by "mfa", or by methods of two different kinds (a password and a one-time code; a hardware

@@ -221,7 +221,7 @@ def sso_refused(request: HttpRequest, reason: str) -> HttpResponse:
         request,
         "accounts/sso_refused.html",
         {"heading": heading, "advice": advice.format(provider=settings.SSO_PROVIDER_NAME)},
-        status=403 if reason in ACCOUNT_REFUSALS or reason == "inactive" else 400,
+        status=403 if reason in ACCOUNT_REFUSALS else 400,
     )
 
 

@@ -274,6 +274,23 @@ def test_a_replayed_state_is_refused(client: Client, sso: Provider, olwen: User)
 
 
 @pytest.mark.django_db
+def test_a_code_used_once_is_refused_by_the_provider_even_with_a_fresh_state(
+    client: Client, sso: Provider, olwen: User
+) -> None:
+    at_provider(sso, amr=["mfa"])
+    used = parse_qs(urlsplit(authorise(start(client), "person")).query)
+    come_back(client, f"{CALLBACK}?code={used['code'][0]}&state={used['state'][0]}")
+    client.logout()
+    fresh = parse_qs(urlsplit(start(client)).query)["state"][0]
+    response = come_back(client, f"{CALLBACK}?code={used['code'][0]}&state={fresh}")
+    assert response.status_code == 400
+    assert "You could not be signed in" in response.content.decode()
+    assert signed_in_as(client) is None
+    assert len(events(EventKind.SSO_SIGNED_IN)) == 1
+    assert events(EventKind.SSO_SIGN_IN_REFUSED)[-1]["reason"] == "token"
+
+
+@pytest.mark.django_db
 def test_a_state_from_another_browser_is_refused(
     client: Client, sso: Provider, olwen: User
 ) -> None:
