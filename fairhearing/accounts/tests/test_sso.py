@@ -4,7 +4,11 @@ through Django's test client. The provider signs every ID token with its own key
 gets wrong (another client's audience, an expiry in the past) it gets wrong in the signed
 token, and Fairhearing must notice."""
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -508,3 +512,73 @@ def test_a_provider_naming_its_verified_claim_otherwise_is_read_by_that_name(
     )
     assert sign_in(client).status_code == 302
     assert signed_in_as(client) == olwen.pk
+
+
+# --- settings from the environment -----------------------------------------------------------
+
+SETTINGS_PRINT = (
+    "from django.conf import settings; "
+    "print(settings.SSO_ENABLED, settings.OIDC_RP_SIGN_ALGO, settings.SSO_TRUSTED_ACR, "
+    "settings.SSO_PROVIDER_NAME, settings.AUTHENTICATION_BACKENDS[-1])"
+)
+
+
+def settings_with(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="fairhearing.settings",
+        FAIRHEARING_VAR_DIR=str(tmp_path),
+        **environment,
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-c", f"import django; django.setup(); {SETTINGS_PRINT}"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+WHOLE = {
+    "FAIRHEARING_OIDC_ISSUER": "https://login.northfield.invalid",
+    "FAIRHEARING_OIDC_CLIENT_ID": "fairhearing",
+    "FAIRHEARING_OIDC_CLIENT_SECRET": "s3cret",
+    "FAIRHEARING_OIDC_AUTHORIZATION_ENDPOINT": "https://login.northfield.invalid/authorize",
+    "FAIRHEARING_OIDC_TOKEN_ENDPOINT": "https://login.northfield.invalid/token",
+    "FAIRHEARING_OIDC_JWKS_ENDPOINT": "https://login.northfield.invalid/jwks",
+}
+
+
+def test_off_without_an_issuer_and_on_with_the_whole_configuration(tmp_path: Path) -> None:
+    off = settings_with(tmp_path)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.startswith("False RS256 [] single sign-on")
+    on = settings_with(
+        tmp_path,
+        **WHOLE,
+        FAIRHEARING_OIDC_TRUSTED_ACR="2, urn:loa:high",
+        FAIRHEARING_OIDC_PROVIDER_NAME="Northfield Login",
+    )
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == (
+        "True RS256 ['2', 'urn:loa:high'] Northfield Login fairhearing.accounts.sso.ProviderBackend"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"FAIRHEARING_OIDC_JWKS_ENDPOINT": ""}, "FAIRHEARING_OIDC_JWKS_ENDPOINT"),
+        ({"FAIRHEARING_OIDC_CLIENT_SECRET": ""}, "FAIRHEARING_OIDC_CLIENT_SECRET"),
+        ({"FAIRHEARING_OIDC_SIGN_ALGO": "HS256"}, "must be an RS or ES algorithm"),
+        ({"FAIRHEARING_OIDC_SIGN_ALGO": "none"}, "must be an RS or ES algorithm"),
+        ({"FAIRHEARING_OIDC_SCOPES": "email profile"}, "must include openid"),
+    ],
+)
+def test_a_half_or_weak_configuration_refuses_to_start(
+    tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    result = settings_with(tmp_path, **{**WHOLE, **change})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
