@@ -170,13 +170,25 @@ class ProviderBackend(OIDCAuthenticationBackend):
         except SuspiciousOperation as exc:
             raise SsoRefused("token") from exc
 
-    def _verify_jws(self, payload: bytes | str, key: Any) -> dict[str, Any]:
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
+        # Before any key is looked for: the configured algorithm (never "none", never a
+        # shared secret), and a key id to find the provider's key by.
         try:
-            header = jwt.get_unverified_header(payload)
+            header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
             raise SsoRefused("token") from exc
-        if header.get("alg") != settings.OIDC_RP_SIGN_ALGO:
+        if header.get("alg") != settings.OIDC_RP_SIGN_ALGO or not header.get("kid"):
             raise SsoRefused("token")
+        claims: dict[str, Any] = super().verify_token(token, **kwargs)
+        return claims
+
+    def retrieve_matching_jwk(self, token: str) -> Any:
+        try:
+            return super().retrieve_matching_jwk(token)
+        except (KeyError, ValueError, jwt.PyJWKError) as exc:  # a key set we cannot read
+            raise SsoRefused("token") from exc
+
+    def _verify_jws(self, payload: bytes | str, key: Any) -> dict[str, Any]:
         try:
             claims: dict[str, Any] = jwt.decode(
                 payload,

@@ -64,6 +64,7 @@ def at_provider(
     amr: list[str] | None = None,
     acr: str | None = None,
     id_token: dict[str, Any] | None = None,
+    signed_by: str = "",
 ) -> None:
     """The one person the provider knows, `person`, with these claims."""
     claims: dict[str, Any] = {"sub": sub, "email": email, "email_verified": verified}
@@ -72,7 +73,14 @@ def at_provider(
     if acr is not None:
         claims["acr"] = acr
     provider.people(
-        {"person": {"password": PERSON_PASSWORD, "claims": claims, "id_token": id_token or {}}}
+        {
+            "person": {
+                "password": PERSON_PASSWORD,
+                "claims": claims,
+                "id_token": id_token or {},
+                "signed_by": signed_by,
+            }
+        }
     )
 
 
@@ -244,6 +252,16 @@ def test_an_id_token_also_for_another_client_without_us_as_azp_is_refused(
 ) -> None:
     at_provider(sso, amr=["mfa"], id_token={"aud": ["fairhearing", OTHER_CLIENT_ID]})
     assert_refused(client, sign_in(client), 400, "You could not be signed in", "token")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_by", ["stranger", "none", "client_secret"])
+def test_an_id_token_not_signed_with_the_providers_published_key_is_refused(
+    client: Client, sso: Provider, olwen: User, signed_by: str
+) -> None:
+    at_provider(sso, amr=["mfa"], signed_by=signed_by)
+    assert_refused(client, sign_in(client), 400, "You could not be signed in", "token")
+    assert not ProviderIdentity.objects.exists()
 
 
 @pytest.mark.django_db
