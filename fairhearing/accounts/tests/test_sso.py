@@ -265,6 +265,14 @@ def test_an_id_token_not_signed_with_the_providers_published_key_is_refused(
 
 
 @pytest.mark.django_db
+def test_an_id_token_for_another_sign_in_is_refused_by_its_nonce(
+    client: Client, sso: Provider, olwen: User
+) -> None:
+    at_provider(sso, amr=["mfa"], id_token={"nonce": "from-another-sign-in"})
+    assert_refused(client, sign_in(client), 400, "You could not be signed in", "token")
+
+
+@pytest.mark.django_db
 def test_an_expired_id_token_is_refused(client: Client, sso: Provider, olwen: User) -> None:
     at_provider(sso, amr=["mfa"], id_token={"expired": True})
     assert_refused(client, sign_in(client), 400, "You could not be signed in", "token")
