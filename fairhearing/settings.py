@@ -216,6 +216,62 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Fairhearing")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 RECENT_AUTH_MAX_AGE = 60 * 15
+# Single sign-on for staff through the organisation's OpenID Connect provider (docs/sso.md):
+# off unless an issuer and a client id are set. mozilla-django-oidc does the protocol
+# (authorisation code with PKCE, state, nonce); accounts.sso checks the ID token's signature
+# (RS256 against the provider's JWKS), issuer, audience and expiry, and maps the provider's
+# user onto an existing account: it never creates users or roles.
+OIDC_ISSUER = os.environ.get("FAIRHEARING_OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("FAIRHEARING_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("FAIRHEARING_OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+# The name on the sign-in page's button: "Sign in with <name>".
+SSO_PROVIDER_NAME = os.environ.get("FAIRHEARING_OIDC_PROVIDER_NAME", "").strip() or "single sign-on"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("FAIRHEARING_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("FAIRHEARING_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("FAIRHEARING_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("FAIRHEARING_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("FAIRHEARING_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("FAIRHEARING_OIDC_SCOPES", "openid email")
+# A provider's `acr` values that mean it asked for a second factor (e.g. Keycloak's level
+# of assurance "2"): comma-separated, none by default. `amr` is read as RFC 8176 says.
+SSO_TRUSTED_ACR = env_list("FAIRHEARING_OIDC_TRUSTED_ACR", "")
+# The claim that says the provider has checked the email address (the boolean true): only
+# then is an account matched by it at a first sign-in. Entra ID: "xms_edov" (docs/sso.md).
+SSO_EMAIL_VERIFIED_CLAIM = (
+    os.environ.get("FAIRHEARING_OIDC_EMAIL_VERIFIED_CLAIM", "").strip() or "email_verified"
+)
+# Seconds of clock difference allowed when checking the ID token's exp, iat and nbf.
+SSO_LEEWAY = 60
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_STORE_ID_TOKEN = False
+OIDC_STORE_ACCESS_TOKEN = False
+if SSO_ENABLED:
+    _missing = [
+        name
+        for name, value in {
+            "FAIRHEARING_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "FAIRHEARING_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "FAIRHEARING_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+            "FAIRHEARING_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(_missing)} as well")
+    if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}:
+        raise ImproperlyConfigured("FAIRHEARING_OIDC_SIGN_ALGO must be an RS or ES algorithm")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured("FAIRHEARING_OIDC_SCOPES must include openid")
+# The password backend, and the provider's, which answers only its own callback and nothing
+# while single sign-on is off (accounts.sso).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "fairhearing.accounts.sso.ProviderBackend",
+]
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

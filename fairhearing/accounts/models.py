@@ -1,6 +1,7 @@
 import time
 from base64 import b32encode
 from binascii import unhexlify
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -149,3 +150,30 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
             label = f"{issuer}:{label}"
             params += f"&issuer={quote(issuer)}"
         return f"otpauth://totp/{quote(label)}?{params}"
+
+
+class ProviderIdentity(Device):
+    """A staff account's user at the organisation's OpenID Connect provider (docs/sso.md):
+    the provider's issuer and subject (`iss`, `sub`), linked at the first single sign-on.
+
+    It is also the django-otp device that stands for the provider's own second factor: when
+    the provider asserts one (`amr`, `acr`), the session is marked verified with this device,
+    as it is with the authenticator app after a code. It never accepts a code itself."""
+
+    issuer: "models.CharField[str, str]" = models.CharField(max_length=255)
+    subject: "models.CharField[str, str]" = models.CharField(max_length=255)
+    linked_at: "models.DateTimeField[Any, Any]" = models.DateTimeField()
+
+    class Meta(Device.Meta):
+        verbose_name = "identity provider account"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_identity_unique"),
+            # One account at a provider per staff account: a second subject with the same
+            # email is someone else (or a reassigned address), never linked by itself.
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="provider_identity_one_per_user"
+            ),
+        ]
+
+    def verify_token(self, token: object) -> bool:
+        return False

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,10 +16,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from fairhearing.core.errors import CaseError
+from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 
-from .models import AuthenticatorApp, Role, SignInFailure, User
+from .models import AuthenticatorApp, ProviderIdentity, Role, SignInFailure, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USERNAME = 5
@@ -48,6 +50,7 @@ def sign_in_failure_record(*, username: str, ip_address: str | None) -> SignInFa
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+PROVIDER_DEVICE_NAME = "Identity provider"
 RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: easy to read back from paper.
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -233,3 +236,91 @@ def staff_account_create(
         payload={"user": user.pk, "role": role, "organisation": organisation.pk},
     )
     return user
+
+
+# --- single sign-on (accounts.sso, docs/sso.md) -------------------------------------------
+
+
+LINKED_BY_EMAIL = "verified_email"
+LINKED_BY_ADMINISTRATOR = "administrator"
+
+
+@transaction.atomic
+def provider_identity_link(
+    *, user: User, issuer: str, subject: str, how: str = LINKED_BY_EMAIL
+) -> ProviderIdentity:
+    """Link a staff account to its user at the identity provider: at their first single
+    sign-on, matched by a verified email address (the user is the actor), or by an
+    administrator (`fairhearing sso link`, no actor). Later sign-ins find the account by the
+    subject, which the ledger records by its hash."""
+    identity = ProviderIdentity.objects.create(
+        user=user,
+        name=PROVIDER_DEVICE_NAME,
+        confirmed=True,
+        issuer=issuer,
+        subject=subject,
+        linked_at=timezone.now(),
+    )
+    event_append(
+        actor=user if how == LINKED_BY_EMAIL else None,
+        kind=EventKind.SSO_ACCOUNT_LINKED,
+        payload={
+            "user": user.pk,
+            "identity": identity.pk,
+            "issuer": issuer,
+            "subject_sha256": content_hash(subject),
+            "how": how,
+        },
+    )
+    return identity
+
+
+@transaction.atomic
+def provider_identity_unlink(*, user: User, issuer: str) -> int:
+    """Forget the link between a staff account and its user at the provider (their account
+    there was replaced): at their next single sign-on it is matched by email again. Returns
+    how many links were forgotten (0 or 1)."""
+    identities = list(ProviderIdentity.objects.filter(user=user, issuer=issuer))
+    for identity in identities:
+        event_append(
+            actor=None,
+            kind=EventKind.SSO_ACCOUNT_UNLINKED,
+            payload={"user": user.pk, "identity": identity.pk, "issuer": issuer},
+        )
+        identity.delete()
+    return len(identities)
+
+
+@transaction.atomic
+def sso_sign_in_record(
+    *, user: User, identity: ProviderIdentity, second_factor: str, amr: list[str], acr: str
+) -> None:
+    """A single sign-on, and how the second factor is met: by the provider (`provider_amr`,
+    `provider_acr`) or `asked` (our own second step follows)."""
+    event_append(
+        actor=user,
+        kind=EventKind.SSO_SIGNED_IN,
+        payload={
+            "user": user.pk,
+            "identity": identity.pk,
+            "second_factor": second_factor,
+            "amr": amr[:10],
+            "acr": acr[:100],
+        },
+    )
+
+
+@transaction.atomic
+def sso_refusal_record(
+    *, reason: str, user: User | None = None, email: str = "", subject: str = ""
+) -> None:
+    """A single sign-on refused, and why (`accounts.sso.REFUSALS`). Who asked is known only
+    by the hashes of the email address and subject the provider gave, if it gave them."""
+    payload: dict[str, object] = {"reason": reason, "issuer": settings.OIDC_ISSUER}
+    if user is not None:
+        payload["user"] = user.pk
+    if email:
+        payload["email_sha256"] = content_hash(email.lower())
+    if subject:
+        payload["subject_sha256"] = content_hash(subject)
+    event_append(actor=None, kind=EventKind.SSO_SIGN_IN_REFUSED, payload=payload)

@@ -1,18 +1,28 @@
-"""The second sign-in step: set up an authenticator app, enter a code, re-authenticate."""
+"""Signing in: the password or the organisation's identity provider (single sign-on), then
+the second step: set up an authenticator app, enter a code, re-authenticate."""
 
 from base64 import b32encode
 from typing import Any
 from urllib.parse import urlencode
 
+import requests
 import segno
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
-from .forms import CodeForm, EnrolmentForm, ReauthForm
+from .forms import CodeForm, EnrolmentForm, ReauthForm, SignInForm
+from .middleware import second_step_url
 from .models import Role
 from .second_factor import RECOVERY_CODES_KEY, mark_verified, safe_next
 from .services import (
@@ -21,10 +31,13 @@ from .services import (
     second_factor_verify,
     sign_in_failure_record,
     sign_in_locked,
+    sso_refusal_record,
+    sso_sign_in_record,
     totp_device_confirmed,
     totp_enrolment_confirm,
     totp_enrolment_start,
 )
+from .sso import ACCOUNT_REFUSALS, ASKED, REFUSALS, SignIn, SsoRefused
 
 WRONG_PASSWORD = "Enter your correct password."  # noqa: S105 - a message, not a password
 
@@ -178,3 +191,90 @@ def home_view(request: HttpRequest) -> HttpResponse:
     it, as the case list refuses the governing body and administrators)."""
     user: Any = request.user
     return redirect(HOME_BY_ROLE.get(user.role, "interests:list"))
+
+
+class SignInView(auth_views.LoginView):
+    """The password form; beside it, when single sign-on is on, the provider's button."""
+
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.SSO_ENABLED
+        context["sso_provider_name"] = settings.SSO_PROVIDER_NAME
+        return context
+
+
+class SsoStartView(OIDCAuthenticationRequestView):
+    """To the provider, with a fresh state, nonce and PKCE challenge kept in the session."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not settings.SSO_ENABLED:
+            raise Http404
+        return super().get(request)
+
+
+def sso_refused(request: HttpRequest, reason: str) -> HttpResponse:
+    heading, advice = REFUSALS[reason]
+    return render(
+        request,
+        "accounts/sso_refused.html",
+        {"heading": heading, "advice": advice.format(provider=settings.SSO_PROVIDER_NAME)},
+        status=403 if reason in ACCOUNT_REFUSALS else 400,
+    )
+
+
+class SsoCallbackView(OIDCAuthenticationCallbackView):
+    """Back from the provider: the library checks the state (once) and exchanges the code;
+    `sso.ProviderBackend` checks the ID token and finds the account. Every refusal is shown
+    on a page that says what to do, and recorded on the ledger."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not settings.SSO_ENABLED:
+            raise Http404
+        if request.GET.get("error"):
+            # The provider's error (the person cancelled): the state is spent. Unlike the
+            # library, whoever is signed in stays signed in: the address is a plain link
+            # anyone could send, and must not sign someone out.
+            states = request.session.get("oidc_states", {})
+            if states.pop(request.GET.get("state", ""), None) is not None:
+                request.session.modified = True
+            sso_refusal_record(reason="provider")
+            return sso_refused(request, "provider")
+        try:
+            return super().get(request)
+        except SsoRefused as exc:
+            refusal = exc
+        except SuspiciousOperation:  # the library: a state this session never started
+            refusal = SsoRefused("state")
+        except requests.HTTPError:  # the provider refused the code (used, expired, not ours)
+            refusal = SsoRefused("token")
+        except requests.RequestException:
+            refusal = SsoRefused("provider")
+        sso_refusal_record(
+            reason=refusal.reason, user=refusal.user, email=refusal.email, subject=refusal.subject
+        )
+        return sso_refused(request, refusal.reason)
+
+    def login_failure(self) -> HttpResponse:
+        # No sign-in was started in this session, or it was already finished.
+        sso_refusal_record(reason="state")
+        return sso_refused(self.request, "state")
+
+    def login_success(self) -> HttpResponse:
+        request = self.request
+        sign_in: SignIn = self.user.sso_sign_in
+        super().login_success()  # signs the user in (a new session unless already theirs)
+        next_url = safe_next(request, self.success_url)
+        sso_sign_in_record(
+            user=self.user,
+            identity=sign_in.identity,
+            second_factor=sign_in.second_factor or ASKED,
+            amr=sign_in.amr,
+            acr=sign_in.acr,
+        )
+        if sign_in.second_factor is None:
+            return redirect(second_step_url(next_url))
+        mark_verified(request, sign_in.identity)
+        return redirect(next_url)

@@ -166,6 +166,14 @@ class EventKind(IntEnum):
     # A staff account made from the shell when setting up (`fairhearing staff add`): who, in
     # which role (never the password).
     STAFF_ACCOUNT_CREATED = 286
+    # Single sign-on through the organisation's OpenID Connect provider (accounts.sso): a
+    # sign-in (and how the second factor was met), an account linked to the provider's
+    # subject (at its first sign-in, or by an administrator), a sign-in refused (with why;
+    # who by hash only), a link forgotten (`fairhearing sso unlink`).
+    SSO_SIGNED_IN = 290
+    SSO_ACCOUNT_LINKED = 291
+    SSO_SIGN_IN_REFUSED = 292
+    SSO_ACCOUNT_UNLINKED = 293
 
     @property
     def label(self) -> str:
@@ -202,6 +210,10 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.CONDITION_OVERDUE: "Sanction condition overdue: case team told",
     EventKind.SANCTION_ENDED: "Suspension or re-admission bar ended",
     EventKind.STAFF_ACCOUNT_CREATED: "Staff account created",
+    EventKind.SSO_SIGNED_IN: "Signed in through the identity provider",
+    EventKind.SSO_ACCOUNT_LINKED: "Account linked to the identity provider",
+    EventKind.SSO_SIGN_IN_REFUSED: "Sign-in through the identity provider refused",
+    EventKind.SSO_ACCOUNT_UNLINKED: "Account unlinked from the identity provider",
 }
 
 

@@ -82,6 +82,8 @@ NOT_OPERATIONS = {
     "intake:start",
     "intake:submitted",
     "accounts:login",
+    "accounts:sso_start",
+    "accounts:sso_callback",
     "accounts:logout",
     "accounts:home",
     # Footer pages: words for people, nothing to operate.

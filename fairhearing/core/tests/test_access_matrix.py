@@ -72,6 +72,8 @@ ROUTES = {
     "intake:report_evidence": "reporter",
     "intake:record": "role:case_officer",
     "accounts:login": "public",
+    "accounts:sso_start": "public",
+    "accounts:sso_callback": "public",
     "accounts:logout": "public",
     "accounts:two_factor": "signed_in",
     "accounts:two_factor_enrol": "signed_in",

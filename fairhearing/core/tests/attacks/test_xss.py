@@ -25,6 +25,8 @@ NOT_FREE_TEXT = {
     "accounts.User": {"password", "username", "email"},
     "accounts.SignInFailure": {"username"},
     "accounts.AuthenticatorApp": {"name", "key"},  # our own device name; the secret
+    # our own device name; the provider's issuer (configured) and subject, shown on no page
+    "accounts.ProviderIdentity": {"name", "issuer", "subject"},
     # set up from the shell (`fairhearing` commands), not through any page
     "organisations.Organisation": {"name", "slug", "reference_prefix"},
     "people.Person": {"email", "full_name_hash", "email_hash", "membership_number_hash"},
