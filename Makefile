@@ -28,7 +28,7 @@ NGINX := /usr/sbin/nginx
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
 
 .PHONY: help system-deps node-deps venv venv-dev assets migrate demo lint typecheck \
-	test test-sqlite test-postgres production-check clean bench bench-full bench-venv \
+	test test-sqlite test-postgres production-check messages clean bench bench-full bench-venv \
 	bench-peer-venv
 
 help:
@@ -90,13 +90,22 @@ $(NPM_STAMP): package-lock.json package.json
 assets: node-deps $(NPM_STAMP)
 	npm run build
 
+# Translations: each catalogue compiled from its .po (Babel, from the venv: no GNU gettext).
+PO_FILES := $(wildcard fairhearing/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(VENV_STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 3,$(subst /, ,$<))
+
+messages: $(MO_FILES)
+
 # --- Django ------------------------------------------------------------------------------
 
 migrate: venv
 	$(FH) migrate --noinput
 
 # The db_worker (reminders) runs in the background and is stopped when runserver exits.
-demo: node-deps venv assets migrate
+demo: node-deps venv assets messages migrate
 	$(FH) load_demo
 	$(FH) deadlines schedule
 	@$(FH) db_worker & worker=$$!; \
@@ -115,13 +124,13 @@ lint: venv-dev
 typecheck: venv-dev
 	$(BIN)/mypy fairhearing
 
-test-sqlite: venv-dev
+test-sqlite: venv-dev messages
 	env -u DATABASE_URL -u READ_REPLICA_URL $(PYTEST) $(PYTEST_ARGS)
 
 # Throwaway PostgreSQL cluster on a free loopback port, with a streaming standby on another
 # (READ_REPLICA_URL: core/tests/test_replica.py reads from it); both always stopped, pytest's
 # status kept.
-test-postgres: venv-dev
+test-postgres: venv-dev messages
 	@pg_env=$$(scripts/test-postgres start); \
 	trap 'scripts/test-postgres stop' EXIT; \
 	replica_env=$$(scripts/test-postgres start-replica); \
@@ -158,7 +167,7 @@ test: system-deps venv-dev assets lint typecheck
 
 # The production stack of docs/deploy.md on this machine, DEBUG off, driven in Chromium
 # (scripts/production-check); then the same without a worker, which must fail.
-production-check: system-deps venv-dev assets
+production-check: system-deps venv-dev assets messages
 	@trap 'scripts/test-postgres stop' EXIT; \
 	$(PY) scripts/production-check; \
 	$(PY) scripts/production-check --without-worker --expect-failure --ready-timeout 15

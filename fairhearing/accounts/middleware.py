@@ -33,6 +33,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "core:privacy",
         "core:accessibility",
         "core:cookies",
+        "core:language",
         "worker:readyz",
         "operations:live",
         "operations:ready",

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -29,7 +31,30 @@ def cookies(request: HttpRequest) -> HttpResponse:
         {
             "session_cookie": settings.SESSION_COOKIE_NAME,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "language_cookie": settings.LANGUAGE_COOKIE_NAME,
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
             "session_hours": settings.SESSION_COOKIE_AGE // 3600,
         },
     )
+
+
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """The header's language switch ("English", "Cymraeg"): remember the choice in a cookie
+    and go back to the page it was made on (on this site only)."""
+    if code not in dict(settings.LANGUAGES) or not check_for_language(code):
+        raise Http404("There is no such language.")
+    back = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",  # settings.LANGUAGE_COOKIE_SAMESITE
+    )
+    return response

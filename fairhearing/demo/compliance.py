@@ -50,22 +50,26 @@ class _MembershipSystem(BaseHTTPRequestHandler):
 
 def compliance_demo(organisation: Organisation, users: dict[str, User]) -> None:
     officer = users["officer"]
-    courses = Condition.objects.filter(
-        case__organisation=organisation, kind=Condition.Kind.COURSE, status="open"
-    ).order_by("due_on", "pk")
-    first, second = courses[0], courses[1]
-    condition_complied(
-        actor=officer,
-        condition=first,
-        note="Certificate from the regional office's course, seen and filed.",
-        proof=Upload(name="certificate.txt", data=CERTIFICATE),
+    courses = list(
+        Condition.objects.filter(
+            case__organisation=organisation, kind=Condition.Kind.COURSE, status="open"
+        ).order_by("due_on", "pk")[:2]
     )
-    condition_not_complied(
-        actor=officer,
-        condition=second,
-        reasons="The member did not enrol, and did not answer two letters; referred to the "
-        "branch secretary under the procedure for breach of a sanction.",
-    )
+    # A small demo (`load_demo --cases 40`) may have fewer courses to follow up.
+    if courses:
+        condition_complied(
+            actor=officer,
+            condition=courses[0],
+            note="Certificate from the regional office's course, seen and filed.",
+            proof=Upload(name="certificate.txt", data=CERTIFICATE),
+        )
+    if len(courses) > 1:
+        condition_not_complied(
+            actor=officer,
+            condition=courses[1],
+            reasons="The member did not enrol, and did not answer two letters; referred to "
+            "the branch secretary under the procedure for breach of a sanction.",
+        )
     warned = (
         Case.objects.filter(organisation=organisation, sanction="formal_warning")
         .exclude(outcome="appeal_allowed")

@@ -155,6 +155,8 @@ NOT_OPERATIONS = {
     # own query strings (`queue`, the filters, `sort` on cases_list).
     "caselist:saved_views",
     "caselist:saved_view_delete",
+    # The language switch of the public pages: a cookie for the browser; the API speaks JSON.
+    "core:language",
     # What the last bulk assignment did: the API answers it in the response.
     "caselist:bulk_assign_done",
 }

@@ -121,6 +121,7 @@ ROUTES = {
     "ledger:heads": "public",
     "reporting:list": "public",
     "audits:published": "public",
+    "core:language": "public",
     "audits:rounds": "role:oversight",
     "audits:round": "role:oversight",
     "audits:case": "role:oversight",

@@ -1,0 +1,133 @@
+"""Welsh (issue 25, item 4): the pages translated so far say nothing in English when asked
+in Welsh. A string a template or a form shows that the Welsh catalogue lacks fails here.
+
+Each page is rendered twice, in English and in Welsh (the language switch's cookie); every
+piece of text the Welsh page shows (its title, the header, the main content and the footer)
+must differ from every piece the English one shows, but for what is the same in both
+languages: names, references, the brand and the languages' own names."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.test import Client
+from django.test.signals import setting_changed
+from django.urls import reverse
+
+from fairhearing.intake.views import SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+# The same in both languages.
+SAME = {"Fairhearing", "English", "Cymraeg", "Northfield Cooperative League", "\u2013", ",", "."}
+REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5}$")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def welsh_catalogue() -> None:
+    """The Welsh catalogue compiled from its .po (as `make messages` does), so that a string
+    added to the .po and not compiled cannot pass here by an old .mo."""
+    po = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+    with po.open("rb") as source:
+        catalog = read_po(source, locale="cy")
+    untranslated = [m.id for m in catalog if m.id and (m.fuzzy or not _complete(m.string))]
+    assert untranslated == [], f"the Welsh catalogue lacks: {untranslated}"
+    with po.with_suffix(".mo").open("wb") as out:
+        write_mo(out, catalog)
+    # Django forgets the catalogues it read when the locale paths change: it reads the new .mo.
+    setting_changed.send(
+        sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
+    )
+
+
+def _complete(string: object) -> bool:
+    return all(string) if isinstance(string, tuple | list) else bool(string)
+
+
+class _Text(HTMLParser):
+    """The text a reader meets: the title, and everything in the body but scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.lang = dict(attrs).get("lang") or ""
+        if tag in {"script", "style", "svg"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "svg"}:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text and not self._skip:
+            self.parts.append(text)
+
+
+def _text(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def _in_english(part: str, english: set[str]) -> bool:
+    return part in english and part not in SAME and not REFERENCE.match(part)
+
+
+def _both(client: Client, url: str) -> tuple[_Text, _Text]:
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    english = _text(client.get(url).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = _text(client.get(url).content.decode())
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    return english, welsh
+
+
+def assert_all_welsh(client: Client, url: str) -> None:
+    english, welsh = _both(client, url)
+    assert (english.lang, welsh.lang) == ("en-GB", "cy")
+    left = [part for part in welsh.parts if _in_english(part, set(english.parts))]
+    assert left == [], f"{url} in Welsh still says: {left}"
+
+
+def test_the_start_page_is_all_welsh(organisation) -> None:
+    assert_all_welsh(Client(), reverse("intake:start"))
+
+
+def test_the_complaint_received_page_is_all_welsh(make_complaint) -> None:
+    complaint = make_complaint(respondents=("Rowan Ashby", "Ellis Moreno"))
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = complaint.reference
+    session.save()
+    assert_all_welsh(client, reverse("intake:submitted"))
+
+
+def test_the_switch_remembers_the_choice_and_goes_back(organisation) -> None:
+    client = Client()
+    start = reverse("intake:start")
+    page = client.get(start).content.decode()
+    assert f'href="/language/cy/?next={start}"' in page
+    response = client.get(reverse("core:language", args=["cy"]), {"next": start})
+    assert response.status_code == 302 and response["Location"] == start
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "cy" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "Dechrau nawr" in client.get(start).content.decode()
+    # Elsewhere, or an unknown language: never followed, never set.
+    away = client.get(reverse("core:language", args=["en-gb"]), {"next": "https://evil.example/"})
+    assert away["Location"] == "/"
+    assert client.get(reverse("core:language", args=["fr"])).status_code == 404
+
+
+def test_a_welsh_browser_gets_welsh(organisation) -> None:
+    page = Client().get(reverse("intake:start"), headers={"accept-language": "cy,en;q=0.5"})
+    assert 'lang="cy"' in page.content.decode() and "Dechrau nawr" in page.content.decode()
