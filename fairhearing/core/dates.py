@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 Bound = Callable[[], dt.date]
 
@@ -30,7 +31,7 @@ def tomorrow() -> dt.date:
 
 def _words(day: dt.date) -> str:
     if day == today():
-        return "today"
+        return _("today")
     return date_format(day, "j F Y")
 
 
@@ -83,20 +84,30 @@ def entry_of(value: Any) -> DateEntry:
     return DateEntry("", "", "")
 
 
-def _date_of(entry: DateEntry, what: str) -> dt.date:
+def _date_of(entry: DateEntry, what: Any) -> dt.date:
     """The date the boxes make, or GOV.UK's message for what is wrong with them."""
     missing = [part for part, text in zip(PARTS, entry, strict=True) if not text]
     if missing:
-        names = " and a ".join(missing) if len(missing) == 2 else missing[0]
-        raise forms.ValidationError(f"{what} must include a {names}.", code="incomplete")
+        words = {"day": _("day"), "month": _("month"), "year": _("year")}
+        names = (
+            _(" and a ").join(words[m] for m in missing) if len(missing) == 2 else words[missing[0]]
+        )
+        raise forms.ValidationError(
+            _("%(what)s must include a %(parts)s.") % {"what": what, "parts": names},
+            code="incomplete",
+        )
     if not all(text.isdigit() for text in entry):
-        raise forms.ValidationError(f"{what} must be a real date.", code="invalid")
+        raise forms.ValidationError(
+            _("%(what)s must be a real date.") % {"what": what}, code="invalid"
+        )
     if len(entry.year) != 4:
-        raise forms.ValidationError("The year must include 4 numbers.", code="invalid")
+        raise forms.ValidationError(_("The year must include 4 numbers."), code="invalid")
     try:
         return dt.date(int(entry.year), int(entry.month), int(entry.day))
     except ValueError:
-        raise forms.ValidationError(f"{what} must be a real date.", code="invalid") from None
+        raise forms.ValidationError(
+            _("%(what)s must be a real date.") % {"what": what}, code="invalid"
+        ) from None
 
 
 class DateInRange(forms.DateField):
@@ -106,7 +117,7 @@ class DateInRange(forms.DateField):
     With the `DateParts` widget (GOV.UK's day, month and year boxes), a part left out or a
     date that does not exist is explained in GOV.UK's words."""
 
-    def __init__(self, *, what: str, earliest: Bound, latest: Bound, **kwargs: Any) -> None:
+    def __init__(self, *, what: Any, earliest: Bound, latest: Bound, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.what, self.earliest, self.latest = what, earliest, latest
 
@@ -121,20 +132,23 @@ class DateInRange(forms.DateField):
             return
         day = value.date() if isinstance(value, dt.datetime) else value
         low, high = self.earliest(), self.latest()
+        what = str(self.what)
         if day > high:
             message = (
-                f"{self.what} must be today or in the past."
+                _("%(what)s must be today or in the past.") % {"what": what}
                 if high == today()
-                else f"{self.what} must be on or before {_words(high)}."
+                else _("%(what)s must be on or before %(date)s.")
+                % {"what": what, "date": _words(high)}
             )
             raise forms.ValidationError(message, code="too_late")
         if day < low:
             message = (
-                f"{self.what} must be in the future."
+                _("%(what)s must be in the future.") % {"what": what}
                 if low == tomorrow()
-                else f"{self.what} must be today or in the future."
+                else _("%(what)s must be today or in the future.") % {"what": what}
                 if low == today()
-                else f"{self.what} must be on or after {_words(low)}."
+                else _("%(what)s must be on or after %(date)s.")
+                % {"what": what, "date": _words(low)}
             )
             raise forms.ValidationError(message, code="too_early")
 
@@ -142,7 +156,7 @@ class DateInRange(forms.DateField):
 class DateTimeInRange(forms.DateTimeField):
     """A date and time whose day lies between `earliest` and `latest`."""
 
-    def __init__(self, *, what: str, earliest: Bound, latest: Bound, **kwargs: Any) -> None:
+    def __init__(self, *, what: Any, earliest: Bound, latest: Bound, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._days = DateInRange(what=what, earliest=earliest, latest=latest, required=False)
 

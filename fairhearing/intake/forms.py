@@ -3,6 +3,10 @@ from typing import Any
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as lazy_gettext
 
 from fairhearing.cases.models import AllegationType, Channel
 from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ago
@@ -11,7 +15,9 @@ from fairhearing.core.limits import ADDRESS_MAX, EMAIL_MAX, too_long
 from fairhearing.core.templatetags.govuk import error_target_id
 from fairhearing.organisations.rulebook import RulebookSpec
 
-FILE_HELP = "A screenshot, PDF or text file (PNG, JPEG, GIF, WebP, PDF or plain text), up to 20 MB."
+FILE_HELP = _(
+    "A screenshot, PDF or text file (PNG, JPEG, GIF, WebP, PDF or plain text), up to 20 MB."
+)
 RESPONDENT_SLOTS = 3
 RESPONDENT_PARTS = ("name", "membership_number", "branch", "email", "postal_address")
 
@@ -20,58 +26,63 @@ class ComplaintDetailsForm(Form):
     """What every complaint form asks: who complains, about whom, and what happened."""
 
     complainant_name = forms.CharField(
-        label="Your full name", max_length=200, error_messages={"required": "Enter your full name."}
+        label=_("Your full name"),
+        max_length=200,
+        error_messages={"required": _("Enter your full name.")},
     )
     complainant_email = forms.EmailField(
-        label="Your email address",
-        help_text="We will send your reference to this address.",
+        label=_("Your email address"),
+        help_text=_("We will send your reference to this address."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     complainant_is_member = forms.ChoiceField(
-        label="Are you a member?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Are you a member?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you are a member."},
+        error_messages={"required": _("Say whether you are a member.")},
     )
     complainant_membership_number = forms.CharField(
-        label="Your membership number (if you know it)", required=False, max_length=40
+        label=_("Your membership number (if you know it)"), required=False, max_length=40
     )
     category = forms.ChoiceField(
-        label="What kind of behaviour are you complaining about?",
-        help_text="Choose how you see it. This does not decide the outcome.",
-        error_messages={"required": "Choose the kind of behaviour."},
+        label=_("What kind of behaviour are you complaining about?"),
+        help_text=_("Choose how you see it. This does not decide the outcome."),
+        error_messages={"required": _("Choose the kind of behaviour.")},
     )
     allegation_type = forms.ChoiceField(
-        label="What did they do?",
-        choices=AllegationType.choices,
+        label=_("What did they do?"),
+        # Translated as shown (the words are marked in intake/translations.py).
+        choices=[(value, lazy_gettext(label)) for value, label in AllegationType.choices],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say what they did."},
+        error_messages={"required": _("Say what they did.")},
     )
     conduct_date = DateInRange(
-        what="The date",
+        what=_("The date"),
         earliest=years_ago(30),
         latest=today,
-        label="When did it happen?",
+        label=_("When did it happen?"),
         required=False,
         widget=DateParts,
-        help_text=f"For example, {example_date(past=True)}. Leave blank if you do not know.",
-        error_messages={"invalid": "Enter a real date."},
+        help_text=format_lazy(
+            _("For example, {date}. Leave blank if you do not know."), date=example_date(past=True)
+        ),
+        error_messages={"invalid": _("Enter a real date.")},
     )
     url = forms.URLField(
-        label="Link to the post or page (if there is one)",
+        label=_("Link to the post or page (if there is one)"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a full web address."},
+        error_messages={"invalid": _("Enter a full web address.")},
     )
     description = forms.CharField(
-        label="Tell us what happened",
+        label=_("Tell us what happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
-        error_messages={"required": "Tell us what happened."},
+        error_messages={"required": _("Tell us what happened.")},
     )
 
     def __init__(self, *args: Any, spec: RulebookSpec, **kwargs: Any) -> None:
@@ -79,40 +90,45 @@ class ComplaintDetailsForm(Form):
         self.spec = spec
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", "Choose one"), *spec.categories.items()]
+        category.choices = [
+            ("", gettext("Choose one")),
+            *((key, gettext(label)) for key, label in spec.categories.items()),
+        ]
         for slot in range(1, RESPONDENT_SLOTS + 1):
             first = slot == 1
             self.fields[f"respondent_{slot}_name"] = forms.CharField(
-                label="Full name" if first else f"Person {slot}: full name",
+                label=_("Full name")
+                if first
+                else format_lazy(_("Person {slot}: full name"), slot=slot),
                 required=first,
                 max_length=200,
                 error_messages={
-                    "required": "Enter the name of the person you are complaining about."
+                    "required": _("Enter the name of the person you are complaining about.")
                 },
             )
             self.fields[f"respondent_{slot}_membership_number"] = forms.CharField(
-                label="Membership number (if you know it)", required=False, max_length=40
+                label=_("Membership number (if you know it)"), required=False, max_length=40
             )
             self.fields[f"respondent_{slot}_branch"] = forms.CharField(
-                label="Branch (if you know it)", required=False, max_length=200
+                label=_("Branch (if you know it)"), required=False, max_length=200
             )
             self.fields[f"respondent_{slot}_email"] = forms.EmailField(
-                label="Their email address (if you know it)",
+                label=_("Their email address (if you know it)"),
                 required=False,
                 max_length=EMAIL_MAX,
-                help_text="We use it to tell them about the complaint, if we investigate it.",
+                help_text=_("We use it to tell them about the complaint, if we investigate it."),
                 error_messages={
-                    "invalid": "Enter an email address like name@example.com.",
-                    **too_long("The email address", EMAIL_MAX),
+                    "invalid": _("Enter an email address like name@example.com."),
+                    **too_long(_("The email address"), EMAIL_MAX),
                 },
             )
             self.fields[f"respondent_{slot}_postal_address"] = forms.CharField(
-                label="Their postal address (if you know it)",
+                label=_("Their postal address (if you know it)"),
                 required=False,
                 max_length=ADDRESS_MAX,
-                help_text="Without an email address, we write to them by post.",
+                help_text=_("Without an email address, we write to them by post."),
                 widget=forms.Textarea(attrs={"rows": 3}),
-                error_messages=too_long("The postal address", ADDRESS_MAX),
+                error_messages=too_long(_("The postal address"), ADDRESS_MAX),
             )
         # As the page asks them (and the error summary lists them): the complainant, then
         # the people complained about, then what happened.
@@ -131,7 +147,7 @@ class ComplaintDetailsForm(Form):
         def row(name: str, key: str, value: str) -> dict[str, str]:
             return {
                 "key": key,
-                "value": value or "Not given",
+                "value": value or gettext("Not given"),
                 "target": error_target_id(self[name]),
             }
 
@@ -139,18 +155,24 @@ class ComplaintDetailsForm(Form):
         if "complainant_name" in self.fields:
             sections.append(
                 {
-                    "title": "About you",
+                    "title": gettext("About you"),
                     "rows": [
-                        row("complainant_name", "Your name", data["complainant_name"]),
-                        row("complainant_email", "Your email address", data["complainant_email"]),
+                        row("complainant_name", gettext("Your name"), data["complainant_name"]),
+                        row(
+                            "complainant_email",
+                            gettext("Your email address"),
+                            data["complainant_email"],
+                        ),
                         row(
                             "complainant_is_member",
-                            "Member",
-                            "Yes" if data["complainant_is_member"] == "yes" else "No",
+                            gettext("Member"),
+                            gettext("Yes")
+                            if data["complainant_is_member"] == "yes"
+                            else gettext("No"),
                         ),
                         row(
                             "complainant_membership_number",
-                            "Your membership number",
+                            gettext("Your membership number"),
                             data["complainant_membership_number"],
                         ),
                     ],
@@ -159,36 +181,46 @@ class ComplaintDetailsForm(Form):
         for slot in range(1, RESPONDENT_SLOTS + 1):
             if not data.get(f"respondent_{slot}_name"):
                 continue
-            rows = [row(f"respondent_{slot}_name", "Name", data[f"respondent_{slot}_name"])]
+            rows = [
+                row(f"respondent_{slot}_name", gettext("Name"), data[f"respondent_{slot}_name"])
+            ]
             for part, key in (
-                ("membership_number", "Membership number"),
-                ("branch", "Branch"),
-                ("email", "Email address"),
-                ("postal_address", "Postal address"),
+                ("membership_number", gettext("Membership number")),
+                ("branch", gettext("Branch")),
+                ("email", gettext("Email address")),
+                ("postal_address", gettext("Postal address")),
             ):
                 if data[f"respondent_{slot}_{part}"]:
                     rows.append(
                         row(f"respondent_{slot}_{part}", key, data[f"respondent_{slot}_{part}"])
                     )
-            sections.append({"title": f"Person {slot}", "rows": rows})
+            sections.append(
+                {"title": gettext("Person %(slot)s") % {"slot": slot}, "rows": rows, "person": slot}
+            )
         conduct_date = data["conduct_date"]
         sections.append(
             {
-                "title": "What happened",
+                "title": gettext("What happened"),
                 "rows": [
-                    row("category", "Kind of behaviour", self.spec.categories[data["category"]]),
+                    row(
+                        "category",
+                        gettext("Kind of behaviour"),
+                        gettext(self.spec.categories[data["category"]]),
+                    ),
                     row(
                         "allegation_type",
-                        "What they did",
-                        str(AllegationType(data["allegation_type"]).label),
+                        gettext("What they did"),
+                        gettext(str(AllegationType(data["allegation_type"]).label)),
                     ),
                     row(
                         "conduct_date",
-                        "When it happened",
-                        date_format(conduct_date, "j F Y") if conduct_date else "Not known",
+                        gettext("When it happened"),
+                        date_format(conduct_date, "j F Y")
+                        if conduct_date
+                        else gettext("Not known"),
                     ),
-                    row("url", "Link to the post or page", data["url"]),
-                    row("description", "What happened", data["description"]),
+                    row("url", gettext("Link to the post or page"), data["url"]),
+                    row("description", gettext("What happened"), data["description"]),
                 ],
             }
         )
@@ -196,16 +228,24 @@ class ComplaintDetailsForm(Form):
             size = filesizeformat(kept_file["size"]) if kept_file else ""
             sections.append(
                 {
-                    "title": "Evidence",
+                    "title": gettext("Evidence"),
                     "file": kept_file,
                     "rows": [
                         row(
                             "file",
-                            "File",
-                            f"{kept_file['name']} ({size})" if kept_file else "No file attached",
+                            gettext("File"),
+                            f"{kept_file['name']} ({size})"
+                            if kept_file
+                            else gettext("No file attached"),
                         ),
                         *(
-                            [row("file_description", "What it shows", data["file_description"])]
+                            [
+                                row(
+                                    "file_description",
+                                    gettext("What it shows"),
+                                    data["file_description"],
+                                )
+                            ]
                             if kept_file
                             else []
                         ),
@@ -225,7 +265,7 @@ class ComplaintDetailsForm(Form):
         for slot in range(2, RESPONDENT_SLOTS + 1):
             extra = any(cleaned.get(f"respondent_{slot}_{part}") for part in RESPONDENT_PARTS[1:])
             if extra and not cleaned.get(f"respondent_{slot}_name"):
-                self.add_error(f"respondent_{slot}_name", "Enter this person's full name.")
+                self.add_error(f"respondent_{slot}_name", gettext("Enter this person's full name."))
         return cleaned
 
 
@@ -234,13 +274,13 @@ class ComplaintForm(ComplaintDetailsForm):
     person before it is sent (`answers`)."""
 
     file = forms.FileField(
-        label="A screenshot or file (optional)",
+        label=_("A screenshot or file (optional)"),
         required=False,
         allow_empty_file=True,  # the evidence service refuses it with its own reason
         help_text=FILE_HELP,
     )
     file_description = forms.CharField(
-        label="What does the file show? (optional)", required=False, max_length=2000
+        label=_("What does the file show? (optional)"), required=False, max_length=2000
     )
 
 

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -85,8 +87,8 @@ def start_view(request: HttpRequest) -> HttpResponse:
 # --- the public forms: answers, then "check your answers", then sent -------------------
 
 DRAFT_KEYS = {"named": "intake_draft", "anonymous": "intake_anonymous_draft"}
-NOT_SENT = "Your complaint has not been sent. Check your answers and send it again."
-FILE_GONE = (
+NOT_SENT = _("Your complaint has not been sent. Check your answers and send it again.")
+FILE_GONE = _(
     "The file you attached was kept for a day and has been deleted. Choose it again, or "
     "send your complaint without it."
 )
@@ -154,7 +156,7 @@ def _answers_check(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("remove_file") and kept:
         staging.staged_discard(kept["token"])
         request.session[DRAFT_KEYS[kind]] = {**draft, "file": None}
-        messages.success(request, f"{kept['name']} removed.")
+        messages.success(request, gettext("%(name)s removed.") % {"name": kept["name"]})
         return redirect(request.path)
     if request.method == "POST":
         upload = None

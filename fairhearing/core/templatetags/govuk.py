@@ -26,6 +26,7 @@ from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from fairhearing.core.dates import PARTS, DateParts, entry_of
 
@@ -38,6 +39,9 @@ LABEL_SIZES = frozenset({"xl", "l", "m", "s"})
 _MANAGED_ATTRS = frozenset(
     {"id", "name", "type", "value", "class", "required", "checked", "selected", "aria-describedby"}
 )
+
+# GOV.UK date input labels, in the reader's language.
+PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
 
 
 def widget_kind(widget: forms.Widget) -> str:
@@ -216,7 +220,7 @@ def govuk_field(
             {
                 "id": f"{base_id}-{part}",
                 "name": f"{bound_field.html_name}-{part}",
-                "label": part.capitalize(),
+                "label": PART_LABELS[part],
                 "value": text,
                 "classes": _classes(
                     "govuk-input govuk-date-input__input",

@@ -79,8 +79,8 @@ def _text(html: str) -> _Text:
     return parser
 
 
-def _in_english(part: str, english: set[str]) -> bool:
-    return part in english and part not in SAME and not REFERENCE.match(part)
+def _in_english(part: str, english: set[str], same: frozenset[str] = frozenset()) -> bool:
+    return part in english and part not in SAME | same and not REFERENCE.match(part)
 
 
 def _both(client: Client, url: str) -> tuple[_Text, _Text]:
@@ -92,10 +92,11 @@ def _both(client: Client, url: str) -> tuple[_Text, _Text]:
     return english, welsh
 
 
-def assert_all_welsh(client: Client, url: str) -> None:
+def assert_all_welsh(client: Client, url: str, *, same: frozenset[str] = frozenset()) -> None:
+    """`same`: what the person typed, shown back to them as they typed it."""
     english, welsh = _both(client, url)
     assert (english.lang, welsh.lang) == ("en-GB", "cy")
-    left = [part for part in welsh.parts if _in_english(part, set(english.parts))]
+    left = [part for part in welsh.parts if _in_english(part, set(english.parts), same)]
     assert left == [], f"{url} in Welsh still says: {left}"
 
 
@@ -131,3 +132,39 @@ def test_the_switch_remembers_the_choice_and_goes_back(organisation) -> None:
 def test_a_welsh_browser_gets_welsh(organisation) -> None:
     page = Client().get(reverse("intake:start"), headers={"accept-language": "cy,en;q=0.5"})
     assert 'lang="cy"' in page.content.decode() and "Dechrau nawr" in page.content.decode()
+
+
+def test_the_complaint_form_is_all_welsh_with_its_errors_too(organisation) -> None:
+    client = Client()
+    form = reverse("intake:form")
+    assert_all_welsh(client, form)
+    # Sent empty, with a date that does not exist: every message in Welsh.
+    bad = {"conduct_date-day": "31", "conduct_date-month": "2", "conduct_date-year": "2026"}
+    english = _text(client.post(form, bad).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = _text(client.post(form, bad).content.decode())
+    assert "Mae problem wedi codi" in welsh.parts
+    left = [part for part in welsh.parts if _in_english(part, set(english.parts))]
+    assert left == [], f"the form's errors in Welsh still say: {left}"
+
+
+def test_check_your_answers_is_all_welsh(organisation) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    answers = {
+        "complainant_name": "Priya Callender",
+        "complainant_email": "priya@example.invalid",
+        "complainant_is_member": "no",
+        "respondent_1_name": "Rowan Ashby",
+        "respondent_2_name": "Ellis Moreno",
+        "category": "bullying",
+        "allegation_type": "post",
+        "conduct_date-day": "3",
+        "conduct_date-month": "3",
+        "conduct_date-year": "2026",
+        "description": "Posted a cartoon mocking a volunteer.",
+    }
+    response = client.post(reverse("intake:form"), answers)
+    assert response.status_code == 302
+    typed = frozenset(v for k, v in answers.items() if not k.startswith(("conduct", "category")))
+    assert_all_welsh(client, reverse("intake:check"), same=typed)
