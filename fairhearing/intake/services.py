@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from fairhearing.cases.models import Case, Complaint
 from fairhearing.core.mail import stable_message_id
@@ -150,6 +151,12 @@ def complaint_acknowledge_by_email(*, complaint: Complaint) -> bool:
 def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
     """Email the complainant their reference (and the receipt's proof link). False, logged,
     if the mail backend fails: the complaint is already safe, and staff acknowledge it."""
+    with translation.override(complaint.complainant.language or settings.LANGUAGE_CODE):
+        return _acknowledgement_send(complaint=complaint, cases=cases)
+
+
+def _acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
+    """In the complainant's language (the one they chose on the form)."""
     context = {
         "complaint": complaint,
         "cases": cases,
@@ -157,7 +164,8 @@ def acknowledgement_send(*, complaint: Complaint, cases: list[Case]) -> bool:
         "receipt": complaint_receipt_event(complaint),
     }
     message = EmailMultiAlternatives(
-        subject=f"We have received your complaint: reference {complaint.reference}",
+        subject=gettext("We have received your complaint: reference %(reference)s")
+        % {"reference": complaint.reference},
         body=render_to_string("intake/email/acknowledgement.txt", context),
         to=[complaint.complainant.email],
         # Stable: sent again after a crash (intake.services.acknowledgements_owed_send), it

@@ -3,11 +3,12 @@ post, phone, email or in person, and anonymous reports with their receipt code."
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,14 +43,25 @@ from .services import complaint_submit, received_at_for
 SESSION_KEY = "intake_submitted_reference"
 
 
-def _submission(data: dict[str, Any]) -> dict[str, Any]:
-    """The service's arguments from a valid complaint form."""
+def chosen_language() -> str:
+    """The language the page was read in, if not the site's own: the complainant's choice."""
+    language = get_language() or ""
+    return language if language != settings.LANGUAGE_CODE and language in LANGUAGES else ""
+
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def _submission(data: dict[str, Any], *, language: str = "") -> dict[str, Any]:
+    """The service's arguments from a valid complaint form; `language`, the one the
+    complainant chose on the form ("" for the site's own): we write to them in it."""
     return {
         "complainant": PersonDetails(
             full_name=data["complainant_name"],
             email=data["complainant_email"] or "",
             is_member=data["complainant_is_member"] == "yes",
             membership_number=data["complainant_membership_number"],
+            language=language,
         ),
         **_about(data),
     }
@@ -194,7 +206,7 @@ def _send(
             channel=Channel.WEB,
             upload=upload,
             upload_description=data["file_description"],
-            **_submission(data),
+            **_submission(data, language=chosen_language()),
         )
         request.session[SESSION_KEY] = complaint.reference
         return redirect("intake:submitted")

@@ -5,10 +5,11 @@ this (`tasks.notifications_send_task`, queued by the services that queue a notif
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.models import EventKind
@@ -22,6 +23,14 @@ BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]
 
 
 def _send(notification: Notification) -> None:
+    """In the language the party chose (people.Person.language), as far as the catalogue
+    has the email's words; staff are written to in the site's own."""
+    person = notification.person
+    with translation.override((person.language if person else "") or settings.LANGUAGE_CODE):
+        _render_and_send(notification)
+
+
+def _render_and_send(notification: Notification) -> None:
     context = {**notification.context, "name": notification.to_name, "role": notification.role}
     text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
     first_line, _, body = text.strip().partition("\n")
@@ -46,10 +55,14 @@ def _send(notification: Notification) -> None:
 def notifications_send_pending(*, now: dt.datetime | None = None, batch: int = 200) -> int:
     """Send what is due; each claimed with a conditional UPDATE so workers never double-send."""
     now = now or timezone.now()
-    due = Notification.objects.filter(
-        status__in=[Notification.Status.QUEUED, Notification.Status.FAILED],
-        next_attempt_at__lte=now,
-    ).order_by("next_attempt_at")[:batch]
+    due = (
+        Notification.objects.filter(
+            status__in=[Notification.Status.QUEUED, Notification.Status.FAILED],
+            next_attempt_at__lte=now,
+        )
+        .select_related("person")
+        .order_by("next_attempt_at")[:batch]
+    )
     sent = 0
     for notification in due:
         # The claim is a lease of ten minutes from now (not from the start of the batch): a

@@ -148,6 +148,10 @@ class Person(models.Model):
     # Where letters go when there is no email (or as well): lines as the envelope shows them.
     postal_address = EncryptedTextField(blank=True, validators=[MaxLengthValidator(ADDRESS_MAX)])
     is_member = models.BooleanField(default=False)
+    # The language they chose to be written to in (settings.LANGUAGES: "cy"); "" is the
+    # site's own (English). Their emails and letters are written in it, as far as the
+    # catalogue goes (issue 25, item 4).
+    language = models.CharField(max_length=8, blank=True, default="")
     membership_number = EncryptedCharField(max_length=40, blank=True)
     membership_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     branch = models.ForeignKey(

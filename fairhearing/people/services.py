@@ -118,6 +118,7 @@ class PersonDetails:
     branch_name: str = ""
     kind: str = Person.Kind.INDIVIDUAL
     postal_address: str = ""
+    language: str = ""  # the language they chose on the form, "" for the site's own
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Found:
     filled: tuple[str, ...] = ()
 
 
-CONTACT_FIELDS = ("email", "postal_address")
+CONTACT_FIELDS = ("email", "postal_address", "language")
 
 
 def contact_fill(person: Person, details: PersonDetails) -> list[str]:
@@ -142,6 +143,8 @@ def contact_fill(person: Person, details: PersonDetails) -> list[str]:
     given = {
         "email": details.email.strip(),
         "postal_address": address_lines(details.postal_address),
+        # Not a contact detail, but filled the same way: the language a member first chose.
+        "language": details.language,
     }
     filled = [field for field in CONTACT_FIELDS if given[field] and not getattr(person, field)]
     for field in filled:
@@ -214,6 +217,7 @@ def person_from_details(
         is_member=details.is_member or bool(number),
         membership_number=number,
         branch=branch,
+        language=details.language,
     )
 
 
@@ -276,6 +280,7 @@ def people_find_or_create(
             is_member=entry.is_member or bool(number),
             membership_number=number,
             branch=branch,
+            language=entry.language,
         )
         if check:
             person.full_clean(exclude=["organisation", "branch"], validate_constraints=False)

@@ -168,3 +168,45 @@ def test_check_your_answers_is_all_welsh(organisation) -> None:
     assert response.status_code == 302
     typed = frozenset(v for k, v in answers.items() if not k.startswith(("conduct", "category")))
     assert_all_welsh(client, reverse("intake:check"), same=typed)
+
+
+def test_a_complaint_made_in_welsh_is_acknowledged_in_welsh_and_remembered(
+    organisation, mailoutbox
+) -> None:
+    from fairhearing.cases.models import Complaint
+
+    answers = {
+        "complainant_name": "Priya Callender",
+        "complainant_email": "priya@example.invalid",
+        "complainant_is_member": "no",
+        "respondent_1_name": "Rowan Ashby",
+        "category": "bullying",
+        "allegation_type": "post",
+        "description": "Posted a cartoon mocking a volunteer.",
+    }
+    for language, email in (("cy", "priya@example.invalid"), ("", "ivo@example.invalid")):
+        client = Client()
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.post(reverse("intake:form"), {**answers, "complainant_email": email})
+        assert client.post(reverse("intake:check")).status_code == 302
+    welsh, english = (
+        Complaint.objects.get(complainant__email_hash=h)
+        for h in (_email_hash("priya@example.invalid"), _email_hash("ivo@example.invalid"))
+    )
+    assert (welsh.complainant.language, english.complainant.language) == ("cy", "")
+    to_priya, to_ivo = mailoutbox
+    assert to_priya.subject == f"Rydym wedi cael eich cwyn: cyfeirnod {welsh.reference}"
+    assert "Annwyl Priya Callender," in to_priya.body
+    assert "Beth sy\u2019n digwydd nesaf:" in to_priya.body
+    assert "/ledger/proofs/inclusion?seq=" in to_priya.body
+    html = to_priya.alternatives[0][0]
+    assert '<html lang="cy">' in html and "Eich cyfeirnod yw" in html
+    assert to_ivo.subject == f"We have received your complaint: reference {english.reference}"
+    assert "Dear" in to_ivo.body and "What happens next:" in to_ivo.body
+
+
+def _email_hash(email: str) -> str:
+    from fairhearing.people.models import person_hash
+
+    return person_hash("email", email)
