@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairhearing.cases.models import Case, Channel, Complaint
 from fairhearing.evidence.models import EvidenceItem, Source
@@ -49,12 +50,13 @@ UPLOAD_DESCRIPTION = "File sent by the anonymous reporter with the report."
 WINDOW = dt.timedelta(hours=1)
 MAX_FAILURES_PER_LOCATOR = 5
 MAX_FAILURES_PER_ADDRESS = 20
-MALFORMED = (
+# In English here (the API's words); the page translates them as it shows them.
+MALFORMED = gettext_noop(
     "Enter the receipt code exactly as it was shown: 24 letters and numbers, "
     "like ABCD-EFGH-JKMN-PQRS-TVWX-YZ23."
 )
-WRONG = "That receipt code does not match a report. Check it and try again."
-LOCKED = "Too many attempts with wrong codes. Wait an hour, then try again."
+WRONG = gettext_noop("That receipt code does not match a report. Check it and try again.")
+LOCKED = gettext_noop("Too many attempts with wrong codes. Wait an hour, then try again.")
 NOT_OPEN = "This report's cases are closed: nothing more can be added."
 
 

@@ -337,22 +337,20 @@ class AnonymousComplaintForm(ComplaintForm):
         super().__init__(*args, **kwargs)
         for name in COMPLAINANT_FIELDS:
             del self.fields[name]
-        self.fields[
-            "description"
-        ].help_text = (
+        self.fields["description"].help_text = _(
             "Do not include your name or anything that identifies you, unless you want to."
         )
 
 
 class ReceiptForm(Form):
     code = forms.CharField(
-        label="Your receipt code",
+        label=_("Your receipt code"),
         max_length=80,
-        help_text="24 letters and numbers, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ23.",
+        help_text=_("24 letters and numbers, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ23."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
-        error_messages={"required": "Enter your receipt code."},
+        error_messages={"required": _("Enter your receipt code.")},
     )
 
 

@@ -322,7 +322,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
                 text=form.cleaned_data["code"], ip_address=_client_address(request)
             )
         except anonymous.ReceiptRefused as refused:
-            form.add_error("code", str(refused))
+            form.add_error("code", gettext(str(refused)))
             status = 429 if str(refused) == anonymous.LOCKED else 400
         else:
             reporter_session_grant(request, report)

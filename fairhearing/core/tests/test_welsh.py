@@ -23,7 +23,16 @@ from fairhearing.intake.views import SESSION_KEY
 pytestmark = pytest.mark.django_db
 
 # The same in both languages.
-SAME = {"Fairhearing", "English", "Cymraeg", "Northfield Cooperative League", "\u2013", ",", "."}
+SAME = {
+    "Fairhearing",
+    "English",
+    "Cymraeg",
+    "Northfield Cooperative League",
+    "\u2013",
+    ",",
+    ".",
+    "!",
+}
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5}$")
 
 
@@ -210,3 +219,13 @@ def _email_hash(email: str) -> str:
     from fairhearing.people.models import person_hash
 
     return person_hash("email", email)
+
+
+def test_the_anonymous_report_pages_are_all_welsh(organisation) -> None:
+    client = Client()
+    assert_all_welsh(client, reverse("intake:anonymous"))
+    assert_all_welsh(client, reverse("intake:report"))
+    # A wrong code, refused in Welsh.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    wrong = client.post(reverse("intake:report"), {"code": "ABCD-EFGH-JKMN-PQRS-TVWX-YZ23"})
+    assert "Nid yw\u2019r cod derbynneb hwnnw\u2019n cyfateb" in wrong.content.decode()
