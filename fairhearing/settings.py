@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fairhearing.witnesses",
     "fairhearing.reporting",
     "fairhearing.audits",
+    "fairhearing.surveys",
     "fairhearing.caselist",
     "fairhearing.evidence",
     "fairhearing.linking",

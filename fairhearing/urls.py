@@ -23,6 +23,7 @@ urlpatterns = [
     path("webhooks/", include("fairhearing.webhooks.urls")),
     path("ledger/", include("fairhearing.ledger.urls")),
     path("audits/", include("fairhearing.audits.urls")),
+    path("survey/", include("fairhearing.surveys.urls")),
     path("", include("fairhearing.reporting.urls")),
 ]
 

@@ -153,6 +153,11 @@ class EventKind(IntEnum):
     AUDIT_CASE_RECORDED = 261
     AUDIT_FINDING_RAISED = 262
     RECOMMENDATION_ADDED = 263
+    # Confidence surveys (surveys app): a party of a closed case invited (the invitation and
+    # party by id, on the case), and an answer recorded, on no case and naming no invitation,
+    # party or answer: only the organisation and the quarter (R-55, anonymous by construction).
+    SURVEY_INVITED = 270
+    SURVEY_ANSWERED = 271
 
     @property
     def label(self) -> str:
@@ -182,6 +187,8 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.AUDIT_ROUND_DRAWN: "Case-file audit sample drawn",
     EventKind.AUDIT_CASE_RECORDED: "Case file audited",
     EventKind.AUDIT_FINDING_RAISED: "Audit finding raised as a recommendation",
+    EventKind.SURVEY_INVITED: "Party invited to the confidence survey",
+    EventKind.SURVEY_ANSWERED: "Confidence survey answered",
 }
 
 

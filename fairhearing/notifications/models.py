@@ -24,6 +24,7 @@ class Notification(models.Model):
         SIGN_IN_LETTER = "sign_in_letter", "Sign-in link to follow the case"
         STAFF_DIGEST = "staff_digest", "Daily digest"
         TRAINING_EXPIRING = "training_expiring", "Training about to expire"
+        SURVEY_INVITATION = "survey_invitation", "Confidence survey invitation"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
