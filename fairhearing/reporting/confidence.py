@@ -4,15 +4,22 @@ suppression as every published table (suppression.py).
 
 The four statements' tables of one role split the same number (every answer answers all four),
 so they are one group sharing that total. The roles are separate groups, and no total over the
-roles is published: with it, a role's hidden total would be the difference of two shown ones."""
+roles is published: with it, a role's hidden total would be the difference of two shown ones.
+
+A role's tables are published only where at least `MIN_FOR_TABLES` of its parties answered in
+the quarter (its number of answers is published either way). Suppression keeps a small count
+from being worked out; it does not stop a small group answering alike from telling how each
+answered ("1-5" agreed, every other level 0) to someone who knows the few invited in the
+quarter, as the case team may."""
 
 from typing import Any
 
 from fairhearing.surveys.models import QUESTIONS, Level, Role
 from fairhearing.surveys.queries import Counts
 
-from .suppression import Group, Table, suppress
+from .suppression import WITHHELD, Group, Table, suppress
 
+MIN_FOR_TABLES = 10
 ROLE_TITLES = {Role.COMPLAINANT: "Complainants", Role.RESPONDENT: "Respondents"}
 
 
@@ -40,6 +47,10 @@ def survey_content(counts: Counts) -> dict[str, Any]:
     answers, tables = [], []
     for role, group in survey_groups(counts).items():
         suppress(group)
+        if group.total < MIN_FOR_TABLES:
+            for table in group.tables:
+                table.withheld = True
+                table.shown = dict.fromkeys(table.counts, WITHHELD)
         title = ROLE_TITLES[Role(role)]
         answers.append({"role": title, "answers": group.total_shown, "name": f"survey_{role}"})
         for question, table in zip(QUESTIONS, group.tables, strict=True):
