@@ -32,6 +32,7 @@ ROLE_PAGES = [
     ("worker:status", [], Role.OVERSIGHT),
     ("panels:training", [], Role.CASE_OFFICER),
     ("audits:rounds", [], Role.GOVERNING_BODY),
+    ("surveys:comments", [], Role.CASE_OFFICER),
     ("webhooks:log", [], Role.CASE_OFFICER),
     ("reporting:packs", [], Role.CASE_OFFICER),
     ("reporting:workload", [], Role.GOVERNING_BODY),

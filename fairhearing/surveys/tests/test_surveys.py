@@ -50,7 +50,7 @@ from fairhearing.surveys.services import (
 
 pytestmark = pytest.mark.django_db
 
-ALL_AGREE = dict.fromkeys(QUESTIONS, Level.AGREE)
+ALL_AGREE: dict[str, int] = dict.fromkeys(QUESTIONS, int(Level.AGREE))
 TO_NO_FURTHER_ACTION = ("acknowledge", "begin_assessment", "assess_no_further_action")
 # Investigated (the respondent is told), then closed with no case to answer.
 TO_NO_CASE = (
@@ -86,7 +86,7 @@ def survey_links() -> dict[str, str]:
     notifications_send_pending()
     links = {}
     for message in mail.outbox:
-        found = re.search(r"/survey/([A-Za-z0-9_-]+)/", message.body)
+        found = re.search(r"/survey/([A-Za-z0-9_-]+)/", str(message.body))
         if found:
             links[message.to[0]] = found.group(1)
     return links
@@ -116,6 +116,7 @@ def test_closing_after_notice_invites_both_parties_by_email_with_a_one_time_link
     )
     assert message.subject == "How was your complaint handled? A short, anonymous survey"
     assert with_emails.reference in message.body and "Dear Priya Callender" in message.body
+    assert isinstance(message, mail.EmailMultiAlternatives)
     assert "text/html" in message.alternatives[0][1]
     # Only the hash of each token is kept, and each opens its own party's invitation.
     for email, token in links.items():
@@ -320,9 +321,9 @@ def test_comments_are_for_oversight_only_without_their_role_and_not_for_a_few(
             **ALL_AGREE,
         )
     assert comments_of(organisation.pk, "2026-Q3") is None
-    page = signed_in(oversight).get(reverse("surveys:comments"))
-    assert page.status_code == 200 and 'id="too-few"' in page.content.decode()
-    assert "Comment number" not in page.content.decode()
+    response = signed_in(oversight).get(reverse("surveys:comments"))
+    assert response.status_code == 200 and 'id="too-few"' in response.content.decode()
+    assert "Comment number" not in response.content.decode()
     Answer.objects.create(
         organisation=organisation, period="2026-Q3", role=Role.COMPLAINANT, **ALL_AGREE
     )

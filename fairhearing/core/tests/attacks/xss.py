@@ -70,6 +70,9 @@ from fairhearing.reporting.services import (
     recommendation_update,
     recommendations_import,
 )
+from fairhearing.surveys.models import Answer
+from fairhearing.surveys.queries import MIN_FOR_COMMENTS
+from fairhearing.surveys.services import survey_answer, survey_invitations_make
 from fairhearing.workflow.bias import case_recuse, challenge_decide, challenge_raise
 from fairhearing.workflow.services import (
     case_assign,
@@ -358,6 +361,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     )
     pack = meeting_pack_make(meeting=meeting)
     audited = _audit(organisation, officer=officer, oversight=oversight)
+    _survey_answered(organisation, later)
     return XssWorld(
         case=case,
         officer=officer,
@@ -376,6 +380,21 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         pack=pack,
         audited=audited,
     )
+
+
+def _survey_answered(organisation: Organisation, case: Case) -> None:
+    """The complainant of `case` answers the confidence survey with the payload in their
+    comments, among enough others' answers for oversight to read the quarter's comments."""
+    complainant = case.parties.get(role="complainant").person
+    ((_, token),) = survey_invitations_make(
+        actor=None, case=case, parties=[(complainant, "complainant")]
+    )
+    levels = {"fair": 1, "explained": 2, "informed": 3, "confidence": 4}
+    answer = survey_answer(token=token, answers=levels, comments="SC " + PAYLOAD)
+    for _ in range(MIN_FOR_COMMENTS - 1):
+        Answer.objects.create(
+            organisation=organisation, period=answer.period, role="respondent", **levels
+        )
 
 
 def _audit(organisation: Organisation, *, officer: User, oversight: User) -> AuditedCase:
