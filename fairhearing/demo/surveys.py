@@ -54,13 +54,14 @@ def surveys_demo(organisation: Organisation, rng: random.Random) -> int:
         .order_by("pk")
     )
     for notification in invitations:
-        if rng.random() > ANSWERED or notification.case.closed_at is None:
+        case = notification.case
+        if rng.random() > ANSWERED or case is None or case.closed_at is None:
             continue
-        when = notification.case.closed_at + dt.timedelta(hours=rng.randint(6, 21 * 24))
+        when = case.closed_at + dt.timedelta(hours=rng.randint(6, 21 * 24))
         if when >= now:
             continue
         token = notification.context["survey_url"].rstrip("/").rsplit("/", 1)[-1]
-        upheld = notification.case.outcome in UPHELD
+        upheld = case.outcome in UPHELD
         happier = upheld == (notification.role == "complainant")
         survey_answer(
             token=token,
