@@ -8,13 +8,19 @@ from fairhearing.core.limits import NOTE_MAX, too_long
 from .models import QUESTIONS, Level
 
 
+def _that(statement: str) -> str:
+    """The statement as it follows "agree that": "I was ..." as it is, "The process ..." as
+    "the process ..."."""
+    return statement if statement.startswith("I ") else statement[0].lower() + statement[1:]
+
+
 def _statement(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=Level.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Say how far you agree: {label.lower()}."},
+        error_messages={"required": f"Select how far you agree that {_that(label)}."},
     )
 
 

@@ -230,7 +230,8 @@ def test_every_statement_must_be_answered(with_emails, case_officer) -> None:
     response = Client().post(reverse("surveys:answer", args=[token]), {"fair": "4"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Say how far you agree: the process was explained to me clearly." in page
+    assert "Select how far you agree that the process was explained to me clearly." in page
+    assert "Select how far you agree that I was kept informed about my case." in page
     with pytest.raises(CaseError, match=ANSWER_EVERY_QUESTION):
         survey_answer(token=token, answers={**ALL_AGREE, "informed": 9})
     assert not Answer.objects.exists() and not Invitation.objects.filter(used=True).exists()
