@@ -75,8 +75,8 @@ def test_a_party_answers_the_survey_from_their_email(
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your answers")
     assert_accessible(page, context="the survey's thanks")
     snapshot(page, "survey-thanks")
-    (answer,) = Answer.objects.all()
-    assert (answer.fair, answer.explained, answer.informed, answer.confidence) == (4, 5, 2, 3)
+    (given,) = Answer.objects.all()
+    assert (given.fair, given.explained, given.informed, given.confidence) == (4, 5, 2, 3)
 
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -91,7 +91,7 @@ def test_a_party_answers_the_survey_from_their_email(
     for n in range(24):
         Answer.objects.create(
             organisation=organisation,
-            period=answer.period,
+            period=given.period,
             role="complainant" if n % 2 else "respondent",
             **{q: rng.choice(Level.values) for q in QUESTIONS},
         )
