@@ -53,10 +53,11 @@ def comments_of(organisation_id: int, period: str) -> list[str] | None:
     return comments
 
 
-def periods_answered(organisation_id: int) -> list[str]:
-    """The quarters with answers, newest first."""
+def periods_answered(organisation_id: int, *, before: str) -> list[str]:
+    """The quarters before `before` with answers, newest first. Comments are read only once
+    their quarter has ended: one appearing the day after a case closed would point at it."""
     return list(
-        Answer.objects.filter(organisation_id=organisation_id)
+        Answer.objects.filter(organisation_id=organisation_id, period__lt=before)
         .values_list("period", flat=True)
         .distinct()
         .order_by("-period")

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -65,7 +66,9 @@ def thanks_view(request: HttpRequest) -> HttpResponse:
 def comments_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_comment_reader(user)
-    periods = periods_answered(user.organisation_id)
+    periods = periods_answered(
+        user.organisation_id, before=services.quarter_of(timezone.localdate())
+    )
     chosen = request.GET.get("period") or (periods[0] if periods else "")
     if chosen not in periods:
         chosen = periods[0] if periods else ""

@@ -331,6 +331,21 @@ def test_comments_are_for_oversight_only_without_their_role_and_not_for_a_few(
     page = signed_in(oversight).get(reverse("surveys:comments")).content.decode()
     assert all(f"Comment number {i}" in page for i in range(MIN_FOR_COMMENTS - 1))
     assert "Respondent" not in page and "Complainant" not in page
+    # This quarter's comments wait until it has ended.
+    Answer.objects.create(
+        organisation=organisation,
+        period="2026-Q4",
+        role=Role.COMPLAINANT,
+        comments="Written this quarter",
+        **ALL_AGREE,
+    )
+    with time_machine.travel(dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)):
+        page = signed_in(oversight).get(reverse("surveys:comments")).content.decode()
+        assert "2026-Q4" not in page and "Comment number 0" in page
+    with time_machine.travel(dt.datetime(2027, 1, 4, 12, tzinfo=dt.UTC)):
+        answers = reverse("surveys:comments") + "?period=2026-Q4"
+        page = signed_in(oversight).get(answers).content.decode()
+        assert 'id="too-few"' in page  # one answer in 2026-Q4
     assert signed_in(case_officer).get(reverse("surveys:comments")).status_code == 403
 
 

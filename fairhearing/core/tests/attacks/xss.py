@@ -383,14 +383,16 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
 
 
 def _survey_answered(organisation: Organisation, case: Case) -> None:
-    """The complainant of `case` answers the confidence survey with the payload in their
-    comments, among enough others' answers for oversight to read the quarter's comments."""
+    """The complainant of `case` answers the confidence survey, in a quarter that has ended,
+    with the payload in their comments, among enough others' answers for oversight to read
+    the quarter's comments."""
     complainant = case.parties.get(role="complainant").person
+    then = timezone.now() - dt.timedelta(days=120)  # a quarter that has ended
     ((_, token),) = survey_invitations_make(
-        actor=None, case=case, parties=[(complainant, "complainant")]
+        actor=None, case=case, parties=[(complainant, "complainant")], now=then
     )
     levels = {"fair": 1, "explained": 2, "informed": 3, "confidence": 4}
-    answer = survey_answer(token=token, answers=levels, comments="SC " + PAYLOAD)
+    answer = survey_answer(token=token, answers=levels, comments="SC " + PAYLOAD, now=then)
     for _ in range(MIN_FOR_COMMENTS - 1):
         Answer.objects.create(
             organisation=organisation, period=answer.period, role="respondent", **levels
