@@ -1,7 +1,9 @@
 """The confidence survey in a real browser: a party opens the link from their email, sends it
 incomplete (errors first), then answered; the link then says it was used; the published
-statistics show the answers. axe-core checks each page."""
+statistics show the answers; oversight reads a past quarter's comments. axe-core checks each
+page."""
 
+import datetime as dt
 import os
 import random
 import re
@@ -12,8 +14,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from fairhearing.conftest import walk
+from fairhearing.accounts.models import Role as UserRole
+from fairhearing.conftest import make_user, walk
 from fairhearing.core.testing.browser import assert_accessible, snapshot
+from fairhearing.core.testing.pages import sign_in
 from fairhearing.notifications.sending import notifications_send_pending
 from fairhearing.people.models import Person
 from fairhearing.reporting.queries import period_of
@@ -112,3 +116,35 @@ def test_a_party_answers_the_survey_from_their_email(
             page.locator("#survey-results").screenshot(
                 path=str(Path(folder) / f"survey-statistics-part-{width}.png")
             )
+
+
+def test_oversight_reads_the_comments_of_a_quarter_that_has_ended(
+    page: Page, live_server, organisation
+) -> None:
+    make_user(organisation, "odile", UserRole.OVERSIGHT, first_name="Odile", last_name="Marr")
+    ended = period_of(period_of(timezone.localdate()).starts_on - dt.timedelta(days=1)).name
+    comments = [
+        "The case officer explained every step before it happened.",
+        "Nobody told me the hearing had moved until the day before.",
+        "",
+        "",
+        "Clear letters, but it took too long.",
+        "",
+    ]
+    for n, text in enumerate(comments):
+        Answer.objects.create(
+            organisation=organisation,
+            period=ended,
+            role="complainant" if n % 2 else "respondent",
+            comments=text,
+            **dict.fromkeys(QUESTIONS, 3),
+        )
+    sign_in(page, live_server.url, "odile")
+    page.get_by_role("link", name="Survey comments").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Confidence survey comments, {ended}"
+    )
+    expect(page.locator("#comments li")).to_have_count(3)
+    expect(page.locator("main")).not_to_contain_text("Complainant")
+    assert_accessible(page, context="survey comments")
+    snapshot(page, "survey-comments")
