@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fairhearing.reporting",
     "fairhearing.audits",
     "fairhearing.compliance",
+    "fairhearing.surveys",
     "fairhearing.caselist",
     "fairhearing.evidence",
     "fairhearing.linking",

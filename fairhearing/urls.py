@@ -24,6 +24,7 @@ urlpatterns = [
     path("ledger/", include("fairhearing.ledger.urls")),
     path("audits/", include("fairhearing.audits.urls")),
     path("sanctions/", include("fairhearing.compliance.urls")),
+    path("survey/", include("fairhearing.surveys.urls")),
     path("", include("fairhearing.reporting.urls")),
 ]
 

@@ -57,6 +57,8 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "reporting:report_format",
         "reporting:tracker",
         "audits:published",
+        "surveys:answer",
+        "surveys:thanks",
         "portal:start",
         "portal:sign_in",
         "portal:sign_out",

@@ -310,6 +310,7 @@ COMMUNICATION_KINDS = frozenset(
         EventKind.LETTER_POSTED,
         EventKind.CHALLENGE_RAISED,
         EventKind.ANONYMOUS_REPORT_OPENED,
+        EventKind.SURVEY_INVITED,
     }
 )
 

@@ -58,6 +58,7 @@ from .governance import governance_demo
 from .independence import independence_demo, register_demo
 from .notes import file_notes_demo
 from .panels import panel_ready_for
+from .surveys import surveys_demo
 
 
 def demo_loaded() -> bool:
@@ -277,6 +278,8 @@ def load_demo(
         register_demo(organisation, users, rng)
     with transaction.atomic():  # before the pack, which shows the last audit's counts
         audits_demo(organisation, users["oversight"], rng)
+    with transaction.atomic():  # before the pack and the statistics, which show the answers
+        surveys_demo(organisation, rng)
     with transaction.atomic():
         governance_demo(organisation, users["admin"])
     with transaction.atomic():

@@ -174,6 +174,11 @@ class EventKind(IntEnum):
     SSO_ACCOUNT_LINKED = 291
     SSO_SIGN_IN_REFUSED = 292
     SSO_ACCOUNT_UNLINKED = 293
+    # Confidence surveys (surveys app): a party of a closed case invited (the invitation and
+    # party by id, on the case), and an answer recorded, on no case and naming no invitation,
+    # party or answer: only the organisation and the quarter (R-55, anonymous by construction).
+    SURVEY_INVITED = 270
+    SURVEY_ANSWERED = 271
 
     @property
     def label(self) -> str:
@@ -214,6 +219,8 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.SSO_ACCOUNT_LINKED: "Account linked to the identity provider",
     EventKind.SSO_SIGN_IN_REFUSED: "Sign-in through the identity provider refused",
     EventKind.SSO_ACCOUNT_UNLINKED: "Account unlinked from the identity provider",
+    EventKind.SURVEY_INVITED: "Party invited to the confidence survey",
+    EventKind.SURVEY_ANSWERED: "Confidence survey answered",
 }
 
 

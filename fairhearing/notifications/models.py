@@ -26,6 +26,7 @@ class Notification(models.Model):
         TRAINING_EXPIRING = "training_expiring", "Training about to expire"
         CONDITION_REMINDER = "condition_reminder", "Reminder of a sanction's condition"
         CONDITION_OVERDUE = "condition_overdue", "Sanction condition overdue"
+        SURVEY_INVITATION = "survey_invitation", "Confidence survey invitation"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

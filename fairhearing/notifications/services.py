@@ -31,6 +31,7 @@ from fairhearing.organisations.models import Organisation
 from fairhearing.panels.models import TrainingRecord
 from fairhearing.portal.models import SignInLink
 from fairhearing.portal.services import sign_in_link_extend, sign_in_link_new
+from fairhearing.surveys.services import survey_invitations_make
 
 from .letters import LetterText, letter_render
 from .models import Notification
@@ -181,6 +182,31 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
                 context=base,
             )
     transaction.on_commit(_enqueue_send)
+
+
+def notifications_for_survey(*, actor: Any, case: Any) -> None:
+    """Invite the parties of a case that has just closed to the confidence survey, by email
+    (R-55): those told of its closing, as `notifications_for_decision` tells them (the
+    respondent only once given notice of the allegations). A party without email is not
+    asked: the survey has no letter."""
+    told_respondent = case.stage_changes.filter(transition__in=NOTICE_TRANSITIONS).exists()
+    invited = survey_invitations_make(
+        actor=actor, case=case, parties=_parties(case, respondent=told_respondent)
+    )
+    for invitation, token in invited:
+        _queue(
+            case,
+            Notification.Kind.SURVEY_INVITATION,
+            person=invitation.person,
+            role=invitation.role,
+            context={
+                "reference": case.reference,
+                "survey_url": settings.SITE_URL + reverse("surveys:answer", args=[token]),
+                "expires_on": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+            },
+        )
+    if invited:
+        transaction.on_commit(_enqueue_send)
 
 
 def notifications_for_hearing(*, case: Any) -> None:

@@ -386,6 +386,10 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
             {"key": "conflicts_checked", "label": "Conflicts of interest checked for deciders"},
         ],
     },
+    # R-55 (issue 23, item 4): on closure each party with an email address is sent a
+    # one-time link to a short confidence survey, anonymous from the case team (surveys app);
+    # the link lasts `link_days` days.
+    "surveys": {"enabled": True, "link_days": 60},
     # R-64 (EHRC): the training that must be current before someone joins a case team or is
     # drawn for a panel, by course name; its holder is told `reminder_days` before it expires.
     "training": {

@@ -220,6 +220,8 @@ class RulebookSpec:
                 f"clock_stops may be approved only by {', '.join(sorted(CLOCK_STOP_DECIDERS))}"
             )
         self._check_audit()
+        if not 1 <= self.survey_link_days <= 365:
+            raise RulebookError("surveys link_days must be between 1 and 365")
         for stage, items in self.checklists.items():
             if stage not in self.stage_labels or stage == CLOSED:
                 raise RulebookError(f"a checklist names {stage!r}, which is not an open stage")
@@ -328,6 +330,16 @@ class RulebookSpec:
         """What an audit asks of each sampled case file, in order."""
         items = (self.definition.get("audit") or {}).get("checks") or ()
         return tuple(ChecklistItem(str(i["key"]), str(i["label"])) for i in items)
+
+    @property
+    def surveys_enabled(self) -> bool:
+        """Whether the parties are asked a confidence survey when a case closes (surveys app)."""
+        return bool((self.definition.get("surveys") or {}).get("enabled", False))
+
+    @property
+    def survey_link_days(self) -> int:
+        """How many days a survey link lasts."""
+        return int((self.definition.get("surveys") or {}).get("link_days", 60))
 
     def _check_audit(self) -> None:
         if not 1 <= self.audit_sample_size <= 1000:

@@ -37,7 +37,7 @@ def report_pdf(period: str, content: dict[str, Any]) -> bytes:
         ),
         Spacer(1, 12),
     ]
-    for table in content["tables"] + content["limits"]:
+    for table in content["tables"] + content.get("survey_tables", []) + content["limits"]:
         story.append(Paragraph(table["title"], styles["Heading3"]))
         if table["withheld"]:
             story.append(

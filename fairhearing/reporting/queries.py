@@ -38,7 +38,9 @@ from fairhearing.ledger.models import Event, EventKind
 from fairhearing.organisations.models import Organisation, Rulebook
 from fairhearing.oversight.models import AccessAttempt, Approach
 from fairhearing.panels.models import InterimSuspension
+from fairhearing.surveys.queries import answer_counts
 
+from .confidence import survey_content
 from .models import Recommendation
 from .parity import MIN_FOR_TIMES as PARITY_MIN
 from .parity import YEAR, parity_figures
@@ -186,6 +188,8 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
     for _ in range(YEAR - 1):  # a rolling year for the first quarter too
         year_before.insert(0, period_of(year_before[0].starts_on - dt.timedelta(days=1)))
     parity = parity_figures(organisation.pk, spec, year_before[:-1] + between, sorted(wanted))
+    # The confidence surveys' answers, by the quarter they were given in (R-55).
+    surveys = answer_counts(organisation.pk, sorted(wanted))
     appeal_outcomes = {
         k: v for k, v in spec.outcomes.items() if k.startswith("appeal") or k == "sanction_varied"
     }
@@ -233,6 +237,7 @@ def history_figures(organisation: Organisation, periods: list[Period]) -> dict[s
                 of(stops_ended, period.name),
                 sum(row["n"] for row in of(stops_escalated, period.name)),
             ),
+            "survey": surveys[period.name],
         }
     return {name: value for name, value in figures.items() if name in wanted}
 
@@ -430,8 +435,16 @@ def pack_content(
         .values("status")
         .annotate(n=Count("pk"))
     }
-    parity = parity_to_date(organisation, timezone.localtime(now).date())
+    today = timezone.localtime(now).date()
+    parity = parity_to_date(organisation, today)
+    # The confidence surveys of the last quarter that has ended: its answers no longer change,
+    # so two packs never give two counts of one quarter to set against each other.
+    surveyed = period_of(period_of(today).starts_on - dt.timedelta(days=1)).name
     return {
+        "survey": {
+            "period": surveyed,
+            **survey_content(answer_counts(organisation.pk, [surveyed])[surveyed]),
+        },
         # Medians only, where at least 6 cases closed, as in the published statistics: the
         # governing body reads no count small enough to point at a case.
         "parity": {

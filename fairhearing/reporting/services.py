@@ -19,6 +19,7 @@ from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
 from fairhearing.organisations.models import Organisation as Org
 
+from .confidence import survey_content
 from .models import (
     Meeting,
     MeetingPack,
@@ -97,6 +98,8 @@ def report_content(figures: dict[str, Any]) -> dict[str, Any]:
         durations = {"median": None, "p90": None, "note": "not shown: fewer than 6 cases closed"}
     return {
         **_parity_content(figures),
+        # Figures made before the surveys were published have none.
+        **(survey_content(figures["survey"]) if "survey" in figures else {}),
         "received": received.total_shown,
         "closed": closed.total_shown,
         "tables": tables,

@@ -97,7 +97,8 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["table", "row", "count"])
-        for table in report.content["tables"] + report.content["limits"]:
+        content = report.content
+        for table in content["tables"] + content.get("survey_tables", []) + content["limits"]:
             for row in table["rows"]:
                 writer.writerow([table["title"], row["label"], row["shown"]])
             writer.writerow([table["title"], "Total", table["total"]])

@@ -57,6 +57,7 @@ from fairhearing.ledger.services import event_append
 from fairhearing.notifications.services import (
     notifications_for_decision,
     notifications_for_hearing,
+    notifications_for_survey,
 )
 from fairhearing.organisations.default_rulebook import CLOSED
 from fairhearing.oversight.models import Verification
@@ -218,6 +219,8 @@ def case_apply_decision(*, actor: Any, case: Case, change: StageChange, at: dt.d
     conditions_for_decision(actor=actor, case=case, change=change)
 
     notifications_for_decision(case=case, change=change)
+    if change.to_stage == CLOSED:
+        notifications_for_survey(actor=actor, case=case)
 
     webhooks_for_decision(case=case, change=change)
 

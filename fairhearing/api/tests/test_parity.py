@@ -149,6 +149,12 @@ NOT_OPERATIONS = {
     "audits:case",
     "audits:raise",
     "audits:published",
+    # Confidence surveys: a party answers from the link in their email, with no sign-in and
+    # no API client; oversight reads the comments on the page (published counts are in the
+    # statistics, which have the JSON twin `reporting:report_format`).
+    "surveys:answer",
+    "surveys:thanks",
+    "surveys:comments",
     # Training records, kept by administrators on the page (an HR system's feed is not built).
     "panels:training",
     # Saved views: a person's own shortcuts to lists of the page; an API client keeps its

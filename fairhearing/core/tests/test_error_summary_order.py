@@ -47,6 +47,7 @@ from fairhearing.panels.forms import InterimSuspensionForm, TrainingRecordForm, 
 from fairhearing.people.forms import AffiliationForm, ContactForm
 from fairhearing.portal import forms as portal_forms
 from fairhearing.reporting import forms as reporting_forms
+from fairhearing.surveys.forms import AnswerForm as SurveyAnswerForm
 
 SPEC = RulebookSpec(DEFAULT_RULEBOOK)
 DECISIONS = [SPEC.transitions["decide_upheld"], SPEC.transitions["decide_not_upheld"]]
@@ -64,6 +65,7 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "audits/raise.html": [audit_forms.RaiseForm],
     "compliance/condition_add.html": [compliance_forms.ConditionAddForm],
     "compliance/condition_record.html": [compliance_forms.ConditionRecordForm],
+    "surveys/answer.html": [SurveyAnswerForm],
     "panels/training.html": [lambda: TrainingRecordForm(people=[], courses=[])],
     "accounts/sign_in.html": [SignInForm],
     "accounts/two_factor.html": [CodeForm],

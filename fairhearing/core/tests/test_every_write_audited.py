@@ -489,6 +489,16 @@ def _condition(w: World) -> Any:
     )
 
 
+def _survey_case(w: World) -> Any:
+    """A case closed without its parties yet invited to the survey (as its closing does)."""
+    from fairhearing.cases.models import Case
+
+    Case.objects.filter(pk=w.case.pk).update(
+        stage="closed", closed_at=timezone.now(), outcome="no_further_action"
+    )
+    return w.case
+
+
 def _rulebook(w: World) -> Any:
     from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
 
@@ -932,6 +942,15 @@ SAMPLES: dict[str, Sample] = {
             "owner": "Head of complaints",
             "due_on": dt.date(2027, 3, 31),
         },
+    ),
+    # surveys (the answer takes no actor: the party is not signed in, and must not be named)
+    "surveys.services.survey_invitations_make": lambda w: (
+        w.officer,
+        {"case": _survey_case(w), "parties": [(w.complainant.person, "complainant")]},
+    ),
+    "notifications.services.notifications_for_survey": lambda w: (
+        w.officer,
+        {"case": _survey_case(w)},
     ),
     "reporting.services.recommendation_update": lambda w: (
         w.admin,

@@ -61,6 +61,18 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
         assert audit_round.audited.exclude(findings="").exists()
         assert audit_round.audited.exclude(recommendation=None).count() == 1
     assert MeetingPack.objects.count() == 1 and StatisticsReport.objects.count() == 2
+    # Confidence surveys: parties invited when their case closed, over half of them answered
+    # (one answer per link used, none on a case), and the statistics and the pack show them.
+    from fairhearing.ledger.models import Event, EventKind
+    from fairhearing.surveys.models import Answer, Invitation
+
+    used = Invitation.objects.filter(used=True).count()
+    assert used > 0 and Answer.objects.count() == used
+    answered = Event.objects.filter(kind=EventKind.SURVEY_ANSWERED)
+    assert answered.count() == used and not answered.exclude(case_id=None).exists()
+    for report in StatisticsReport.objects.all():
+        assert len(report.content["survey_answers"]) == 2
+    assert MeetingPack.objects.get().content["survey"]["survey_tables"]
     # A respondent's reply with the file it brought, an item of evidence on its case.
     assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1
     # The case team's working file: notes, one shared with the respondent, and two checks done.

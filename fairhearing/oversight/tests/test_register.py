@@ -33,6 +33,7 @@ ROLE_PAGES = [
     ("panels:training", [], Role.CASE_OFFICER),
     ("audits:rounds", [], Role.GOVERNING_BODY),
     ("compliance:follow_up", [], Role.PANEL_MEMBER),
+    ("surveys:comments", [], Role.CASE_OFFICER),
     ("webhooks:log", [], Role.CASE_OFFICER),
     ("reporting:packs", [], Role.CASE_OFFICER),
     ("reporting:workload", [], Role.GOVERNING_BODY),

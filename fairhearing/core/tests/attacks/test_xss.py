@@ -57,6 +57,8 @@ NOT_FREE_TEXT = {
     "webhooks.Delivery": {"last_error"},
     "reporting.StatisticsReport": {"period", "root_hash"},
     "audits.AuditRound": {"period", "seed"},  # "2026-Q3"; our random hex
+    "surveys.Invitation": {"token_sha256"},
+    "surveys.Answer": {"period"},  # "2026-Q3"
     "reporting.Recommendation": {"number"},
     "evidence.Blob": {"sha256", "content_type"},
     "notes.ChecklistTick": {"stage", "key"},  # the rulebook's keys
@@ -161,6 +163,7 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("audit round", oversight, reverse("audits:round", args=[xss.audited.round_id])),
         ("audit finding", oversight, reverse("audits:raise", args=[xss.audited.pk])),
         ("meeting packs", admin, reverse("reporting:packs")),
+        ("survey comments", oversight, reverse("surveys:comments")),
         ("meeting pack", governing, reverse("reporting:pack", args=[xss.pack.pk])),
         (
             "affiliations",
@@ -210,6 +213,7 @@ SHOWN = {
     "audit round": ["AF "],
     "audit finding": ["AF "],
     "meeting packs": ["Mtg "],
+    "survey comments": ["SC "],
     "meeting pack": ["Mtg "],
     "affiliations": ["Af ", "Af2 ", "Src ", "AfE "],
     "ending an affiliation": ["Af "],

@@ -71,6 +71,9 @@ from fairhearing.reporting.services import (
     recommendation_update,
     recommendations_import,
 )
+from fairhearing.surveys.models import Answer
+from fairhearing.surveys.queries import MIN_FOR_COMMENTS
+from fairhearing.surveys.services import survey_answer, survey_invitations_make
 from fairhearing.workflow.bias import case_recuse, challenge_decide, challenge_raise
 from fairhearing.workflow.services import (
     case_assign,
@@ -379,6 +382,7 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         finished_by=officer,
         finish_note="Proof " + PAYLOAD,
     )
+    _survey_answered(organisation, later)
     return XssWorld(
         case=case,
         officer=officer,
@@ -398,6 +402,23 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         audited=audited,
         condition=due,
     )
+
+
+def _survey_answered(organisation: Organisation, case: Case) -> None:
+    """The complainant of `case` answers the confidence survey, in a quarter that has ended,
+    with the payload in their comments, among enough others' answers for oversight to read
+    the quarter's comments."""
+    complainant = case.parties.get(role="complainant").person
+    then = timezone.now() - dt.timedelta(days=120)  # a quarter that has ended
+    ((_, token),) = survey_invitations_make(
+        actor=None, case=case, parties=[(complainant, "complainant")], now=then
+    )
+    levels = {"fair": 1, "explained": 2, "informed": 3, "confidence": 4}
+    answer = survey_answer(token=token, answers=levels, comments="SC " + PAYLOAD, now=then)
+    for _ in range(MIN_FOR_COMMENTS - 1):
+        Answer.objects.create(
+            organisation=organisation, period=answer.period, role="respondent", **levels
+        )
 
 
 def _audit(organisation: Organisation, *, officer: User, oversight: User) -> AuditedCase:
