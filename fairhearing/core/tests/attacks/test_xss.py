@@ -29,7 +29,14 @@ NOT_FREE_TEXT = {
     "accounts.ProviderIdentity": {"name", "issuer", "subject"},
     # set up from the shell (`fairhearing` commands), not through any page
     "organisations.Organisation": {"name", "slug", "reference_prefix"},
-    "people.Person": {"email", "full_name_hash", "email_hash", "membership_number_hash"},
+    # language: a code from settings.LANGUAGES, taken from the page's own language
+    "people.Person": {
+        "email",
+        "full_name_hash",
+        "email_hash",
+        "membership_number_hash",
+        "language",
+    },
     "people.Affiliation": {"name_hash"},
     "deadlines.Deadline": {"kind", "label"},  # the rulebook's labels
     "cases.Complaint": {"reference"},
