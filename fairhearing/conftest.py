@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from fairhearing.accounts.models import Role, User
@@ -180,3 +180,13 @@ if os.environ.get("CI"):
 
 def pytest_report_header(config: Any) -> str:
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    """Each test starts, and leaves the thread, in the site's own language: a request the
+    test client makes in Welsh (LocaleMiddleware activates it for the thread) must not carry
+    into the next test's forms and messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -40,6 +40,7 @@ urlpatterns = [
                     path("privacy/", _dummy, name="privacy"),
                     path("accessibility/", _dummy, name="accessibility"),
                     path("cookies/", _dummy, name="cookies"),
+                    path("language/<str:code>/", _dummy, name="language"),
                 ],
                 "core",
             )
