@@ -1,47 +1,54 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as lazy_gettext
 
 from fairhearing.core.forms import Form
 from fairhearing.core.limits import NOTE_MAX, too_long
 
 from .models import QUESTIONS, Level
 
+# What the page says when a statement is not answered, in the reader's language (each whole,
+# as languages put "agree that ..." together differently).
+REQUIRED = {
+    "fair": _("Select how far you agree that I was treated fairly."),
+    "explained": _("Select how far you agree that the process was explained to me clearly."),
+    "informed": _("Select how far you agree that I was kept informed about my case."),
+    "confidence": _("Select how far you agree that I have confidence in the complaints process."),
+}
+# The statements and the scale are stored and published in English (models.QUESTIONS,
+# Level); the page shows them translated (marked in surveys/translations.py).
 
-def _that(statement: str) -> str:
-    """The statement as it follows "agree that": "I was ..." as it is, "The process ..." as
-    "the process ..."."""
-    return statement if statement.startswith("I ") else statement[0].lower() + statement[1:]
 
-
-def _statement(label: str) -> forms.TypedChoiceField:
+def _statement(key: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label,
-        choices=Level.choices,
+        label=lazy_gettext(QUESTIONS[key]),
+        choices=[(value, lazy_gettext(label)) for value, label in Level.choices],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Select how far you agree that {_that(label)}."},
+        error_messages={"required": REQUIRED[key]},
     )
 
 
 class AnswerForm(Form):
     """The four statements, each on the five-point scale, and comments (never published)."""
 
-    fair = _statement(QUESTIONS["fair"])
-    explained = _statement(QUESTIONS["explained"])
-    informed = _statement(QUESTIONS["informed"])
-    confidence = _statement(QUESTIONS["confidence"])
+    fair = _statement("fair")
+    explained = _statement("explained")
+    informed = _statement("informed")
+    confidence = _statement("confidence")
     comments = forms.CharField(
-        label="Anything else you want to tell us (optional)",
+        label=_("Anything else you want to tell us (optional)"),
         required=False,
         max_length=NOTE_MAX,
-        help_text=(
+        help_text=_(
             "What went well, or what we should change. Comments are never published; they are"
             " read by the independent oversight reviewer, without your name or your case."
             " Do not include your name or your case's reference."
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=too_long("Your comments", NOTE_MAX),
+        error_messages=too_long(_("Your comments"), NOTE_MAX),
     )
 
     def statement_fields(self) -> list[forms.BoundField]:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,9 +20,9 @@ from .queries import MIN_FOR_COMMENTS, comments_of, periods_answered
 
 # What a link that cannot be answered says, and its status: a page, not an error.
 LINK_PAGES = {
-    services.UNKNOWN: (404, "This survey link does not work"),
-    services.USED: (410, "This survey has already been answered"),
-    services.EXPIRED: (410, "This survey link has expired"),
+    services.UNKNOWN: (404, _("This survey link does not work")),
+    services.USED: (410, _("This survey has already been answered")),
+    services.EXPIRED: (410, _("This survey link has expired")),
 }
 
 

@@ -229,3 +229,23 @@ def test_the_anonymous_report_pages_are_all_welsh(organisation) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     wrong = client.post(reverse("intake:report"), {"code": "ABCD-EFGH-JKMN-PQRS-TVWX-YZ23"})
     assert "Nid yw\u2019r cod derbynneb hwnnw\u2019n cyfateb" in wrong.content.decode()
+
+
+def test_the_survey_is_all_welsh(case) -> None:
+    from fairhearing.surveys.services import survey_invitations_make
+
+    complainant = case.parties.get(role="complainant").person
+    ((_, token),) = survey_invitations_make(
+        actor=None, case=case, parties=[(complainant, "complainant")]
+    )
+    client = Client()
+    page = reverse("surveys:answer", args=[token])
+    assert_all_welsh(client, page)
+    # Sent without answers: each statement's message in Welsh.
+    unanswered = {"comments": ""}
+    english = _text(client.post(page, unanswered).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = _text(client.post(page, unanswered).content.decode())
+    assert "Mae problem wedi codi" in welsh.parts
+    assert [p for p in welsh.parts if _in_english(p, set(english.parts))] == []
+    assert_all_welsh(Client(), reverse("surveys:answer", args=["no-such-link"]))
