@@ -5,13 +5,14 @@ it, and retries with back-off when the mail server fails."""
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from fairhearing.accounts.models import User
@@ -44,6 +45,13 @@ LETTER_LINK_LIFETIME = dt.timedelta(days=30)
 NOTICE_TRANSITIONS = {"assess_investigate", "informal_failed"}
 DECISION_TRANSITIONS = {"decide_upheld", "decide_not_upheld"}
 APPEAL_TRANSITIONS = {"appeal_dismissed", "appeal_allowed", "appeal_sanction_varied"}
+
+
+def in_their_language(person: Any, make: Callable[..., str], *args: Any) -> str:
+    """`make(*args)` (a date in words, say) in the language the person chose, for a message
+    written to them later in it (`notifications.sending`)."""
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        return make(*args)
 
 
 def _queue(case: Any, kind: str, *, person: Any, role: str, context: dict) -> Notification:
@@ -202,7 +210,12 @@ def notifications_for_survey(*, actor: Any, case: Any) -> None:
             context={
                 "reference": case.reference,
                 "survey_url": settings.SITE_URL + reverse("surveys:answer", args=[token]),
-                "expires_on": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+                "expires_on": in_their_language(
+                    invitation.person,
+                    date_format,
+                    timezone.localtime(invitation.expires_at),
+                    "j F Y",
+                ),
             },
         )
     if invited:
@@ -384,7 +397,9 @@ def compliance_notices_queue(*, today: dt.date | None = None) -> int:
                 context={
                     "reference": case.reference,
                     "condition": condition.description,
-                    "due": date_format(condition.due_on, "j F Y"),
+                    "due": in_their_language(
+                        case.respondent, date_format, condition.due_on, "j F Y"
+                    ),
                     "contact": case.rulebook.spec.letters_contact,
                 },
             )

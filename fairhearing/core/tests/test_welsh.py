@@ -249,3 +249,23 @@ def test_the_survey_is_all_welsh(case) -> None:
     assert "Mae problem wedi codi" in welsh.parts
     assert [p for p in welsh.parts if _in_english(p, set(english.parts))] == []
     assert_all_welsh(Client(), reverse("surveys:answer", args=["no-such-link"]))
+
+
+def test_a_welsh_party_is_invited_to_the_survey_in_welsh(case, mailoutbox) -> None:
+    from fairhearing.notifications.sending import notifications_send_pending
+    from fairhearing.notifications.services import notifications_for_survey
+    from fairhearing.people.models import Person
+
+    complainant = case.parties.get(role="complainant").person
+    Person.objects.filter(pk=complainant.pk).update(language="cy")
+    notifications_for_survey(actor=None, case=case)
+    notifications_send_pending()
+    (invitation,) = mailoutbox
+    assert invitation.subject == "Sut yr ymdriniwyd \u00e2\u2019ch cwyn? Arolwg byr, dienw"
+    assert "Annwyl Priya Callender," in invitation.body
+    assert f"Mae achos {case.reference} wedi\u2019i gau." in invitation.body
+    # The date in Welsh words too (Django's own Welsh month names).
+    assert re.search(r"tan \d{1,2} \w+ \d{4}\.", invitation.body)
+    months = "January|February|March|April|May|June|July|August|September|October|November"
+    assert not re.search(months + "|December", invitation.body)
+    assert '<html lang="cy">' in invitation.alternatives[0][0]
