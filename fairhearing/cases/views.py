@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.compliance.queries import conditions_of
+from fairhearing.compliance.services import sanction_in_effect
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.access import may_decide_clock_stop
 from fairhearing.deadlines.queries import clock_stops_live
@@ -131,6 +132,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "file_notes": (notes_on_case_page(case) if notes_readable(request.user, case) else None),
         "note_form": NoteForm(),
         "conditions": conditions_of(case),
+        "sanction_in_effect": sanction_in_effect(case),
         "today": timezone.localdate(),
     }
     return render(request, "cases/case_detail.html", context)

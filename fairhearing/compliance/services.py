@@ -140,6 +140,21 @@ def conditions_for_decision(*, actor: Any, case: Case, change: StageChange) -> l
     return made
 
 
+def sanction_in_effect(case: Case) -> bool:
+    """Whether the case's sanction stands: decided, and not set aside by a later decision the
+    rulebook's `compliance.set_aside_by` names (the case keeps the key of the sanction it
+    had, for the record)."""
+    imposed = (
+        case.stage_changes.filter(sanction=case.sanction).order_by("-at", "-pk").first()
+        if case.sanction
+        else None
+    )
+    if imposed is None:
+        return False
+    set_aside = case.rulebook.spec.compliance_set_aside_by
+    return not case.stage_changes.filter(transition__in=set_aside, at__gte=imposed.at).exists()
+
+
 @transaction.atomic
 def condition_add(
     *, actor: Any, case: Case, kind: str, description: str, due_on: dt.date
@@ -148,7 +163,7 @@ def condition_add(
     an apology): due on a date after today."""
     case = Case.objects.select_for_update().select_related("rulebook").get(pk=case.pk)
     description = description.strip()
-    if not case.sanction or not case.stage_changes.filter(sanction=case.sanction).exists():
+    if not sanction_in_effect(case):
         raise CaseError(NO_SANCTION)
     if kind not in ADDABLE_KINDS:
         raise CaseError(UNKNOWN_KIND)

@@ -110,6 +110,15 @@ def test_an_appeal_allowed_withdraws_them_and_their_end_is_never_announced(
     end = Condition.objects.get(case=case)
     assert end.status == "withdrawn" and "set aside" in end.finish_note
     assert services.sanction_ends_reach(today=ends + dt.timedelta(days=2)) == 0
+    # Nothing more can be asked under a sanction set aside.
+    with pytest.raises(CaseError, match="no sanction in effect"):
+        services.condition_add(
+            actor=case_officer,
+            case=case,
+            kind="apology",
+            description="Apologise",
+            due_on=timezone.localdate() + dt.timedelta(days=5),
+        )
     # Lifted when the appeal was allowed (webhooks_for_decision), never again at its old end.
     names = sorted(WebhookEvent.objects.values_list("name", flat=True))
     assert names == [
