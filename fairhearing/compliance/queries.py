@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as When_
+from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, QuerySet, Value, When
 
 from fairhearing.cases.models import Case
@@ -35,7 +35,7 @@ def conditions_to_follow_up(cases: QuerySet[Case], *, today: dt.date) -> list[Fo
         .exclude(kind=Condition.Kind.SANCTION_END)
         .select_related("case", "case__respondent")
         .annotate(
-            late=When_(
+            late=SqlCase(
                 When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         )
