@@ -118,7 +118,9 @@ def sanctions_condition_add(request: Any, reference: str, payload: ConditionIn) 
 
 class RecordIn(StrictSchema):
     outcome: Literal["complied", "not_complied"]
-    note: str = Field(pattern=NON_BLANK, max_length=NOTE_MAX)
+    # A form (it may carry a file): a blank note is the service's refusal (409), as a form
+    # field's characters the site strips (NUL) could leave it blank after the schema's check.
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 @router.post(

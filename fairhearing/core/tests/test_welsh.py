@@ -269,3 +269,9 @@ def test_a_welsh_party_is_invited_to_the_survey_in_welsh(case, mailoutbox) -> No
     months = "January|February|March|April|May|June|July|August|September|October|November"
     assert not re.search(months + "|December", invitation.body)
     assert '<html lang="cy">' in invitation.alternatives[0][0]
+
+
+def test_the_switch_never_writes_a_query_string_into_the_page(organisation) -> None:
+    page = Client().get(reverse("intake:start"), {"token": "s3cret-value"}).content.decode()
+    assert "s3cret-value" not in page
+    assert 'href="/language/cy/?next=/"' in page
