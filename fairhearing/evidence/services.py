@@ -81,7 +81,7 @@ def _next_number(case: Case) -> int:
     return (top or 0) + 1
 
 
-def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
+def _record(item: EvidenceItem, actor: Any, extra: dict[str, Any] | None = None) -> EvidenceItem:
     # Field checks only: the related rows are the caller's own, and the database enforces the
     # numbering and the file-has-a-blob rule.
     item.full_clean(
@@ -92,9 +92,31 @@ def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
         actor=actor,
         kind=EventKind.EVIDENCE_ADDED,
         case_id=item.case_id,
-        payload=evidence_added_payload(item),
+        payload=evidence_added_payload(item) | (extra or {}),
     )
     return item
+
+
+def evidence_record(item: EvidenceItem, *, actor: Any, extra: dict[str, Any]) -> EvidenceItem:
+    """Save an item made elsewhere in this app (a capture from a link: `capture_record`) with
+    its EVIDENCE_ADDED event, `extra` added to the event's payload. In the caller's
+    transaction."""
+    return _record(item, actor, extra)
+
+
+def blob_keep(data: bytes, *, content_type: str) -> Blob:
+    """Bytes this app made itself (a capture's screenshot, HTML, WARC), kept under their hash
+    with no check of their type: they are only ever served as downloads (`responses.py`)."""
+    digest = blob_write(data)
+    blob, _ = Blob.objects.get_or_create(
+        sha256=digest, defaults={"size": len(data), "content_type": content_type}
+    )
+    return blob
+
+
+def next_number(case: Case) -> int:
+    """The case's next item number, the case row locked (in the caller's transaction)."""
+    return _next_number(case)
 
 
 def evidence_added_payload(item: EvidenceItem) -> dict[str, Any]:
