@@ -60,12 +60,13 @@ def capture_run(*, request_id: int) -> CaptureRequest:
     try:
         captured = page_capture(request.url)
     except CaptureFailed as failed:
-        return _failed(request.pk, failed)
-    return _captured(request.pk, captured)
+        return capture_fail(request.pk, failed)
+    return capture_keep(request.pk, captured)
 
 
 @transaction.atomic
-def _failed(request_id: int, failed: CaptureFailed) -> CaptureRequest:
+def capture_fail(request_id: int, failed: CaptureFailed) -> CaptureRequest:
+    """Record why a queued capture failed (CAPTURE_FAILED); it may be tried again."""
     request = CaptureRequest.objects.select_for_update().get(pk=request_id)
     if request.state != CaptureRequest.State.QUEUED:
         return request
@@ -84,13 +85,15 @@ def _failed(request_id: int, failed: CaptureFailed) -> CaptureRequest:
 
 
 @transaction.atomic
-def _captured(request_id: int, captured: Captured) -> CaptureRequest:
+def capture_keep(request_id: int, captured: Captured) -> CaptureRequest:
+    """Record what a queued capture kept as the case's next item (EVIDENCE_ADDED), with its
+    `WebCapture`: the screenshot, HTML and WARC stored under their hashes."""
     request = CaptureRequest.objects.select_for_update().select_related("case").get(pk=request_id)
     if request.state != CaptureRequest.State.QUEUED:
         return request
     case = request.case
     if case.is_closed:
-        return _failed(request.pk, CaptureFailed(CLOSED_SINCE, code="closed"))
+        return capture_fail(request.pk, CaptureFailed(CLOSED_SINCE, code="closed"))
     screenshot = services.blob_keep(captured.screenshot, content_type="image/png")
     html = services.blob_keep(captured.html, content_type="text/html")
     warc = services.blob_keep(captured.warc, content_type="application/warc")

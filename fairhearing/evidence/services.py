@@ -25,7 +25,7 @@ from fairhearing.linking.services import fingerprint_record
 from fairhearing.people.models import Person
 
 from . import sniff
-from .models import Blob, EvidenceItem, Kind, Source
+from .models import Blob, EvidenceItem, Kind, Source, WebCapture
 from .posts import platform_of, post_key
 from .queries import evidence_of
 from .redaction import AUDIENCES, RESPONDENT
@@ -365,6 +365,24 @@ def evidence_open(*, actor: Any, item: EvidenceItem, person: Person | None = Non
         payload={"item": item.pk, "sha256": item.blob_id, "person": getattr(person, "pk", None)},
     )
     return data
+
+
+@transaction.atomic
+def evidence_open_capture_file(*, actor: Any, item: EvidenceItem, part: str) -> tuple[bytes, str]:
+    """A captured page's HTML or WARC (`part`: "html" or "warc"), checked against its hash,
+    with a "viewed" custody event naming the file: the bytes and their type."""
+    capture = WebCapture.objects.filter(item=item).select_related("html_blob", "warc_blob").first()
+    if capture is None or part not in ("html", "warc"):
+        raise EvidenceRefused("This item has no such file.")
+    blob = capture.html_blob if part == "html" else capture.warc_blob
+    data = blob_read(blob.sha256)
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_VIEWED,
+        case_id=item.case_id,
+        payload={"item": item.pk, "sha256": blob.sha256, "person": None, "part": part},
+    )
+    return data, blob.content_type
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,9 @@ def test_a_redirect_to_a_private_address_is_refused(case, case_officer, site, pa
     assert request.state == CaptureRequest.State.FAILED
     assert request.failure == capture.PRIVATE_ADDRESS.format(host=host)
     assert request.failure_code == "private_address"
-    assert site.requests[before:] == [path]  # the redirect's target was never asked for
+    asked = site.requests[before:]
+    assert path in asked
+    assert "/post/1" not in asked  # the loopback redirect's target was never asked for
     assert not EvidenceItem.objects.filter(case=case).exists()
 
 
@@ -231,7 +233,8 @@ def test_a_part_of_the_page_on_a_private_address_is_left_out(case, case_officer,
     assert request.state == CaptureRequest.State.CAPTURED
     web = WebCapture.objects.get(item=request.item)
     assert capture.NOTE_PRIVATE.format(url=f"http://localhost:{site.port}/avatar.svg") in web.notes
-    assert site.requests[before:] == ["/peek"]
+    asked = site.requests[before:]
+    assert "/peek" in asked and "/avatar.svg" not in asked
 
 
 @pytest.mark.parametrize(
