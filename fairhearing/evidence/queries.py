@@ -1,14 +1,16 @@
 """Reads of evidence that views, the API and the portal share."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from fairhearing.cases.models import Case
+from fairhearing.cases.models import Allegation, Case
 from fairhearing.ledger.chain import content_hash
 
 from .models import CaptureRequest, EvidenceItem, WebCapture
+from .posts import post_key
 
 
 def evidence_of(case: Case) -> QuerySet[EvidenceItem]:
@@ -109,3 +111,16 @@ def capture_comparison(later: EvidenceItem) -> Comparison | None:
     if capture is None or capture.recapture_of is None:
         return None
     return Comparison(earlier=_side(capture.recapture_of), later=_side(later))
+
+
+def allegations_evidenced(case: Case) -> list[tuple[Allegation, list[int]]]:
+    """The case's allegations, each with the numbers of the items that captured the post it
+    names (the same post, however it was linked: `posts.post_key`)."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    items = EvidenceItem.objects.filter(case=case).exclude(post_key="").order_by("number")
+    for key, number in items.values_list("post_key", "number"):
+        numbers[key].append(number)
+    return [
+        (allegation, numbers.get(post_key(allegation.url), []) if allegation.url else [])
+        for allegation in case.allegations.order_by("pk")
+    ]

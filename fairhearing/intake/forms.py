@@ -67,6 +67,15 @@ class ComplaintDetailsForm(Form):
         assume_scheme="https",
         error_messages={"invalid": "Enter a full web address."},
     )
+    acting_account = forms.CharField(
+        label="The account that did it (if it happened online)",
+        required=False,
+        max_length=100,
+        help_text=(
+            "The name or handle of the account that posted, shared, replied, liked or "
+            "followed, for example @name."
+        ),
+    )
     description = forms.CharField(
         label="Tell us what happened",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -188,6 +197,7 @@ class ComplaintDetailsForm(Form):
                         date_format(conduct_date, "j F Y") if conduct_date else "Not known",
                     ),
                     row("url", "Link to the post or page", data["url"]),
+                    row("acting_account", "The account that did it", data["acting_account"]),
                     row("description", "What happened", data["description"]),
                 ],
             }

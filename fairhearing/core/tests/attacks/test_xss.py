@@ -208,7 +208,7 @@ def pages(xss) -> list[tuple[str, object, str]]:
 SHOWN = {
     "case list": ["SV "],  # the officer's saved view, above the list
     "saved views": ["SV "],
-    "case page": ["FN ", "FN2 ", "FNR ", "CS "],
+    "case page": ["FN ", "FN2 ", "FNR ", "CS ", "AA "],
     "clock stop approval": ["CS "],
     "evidence item captured from a link": ["CapD ", "CapT ", "CapN ", "CapX "],
     "case page (oversight)": ["FN ", "FN2 "],

@@ -143,6 +143,8 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
             category="bullying",
             description="D " + PAYLOAD,
             conduct_date=dt.date(2026, 3, 3),
+            url="https://x.com/rowan/status/1",
+            acting_account="AA " + PAYLOAD,
         ),
         summary="S " + PAYLOAD,
     )
