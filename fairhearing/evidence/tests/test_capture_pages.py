@@ -47,7 +47,7 @@ def test_asking_queues_the_capture_once_the_transaction_commits(
     assert (asked.url, asked.state, asked.description) == (URL, "queued", "The post complained of")
     assert queued(callbacks) == 1  # the task, queued after the commit
     page = client.get(response["Location"]).content.decode()
-    assert "Capturing…" in page and 'http-equiv="refresh"' in page
+    assert "Capturing…" in page and 'hx-trigger="every 3s"' in page
     assert Event.objects.filter(kind=EventKind.CAPTURE_REQUESTED, actor_id=case_officer.pk).exists()
 
 
@@ -66,7 +66,7 @@ def test_a_failure_says_why_and_can_be_tried_again(case, case_officer) -> None:
     status = reverse("evidence:capture_status", args=[case.reference, asked.pk])
     page = client.get(status).content.decode()
     assert "The capture failed" in page and "The website could not be reached." in page
-    assert "http-equiv" not in page
+    assert "hx-trigger" not in page
     listing = client.get(reverse("evidence:list", args=[case.reference])).content.decode()
     assert "The website could not be reached." in listing
 
