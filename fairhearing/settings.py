@@ -450,3 +450,8 @@ CAPTURE_CHROMIUM = os.environ.get("FAIRHEARING_CHROMIUM", "/usr/bin/chromium")
 CAPTURE_TIMEOUT_SECONDS = float(os.environ.get("FAIRHEARING_CAPTURE_TIMEOUT_SECONDS", 30))
 CAPTURE_MAX_BYTES = int(os.environ.get("FAIRHEARING_CAPTURE_MAX_BYTES", 25 * 1024 * 1024))
 CAPTURE_ALLOW_PRIVATE = env_list("FAIRHEARING_CAPTURE_ALLOW_PRIVATE", "")
+if CAPTURE_ALLOW_PRIVATE and not DEBUG:
+    raise ImproperlyConfigured(
+        "FAIRHEARING_CAPTURE_ALLOW_PRIVATE lets captures reach private addresses: for tests and "
+        "the demo (DEBUG) only"
+    )
