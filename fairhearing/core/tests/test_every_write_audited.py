@@ -23,10 +23,7 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
-from fairhearing.evidence.capture import CaptureFailed
-from fairhearing.evidence.capture_queue import capture_request
-from fairhearing.evidence.capture_record import capture_fail
-from fairhearing.evidence.tests.captures import capture_recorded
+from fairhearing.evidence.tests.captures import capture_failed, capture_recorded
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import Event
 from fairhearing.notes.services import note_add
@@ -99,8 +96,7 @@ def _captured_item(w: "World") -> Any:
 
 
 def _failed_capture(w: "World") -> Any:
-    asked = capture_request(actor=w.colleague, case=w.case, url="https://example.org/x/status/2")
-    return capture_fail(asked.pk, CaptureFailed("Not reached.", code="unreachable"))
+    return capture_failed(w.case, w.colleague)
 
 
 class World:

@@ -4,11 +4,12 @@ and the attack suite, which need a captured item but not Chromium."""
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from fairhearing.evidence.capture import Captured
+from fairhearing.evidence.capture import Captured, CaptureFailed
 from fairhearing.evidence.capture_queue import capture_request
-from fairhearing.evidence.capture_record import capture_keep
+from fairhearing.evidence.capture_record import capture_fail, capture_keep
 from fairhearing.evidence.models import CaptureRequest
 
 from .files import png
@@ -33,6 +34,16 @@ def captured(url: str = URL, text: str = "An example post.", colour: str = "red"
     )
 
 
+@transaction.atomic
 def capture_recorded(case: Any, actor: Any, **kwargs: Any) -> CaptureRequest:
+    """Asked for and kept in one transaction: the task queued on its commit (run at once by
+    the tests' task backend, where a test commits) finds it captured and does nothing."""
     request = capture_request(actor=actor, case=case, url=kwargs.get("url", URL))
     return capture_keep(request.pk, captured(**kwargs))
+
+
+@transaction.atomic
+def capture_failed(case: Any, actor: Any, url: str = URL) -> CaptureRequest:
+    """Asked for and failed in one transaction (as `capture_recorded`)."""
+    request = capture_request(actor=actor, case=case, url=url)
+    return capture_fail(request.pk, CaptureFailed("The website could not be reached.", code="x"))

@@ -9,13 +9,13 @@ from django.urls import reverse
 from fairhearing.api.tests.test_api import api_for
 from fairhearing.conftest import signed_in
 from fairhearing.evidence.capture import NOT_A_WEB_ADDRESS, CaptureFailed
-from fairhearing.evidence.capture_queue import capture_request, evidence_recapture
+from fairhearing.evidence.capture_queue import evidence_recapture
 from fairhearing.evidence.capture_record import capture_fail, capture_keep
 from fairhearing.evidence.models import CaptureRequest
 from fairhearing.evidence.responses import SANDBOX
 from fairhearing.ledger.models import Event, EventKind
 
-from .captures import URL, capture_recorded, captured
+from .captures import URL, capture_failed, capture_recorded, captured
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ def queued(callbacks) -> int:
 
 
 def failed(case, actor) -> CaptureRequest:
-    asked = capture_request(actor=actor, case=case, url=URL)
-    return capture_fail(asked.pk, CaptureFailed("The website could not be reached.", code="x"))
+    return capture_failed(case, actor)
 
 
 def test_asking_queues_the_capture_once_the_transaction_commits(

@@ -26,11 +26,9 @@ from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_receive
-from fairhearing.evidence.capture import CaptureFailed
-from fairhearing.evidence.capture_queue import capture_request
-from fairhearing.evidence.capture_record import capture_fail
 from fairhearing.evidence.models import CaptureRequest
 from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.evidence.tests.captures import capture_failed
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge, Declaration
@@ -133,10 +131,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     evidence_add_file(actor=None, case=a, upload=Upload("a.txt", b"Case a's note."))
     for n in range(3):
         evidence_add_file(actor=None, case=b, upload=Upload(f"b{n}.txt", f"Note {n}.".encode()))
-    capture_b = capture_fail(
-        capture_request(actor=colleague, case=b, url="https://example.org/b/status/1").pk,
-        CaptureFailed("The website could not be reached.", code="unreachable"),
-    )
+    capture_b = capture_failed(b, colleague, url="https://example.org/b/status/1")
     panel_a = panel_draw(actor=None, case=a, kind="hearing", seed=1)
     panel_b = panel_draw(actor=None, case=b, kind="hearing", seed=2)
     member_a = panel_a.seats.filter(is_chair=False).select_related("user")[0].user

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -245,17 +246,22 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
     )
     # A capture from a link: its description typed by staff; its title and what was left out
     # written by the page captured (anyone's).
-    asked = capture_request(
-        actor=officer, case=case, url="https://x.com/rowan/status/2", description="CapD " + PAYLOAD
-    )
-    capture_keep(
-        asked.pk,
-        dataclasses.replace(
-            captured(text="CapX " + PAYLOAD),
-            title="CapT " + PAYLOAD[:200],
-            notes=["CapN " + PAYLOAD],
-        ),
-    )
+    # Kept in the transaction that asks, so the task queued on its commit finds it done.
+    with transaction.atomic():
+        asked = capture_request(
+            actor=officer,
+            case=case,
+            url="https://x.com/rowan/status/2",
+            description="CapD " + PAYLOAD,
+        )
+        capture_keep(
+            asked.pk,
+            dataclasses.replace(
+                captured(text="CapX " + PAYLOAD),
+                title="CapT " + PAYLOAD[:200],
+                notes=["CapN " + PAYLOAD],
+            ),
+        )
     case_link(actor=officer, case=case, other=other, reasons="L " + PAYLOAD)
     message_send(
         case=case,
