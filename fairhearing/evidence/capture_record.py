@@ -6,6 +6,7 @@ recorded in one transaction with its EVIDENCE_ADDED event, a failure with CAPTUR
 """
 
 import json
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,11 @@ from .capture import Captured, CaptureFailed, page_capture
 from .models import CaptureRequest, EvidenceItem, Source, WebCapture
 
 CLOSED_SINCE = "The case was closed before the capture finished, so nothing was kept."
+STOPPED = (
+    "The capture stopped with an error, so nothing was kept. Try again, and tell your "
+    "administrator if it happens again."
+)
+log = logging.getLogger(__name__)
 
 
 def web_capture_sha256(
@@ -61,6 +67,9 @@ def capture_run(*, request_id: int) -> CaptureRequest:
         captured = page_capture(request.url)
     except CaptureFailed as failed:
         return capture_fail(request.pk, failed)
+    except Exception:
+        log.exception("capture request %s stopped with an error", request.pk)
+        return capture_fail(request.pk, CaptureFailed(STOPPED, code="error"))
     return capture_keep(request.pk, captured)
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from fairhearing.api.tests.test_api import api_for
 from fairhearing.conftest import signed_in
 from fairhearing.evidence.capture import NOT_A_WEB_ADDRESS, CaptureFailed
-from fairhearing.evidence.capture_queue import evidence_recapture
-from fairhearing.evidence.capture_record import capture_fail, capture_keep
+from fairhearing.evidence.capture_queue import capture_request, evidence_recapture
+from fairhearing.evidence.capture_record import STOPPED, capture_fail, capture_keep, capture_run
 from fairhearing.evidence.models import CaptureRequest
 from fairhearing.evidence.responses import SANDBOX
 from fairhearing.ledger.models import Event, EventKind
@@ -142,3 +142,15 @@ def test_the_api_asks_follows_and_retries(
     assert retried.status_code == 202 and retried.json()["attempts"] == 2
     refused = api.post(f"/cases/{case.reference}/evidence/captures", {"url": "file:///etc"})
     assert refused.status_code == 422
+
+
+def test_a_capture_that_breaks_is_failed_never_left_capturing(
+    case, case_officer, monkeypatch
+) -> None:
+    def broken(url: str) -> None:
+        raise RuntimeError("the browser went away")
+
+    monkeypatch.setattr("fairhearing.evidence.capture_record.page_capture", broken)
+    asked = capture_request(actor=case_officer, case=case, url=URL)
+    done = capture_run(request_id=asked.pk)
+    assert (done.state, done.failure, done.failure_code) == ("failed", STOPPED, "error")
