@@ -108,7 +108,8 @@ migrate: venv
 demo: node-deps venv assets messages migrate
 	$(FH) load_demo
 	$(FH) deadlines schedule
-	@$(FH) db_worker & worker=$$!; \
+	@# The demo's post (demo/post_page.py) is on this site: its captures may reach it.
+	@FAIRHEARING_CAPTURE_ALLOW_PRIVATE=127.0.0.1:8000 $(FH) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	echo "Fairhearing demo: http://127.0.0.1:8000"; \

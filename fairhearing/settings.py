@@ -454,3 +454,16 @@ EVIDENCE_ROOT = Path(os.environ.get("FAIRHEARING_EVIDENCE_ROOT", VAR_DIR / "evid
 # here, outside the web root, until it is sent or for a day (intake/staging.py).
 UPLOAD_STAGING_ROOT = Path(os.environ.get("FAIRHEARING_STAGING_ROOT", VAR_DIR / "staged"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("FAIRHEARING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Evidence captured from a link (evidence/capture.py): headless Chromium in the worker, bounded
+# in time and bytes. Private, loopback and link-local addresses are refused; the test and demo
+# fixture servers are let through only by naming them here as host:port (comma-separated),
+# e.g. FAIRHEARING_CAPTURE_ALLOW_PRIVATE=127.0.0.1:8000. Never in production.
+CAPTURE_CHROMIUM = os.environ.get("FAIRHEARING_CHROMIUM", "/usr/bin/chromium")
+CAPTURE_TIMEOUT_SECONDS = float(os.environ.get("FAIRHEARING_CAPTURE_TIMEOUT_SECONDS", 30))
+CAPTURE_MAX_BYTES = int(os.environ.get("FAIRHEARING_CAPTURE_MAX_BYTES", 25 * 1024 * 1024))
+CAPTURE_ALLOW_PRIVATE = env_list("FAIRHEARING_CAPTURE_ALLOW_PRIVATE", "")
+if CAPTURE_ALLOW_PRIVATE and not DEBUG:
+    raise ImproperlyConfigured(
+        "FAIRHEARING_CAPTURE_ALLOW_PRIVATE lets captures reach private addresses: for tests and "
+        "the demo (DEBUG) only"
+    )

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.urls import include, path
+
+from fairhearing.demo.post_page import POST_PATH, demo_post_view
 
 urlpatterns = [
     path("", include("fairhearing.core.urls")),
@@ -27,5 +30,9 @@ urlpatterns = [
     path("survey/", include("fairhearing.surveys.urls")),
     path("", include("fairhearing.reporting.urls")),
 ]
+
+# The demo's fictional post, for its capture from a link (demo/web_capture.py): DEBUG only.
+if settings.DEBUG:
+    urlpatterns += [path(POST_PATH.strip("/") + "/", demo_post_view)]  # type: ignore[list-item]
 
 handler404 = "fairhearing.core.errors.not_found"

@@ -67,6 +67,7 @@ class AllegationOut(Schema):
     conduct_date: dt.date | None
     description: str
     url: str
+    acting_account: str
     conduct_rule_refs: list[str]
 
 

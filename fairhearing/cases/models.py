@@ -30,9 +30,20 @@ class AllegationType(models.TextChoices):
     LIKE = "like", "Liking someone else's content"
     SHARE = "share", "Sharing or re-posting someone else's content"
     COMMENT = "comment", "A comment or reply"
+    FOLLOW = "follow", "Following an account"
     MESSAGE = "message", "A private message"
     IN_PERSON = "in_person", "Conduct in person"
     OTHER = "other", "Something else"
+
+
+# The acts online an allegation may be about, in a word: "liked" a post, as alleged.
+ACTS: dict[str, str] = {
+    AllegationType.POST: "posted",
+    AllegationType.SHARE: "shared",
+    AllegationType.COMMENT: "replied",
+    AllegationType.LIKE: "liked",
+    AllegationType.FOLLOW: "followed",
+}
 
 
 class Complaint(models.Model):
@@ -116,9 +127,17 @@ class Allegation(models.Model):
     conduct_date = models.DateField(null=True, blank=True)
     description = EncryptedTextField()
     url = models.URLField(blank=True, max_length=500)
+    # Online, who did it: the account (a handle, without its "@") that posted, shared,
+    # replied, liked or followed. The act is `allegation_type`; the post acted on is `url`.
+    acting_account = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"{self.get_allegation_type_display()} ({self.category})"
+
+    @property
+    def act(self) -> str:
+        """What the account did, in a word ("liked"), for the acts online; "" for the rest."""
+        return ACTS.get(self.allegation_type, "")
 
 
 class Party(models.Model):

@@ -15,6 +15,7 @@ from fairhearing.compliance.services import sanction_in_effect
 from fairhearing.core.errors import CaseError
 from fairhearing.deadlines.access import may_decide_clock_stop
 from fairhearing.deadlines.queries import clock_stops_live
+from fairhearing.evidence.queries import allegations_evidenced
 from fairhearing.intake.services import AUTO_ACK_REASONS
 from fairhearing.ledger.models import EventKind
 from fairhearing.notes.access import notes_readable
@@ -84,7 +85,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "spec": spec,
         "may_act": user_may_act(request.user, case),
         "steps": next_steps(case),
-        "allegations": case.allegations.all(),
+        "allegations": allegations_evidenced(case),
         "parties": case.parties.select_related("person", "complaint__anonymous_report"),
         "complaints": case.complaints.order_by("received_at"),
         "accounts": complainants_accounts(case),

@@ -59,6 +59,7 @@ from .independence import independence_demo, register_demo
 from .notes import file_notes_demo
 from .panels import panel_ready_for
 from .surveys import surveys_demo
+from .web_capture import web_capture_demo
 
 
 def demo_loaded() -> bool:
@@ -284,6 +285,7 @@ def load_demo(
         governance_demo(organisation, users["admin"])
     with transaction.atomic():
         evidence_demo(organisation, users, rng)
+    web_capture_demo(organisation, users)  # not atomic: the browser runs outside any
     with transaction.atomic():
         file_notes_demo(organisation, users)
     with transaction.atomic():

@@ -50,7 +50,9 @@ HELP = {
     "respondent_membership_number": "Their membership number, if known",
     "respondent_branch": "Their branch, if known",
     "category": "One of the categories (required), e.g. bullying",
-    "allegation_type": "post, like, share, comment, message, in_person or other (default post)",
+    "allegation_type": (
+        "post, like, share, comment, follow, message, in_person or other (default post)"
+    ),
     "conduct_date": "When it happened: YYYY-MM-DD",
     "url": "Link to the post",
     "author_handle": "The account that posted it",

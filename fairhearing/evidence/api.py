@@ -20,11 +20,17 @@ from fairhearing.api.core import (
 from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
-from . import services
+from . import capture_queue, services
 from .forms import upload_of
-from .models import EvidenceItem
-from .queries import evidence_item, evidence_of
-from .responses import attachment, pdf_attachment
+from .models import CaptureRequest, EvidenceItem
+from .queries import (
+    capture_comparison,
+    capture_request_of,
+    evidence_item,
+    evidence_of,
+    web_capture_of,
+)
+from .responses import attachment, capture_attachment, pdf_attachment
 
 router = Router(tags=["evidence"])
 
@@ -172,3 +178,175 @@ def evidence_bundle(
     case = _case(request, reference, "view" if audience == "panel" else "act")
     bundle = services.bundle_make(actor=request.user, case=case, audience=audience)
     return pdf_attachment(bundle.pdf, f"bundle-{case.reference}-{audience}.pdf")
+
+
+class CaptureIn(StrictSchema):
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2000)
+    description: str = Field("", max_length=2000)
+
+
+class CaptureOut(Schema):
+    id: int
+    url: str
+    state: Literal["queued", "captured", "failed"]
+    attempts: int
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    failure: str
+    item: int | None
+    recapture_of: int | None
+
+
+def capture_out(asked: CaptureRequest) -> dict[str, Any]:
+    return {
+        "id": asked.pk,
+        "url": asked.url,
+        "state": asked.state,
+        "attempts": asked.attempts,
+        "requested_at": asked.requested_at,
+        "finished_at": asked.finished_at,
+        "failure": asked.failure,
+        "item": asked.item.number if asked.item else None,
+        "recapture_of": asked.recapture_of.number if asked.recapture_of else None,
+    }
+
+
+class WebCaptureOut(Schema):
+    requested_url: str
+    final_url: str
+    http_status: int
+    title: str
+    software: str
+    screenshot_sha256: str | None
+    html_sha256: str
+    warc_sha256: str
+    notes: list[str]
+    recapture_of: int | None
+
+
+class ComparisonOut(Schema):
+    earlier: int
+    later: int
+    text_changed: bool
+    html_changed: bool | None
+    screenshot_changed: bool | None
+    earlier_hashes: dict[str, str]
+    later_hashes: dict[str, str]
+
+
+class EvidenceDetailOut(EvidenceOut):
+    capture: WebCaptureOut | None
+    comparison: ComparisonOut | None
+
+
+def _hashes(side: Any) -> dict[str, str]:
+    return {
+        "text": side.text_sha256,
+        "screenshot": side.screenshot_sha256,
+        "html": side.html_sha256,
+        "warc": side.warc_sha256,
+    }
+
+
+@router.post(
+    "/cases/{reference}/evidence/captures",
+    response={202: CaptureOut, **ERRORS},
+    operation_id="evidence_capture",
+)
+@idempotent
+def evidence_capture(request: Any, reference: str, payload: CaptureIn) -> Status[Any]:
+    case = _case(request, reference, "act")
+    asked = capture_queue.capture_request(
+        actor=request.user, case=case, url=payload.url, description=payload.description
+    )
+    return Status(202, capture_out(asked))
+
+
+@router.get(
+    "/cases/{reference}/evidence/captures/{request_id}",
+    response={200: CaptureOut, **ERRORS},
+    operation_id="evidence_capture_status",
+)
+def evidence_capture_status(request: Any, reference: str, request_id: int) -> dict[str, Any]:
+    return capture_out(capture_request_of(_case(request, reference, "view"), request_id))
+
+
+@router.post(
+    "/cases/{reference}/evidence/captures/{request_id}/retry",
+    response={202: CaptureOut, **ERRORS},
+    operation_id="evidence_capture_retry",
+)
+def evidence_capture_retry(request: Any, reference: str, request_id: int) -> Status[Any]:
+    asked = capture_request_of(_case(request, reference, "act"), request_id)
+    return Status(202, capture_out(capture_queue.capture_retry(actor=request.user, request=asked)))
+
+
+@router.get(
+    "/cases/{reference}/evidence/{number}",
+    response={200: EvidenceDetailOut, **ERRORS},
+    operation_id="evidence_item",
+)
+def evidence_item_detail(request: Any, reference: str, number: int) -> dict[str, Any]:
+    item = evidence_item(_case(request, reference, "view"), number)
+    capture = web_capture_of(item)
+    comparison = capture_comparison(item)
+    return item_out(item) | {
+        "capture": {
+            "requested_url": capture.requested_url,
+            "final_url": capture.final_url,
+            "http_status": capture.http_status,
+            "title": capture.title,
+            "software": capture.software,
+            "screenshot_sha256": item.blob_id,
+            "html_sha256": capture.html_blob_id,
+            "warc_sha256": capture.warc_blob_id,
+            "notes": capture.notes.splitlines(),
+            "recapture_of": capture.recapture_of.number if capture.recapture_of else None,
+        }
+        if capture
+        else None,
+        "comparison": {
+            "earlier": comparison.earlier.number,
+            "later": comparison.later.number,
+            "text_changed": comparison.text_changed,
+            "html_changed": comparison.html_changed,
+            "screenshot_changed": comparison.screenshot_changed,
+            "earlier_hashes": _hashes(comparison.earlier),
+            "later_hashes": _hashes(comparison.later),
+        }
+        if comparison
+        else None,
+    }
+
+
+@router.post(
+    "/cases/{reference}/evidence/{number}/recapture",
+    response={202: CaptureOut, **ERRORS},
+    operation_id="evidence_recapture",
+)
+def evidence_recapture(request: Any, reference: str, number: int) -> Status[Any]:
+    item = evidence_item(_case(request, reference, "act"), number)
+    return Status(202, capture_out(capture_queue.evidence_recapture(actor=request.user, item=item)))
+
+
+@router.get(
+    "/cases/{reference}/evidence/{number}/capture/{part}",
+    response=ERRORS,
+    operation_id="evidence_capture_file",
+    openapi_extra=binary("application/octet-stream", "The capture's HTML or WARC."),
+)
+def evidence_capture_file(
+    request: Any, reference: str, number: int, part: Literal["html", "warc"]
+) -> HttpResponse:
+    case = _case(request, reference, "view")
+    item = evidence_item(case, number)
+    try:
+        data, content_type = services.evidence_open_capture_file(
+            actor=request.user, item=item, part=part
+        )
+    except services.EvidenceRefused as refused:
+        raise ApiError(404, "not_found", str(refused)) from refused
+    extension = ".html" if part == "html" else ".warc.gz"
+    return capture_attachment(
+        data, content_type=content_type, filename=f"evidence-{case.reference}-{number}{extension}"
+    )

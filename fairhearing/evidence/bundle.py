@@ -32,6 +32,7 @@ from reportlab.platypus import (
 from fairhearing.cases.models import Case
 
 from .models import EvidenceItem, Kind
+from .queries import allegations_evidenced, web_capture_of
 from .redaction import PANEL, RESPONDENT, Redactor, redactor_for
 from .sniff import IMAGE_TYPES
 from .storage import blob_read
@@ -54,6 +55,29 @@ def _image(data: bytes, max_width: float, max_height: float) -> Image:
     scale = min(1.0, max_width / image.imageWidth, max_height / image.imageHeight)
     image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
     return image
+
+
+def _allegations(case: Case, redact: Redactor, styles: Any) -> list[Any]:
+    """What is alleged, each with what the acting account did and the items evidencing it."""
+    story: list[Any] = [Spacer(1, 8), Paragraph("Allegations", styles["Heading2"])]
+    for allegation, numbers in allegations_evidenced(case):
+        line = f"<b>{escape(allegation.get_allegation_type_display())}</b>"
+        if allegation.conduct_date:
+            line += f", {allegation.conduct_date.strftime('%d %B %Y')}"
+        story.append(Paragraph(line, styles["BodyText"]))
+        if allegation.acting_account:
+            act = f"the account @{allegation.acting_account} {allegation.act or 'did it'}"
+            if allegation.url:
+                act += f": {allegation.url}"
+            story.append(Paragraph(f"Alleged: {escape(act)}", styles["BodyText"]))
+        elif allegation.url:
+            story.append(Paragraph(f"Link: {escape(allegation.url)}", styles["BodyText"]))
+        story.append(Paragraph(escape(redact.text(allegation.description)), styles["BodyText"]))
+        if numbers:
+            listed = ", ".join(str(n) for n in numbers)
+            items = "items" if len(numbers) > 1 else "item"
+            story.append(Paragraph(f"Evidence of the post: {items} {listed}", styles["BodyText"]))
+    return story
 
 
 def bundle_pdf(
@@ -93,6 +117,7 @@ def bundle_pdf(
                 styles["BodyText"],
             )
         )
+    story += _allegations(case, redact, styles)
     story += [Spacer(1, 8), Paragraph("Index", styles["Heading2"])]
     rows: list[list[Any]] = [["No.", "Item", "Added", "SHA-256"]]
     for item in items:
@@ -138,6 +163,18 @@ def bundle_pdf(
             facts.append(("File name", redact.text(item.original_name)))
         if item.blob_id and item.kind == Kind.POST:
             facts.append(("Screenshot SHA-256", item.blob_id))
+        capture = web_capture_of(item)
+        if capture is not None:
+            facts += [
+                ("Where the link led", capture.final_url),
+                ("Response", f"HTTP {capture.http_status}"),
+                ("Captured with", capture.software),
+                ("HTML SHA-256", capture.html_blob_id),
+                ("WARC SHA-256", capture.warc_blob_id),
+            ]
+            if capture.recapture_of is not None:
+                facts.append(("Captures again", f"item {capture.recapture_of.number}"))
+            facts += [("Left out", note) for note in capture.notes.splitlines()]
         for label, value in facts:
             story.append(
                 Paragraph(f"<b>{escape(label)}:</b> {escape(str(value))}", styles["BodyText"])

@@ -76,3 +76,20 @@ class PostEvidenceForm(Form):
         if not data.get("url") and not data.get("captured_text") and not self.errors:
             self.add_error("url", "Give the post's web address or the text of the post.")
         return data
+
+
+class CaptureForm(Form):
+    url = forms.URLField(
+        label="Web address of the post",
+        max_length=2000,
+        assume_scheme="https",
+        help_text=(
+            "The page is opened by our own browser, with no account signed in, and kept as it "
+            "shows to anyone: a screenshot, its HTML and a web archive record."
+        ),
+        error_messages={
+            "required": "Enter the web address of the post.",
+            "invalid": "Enter a full web address, like https://x.com/name/status/1.",
+        },
+    )
+    description = forms.CharField(label="Notes (optional)", required=False, max_length=2000)

@@ -93,3 +93,64 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.number}"
+
+
+class WebCapture(models.Model):
+    """What a capture from a link kept besides the item's screenshot (`EvidenceItem.blob`):
+    the rendered HTML, the WARC of the responses, where the link led and what captured it.
+    Immutable, like its item (`triggers.py`)."""
+
+    item = models.OneToOneField(
+        EvidenceItem, on_delete=models.PROTECT, primary_key=True, related_name="web_capture"
+    )
+    requested_url = models.URLField(max_length=2000)
+    final_url = models.URLField(max_length=2000)
+    http_status = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300, blank=True)
+    html_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    warc_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    browser_version = models.CharField(max_length=60)
+    software = models.CharField(max_length=200, help_text="Ours, Playwright's and Chromium's")
+    # What was left out (a refused download, an address not reached), one note a line.
+    notes = models.TextField(blank=True)
+    # A later capture of the same link: the item it captured again (both are kept).
+    recapture_of = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="recaptures"
+    )
+
+    def __str__(self) -> str:
+        return f"capture of {self.item_id}"
+
+
+class CaptureRequest(models.Model):
+    """A capture asked for and its progress in the worker: the one evidence row that changes
+    (queued, then captured or failed, and queued again on a retry)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Capturing…"
+        CAPTURED = "captured", "Captured"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="captures")
+    url = models.URLField(max_length=2000)
+    description = models.TextField(blank=True)
+    recapture_of = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # Why the last attempt failed, in people's words (capture.py), and its stable code.
+    failure = models.TextField(blank=True)
+    failure_code = models.CharField(max_length=20, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    item = models.OneToOneField(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"capture request {self.pk}"

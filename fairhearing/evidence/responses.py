@@ -36,3 +36,8 @@ def file_attachment(data: bytes, *, content_type: str, stem: str) -> HttpRespons
     """Any other stored file (a sanction's proof of compliance), named `stem` and the
     extension of its sniffed type."""
     return _download(data, content_type, f"{stem}{extension_for(content_type)}")
+
+
+def capture_attachment(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A capture's HTML or WARC: a download like any other (the HTML never renders here)."""
+    return _download(data, content_type, filename)

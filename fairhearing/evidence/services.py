@@ -25,7 +25,7 @@ from fairhearing.linking.services import fingerprint_record
 from fairhearing.people.models import Person
 
 from . import sniff
-from .models import Blob, EvidenceItem, Kind, Source
+from .models import Blob, EvidenceItem, Kind, Source, WebCapture
 from .posts import platform_of, post_key
 from .queries import evidence_of
 from .redaction import AUDIENCES, RESPONDENT
@@ -81,7 +81,7 @@ def _next_number(case: Case) -> int:
     return (top or 0) + 1
 
 
-def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
+def _record(item: EvidenceItem, actor: Any, extra: dict[str, Any] | None = None) -> EvidenceItem:
     # Field checks only: the related rows are the caller's own, and the database enforces the
     # numbering and the file-has-a-blob rule.
     item.full_clean(
@@ -92,9 +92,31 @@ def _record(item: EvidenceItem, actor: Any) -> EvidenceItem:
         actor=actor,
         kind=EventKind.EVIDENCE_ADDED,
         case_id=item.case_id,
-        payload=evidence_added_payload(item),
+        payload=evidence_added_payload(item) | (extra or {}),
     )
     return item
+
+
+def evidence_record(item: EvidenceItem, *, actor: Any, extra: dict[str, Any]) -> EvidenceItem:
+    """Save an item made elsewhere in this app (a capture from a link: `capture_record`) with
+    its EVIDENCE_ADDED event, `extra` added to the event's payload. In the caller's
+    transaction."""
+    return _record(item, actor, extra)
+
+
+def blob_keep(data: bytes, *, content_type: str) -> Blob:
+    """Bytes this app made itself (a capture's screenshot, HTML, WARC), kept under their hash
+    with no check of their type: they are only ever served as downloads (`responses.py`)."""
+    digest = blob_write(data)
+    blob, _ = Blob.objects.get_or_create(
+        sha256=digest, defaults={"size": len(data), "content_type": content_type}
+    )
+    return blob
+
+
+def next_number(case: Case) -> int:
+    """The case's next item number, the case row locked (in the caller's transaction)."""
+    return _next_number(case)
 
 
 def evidence_added_payload(item: EvidenceItem) -> dict[str, Any]:
@@ -343,6 +365,24 @@ def evidence_open(*, actor: Any, item: EvidenceItem, person: Person | None = Non
         payload={"item": item.pk, "sha256": item.blob_id, "person": getattr(person, "pk", None)},
     )
     return data
+
+
+@transaction.atomic
+def evidence_open_capture_file(*, actor: Any, item: EvidenceItem, part: str) -> tuple[bytes, str]:
+    """A captured page's HTML or WARC (`part`: "html" or "warc"), checked against its hash,
+    with a "viewed" custody event naming the file: the bytes and their type."""
+    capture = WebCapture.objects.filter(item=item).select_related("html_blob", "warc_blob").first()
+    if capture is None or part not in ("html", "warc"):
+        raise EvidenceRefused("This item has no such file.")
+    blob = capture.html_blob if part == "html" else capture.warc_blob
+    data = blob_read(blob.sha256)
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_VIEWED,
+        case_id=item.case_id,
+        payload={"item": item.pk, "sha256": blob.sha256, "person": None, "part": part},
+    )
+    return data, blob.content_type
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ deletes evidence.
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLES = ("evidence_evidenceitem", "evidence_blob")
+# Added later, by their own migration (0004): a capture's record is as immutable as its item.
+CAPTURE_TABLES = ("evidence_webcapture",)
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
+def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"""
@@ -34,9 +36,9 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 raise NotImplementedError(f"no evidence triggers for {connection.vendor}")
 
 
-def remove(connection: BaseDatabaseWrapper) -> None:
+def remove(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             cursor.execute(
                 f"DROP TRIGGER IF EXISTS {table}_immutable"
                 + (f" ON {table}" if connection.vendor == "postgresql" else "")

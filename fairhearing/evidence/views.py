@@ -1,5 +1,6 @@
 """Staff pages for a case's evidence: list, add a file, add a post capture, download an item,
-and the hearing bundle."""
+the hearing bundle; capture from a link (ask, follow, retry), an item's page (what a capture
+kept, capture again, the comparison) and a capture's HTML and WARC."""
 
 from typing import Any, Literal
 
@@ -11,11 +12,18 @@ from django.views.decorators.http import require_http_methods
 
 from fairhearing.cases.access import case_for, user_may_act
 
-from . import services
-from .forms import FileEvidenceForm, PostEvidenceForm, upload_of
-from .queries import evidence_item, evidence_of
+from . import capture_queue, services
+from .forms import CaptureForm, FileEvidenceForm, PostEvidenceForm, upload_of
+from .queries import (
+    capture_comparison,
+    capture_request_of,
+    captures_pending,
+    evidence_item,
+    evidence_of,
+    web_capture_of,
+)
 from .redaction import AUDIENCES, PANEL
-from .responses import attachment, pdf_attachment
+from .responses import attachment, capture_attachment, pdf_attachment
 
 
 @login_required
@@ -25,7 +33,12 @@ def evidence_list_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "evidence/evidence_list.html",
-        {"case": case, "items": evidence_of(case), "may_add": may_add},
+        {
+            "case": case,
+            "items": evidence_of(case),
+            "captures": captures_pending(case),
+            "may_add": may_add,
+        },
     )
 
 
@@ -107,3 +120,110 @@ def evidence_bundle_view(request: HttpRequest, reference: str, audience: str) ->
     case = case_for(request.user, reference, action=action, request=request)
     bundle = services.bundle_make(actor=request.user, case=case, audience=audience)
     return pdf_attachment(bundle.pdf, f"bundle-{case.reference}-{audience}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_capture_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    form = CaptureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asked = capture_queue.capture_request(
+                actor=request.user,
+                case=case,
+                url=form.cleaned_data["url"],
+                description=form.cleaned_data["description"],
+            )
+        except services.EvidenceRefused as refused:
+            form.add_error("url", str(refused))
+        else:
+            return redirect(
+                "evidence:capture_status", reference=case.reference, request_id=asked.pk
+            )
+    return render(
+        request,
+        "evidence/evidence_capture.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def evidence_capture_status_view(
+    request: HttpRequest, reference: str, request_id: int
+) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    asked = capture_request_of(case, request_id)
+    may_act = user_may_act(request.user, case) and not case.is_closed
+    return render(
+        request,
+        "evidence/evidence_capture_status.html",
+        {"case": case, "asked": asked, "may_act": may_act},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def evidence_capture_retry_view(
+    request: HttpRequest, reference: str, request_id: int
+) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    asked = capture_request_of(case, request_id)
+    try:
+        capture_queue.capture_retry(actor=request.user, request=asked)
+    except services.EvidenceRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("evidence:capture_status", reference=case.reference, request_id=asked.pk)
+
+
+@login_required
+def evidence_item_view(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    item = evidence_item(case, number)
+    may_act = user_may_act(request.user, case) and not case.is_closed
+    return render(
+        request,
+        "evidence/evidence_item.html",
+        {
+            "case": case,
+            "item": item,
+            "capture": web_capture_of(item),
+            "comparison": capture_comparison(item),
+            "recaptures": evidence_of(case).filter(web_capture__recapture_of=item),
+            "may_act": may_act,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def evidence_recapture_view(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    item = evidence_item(case, number)
+    try:
+        asked = capture_queue.evidence_recapture(actor=request.user, item=item)
+    except services.EvidenceRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("evidence:item", reference=case.reference, number=item.number)
+    return redirect("evidence:capture_status", reference=case.reference, request_id=asked.pk)
+
+
+@login_required
+def evidence_capture_file_view(
+    request: HttpRequest, reference: str, number: int, part: str
+) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    item = evidence_item(case, number)
+    try:
+        data, content_type = services.evidence_open_capture_file(
+            actor=request.user, item=item, part=part
+        )
+    except services.EvidenceRefused as refused:
+        raise Http404(str(refused)) from refused
+    extension = ".html" if part == "html" else ".warc.gz"
+    return capture_attachment(
+        data,
+        content_type=content_type,
+        filename=f"evidence-{case.reference}-{item.number}{extension}",
+    )

@@ -44,6 +44,8 @@ class AllegationIn(StrictSchema):
     description: str = Field(..., max_length=10000, pattern=NON_BLANK)
     conduct_date: dt.date | None = None
     url: str = ""
+    # Online, the account that did it (posted, shared, replied, liked, followed).
+    acting_account: str = Field("", max_length=100)
 
 
 class ComplaintIn(StrictSchema):

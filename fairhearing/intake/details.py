@@ -26,6 +26,8 @@ class AllegationDetails:
     conduct_rule_refs: list[str] = field(default_factory=list)
     # The words of the post complained about, if captured: finds the same post reported again.
     post_text: str = ""
+    # The account that did it online (posted, shared, replied, liked, followed).
+    acting_account: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def allegation_from_details(details: AllegationDetails, *, case: Case | None = N
         conduct_date=details.conduct_date,
         url=details.url,
         conduct_rule_refs=list(details.conduct_rule_refs),
+        acting_account=details.acting_account.strip().lstrip("@")[:100],
     )
 
 

@@ -78,6 +78,15 @@ class ComplaintDetailsForm(Form):
         assume_scheme="https",
         error_messages={"invalid": _("Enter a full web address.")},
     )
+    acting_account = forms.CharField(
+        label=_("The account that did it (if it happened online)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The name or handle of the account that posted, shared, replied, liked or "
+            "followed, for example @name."
+        ),
+    )
     description = forms.CharField(
         label=_("Tell us what happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -220,6 +229,11 @@ class ComplaintDetailsForm(Form):
                         else gettext("Not known"),
                     ),
                     row("url", gettext("Link to the post or page"), data["url"]),
+                    row(
+                        "acting_account",
+                        gettext("The account that did it"),
+                        data["acting_account"],
+                    ),
                     row("description", gettext("What happened"), data["description"]),
                 ],
             }

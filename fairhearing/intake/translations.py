@@ -12,6 +12,7 @@ WORDS = [
     gettext_noop("Sharing or re-posting someone else's content"),
     gettext_noop("A comment or reply"),
     gettext_noop("A private message"),
+    gettext_noop("Following an account"),
     gettext_noop("Conduct in person"),
     gettext_noop("Something else"),
     # organisations.default_rulebook: categories

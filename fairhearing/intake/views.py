@@ -87,6 +87,7 @@ def _about(data: dict[str, Any]) -> dict[str, Any]:
             description=data["description"],
             conduct_date=data["conduct_date"],
             url=data["url"],
+            acting_account=data["acting_account"],
         ),
         "summary": data["description"],
     }

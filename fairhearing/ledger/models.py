@@ -179,6 +179,10 @@ class EventKind(IntEnum):
     # party or answer: only the organisation and the quarter (R-55, anonymous by construction).
     SURVEY_INVITED = 270
     SURVEY_ANSWERED = 271
+    # Evidence captured from a link (evidence.capture): asked for (again, on a retry or a
+    # re-capture), and failed with why; a capture that succeeds is EVIDENCE_ADDED.
+    CAPTURE_REQUESTED = 300
+    CAPTURE_FAILED = 301
 
     @property
     def label(self) -> str:
@@ -188,6 +192,8 @@ class EventKind(IntEnum):
 # Kinds whose name does not read well with its underscores taken out.
 KIND_WORDS: dict[EventKind, str] = {
     EventKind.API_TOKEN_ISSUED: "API token issued",
+    EventKind.CAPTURE_REQUESTED: "Capture from a link asked for",
+    EventKind.CAPTURE_FAILED: "Capture from a link failed",
     EventKind.API_TOKEN_REVOKED: "API token revoked",
     EventKind.SECOND_FACTOR_ENROLMENT_STARTED: "Authenticator app set-up started",
     EventKind.SECOND_FACTOR_ENROLLED: "Authenticator app set up",

@@ -22,7 +22,9 @@ from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.deadlines.access import STOP_DECIDERS
 from fairhearing.deadlines.clock_stops import deadline_pause
 from fairhearing.demo.panels import panel_pool_ensure
+from fairhearing.evidence.models import CaptureRequest
 from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.evidence.tests.captures import capture_recorded
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink
 from fairhearing.notes.access import NOTE_READERS
@@ -160,6 +162,12 @@ ROUTES = {
     "linking:undo": "case:act",
     "evidence:add_file": "case:act",
     "evidence:add_post": "case:act",
+    "evidence:capture": "case:act",
+    "evidence:capture_status": "case:view",
+    "evidence:capture_retry": "case:act",
+    "evidence:item": "case:view",
+    "evidence:recapture": "case:act",
+    "evidence:capture_file": "case:view",
     "evidence:download": "case:view",
     "evidence:bundle": "case:view",
     "interests:list": "signed_in",
@@ -245,6 +253,7 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
     stop = case.clock_stops.get(status="requested")
     challenge = case.challenges.all()[0]
     allegation = case.allegations.get()
+    capture = CaptureRequest.objects.get(case=case)
     ref = case.reference
     return {
         "cases:detail": (reverse("cases:detail", args=[ref]), "get"),
@@ -293,6 +302,19 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         ),
         "evidence:add_file": (reverse("evidence:add_file", args=[ref]), "get"),
         "evidence:add_post": (reverse("evidence:add_post", args=[ref]), "get"),
+        "evidence:capture": (reverse("evidence:capture", args=[ref]), "get"),
+        "evidence:capture_status": (
+            reverse("evidence:capture_status", args=[ref, capture.pk]),
+            "get",
+        ),
+        # Captured, not failed: allowed, it is refused with why (and nothing is queued).
+        "evidence:capture_retry": (
+            reverse("evidence:capture_retry", args=[ref, capture.pk]),
+            "post",
+        ),
+        "evidence:item": (reverse("evidence:item", args=[ref, 2]), "get"),
+        "evidence:recapture": (reverse("evidence:recapture", args=[ref, 1]), "post"),
+        "evidence:capture_file": (reverse("evidence:capture_file", args=[ref, 2, "html"]), "get"),
         "evidence:download": (reverse("evidence:download", args=[ref, 1]), "get"),
         "evidence:bundle": (reverse("evidence:bundle", args=[ref, "panel"]), "get"),
         "interests:challenge": (reverse("interests:challenge", args=[ref]), "get"),
@@ -360,6 +382,7 @@ def test_every_case_route_answers_as_the_policy_says(
         grounds="Test challenge.",
     )
     evidence_add_file(actor=None, case=case, upload=Upload("note.txt", b"A note."))
+    capture_recorded(case, case_officer)  # item 2, captured from a link
     affiliation_record(
         actor=None,
         person=case.respondent,
@@ -386,7 +409,7 @@ def test_every_case_route_answers_as_the_policy_says(
         kind="course",
         description="Complete the course",
         due_on=timezone.localdate() + dt.timedelta(days=30),
-        proof=case.evidence.get().blob,
+        proof=case.evidence.get(number=1).blob,
     )
     user = setup(organisation, case, role, relation)
     client = Client()

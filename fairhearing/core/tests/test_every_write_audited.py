@@ -23,6 +23,7 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
+from fairhearing.evidence.tests.captures import capture_failed, capture_recorded
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import Event
 from fairhearing.notes.services import note_add
@@ -79,11 +80,23 @@ EXEMPT = {
     # Builds a captured post, unsaved, for evidence_add_post and for recording complaints
     # (both walked, EVIDENCE_ADDED): it writes nothing itself.
     "evidence.services.post_item": "builds an item; its callers write and record it",
+    # The save of an item the capture worker built (capture_record.capture_keep), with its
+    # EVIDENCE_ADDED by the user who asked for the capture: pinned in
+    # evidence/tests/test_capture.py with a real capture.
+    "evidence.services.evidence_record": "the worker's save of a capture, pinned there",
     # A user's own shortcuts to the case list: no case, nor anyone else's work, changes (the
     # lists they open are read through the same access rules as any address of the list).
     "caselist.services.saved_view_save": "a personal preference, not a change to a case",
     "caselist.services.saved_view_delete": "a personal preference, not a change to a case",
 }
+
+
+def _captured_item(w: "World") -> Any:
+    return capture_recorded(w.case, w.colleague).item
+
+
+def _failed_capture(w: "World") -> Any:
+    return capture_failed(w.case, w.colleague)
 
 
 class World:
@@ -684,6 +697,19 @@ SAMPLES: dict[str, Sample] = {
         {"case": w.case, "captured_text": "You will regret this."},
     ),
     "evidence.services.evidence_open": lambda w: (w.officer, {"item": w.item}),
+    "evidence.services.evidence_open_capture_file": lambda w: (
+        w.officer,
+        {"item": _captured_item(w), "part": "warc"},
+    ),
+    "evidence.capture_queue.capture_request": lambda w: (
+        w.officer,
+        {"case": w.case, "url": "https://example.org/fictional_member/status/1"},
+    ),
+    "evidence.capture_queue.capture_retry": lambda w: (w.officer, {"request": _failed_capture(w)}),
+    "evidence.capture_queue.evidence_recapture": lambda w: (
+        w.officer,
+        {"item": _captured_item(w)},
+    ),
     # notes: the case team's file notes and stage checklists
     "notes.services.note_add": lambda w: (
         w.officer,

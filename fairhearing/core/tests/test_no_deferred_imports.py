@@ -23,6 +23,7 @@ ALLOWED = {
             "accounts",
             "deadlines",
             "dossiers",
+            "evidence",
             "intake",
             "notifications",
             "webhooks",

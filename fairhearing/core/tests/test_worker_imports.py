@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-HEAVY = ("reportlab", "pypdf", "openpyxl", "datasketch", "scipy")
+HEAVY = ("reportlab", "pypdf", "openpyxl", "datasketch", "scipy", "playwright", "warcio")
 
 LOAD = f"""
 import sys

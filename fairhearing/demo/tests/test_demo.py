@@ -3,9 +3,11 @@ from django.core.management import call_command
 
 from fairhearing.audits.models import AuditRound
 from fairhearing.audits.queries import published_counts, round_counts
-from fairhearing.cases.models import Case
+from fairhearing.cases.models import Allegation, Case
 from fairhearing.cases.queries import conduct_out_of_time
 from fairhearing.demo.data import DEMO_RECEIPT, DEMO_USERS
+from fairhearing.demo.post_page import LIKER, POST_PATH, POST_TEXT
+from fairhearing.evidence.models import WebCapture
 from fairhearing.intake.anonymous import receipt_use
 from fairhearing.interests.models import Declaration
 from fairhearing.ledger.queries import ledger_verify
@@ -73,6 +75,13 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     for report in StatisticsReport.objects.all():
         assert len(report.content["survey_answers"]) == 2
     assert MeetingPack.objects.get().content["survey"]["survey_tables"]
+    # A like alleged as such, and the post liked captured from its link (the demo's own page)
+    # by the capture's own code: screenshot, HTML and WARC, on the ledger.
+    liked = Allegation.objects.get(acting_account=LIKER)
+    assert liked.allegation_type == "like" and liked.url.endswith(POST_PATH)
+    capture = WebCapture.objects.get(item__case=liked.case)
+    assert capture.http_status == 200 and capture.final_url == liked.url
+    assert POST_TEXT in capture.item.captured_text and capture.item.blob is not None
     # A respondent's reply with the file it brought, an item of evidence on its case.
     assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1
     # The case team's working file: notes, one shared with the respondent, and two checks done.

@@ -146,6 +146,28 @@ IDOR: dict[str, Attack] = {
     "evidence:download": Attack(
         officer, lambda w: reverse("evidence:download", args=[w.a.reference, 3]), methods=("get",)
     ),
+    "evidence:item": Attack(
+        officer, lambda w: reverse("evidence:item", args=[w.a.reference, 3]), methods=("get",)
+    ),
+    "evidence:recapture": Attack(
+        officer, lambda w: reverse("evidence:recapture", args=[w.a.reference, 3]), methods=("post",)
+    ),
+    "evidence:capture_file": Attack(
+        officer,
+        lambda w: reverse("evidence:capture_file", args=[w.a.reference, 3, "html"]),
+        methods=("get",),
+    ),
+    # b's failed capture, named under a's reference: a retry would queue it again.
+    "evidence:capture_status": Attack(
+        officer,
+        lambda w: reverse("evidence:capture_status", args=[w.a.reference, w.capture_b.pk]),
+        methods=("get",),
+    ),
+    "evidence:capture_retry": Attack(
+        officer,
+        lambda w: reverse("evidence:capture_retry", args=[w.a.reference, w.capture_b.pk]),
+        methods=("post",),
+    ),
     "linking:undo": Attack(
         officer,
         lambda w: reverse("linking:undo", args=[w.a.reference, w.link_b.pk]),
@@ -338,6 +360,36 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         w.officer,
         "get",
         f"/api/v1/cases/{w.a.reference}/evidence/3/download",
+        None,
+    ),
+    "evidence_item": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/3",
+        None,
+    ),
+    "evidence_recapture": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/evidence/3/recapture",
+        None,
+    ),
+    "evidence_capture_file": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/3/capture/html",
+        None,
+    ),
+    "evidence_capture_status": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/captures/{w.capture_b.pk}",
+        None,
+    ),
+    "evidence_capture_retry": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/evidence/captures/{w.capture_b.pk}/retry",
         None,
     ),
     # A condition of b's sanction, named under a's reference.

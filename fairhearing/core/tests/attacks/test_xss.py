@@ -72,6 +72,10 @@ NOT_FREE_TEXT = {
     # the rulebook's keys and our own values; proof_name: the checked file name, on no page
     "compliance.Condition": {"sanction", "kind", "status", "proof_name"},
     "evidence.EvidenceItem": {"url", "post_key", "sha256"},
+    # Addresses as Chromium gives them (percent-encoded) and our own versions; our own reasons
+    # for a failed capture (capture.py: a host name at most) and their codes.
+    "evidence.WebCapture": {"requested_url", "final_url", "browser_version", "software"},
+    "evidence.CaptureRequest": {"url", "failure", "failure_code"},
     "linking.Fingerprint": {"post_key", "text"},
     "linking.Grouping": {"reason"},  # "same_url" or "same_text"
     "dossiers.Dossier": {"file_format", "sha256", "error", "task_id"},
@@ -133,6 +137,14 @@ def pages(xss) -> list[tuple[str, object, str]]:
         ("case list", officer, reverse("cases:list")),
         ("saved views", officer, reverse("caselist:saved_views")),
         ("evidence list", officer, reverse("evidence:list", args=[case.reference])),
+        (
+            "evidence item captured from a link",
+            officer,
+            reverse(
+                "evidence:item",
+                args=[case.reference, case.evidence.get(web_capture__isnull=False).number],
+            ),
+        ),
         ("related cases", officer, reverse("linking:related", args=[case.reference])),
         ("declarations", officer, reverse("interests:list")),
         ("dossier rows", officer, reverse("dossiers:detail", args=[xss.dossier.pk])),
@@ -206,8 +218,9 @@ def pages(xss) -> list[tuple[str, object, str]]:
 SHOWN = {
     "case list": ["SV "],  # the officer's saved view, above the list
     "saved views": ["SV "],
-    "case page": ["FN ", "FN2 ", "FNR ", "CS "],
+    "case page": ["FN ", "FN2 ", "FNR ", "CS ", "AA "],
     "clock stop approval": ["CS "],
+    "evidence item captured from a link": ["CapD ", "CapT ", "CapN ", "CapX "],
     "case page (oversight)": ["FN ", "FN2 "],
     "portal case": ["FN2 "],
     "decided case": ["Reply ", "Comp ", "IS2 ", "R2 ", "Br ", "decide_upheld "],

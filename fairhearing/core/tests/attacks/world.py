@@ -26,7 +26,9 @@ from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_receive
+from fairhearing.evidence.models import CaptureRequest
 from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.evidence.tests.captures import capture_failed
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record
 from fairhearing.interests.models import BiasChallenge, Declaration
@@ -98,6 +100,7 @@ class World:
     link_b: CaseLink
     note_b: FileNote  # a file note on b
     stop_b: ClockStop  # a pause of b's time limit, asked for by a colleague
+    capture_b: CaptureRequest  # a failed capture from a link on b (a retry would queue it)
     foreign_person: Person
     dossier_other: Dossier
     pack_other: MeetingPack
@@ -128,6 +131,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     evidence_add_file(actor=None, case=a, upload=Upload("a.txt", b"Case a's note."))
     for n in range(3):
         evidence_add_file(actor=None, case=b, upload=Upload(f"b{n}.txt", f"Note {n}.".encode()))
+    capture_b = capture_failed(b, colleague, url="https://example.org/b/status/1")
     panel_a = panel_draw(actor=None, case=a, kind="hearing", seed=1)
     panel_b = panel_draw(actor=None, case=b, kind="hearing", seed=2)
     member_a = panel_a.seats.filter(is_chair=False).select_related("user")[0].user
@@ -221,6 +225,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         link_b=link_b,
         note_b=note_b,
         stop_b=stop_b,
+        capture_b=capture_b,
         foreign_person=foreign_person,
         dossier_other=dossier_other,
         pack_other=pack_other,

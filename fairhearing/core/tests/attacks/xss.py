@@ -1,11 +1,13 @@
 """Stored-XSS data: a payload in every free text a user, a party, a reporter or an outsider can
 write, through the services (or the request, for what the register takes from a request)."""
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +42,10 @@ from fairhearing.demo.panels import panel_pool_ensure, panel_prepare, panel_read
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_receive
+from fairhearing.evidence.capture_queue import capture_request
+from fairhearing.evidence.capture_record import capture_keep
 from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
+from fairhearing.evidence.tests.captures import captured
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import anonymous as intake_anonymous
 from fairhearing.intake.details import AllegationDetails
@@ -142,6 +147,8 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
             category="bullying",
             description="D " + PAYLOAD,
             conduct_date=dt.date(2026, 3, 3),
+            url="https://x.com/rowan/status/1",
+            acting_account="AA " + PAYLOAD,
         ),
         summary="S " + PAYLOAD,
     )
@@ -240,6 +247,24 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         captured_text="Post " + PAYLOAD,
         description="PD " + PAYLOAD,
     )
+    # A capture from a link: its description typed by staff; its title and what was left out
+    # written by the page captured (anyone's).
+    # Kept in the transaction that asks, so the task queued on its commit finds it done.
+    with transaction.atomic():
+        asked = capture_request(
+            actor=officer,
+            case=case,
+            url="https://x.com/rowan/status/2",
+            description="CapD " + PAYLOAD,
+        )
+        capture_keep(
+            asked.pk,
+            dataclasses.replace(
+                captured(text="CapX " + PAYLOAD),
+                title="CapT " + PAYLOAD[:200],
+                notes=["CapN " + PAYLOAD],
+            ),
+        )
     case_link(actor=officer, case=case, other=other, reasons="L " + PAYLOAD)
     message_send(
         case=case,
