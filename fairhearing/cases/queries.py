@@ -276,6 +276,7 @@ DECISION_KINDS = frozenset(
         EventKind.IDENTITY_PROTECTED,
         EventKind.EVIDENCE_ADDED,
         EventKind.EVIDENCE_DISCLOSED,
+        EventKind.EVIDENCE_REDACTED,
         EventKind.FILE_NOTE_DISCLOSED,
         EventKind.COMPLAINT_GROUPED,
         EventKind.CASES_LINKED,

@@ -39,7 +39,13 @@ from fairhearing.cases.models import Allegation, Case, Complaint, Party, StageCh
 from fairhearing.compliance.models import Condition
 from fairhearing.core.errors import CaseError
 from fairhearing.dossiers.models import Dossier, DossierRow
-from fairhearing.evidence.models import Blob, EvidenceItem
+from fairhearing.evidence.models import (
+    Blob,
+    CaptureRequest,
+    EvidenceItem,
+    Redaction,
+    WebCapture,
+)
 from fairhearing.evidence.storage import blob_path
 from fairhearing.interests.models import BiasChallenge, Recusal
 from fairhearing.ledger.models import EventKind
@@ -122,11 +128,26 @@ def _evidence_purge(case: Case, *, also: Collection[str] = ()) -> dict[str, Any]
     of the blobs `also` names (a sanction's proofs, already unlinked) those nothing uses."""
 
     items = list(EvidenceItem.objects.filter(case=case).values("pk", "sha256", "blob_id"))
+    # What hangs on the items goes first: captures' records and files, redacted copies, and
+    # the requests to capture.
+    captures = WebCapture.objects.filter(item__case=case)
+    redactions = Redaction.objects.filter(item__case=case)
+    kept = {
+        *captures.values_list("html_blob_id", flat=True),
+        *captures.values_list("warc_blob_id", flat=True),
+        *redactions.exclude(blob=None).values_list("blob_id", flat=True),
+    }
+    CaptureRequest.objects.filter(case=case).delete()
+    redactions.delete()
+    captures.delete()
     EvidenceItem.objects.filter(case=case).delete()
-    blob_ids = {i["blob_id"] for i in items if i["blob_id"]} | set(also)
+    blob_ids = {i["blob_id"] for i in items if i["blob_id"]} | kept | set(also)
     unused = (
         Blob.objects.filter(sha256__in=blob_ids)
         .exclude(Exists(EvidenceItem.objects.filter(blob=OuterRef("pk"))))
+        .exclude(Exists(WebCapture.objects.filter(html_blob=OuterRef("pk"))))
+        .exclude(Exists(WebCapture.objects.filter(warc_blob=OuterRef("pk"))))
+        .exclude(Exists(Redaction.objects.filter(blob=OuterRef("pk"))))
         .exclude(Exists(Dossier.objects.filter(blob=OuterRef("pk"))))
         .exclude(Exists(Condition.objects.filter(proof=OuterRef("pk"))))
     )

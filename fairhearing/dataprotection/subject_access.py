@@ -27,7 +27,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fairhearing.cases.models import Case, Complaint, Party
-from fairhearing.evidence.models import EvidenceItem
+from fairhearing.evidence.derivative import redact_text
+from fairhearing.evidence.models import EvidenceItem, Redaction
+from fairhearing.evidence.queries import redactions_of
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.notes.queries import notes_shared_with
 from fairhearing.notifications.models import Notification
@@ -171,19 +173,21 @@ def collect(person: Person) -> dict[str, Any]:
             {"shared_at": _when(n.disclosed_at), "text": redact(n.text)}
             for n in sorted(shared.values(), key=lambda n: (n.disclosed_at, n.pk))
         ]
+        # Evidence as disclosed: an item the case team redacted is its redacted copy (its
+        # words withheld, its copy's hash), each third party taken out as everywhere here.
+        evidence = list(EvidenceItem.objects.filter(case=case).order_by("number"))
+        copies = redactions_of(evidence)
         entry["evidence_you_gave"] = [
-            {
-                "number": e.number,
-                "kind": e.get_kind_display(),
-                "description": redact(e.description),
-                "file_name": e.original_name,
-                "url": e.url,
-                "captured_text": redact(e.captured_text),
-                "added_at": _when(e.added_at),
-                "sha256": e.sha256,
-            }
-            for e in EvidenceItem.objects.filter(case=case, added_by_person=person)
+            _evidence_entry(e, copies.get(e.pk), redact)
+            for e in evidence
+            if e.added_by_person_id == person.pk
         ]
+        if case.respondent_id == person.pk:
+            entry["evidence_disclosed_to_you"] = [
+                _evidence_entry(e, copies.get(e.pk), redact)
+                for e in evidence
+                if e.added_by_person_id != person.pk
+            ]
         entry["challenges_you_raised"] = [
             {
                 "raised_at": _when(b.raised_at),
@@ -266,6 +270,8 @@ def as_pdf(document: dict[str, Any]) -> bytes:
                     story.append(Paragraph(escape(str(item)), styles["Normal"]))
         else:
             text = "" if value is None else str(value)
+            if isinstance(value, bool):  # never Python's True and False on the page
+                text = "Yes" if value else "No"
             story.append(
                 Paragraph(
                     f"<b>{escape(title)}:</b> {escape(text).replace(chr(10), '<br/>')}",
@@ -293,3 +299,18 @@ def export_download(request: Any, fmt: str, data: bytes) -> Any:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _evidence_entry(e: EvidenceItem, copy: Redaction | None, redact: Any) -> dict[str, Any]:
+    phrases: list[str] = copy.phrases if copy is not None else []
+    return {
+        "number": e.number,
+        "kind": e.get_kind_display(),
+        "description": redact(redact_text(e.description, phrases)),
+        "file_name": redact(redact_text(e.original_name, phrases)),
+        "url": redact(redact_text(e.url, phrases)),
+        "captured_text": redact(copy.captured_text if copy is not None else e.captured_text),
+        "added_at": _when(e.added_at),
+        "sha256": copy.sha256 if copy is not None else e.sha256,
+        "parts_withheld": copy is not None,
+    }

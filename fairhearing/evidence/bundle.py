@@ -2,9 +2,12 @@
 
 For the panel it holds everything. For the respondent, a complainant whose identity protection
 is recorded is named "Complainant (identity withheld)" and their name and email address are
-redacted wherever they appear in captured or plain text. Images cannot be redacted
-automatically: the case team checks screenshots before disclosure (said on the cover).
-PDF evidence is appended after the bundle's own pages, in index order.
+redacted wherever they appear in captured or plain text, and every item the case team
+redacted (a recorded decision, `services.evidence_redact`) is there as its redacted copy: the
+image, PDF and text with the areas and phrases withheld burned in. The panel's bundle holds the
+originals. PDF evidence is appended after the bundle's own pages, in index order. Each item's
+page ends with its chain of custody from the ledger (staff named for the panel, "Case team"
+for the respondent).
 """
 
 import io
@@ -31,8 +34,15 @@ from reportlab.platypus import (
 
 from fairhearing.cases.models import Case
 
-from .models import EvidenceItem, Kind
-from .queries import allegations_evidenced, web_capture_of
+from .derivative import redact_text
+from .models import EvidenceItem, Kind, Redaction
+from .queries import (
+    CustodyStep,
+    allegations_evidenced,
+    custody_of_items,
+    redactions_of,
+    web_capture_of,
+)
 from .redaction import PANEL, RESPONDENT, Redactor, redactor_for
 from .sniff import IMAGE_TYPES
 from .storage import blob_read
@@ -85,6 +95,7 @@ def bundle_pdf(
 ) -> bytes:
     items = list(items)
     redact = redactor_for(case, audience)
+    redacted: dict[int, Redaction] = redactions_of(items) if audience == RESPONDENT else {}
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     mono = styles["Code"].clone("mono", fontSize=8, leading=10)
@@ -112,8 +123,17 @@ def bundle_pdf(
         story.append(
             Paragraph(
                 "The identity of a complainant is withheld, with reasons recorded on the case. "
-                "Their name and email address are redacted in text; screenshots were checked "
-                "by the case team.",
+                "Their name and email address are redacted in text.",
+                styles["BodyText"],
+            )
+        )
+    if redacted:
+        numbers = ", ".join(str(i.number) for i in items if i.pk in redacted)
+        story.append(
+            Paragraph(
+                f"Parts of items {numbers} are withheld, each a decision recorded with its "
+                "reasons: those items are here as redacted copies, with the copy's SHA-256 and "
+                "the original's. The originals are unchanged.",
                 styles["BodyText"],
             )
         )
@@ -122,12 +142,15 @@ def bundle_pdf(
     rows: list[list[Any]] = [["No.", "Item", "Added", "SHA-256"]]
     for item in items:
         label = item.description or item.original_name or item.url or item.get_kind_display()
+        copy = redacted.get(item.pk)
+        if copy is not None:
+            label = redact_text(label, copy.phrases) + " (redacted copy)"
         rows.append(
             [
                 str(item.number),
                 Paragraph(escape(redact.text(label))[:300], small),
                 Paragraph(_when(item.added_at), small),
-                Paragraph(item.sha256, mono),
+                Paragraph(copy.sha256 if copy else item.sha256, mono),
             ]
         )
     index = Table(rows, colWidths=[12 * mm, 70 * mm, 30 * mm, width - 112 * mm], repeatRows=1)
@@ -141,16 +164,25 @@ def bundle_pdf(
         )
     )
     story.append(index)
-    appended: list[EvidenceItem] = []
+    appended: list[tuple[str, str]] = []
+    custody = custody_of_items(case.pk, [i.pk for i in items])
+    names = _names(custody)
     for item in items:
+        copy = redacted.get(item.pk)
+        phrases: list[str] = copy.phrases if copy else []
         story += [PageBreak(), Paragraph(f"Item {item.number}", styles["Heading2"])]
         facts = [
             ("Kind", item.get_kind_display()),
             ("Added", f"{_when(item.added_at)} by {_added_by(item, redact)}"),
             ("SHA-256", item.sha256),
         ]
+        if copy is not None:
+            facts += [
+                ("Redacted copy", "parts of this item are withheld, with reasons recorded"),
+                ("SHA-256 of the copy", copy.sha256),
+            ]
         if item.description:
-            facts.append(("Description", redact.text(item.description)))
+            facts.append(("Description", redact.text(redact_text(item.description, phrases))))
         if item.kind == Kind.POST:
             facts += [
                 ("Web address", item.url or "not given"),
@@ -160,8 +192,8 @@ def bundle_pdf(
                 ("Captured", _when(item.captured_at)),
             ]
         elif item.original_name:
-            facts.append(("File name", redact.text(item.original_name)))
-        if item.blob_id and item.kind == Kind.POST:
+            facts.append(("File name", redact.text(redact_text(item.original_name, phrases))))
+        if item.blob_id and item.kind == Kind.POST and copy is None:
             facts.append(("Screenshot SHA-256", item.blob_id))
         capture = web_capture_of(item)
         if capture is not None:
@@ -179,35 +211,89 @@ def bundle_pdf(
             story.append(
                 Paragraph(f"<b>{escape(label)}:</b> {escape(str(value))}", styles["BodyText"])
             )
-        if item.captured_text:
+        captured = copy.captured_text if copy is not None else item.captured_text
+        if captured:
             story += [
                 Paragraph("Captured text", styles["Heading4"]),
-                Preformatted(redact.text(item.captured_text), mono, maxLineLength=95),
+                Preformatted(redact.text(captured), mono, maxLineLength=95),
             ]
-        if item.blob_id:
-            data = blob_read(item.blob_id)
-            content_type = item.blob.content_type if item.blob else ""
-            if content_type in IMAGE_TYPES:
+        # The redacted copy's file where there is one (a text-only redaction of a post keeps
+        # its screenshot: none of its areas were marked).
+        blob = copy.blob if copy is not None and copy.blob is not None else item.blob
+        if blob is not None:
+            data = blob_read(blob.sha256)
+            if blob.content_type in IMAGE_TYPES:
                 story.append(_image(data, width, 180 * mm))
-            elif content_type == "text/plain":
+            elif blob.content_type == "text/plain":
                 text = data.decode("utf-8-sig", errors="replace")
                 story.append(Preformatted(redact.text(text), mono, maxLineLength=95))
-            elif content_type == "application/pdf":
-                appended.append(item)
+            elif blob.content_type == "application/pdf":
+                appended.append((blob.sha256, f"Item {item.number}"))
                 story.append(
                     Paragraph(
                         "This PDF's pages are appended after the last item, in index order.",
                         styles["BodyText"],
                     )
                 )
+        story += _custody(custody.get(item.pk, []), names, redact, audience, styles, small)
     doc.build(story)
     if not appended:
         return buffer.getvalue()
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(buffer.getvalue())))
-    for item in appended:
-        assert item.blob_id is not None
-        writer.append(PdfReader(io.BytesIO(blob_read(item.blob_id))))
+    for sha256, _ in appended:
+        writer.append(PdfReader(io.BytesIO(blob_read(sha256))))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _names(custody: dict[int, list[CustodyStep]]) -> dict[int, str]:
+    """Staff names for the custody lists (the panel's bundle names them)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {step.actor_id for steps in custody.values() for step in steps if step.actor_id}
+    return {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=ids)}
+
+
+def _custody(
+    steps: list[CustodyStep],
+    names: dict[int, str],
+    redact: Redactor,
+    audience: str,
+    styles: Any,
+    small: Any,
+) -> list[Any]:
+    """The item's chain of custody, as its page on the staff site shows it."""
+    if not steps:
+        return []
+    from fairhearing.people.models import Person
+
+    people = {p.pk: p for p in Person.objects.filter(pk__in={s.person_id for s in steps})}
+    rows: list[list[Any]] = [["When", "What", "By"]]
+    for step in steps:
+        if step.actor_id:
+            who = names.get(step.actor_id, "Case team") if audience == PANEL else "Case team"
+        elif step.person_id in people:
+            who = redact.person(people[step.person_id])
+        else:
+            who = "Fairhearing"
+        rows.append(
+            [
+                Paragraph(_when(step.at), small),
+                Paragraph(escape(step.what), small),
+                Paragraph(escape(who), small),
+            ]
+        )
+    table = Table(rows, colWidths=[35 * mm, 90 * mm, 45 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, 0), 8),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return [Spacer(1, 6), Paragraph("Chain of custody", styles["Heading4"]), table]

@@ -154,3 +154,34 @@ class CaptureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"capture request {self.pk}"
+
+
+class Redaction(models.Model):
+    """A decision to withhold part of an item from those it is disclosed to (the respondent,
+    a subject access request), with its reasons, and the redacted copy it made
+    (`derivative.py`). The item's original is never changed; the panel reads it. Immutable
+    (`triggers.py`): a redaction is replaced by a later one for the same item, both kept; the
+    latest is the one disclosed."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="redactions")
+    # Boxes on pages ({"page", "left", "top", "width", "height"}, fractions of the page) and
+    # words or phrases withheld from the item's text, wherever they appear.
+    areas = models.JSONField(default=list)
+    phrases = models.JSONField(default=list)
+    reasons = models.TextField()
+    # The redacted copy of the item's file (none for a post captured as text only), and the
+    # captured text with the phrases withheld.
+    blob = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    captured_text = models.TextField(blank=True)
+    # The copy's SHA-256: of its file, or of its text where there is no file.
+    sha256 = models.CharField(max_length=64)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"redaction {self.pk} of {self.item_id}"

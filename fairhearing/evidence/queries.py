@@ -3,13 +3,15 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from fairhearing.cases.models import Allegation, Case
 from fairhearing.ledger.chain import content_hash
+from fairhearing.ledger.models import Event, EventKind
 
-from .models import CaptureRequest, EvidenceItem, WebCapture
+from .models import CaptureRequest, EvidenceItem, Redaction, WebCapture
 from .posts import post_key
 
 
@@ -124,3 +126,137 @@ def allegations_evidenced(case: Case) -> list[tuple[Allegation, list[int]]]:
         (allegation, numbers.get(post_key(allegation.url), []) if allegation.url else [])
         for allegation in case.allegations.order_by("pk")
     ]
+
+
+def redaction_of(item: EvidenceItem) -> Redaction | None:
+    """The item's redaction in force (the latest), or None."""
+    return item.redactions.select_related("blob", "decided_by").first()
+
+
+def redactions_of(items: list[EvidenceItem]) -> dict[int, Redaction]:
+    """The redaction in force of each of these items that has one, in one query."""
+    latest: dict[int, Redaction] = {}
+    for redaction in Redaction.objects.filter(item__in=items).select_related("blob"):
+        latest.setdefault(redaction.item_id, redaction)  # ordered latest first per item
+    return latest
+
+
+CUSTODY_KINDS = (
+    EventKind.EVIDENCE_ADDED,
+    EventKind.EVIDENCE_VIEWED,
+    EventKind.EVIDENCE_REDACTED,
+    EventKind.EVIDENCE_EXPORTED,
+    EventKind.EVIDENCE_DISCLOSED,
+)
+
+
+@dataclass(frozen=True)
+class CustodyStep:
+    """One step in an item's chain of custody, read from the ledger."""
+
+    seq: int
+    at: dt.datetime
+    kind: int
+    what: str
+    actor_id: int | None
+    person_id: int | None
+    sha256: str
+
+    @property
+    def by_staff(self) -> bool:
+        return self.actor_id is not None
+
+
+def _mentions(payload: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The items an event is about: one (`item`), or a bundle's list (`items`)."""
+    if isinstance(payload.get("item"), int):
+        return [(payload["item"], payload)]
+    return [
+        (listed["item"], listed)
+        for listed in payload.get("items") or ()
+        if isinstance(listed, dict) and isinstance(listed.get("item"), int)
+    ]
+
+
+def custody_of(item: EvidenceItem) -> list[CustodyStep]:
+    """Who added the item (or captured it), opened, redacted, exported and disclosed it, and
+    when, from the ledger's events on its case, oldest first."""
+    return custody_of_items(item.case_id, [item.pk]).get(item.pk, [])
+
+
+def custody_of_items(case_id: int, item_ids: list[int]) -> dict[int, list[CustodyStep]]:
+    """Each item's chain of custody (`custody_of`), read in one pass over the case's events."""
+    wanted = set(item_ids)
+    steps: dict[int, list[CustodyStep]] = {}
+    events = Event.objects.filter(case_id=case_id, kind__in=CUSTODY_KINDS).order_by("seq")
+    for event in events.only("seq", "at", "kind", "actor_id", "payload"):
+        payload = event.payload or {}
+        person = payload.get("person")
+        for item_id, mention in _mentions(payload):
+            if item_id not in wanted:
+                continue
+            steps.setdefault(item_id, []).append(
+                CustodyStep(
+                    seq=event.seq,
+                    at=event.at,
+                    kind=event.kind,
+                    what=_custody_words(event.kind, payload, mention),
+                    actor_id=event.actor_id,
+                    person_id=person if isinstance(person, int) else None,
+                    sha256=str(mention.get("disclosed_sha256") or mention.get("sha256") or ""),
+                )
+            )
+    return steps
+
+
+def _custody_words(kind: int, payload: dict[str, Any], mention: dict[str, Any]) -> str:
+    if kind == EventKind.EVIDENCE_ADDED:
+        return "Captured from a link" if payload.get("capture") else "Added"
+    if kind == EventKind.EVIDENCE_VIEWED:
+        if payload.get("redaction"):
+            return "Redacted copy opened"
+        if payload.get("part"):
+            return "Capture's HTML opened" if payload["part"] == "html" else "Capture's WARC opened"
+        if payload.get("page"):
+            return f"Opened to mark for redaction (page {payload['page']})"
+        return "Opened"
+    if kind == EventKind.EVIDENCE_REDACTED:
+        return "Redacted copy made for disclosure"
+    if kind == EventKind.EVIDENCE_EXPORTED:
+        whose = "hearing panel" if payload.get("audience") == "panel" else "respondent"
+        return f"In the {whose}'s bundle"
+    redacted = " (the redacted copy)" if mention.get("disclosed_sha256") else ""
+    return f"Disclosed to the {payload.get('to', 'respondent')}{redacted}"
+
+
+@dataclass(frozen=True)
+class CustodyRow:
+    step: CustodyStep
+    who: str
+
+
+def custody_rows(steps: list[CustodyStep]) -> list[CustodyRow]:
+    """The steps with who took each, by name, for the staff page (staff by their display name,
+    a party by theirs, the system as "Fairhearing")."""
+    from django.contrib.auth import get_user_model
+
+    from fairhearing.people.models import Person
+
+    staff = {
+        u.pk: u.display_name
+        for u in get_user_model().objects.filter(pk__in={s.actor_id for s in steps if s.actor_id})
+    }
+    people = {
+        p.pk: p.full_name
+        for p in Person.objects.filter(pk__in={s.person_id for s in steps if s.person_id})
+    }
+    rows = []
+    for step in steps:
+        if step.actor_id:
+            who = staff.get(step.actor_id, "A former member of staff")
+        elif step.person_id:
+            who = people.get(step.person_id, "A party")
+        else:
+            who = "Fairhearing"
+        rows.append(CustodyRow(step=step, who=who))
+    return rows

@@ -41,3 +41,14 @@ def file_attachment(data: bytes, *, content_type: str, stem: str) -> HttpRespons
 def capture_attachment(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
     """A capture's HTML or WARC: a download like any other (the HTML never renders here)."""
     return _download(data, content_type, filename)
+
+
+def inline_image(png: bytes) -> HttpResponse:
+    """A PNG we rendered ourselves (`derivative.preview_png`) for an <img> on a staff page:
+    shown, not downloaded, still sandboxed and never cached."""
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -24,10 +24,11 @@ from fairhearing.linking.models import Fingerprint
 from fairhearing.linking.services import fingerprint_record
 from fairhearing.people.models import Person
 
-from . import sniff
-from .models import Blob, EvidenceItem, Kind, Source, WebCapture
+from . import derivative, sniff
+from .derivative import Area
+from .models import Blob, EvidenceItem, Kind, Redaction, Source, WebCapture
 from .posts import platform_of, post_key
-from .queries import evidence_of
+from .queries import evidence_of, redactions_of
 from .redaction import AUDIENCES, RESPONDENT
 from .storage import blob_read, blob_write, sha256_hex
 
@@ -404,7 +405,12 @@ def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None 
     produced_by = "the respondent (portal)" if person is not None else "the case team"
     pdf = bundle_pdf(case, items, audience=audience, produced_by=produced_by)
     digest = sha256_hex(pdf)
-    listed = [{"item": i.pk, "number": i.number, "sha256": i.sha256} for i in items]
+    copies = redactions_of(items) if audience == RESPONDENT else {}
+    listed: list[dict[str, Any]] = [
+        {"item": i.pk, "number": i.number, "sha256": i.sha256}
+        | ({"disclosed_sha256": copies[i.pk].sha256} if i.pk in copies else {})
+        for i in items
+    ]
     event_append(
         actor=actor,
         kind=EventKind.EVIDENCE_EXPORTED,
@@ -424,3 +430,125 @@ def bundle_make(*, actor: Any, case: Case, audience: str, person: Person | None 
             },
         )
     return Bundle(pdf=pdf, sha256=digest, audience=audience)
+
+
+NOTHING_TO_REDACT = "Mark at least one area to cover or give a word or phrase to withhold."
+NO_PICTURE = "This item has no picture or PDF to mark: give the words or phrases to withhold."
+NO_TEXT = "This item has no text: mark the areas to cover instead."
+PAGE_OUT_OF_RANGE = "Area {n} is on page {page}, but the file has {pages} page{s}."
+CLOSED_REDACT = "Evidence on a closed case cannot be redacted."
+
+
+@transaction.atomic
+def evidence_redact(
+    *,
+    actor: Any,
+    item: EvidenceItem,
+    areas: list[Area],
+    phrases: list[str],
+    reasons: str,
+) -> Redaction:
+    """Make a redacted copy of the item for disclosure (derivative.py), kept beside the
+    untouched original, with the decision and its reasons (EVIDENCE_REDACTED). The latest
+    redaction of an item is the one its respondent and subject access exports get."""
+    case = item.case
+    if case.is_closed:
+        raise EvidenceRefused(CLOSED_REDACT)
+    phrases = [p.strip() for p in phrases if p.strip()]
+    if not areas and not phrases:
+        raise EvidenceRefused(NOTHING_TO_REDACT)
+    content_type = item.blob.content_type if item.blob else ""
+    pictured = derivative.is_image(content_type) or derivative.is_pdf(content_type)
+    if areas and not pictured:
+        raise EvidenceRefused(NO_PICTURE)
+    has_text = bool(item.captured_text) or derivative.is_text(content_type)
+    if phrases and not has_text and not item.description:
+        raise EvidenceRefused(NO_TEXT)
+    blob: Blob | None = None
+    try:
+        if item.blob_id is not None:
+            original = blob_read(item.blob_id)
+            pages = derivative.page_count(original, content_type) if pictured else 0
+            for n, area in enumerate(areas, start=1):
+                if not 1 <= area.page <= pages:
+                    s = "" if pages == 1 else "s"
+                    raise EvidenceRefused(
+                        PAGE_OUT_OF_RANGE.format(n=n, page=area.page, pages=pages, s=s)
+                    )
+            if derivative.is_pdf(content_type):
+                copy = derivative.redact_pdf(original, areas)
+                blob = blob_keep(copy, content_type="application/pdf")
+            elif derivative.is_image(content_type):
+                blob = blob_keep(derivative.redact_image(original, areas), content_type="image/png")
+            elif derivative.is_text(content_type):
+                text = original.decode("utf-8-sig", errors="replace")
+                copy = derivative.redact_text(text, phrases).encode()
+                blob = blob_keep(copy, content_type="text/plain")
+    except derivative.CannotRedact as cannot:
+        raise EvidenceRefused(str(cannot)) from cannot
+    text = derivative.redact_text(item.captured_text, phrases)
+    redaction = Redaction.objects.create(
+        item=item,
+        areas=[a.as_dict() for a in areas],
+        phrases=phrases,
+        reasons=reasons.strip(),
+        blob=blob,
+        captured_text=text,
+        sha256=blob.sha256 if blob else sha256_hex(text.encode()),
+        decided_by=actor,
+    )
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_REDACTED,
+        case_id=case.pk,
+        payload={
+            "item": item.pk,
+            "number": item.number,
+            "redaction": redaction.pk,
+            "original_sha256": item.sha256,
+            "sha256": redaction.sha256,
+            "areas": len(areas),
+            "phrases": len(phrases),
+            "reasons_sha256": content_hash(redaction.reasons),
+        },
+    )
+    return redaction
+
+
+@transaction.atomic
+def evidence_open_redacted(*, actor: Any, redaction: Redaction) -> bytes:
+    """A redacted copy's bytes (checked against its hash), with a "viewed" custody event."""
+    if redaction.blob_id is None:
+        raise EvidenceRefused("This redaction has no file: it withholds words from the text.")
+    data = blob_read(redaction.blob_id)
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_VIEWED,
+        case_id=redaction.item.case_id,
+        payload={
+            "item": redaction.item_id,
+            "sha256": redaction.blob_id,
+            "person": None,
+            "redaction": redaction.pk,
+        },
+    )
+    return data
+
+
+@transaction.atomic
+def evidence_preview(*, actor: Any, item: EvidenceItem, page: int) -> bytes:
+    """A page of the item's picture or PDF as a PNG, for marking what to withhold, with a
+    "viewed" custody event."""
+    if item.blob_id is None or item.blob is None:
+        raise EvidenceRefused(NO_PICTURE)
+    try:
+        png = derivative.preview_png(blob_read(item.blob_id), item.blob.content_type, page)
+    except derivative.CannotRedact as cannot:
+        raise EvidenceRefused(str(cannot)) from cannot
+    event_append(
+        actor=actor,
+        kind=EventKind.EVIDENCE_VIEWED,
+        case_id=item.case_id,
+        payload={"item": item.pk, "sha256": item.blob_id, "person": None, "page": page},
+    )
+    return png

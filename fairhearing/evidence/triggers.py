@@ -9,6 +9,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 TABLES = ("evidence_evidenceitem", "evidence_blob")
 # Added later, by their own migration (0004): a capture's record is as immutable as its item.
 CAPTURE_TABLES = ("evidence_webcapture",)
+# And a redaction (0005): replaced by a later one, never changed.
+REDACTION_TABLES = ("evidence_redaction",)
 
 
 def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:

@@ -30,6 +30,21 @@ urlpatterns = [
         name="capture_file",
     ),
     path(
+        "cases/<str:reference>/evidence/<int:number>/redact/",
+        views.evidence_redact_view,
+        name="redact",
+    ),
+    path(
+        "cases/<str:reference>/evidence/<int:number>/redact/page/<int:page>/",
+        views.evidence_preview_view,
+        name="preview",
+    ),
+    path(
+        "cases/<str:reference>/evidence/<int:number>/redacted/<int:redaction_id>/",
+        views.evidence_redacted_view,
+        name="redacted",
+    ),
+    path(
         "cases/<str:reference>/evidence/<int:number>/download/",
         views.evidence_download_view,
         name="download",

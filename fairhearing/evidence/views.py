@@ -1,29 +1,40 @@
 """Staff pages for a case's evidence: list, add a file, add a post capture, download an item,
 the hearing bundle; capture from a link (ask, follow, retry), an item's page (what a capture
-kept, capture again, the comparison) and a capture's HTML and WARC."""
+kept, capture again, the comparison, its redacted copies and its chain of custody) and a
+capture's HTML and WARC; redacting an item for disclosure (marking its pages, the copy)."""
 
 from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.cases.access import case_for, user_may_act
 
-from . import capture_queue, services
-from .forms import CaptureForm, FileEvidenceForm, PostEvidenceForm, upload_of
+from . import capture_queue, derivative, services
+from .forms import CaptureForm, FileEvidenceForm, PostEvidenceForm, RedactForm, upload_of
 from .queries import (
     capture_comparison,
     capture_request_of,
     captures_pending,
+    custody_of,
+    custody_rows,
     evidence_item,
     evidence_of,
+    redaction_of,
     web_capture_of,
 )
 from .redaction import AUDIENCES, PANEL
-from .responses import attachment, capture_attachment, pdf_attachment
+from .responses import (
+    attachment,
+    capture_attachment,
+    file_attachment,
+    inline_image,
+    pdf_attachment,
+)
+from .storage import blob_read
 
 
 @login_required
@@ -192,6 +203,8 @@ def evidence_item_view(request: HttpRequest, reference: str, number: int) -> Htt
             "comparison": capture_comparison(item),
             "recaptures": evidence_of(case).filter(web_capture__recapture_of=item),
             "may_act": may_act,
+            "redactions": item.redactions.select_related("blob", "decided_by"),
+            "custody": custody_rows(custody_of(item)),
         },
     )
 
@@ -226,4 +239,93 @@ def evidence_capture_file_view(
         data,
         content_type=content_type,
         filename=f"evidence-{case.reference}-{item.number}{extension}",
+    )
+
+
+def _markable(item: Any) -> tuple[int, bool]:
+    """How many pages of the item can be marked (0: no picture or PDF), and whether it has text
+    to withhold words from."""
+    content_type = item.blob.content_type if item.blob else ""
+    pages = 0
+    if item.blob_id and (derivative.is_image(content_type) or derivative.is_pdf(content_type)):
+        try:
+            pages = derivative.page_count(blob_read(item.blob_id), content_type)
+        except derivative.CannotRedact:
+            pages = 0
+    has_text = bool(item.captured_text or item.description or derivative.is_text(content_type))
+    return pages, has_text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_redact_view(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    item = evidence_item(case, number)
+    if case.is_closed:
+        messages.error(request, services.CLOSED_REDACT)
+        return redirect("evidence:item", reference=case.reference, number=item.number)
+    pages, has_text = _markable(item)
+    form = RedactForm(request.POST or None, pages=pages, has_text=has_text)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            redaction = services.evidence_redact(
+                actor=request.user,
+                item=item,
+                areas=data.get("areas") or [],
+                phrases=data.get("phrases") or [],
+                reasons=data["reasons"],
+            )
+        except services.EvidenceRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"Redacted copy of item {item.number} made: the respondent's bundle now holds "
+                f"it. SHA-256 {redaction.sha256}.",
+            )
+            return redirect("evidence:item", reference=case.reference, number=item.number)
+    return render(
+        request,
+        "evidence/evidence_redact.html",
+        {
+            "case": case,
+            "item": item,
+            "form": form,
+            "pages": range(1, pages + 1),
+            "current": redaction_of(item),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def evidence_preview_view(
+    request: HttpRequest, reference: str, number: int, page: int
+) -> HttpResponse:
+    case = case_for(request.user, reference, action="act", request=request)
+    item = evidence_item(case, number)
+    try:
+        png = services.evidence_preview(actor=request.user, item=item, page=page)
+    except services.EvidenceRefused as refused:
+        raise Http404(str(refused)) from refused
+    return inline_image(png)
+
+
+@login_required
+def evidence_redacted_view(
+    request: HttpRequest, reference: str, number: int, redaction_id: int
+) -> HttpResponse:
+    case = case_for(request.user, reference, action="view", request=request)
+    item = evidence_item(case, number)
+    redaction = get_object_or_404(item.redactions.select_related("blob"), pk=redaction_id)
+    try:
+        data = services.evidence_open_redacted(actor=request.user, redaction=redaction)
+    except services.EvidenceRefused as refused:
+        raise Http404(str(refused)) from refused
+    assert redaction.blob is not None
+    return file_attachment(
+        data,
+        content_type=redaction.blob.content_type,
+        stem=f"evidence-{case.reference}-{item.number}-redacted",
     )

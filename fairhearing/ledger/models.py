@@ -183,6 +183,9 @@ class EventKind(IntEnum):
     # re-capture), and failed with why; a capture that succeeds is EVIDENCE_ADDED.
     CAPTURE_REQUESTED = 300
     CAPTURE_FAILED = 301
+    # A redacted copy of an item made for disclosure (evidence.derivative): the item, the
+    # original's and the copy's hashes, how many areas and phrases; the reasons by hash only.
+    EVIDENCE_REDACTED = 310
 
     @property
     def label(self) -> str:
@@ -194,6 +197,7 @@ KIND_WORDS: dict[EventKind, str] = {
     EventKind.API_TOKEN_ISSUED: "API token issued",
     EventKind.CAPTURE_REQUESTED: "Capture from a link asked for",
     EventKind.CAPTURE_FAILED: "Capture from a link failed",
+    EventKind.EVIDENCE_REDACTED: "Redacted copy of evidence made for disclosure",
     EventKind.API_TOKEN_REVOKED: "API token revoked",
     EventKind.SECOND_FACTOR_ENROLMENT_STARTED: "Authenticator app set-up started",
     EventKind.SECOND_FACTOR_ENROLLED: "Authenticator app set up",

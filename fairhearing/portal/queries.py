@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairhearing.cases.models import Case
-from fairhearing.evidence.models import EvidenceItem
-from fairhearing.evidence.queries import evidence_of
+from fairhearing.evidence.derivative import redact_text
+from fairhearing.evidence.models import EvidenceItem, Redaction
+from fairhearing.evidence.queries import evidence_of, redactions_of
 from fairhearing.evidence.redaction import RESPONDENT, redactor_for
 from fairhearing.notes.queries import notes_shared_with
 from fairhearing.people.models import Person
@@ -23,6 +24,8 @@ class PartyItem:
     sha256: str
     added_at: dt.datetime
     url: str = ""
+    # Parts withheld: this is the redacted copy (its hash).
+    redacted: bool = False
 
 
 def party_evidence(case: Case, *, person: Person, role: str) -> list[PartyItem]:
@@ -33,11 +36,13 @@ def party_evidence(case: Case, *, person: Person, role: str) -> list[PartyItem]:
     complainant sees only the items they added themselves: the case's evidence is disclosed to
     the respondent and the panel, not to the people who complained.
     """
-    items = evidence_of(case)
+    items = list(evidence_of(case))
     if role != PartyRole.RESPONDENT:
-        items = items.filter(added_by_person=person)
+        items = [item for item in items if item.added_by_person_id == person.pk]
     redact = redactor_for(case, RESPONDENT if role == PartyRole.RESPONDENT else "")
-    return [_shown(item, redact.text) for item in items]
+    # The respondent gets an item the case team redacted as its redacted copy.
+    copies = redactions_of(items) if role == PartyRole.RESPONDENT else {}
+    return [_shown(item, redact.text, copies.get(item.pk)) for item in items]
 
 
 @dataclass(frozen=True)
@@ -58,15 +63,19 @@ def party_notes(case: Case, *, role: str) -> list[SharedNote]:
     ]
 
 
-def _shown(item: EvidenceItem, redact: Callable[[str], str]) -> PartyItem:
+def _shown(
+    item: EvidenceItem, redact: Callable[[str], str], copy: Redaction | None = None
+) -> PartyItem:
     label = item.description or item.get_kind_display()
+    phrases: list[str] = copy.phrases if copy is not None else []
     return PartyItem(
         number=item.number,
         kind=item.get_kind_display(),
-        description=redact(label),
-        sha256=item.sha256,
+        description=redact(redact_text(label, phrases)),
+        sha256=copy.sha256 if copy is not None else item.sha256,
         added_at=item.added_at,
-        url=redact(item.url),
+        url=redact(redact_text(item.url, phrases)),
+        redacted=copy is not None,
     )
 
 
