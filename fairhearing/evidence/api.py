@@ -21,8 +21,9 @@ from fairhearing.api.models import Scope
 from fairhearing.cases.access import case_for
 
 from . import capture_queue, services
+from .derivative import Area
 from .forms import upload_of
-from .models import CaptureRequest, EvidenceItem
+from .models import CaptureRequest, EvidenceItem, Redaction
 from .queries import (
     capture_comparison,
     capture_request_of,
@@ -30,7 +31,7 @@ from .queries import (
     evidence_of,
     web_capture_of,
 )
-from .responses import attachment, capture_attachment, pdf_attachment
+from .responses import attachment, capture_attachment, file_attachment, pdf_attachment
 
 router = Router(tags=["evidence"])
 
@@ -349,4 +350,102 @@ def evidence_capture_file(
     extension = ".html" if part == "html" else ".warc.gz"
     return capture_attachment(
         data, content_type=content_type, filename=f"evidence-{case.reference}-{number}{extension}"
+    )
+
+
+class AreaIn(StrictSchema):
+    page: int = Field(ge=1, description="1 for an image; a PDF's page number")
+    left: float = Field(ge=0, le=1, description="Fractions of the page's width and height")
+    top: float = Field(ge=0, le=1)
+    width: float = Field(gt=0, le=1)
+    height: float = Field(gt=0, le=1)
+
+
+class RedactIn(StrictSchema):
+    areas: list[AreaIn] = Field(default_factory=list, max_length=500)
+    phrases: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=500
+    )
+    reasons: str = Field(min_length=1, max_length=5000)
+
+
+class RedactionOut(Schema):
+    id: int
+    sha256: str
+    original_sha256: str
+    areas: list[dict[str, float]]
+    phrases: list[str]
+    reasons: str
+    content_type: str | None
+    captured_text: str
+    decided_at: dt.datetime
+    in_force: bool
+
+
+def redaction_out(redaction: Redaction, *, in_force: bool) -> dict[str, Any]:
+    return {
+        "id": redaction.pk,
+        "sha256": redaction.sha256,
+        "original_sha256": redaction.item.sha256,
+        "areas": redaction.areas,
+        "phrases": redaction.phrases,
+        "reasons": redaction.reasons,
+        "content_type": redaction.blob.content_type if redaction.blob else None,
+        "captured_text": redaction.captured_text,
+        "decided_at": redaction.decided_at,
+        "in_force": in_force,
+    }
+
+
+@router.get(
+    "/cases/{reference}/evidence/{number}/redactions",
+    response={200: list[RedactionOut], **ERRORS},
+    operation_id="evidence_redactions",
+)
+def evidence_redactions(request: Any, reference: str, number: int) -> list[dict[str, Any]]:
+    """The item's redacted copies, the one disclosed (`in_force`) first."""
+    item = evidence_item(_case(request, reference, "view"), number)
+    redactions = item.redactions.select_related("blob", "item")
+    return [redaction_out(r, in_force=i == 0) for i, r in enumerate(redactions)]
+
+
+@router.post(
+    "/cases/{reference}/evidence/{number}/redactions",
+    response={201: RedactionOut, **ERRORS},
+    operation_id="evidence_redact",
+)
+@idempotent
+def evidence_redact(request: Any, reference: str, number: int, payload: RedactIn) -> Status[Any]:
+    """Make a redacted copy for disclosure: areas burned into the picture or PDF, phrases
+    withheld from the text; the original is kept and the panel reads it."""
+    item = evidence_item(_case(request, reference, "act"), number)
+    redaction = services.evidence_redact(
+        actor=request.user,
+        item=item,
+        areas=[Area(**area.model_dump()) for area in payload.areas],
+        phrases=payload.phrases,
+        reasons=payload.reasons,
+    )
+    return Status(201, redaction_out(redaction, in_force=True))
+
+
+@router.get(
+    "/cases/{reference}/evidence/{number}/redactions/{redaction_id}/file",
+    response=ERRORS,
+    operation_id="evidence_redacted_file",
+    openapi_extra=binary("application/octet-stream", "The redacted copy's file."),
+)
+def evidence_redacted_file(
+    request: Any, reference: str, number: int, redaction_id: int
+) -> HttpResponse:
+    case = _case(request, reference, "view")
+    item = evidence_item(case, number)
+    redaction = item.redactions.select_related("blob", "item").filter(pk=redaction_id).first()
+    if redaction is None or redaction.blob is None:
+        raise ApiError(404, "not_found", "This item has no such redacted copy with a file.")
+    data = services.evidence_open_redacted(actor=request.user, redaction=redaction)
+    return file_attachment(
+        data,
+        content_type=redaction.blob.content_type,
+        stem=f"evidence-{case.reference}-{number}-redacted",
     )

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from fairhearing.cases.models import Case
+from fairhearing.people.models import Person
 
 from .derivative import redact_text
 from .models import EvidenceItem, Kind, Redaction
@@ -267,8 +268,6 @@ def _custody(
     """The item's chain of custody, as its page on the staff site shows it."""
     if not steps:
         return []
-    from fairhearing.people.models import Person
-
     people = {p.pk: p for p in Person.objects.filter(pk__in={s.person_id for s in steps})}
     rows: list[list[Any]] = [["When", "What", "By"]]
     for step in steps:

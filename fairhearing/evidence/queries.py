@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from fairhearing.cases.models import Allegation, Case
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
+from fairhearing.people.models import Person
 
 from .models import CaptureRequest, EvidenceItem, Redaction, WebCapture
 from .posts import post_key
@@ -239,8 +240,6 @@ def custody_rows(steps: list[CustodyStep]) -> list[CustodyRow]:
     """The steps with who took each, by name, for the staff page (staff by their display name,
     a party by theirs, the system as "Fairhearing")."""
     from django.contrib.auth import get_user_model
-
-    from fairhearing.people.models import Person
 
     staff = {
         u.pk: u.display_name

@@ -61,6 +61,8 @@ PARITY = {
     "evidence:item": ["evidence_item"],
     "evidence:recapture": ["evidence_recapture"],
     "evidence:capture_file": ["evidence_capture_file"],
+    "evidence:redact": ["evidence_redactions", "evidence_redact"],
+    "evidence:redacted": ["evidence_redacted_file"],
     "evidence:download": ["evidence_download"],
     "evidence:bundle": ["evidence_bundle"],
     "portal:staff_message": ["parties_message"],
@@ -84,6 +86,9 @@ PARITY = {
 # Pages that are not operations of a signed-in user: reading static pages, signing in and out,
 # and the parties' portal (parties are not API users; they sign in with an emailed link).
 NOT_OPERATIONS = {
+    # A page of the item drawn as a picture to mark areas on: API clients download the file
+    # (evidence_download) and send the areas as fractions of its pages.
+    "evidence:preview",
     "core:healthz",
     "intake:start",
     "intake:submitted",
@@ -213,6 +218,7 @@ def test_every_api_operation_refuses_a_request_without_a_token(operations, organ
             "note_id",
             "stop_id",
             "condition_id",
+            "redaction_id",
         ):
             path = path.replace("{" + name + "}", "1")
         path = path.replace("{kind}", "hearing").replace("{action}", "lift")

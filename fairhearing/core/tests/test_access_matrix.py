@@ -22,8 +22,8 @@ from fairhearing.conftest import PASSWORD, make_user, walk
 from fairhearing.deadlines.access import STOP_DECIDERS
 from fairhearing.deadlines.clock_stops import deadline_pause
 from fairhearing.demo.panels import panel_pool_ensure
-from fairhearing.evidence.models import CaptureRequest
-from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.evidence.models import CaptureRequest, Redaction
+from fairhearing.evidence.services import Upload, evidence_add_file, evidence_redact
 from fairhearing.evidence.tests.captures import capture_recorded
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.linking.models import CaseLink
@@ -167,6 +167,9 @@ ROUTES = {
     "evidence:capture_retry": "case:act",
     "evidence:item": "case:view",
     "evidence:recapture": "case:act",
+    "evidence:redact": "case:act",
+    "evidence:preview": "case:act",
+    "evidence:redacted": "case:view",
     "evidence:capture_file": "case:view",
     "evidence:download": "case:view",
     "evidence:bundle": "case:view",
@@ -314,6 +317,12 @@ def case_urls(case: Case) -> dict[str, tuple[str, str]]:
         ),
         "evidence:item": (reverse("evidence:item", args=[ref, 2]), "get"),
         "evidence:recapture": (reverse("evidence:recapture", args=[ref, 1]), "post"),
+        "evidence:redact": (reverse("evidence:redact", args=[ref, 2]), "get"),
+        "evidence:preview": (reverse("evidence:preview", args=[ref, 2, 1]), "get"),
+        "evidence:redacted": (
+            reverse("evidence:redacted", args=[ref, 1, Redaction.objects.get(item__case=case).pk]),
+            "get",
+        ),
         "evidence:capture_file": (reverse("evidence:capture_file", args=[ref, 2, "html"]), "get"),
         "evidence:download": (reverse("evidence:download", args=[ref, 1]), "get"),
         "evidence:bundle": (reverse("evidence:bundle", args=[ref, "panel"]), "get"),
@@ -383,6 +392,13 @@ def test_every_case_route_answers_as_the_policy_says(
     )
     evidence_add_file(actor=None, case=case, upload=Upload("note.txt", b"A note."))
     capture_recorded(case, case_officer)  # item 2, captured from a link
+    evidence_redact(
+        actor=case_officer,
+        item=case.evidence.get(number=1),
+        areas=[],
+        phrases=["note"],
+        reasons="A third party.",
+    )
     affiliation_record(
         actor=None,
         person=case.respondent,

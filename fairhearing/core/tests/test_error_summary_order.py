@@ -33,7 +33,7 @@ from fairhearing.core.testing.error_summary import summary_out_of_order, summary
 from fairhearing.dataprotection import forms as dp_forms
 from fairhearing.deadlines.forms import ClockStopDecisionForm, ClockStopForm
 from fairhearing.dossiers.forms import DossierForm
-from fairhearing.evidence.forms import CaptureForm, FileEvidenceForm, PostEvidenceForm
+from fairhearing.evidence.forms import CaptureForm, FileEvidenceForm, PostEvidenceForm, RedactForm
 from fairhearing.intake import forms as intake_forms
 from fairhearing.interests import forms as interest_forms
 from fairhearing.linking.forms import LinkForm, UndoForm
@@ -91,6 +91,7 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "evidence/evidence_file.html": [FileEvidenceForm],
     "evidence/evidence_post.html": [PostEvidenceForm],
     "evidence/evidence_capture.html": [CaptureForm],
+    "evidence/evidence_redact.html": [lambda: RedactForm(pages=2, has_text=True)],
     "intake/anonymous_form.html": [lambda: intake_forms.AnonymousComplaintForm(spec=SPEC)],
     "intake/complaint_form.html": [lambda: intake_forms.ComplaintForm(spec=SPEC)],
     "intake/complaint_record.html": [lambda: intake_forms.StaffComplaintForm(spec=SPEC)],

@@ -23,6 +23,8 @@ from fairhearing.accounts.models import Role, User
 from fairhearing.cases.models import AllegationType, Assignment, Channel, Party
 from fairhearing.conftest import PASSWORD, TO_HEARING, make_user, walk
 from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
+from fairhearing.evidence.derivative import Area
+from fairhearing.evidence.services import evidence_redact
 from fairhearing.evidence.tests.captures import capture_failed, capture_recorded
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.ledger.models import Event
@@ -93,6 +95,12 @@ EXEMPT = {
 
 def _captured_item(w: "World") -> Any:
     return capture_recorded(w.case, w.colleague).item
+
+
+def _redaction(w: "World") -> Any:
+    item = _captured_item(w)  # a screenshot
+    area = Area(page=1, left=0, top=0, width=1, height=0.2)
+    return evidence_redact(actor=w.colleague, item=item, areas=[area], phrases=[], reasons="Id.")
 
 
 def _failed_capture(w: "World") -> Any:
@@ -700,6 +708,18 @@ SAMPLES: dict[str, Sample] = {
     "evidence.services.evidence_open_capture_file": lambda w: (
         w.officer,
         {"item": _captured_item(w), "part": "warc"},
+    ),
+    "evidence.services.evidence_redact": lambda w: (
+        w.officer,
+        {"item": w.item, "areas": [], "phrases": ["note"], "reasons": "A third party."},
+    ),
+    "evidence.services.evidence_open_redacted": lambda w: (
+        w.officer,
+        {"redaction": _redaction(w)},
+    ),
+    "evidence.services.evidence_preview": lambda w: (
+        w.officer,
+        {"item": _captured_item(w), "page": 1},
     ),
     "evidence.capture_queue.capture_request": lambda w: (
         w.officer,

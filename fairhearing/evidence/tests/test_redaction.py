@@ -5,6 +5,7 @@ access export use the copy, the panel's bundle the original. Item 4: the chain o
 
 import hashlib
 import io
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -70,11 +71,22 @@ def secret_png(size: tuple[int, int] = (400, 300)) -> bytes:
     return out.getvalue()
 
 
-def under(image: Image.Image, area: Area) -> list[tuple[int, int, int]]:
+def under(image: Image.Image, area: Area) -> list[Any]:
     """Every pixel under the area (on an image of any size)."""
     left, top, right, bottom = area.pixels(image.width, image.height)
     rgb = image.convert("RGB")
     return [rgb.getpixel((x, y)) for x in range(left, right) for y in range(top, bottom)]
+
+
+def copy_of(redaction: Redaction) -> bytes:
+    assert redaction.blob_id is not None
+    return blob_read(redaction.blob_id)
+
+
+def current(item: Any) -> Redaction:
+    redaction = current(item)
+    assert redaction is not None
+    return redaction
 
 
 def add(case, actor, name, data, description="Statement"):
@@ -93,7 +105,7 @@ def test_a_pdf_copy_keeps_nothing_under_its_boxes_and_no_text_at_all(case, case_
         phrases=[],
         reasons="The complainant's identity is protected.",
     )
-    copy = blob_read(redaction.blob_id)
+    copy = copy_of(redaction)
     assert redaction.sha256 == hashlib.sha256(copy).hexdigest() == redaction.blob_id
     # The original is untouched and still what the ledger recorded.
     item.refresh_from_db()
@@ -121,7 +133,7 @@ def test_an_image_copy_is_painted_turned_as_shown_and_without_metadata(case, cas
     redaction = services.evidence_redact(
         actor=case_officer, item=item, areas=[IMAGE_BOX], phrases=[], reasons="A third party."
     )
-    copy = Image.open(io.BytesIO(blob_read(redaction.blob_id)))
+    copy = Image.open(io.BytesIO(copy_of(redaction)))
     assert copy.format == "PNG" and copy.size == (400, 300)
     assert set(under(copy, IMAGE_BOX)) == {(0, 0, 0)}
     assert copy.getpixel((390, 290)) == (255, 255, 255)
@@ -138,7 +150,7 @@ def test_an_image_copy_is_painted_turned_as_shown_and_without_metadata(case, cas
     turned = services.evidence_redact(
         actor=case_officer, item=photo, areas=[IMAGE_BOX], phrases=[], reasons="A face."
     )
-    shown = Image.open(io.BytesIO(blob_read(turned.blob_id)))
+    shown = Image.open(io.BytesIO(copy_of(turned)))
     assert shown.size == (400, 300) and "exif" not in shown.info
     assert set(under(shown, IMAGE_BOX)) == {(0, 0, 0)}
 
@@ -157,7 +169,7 @@ def test_words_are_withheld_from_text_and_a_posts_capture(case, case_officer) ->
         phrases=["Priya Callender", "12 Elm Road"],
         reasons="Her identity is protected.",
     )
-    copy = blob_read(redaction.blob_id).decode()
+    copy = copy_of(redaction).decode()
     assert "priya" not in copy.lower() and "Elm" not in copy
     assert copy == f"Met {WITHHELD_TEXT}, {WITHHELD_TEXT} on Tuesday. {WITHHELD_TEXT} agreed."
 
@@ -176,7 +188,7 @@ def test_words_are_withheld_from_text_and_a_posts_capture(case, case_officer) ->
         reasons="Her identity is protected.",
     )
     assert both.captured_text == f"Reply to {WITHHELD_TEXT}, 12 Elm Road: you will regret this."
-    assert set(under(Image.open(io.BytesIO(blob_read(both.blob_id))), IMAGE_BOX)) == {(0, 0, 0)}
+    assert set(under(Image.open(io.BytesIO(copy_of(both))), IMAGE_BOX)) == {(0, 0, 0)}
 
 
 def test_a_redaction_is_a_recorded_decision_immutable_and_replaced_not_changed(
@@ -261,7 +273,7 @@ def test_the_respondents_bundle_portal_and_subject_access_use_the_copy_the_panel
     appended = reader.pages[-2:]
     assert [p.extract_text().strip() for p in appended] == ["", ""]
     # The embedded screenshot is the painted copy: black where the band was.
-    shots = [im.image for page in reader.pages for im in page.images]
+    shots = [im.image for page in reader.pages for im in page.images if im.image is not None]
     painted = [s for s in shots if s.size == (400, 300)]
     assert painted and all(set(under(s, IMAGE_BOX)) == {(0, 0, 0)} for s in painted)
     (disclosed,) = Event.objects.filter(kind=EventKind.EVIDENCE_DISCLOSED)
@@ -305,7 +317,7 @@ def test_the_chain_of_custody_reads_the_ledger(case, case_officer) -> None:
         "Disclosed to the respondent (the redacted copy)",
     ]
     assert all(s.actor_id == case_officer.pk for s in steps)
-    assert steps[-1].sha256 == redaction_of(item).sha256
+    assert steps[-1].sha256 == current(item).sha256
     assert [s.what for s in custody_of(other)] == ["Added"]
 
 
@@ -334,7 +346,7 @@ def test_the_pages_mark_redact_show_and_download(case, case_officer) -> None:
 
     done = client.post(page_url, {"areas": "1 5 8 90 10", "reasons": "Identity protected."})
     assert done.status_code == 302
-    redaction = redaction_of(item)
+    redaction = current(item)
     assert redaction.areas == [{"page": 1, "left": 0.05, "top": 0.08, "width": 0.9, "height": 0.1}]
     shown = client.get(done["Location"]).content.decode()
     assert "Identity protected." in shown and redaction.sha256 in shown

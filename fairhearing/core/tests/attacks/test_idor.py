@@ -149,6 +149,20 @@ IDOR: dict[str, Attack] = {
     "evidence:item": Attack(
         officer, lambda w: reverse("evidence:item", args=[w.a.reference, 3]), methods=("get",)
     ),
+    "evidence:redact": Attack(
+        officer,
+        lambda w: reverse("evidence:redact", args=[w.a.reference, 3]),
+        {"phrases": "Note", "reasons": "Forged."},
+    ),
+    "evidence:preview": Attack(
+        officer, lambda w: reverse("evidence:preview", args=[w.a.reference, 3, 1]), methods=("get",)
+    ),
+    # a's own item 1, with b's redaction: the copy of another case's item.
+    "evidence:redacted": Attack(
+        officer,
+        lambda w: reverse("evidence:redacted", args=[w.a.reference, 1, w.redaction_b.pk]),
+        methods=("get",),
+    ),
     "evidence:recapture": Attack(
         officer, lambda w: reverse("evidence:recapture", args=[w.a.reference, 3]), methods=("post",)
     ),
@@ -366,6 +380,24 @@ API_IDOR: dict[str, Callable[[World], ApiAttack]] = {
         w.officer,
         "get",
         f"/api/v1/cases/{w.a.reference}/evidence/3",
+        None,
+    ),
+    "evidence_redactions": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/3/redactions",
+        None,
+    ),
+    "evidence_redact": lambda w: (
+        w.officer,
+        "post",
+        f"/api/v1/cases/{w.a.reference}/evidence/3/redactions",
+        {"phrases": ["Note"], "reasons": "Forged."},
+    ),
+    "evidence_redacted_file": lambda w: (
+        w.officer,
+        "get",
+        f"/api/v1/cases/{w.a.reference}/evidence/1/redactions/{w.redaction_b.pk}/file",
         None,
     ),
     "evidence_recapture": lambda w: (

@@ -72,6 +72,7 @@ NOT_FREE_TEXT = {
     # the rulebook's keys and our own values; proof_name: the checked file name, on no page
     "compliance.Condition": {"sanction", "kind", "status", "proof_name"},
     "evidence.EvidenceItem": {"url", "post_key", "sha256"},
+    "evidence.Redaction": {"sha256"},
     # Addresses as Chromium gives them (percent-encoded) and our own versions; our own reasons
     # for a failed capture (capture.py: a host name at most) and their codes.
     "evidence.WebCapture": {"requested_url", "final_url", "browser_version", "software"},
@@ -132,6 +133,7 @@ def pages(xss) -> list[tuple[str, object, str]]:
     oversight = signed_in(xss.oversight)
     admin = signed_in(xss.admin)
     governing = signed_in(xss.governing)
+    redacted = case.evidence.get(redactions__isnull=False)
     return [
         ("case page", officer, reverse("cases:detail", args=[case.reference])),
         ("case list", officer, reverse("cases:list")),
@@ -143,6 +145,28 @@ def pages(xss) -> list[tuple[str, object, str]]:
             reverse(
                 "evidence:item",
                 args=[case.reference, case.evidence.get(web_capture__isnull=False).number],
+            ),
+        ),
+        (
+            "evidence item with a redacted copy",
+            officer,
+            reverse(
+                "evidence:item",
+                args=[
+                    case.reference,
+                    case.evidence.get(kind="post", web_capture__isnull=True).number,
+                ],
+            ),
+        ),
+        (
+            "redacting a post",
+            officer,
+            reverse(
+                "evidence:redact",
+                args=[
+                    case.reference,
+                    case.evidence.get(kind="post", web_capture__isnull=True).number,
+                ],
             ),
         ),
         ("related cases", officer, reverse("linking:related", args=[case.reference])),

@@ -26,8 +26,8 @@ from fairhearing.demo.panels import panel_pool_ensure
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_receive
-from fairhearing.evidence.models import CaptureRequest
-from fairhearing.evidence.services import Upload, evidence_add_file
+from fairhearing.evidence.models import CaptureRequest, Redaction
+from fairhearing.evidence.services import Upload, evidence_add_file, evidence_redact
 from fairhearing.evidence.tests.captures import capture_failed
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record
@@ -101,6 +101,7 @@ class World:
     note_b: FileNote  # a file note on b
     stop_b: ClockStop  # a pause of b's time limit, asked for by a colleague
     capture_b: CaptureRequest  # a failed capture from a link on b (a retry would queue it)
+    redaction_b: Redaction  # a redacted copy of b's item 1
     foreign_person: Person
     dossier_other: Dossier
     pack_other: MeetingPack
@@ -132,6 +133,13 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
     for n in range(3):
         evidence_add_file(actor=None, case=b, upload=Upload(f"b{n}.txt", f"Note {n}.".encode()))
     capture_b = capture_failed(b, colleague, url="https://example.org/b/status/1")
+    redaction_b = evidence_redact(
+        actor=colleague,
+        item=b.evidence.get(number=1),
+        areas=[],
+        phrases=["Note"],
+        reasons="A third party.",
+    )
     panel_a = panel_draw(actor=None, case=a, kind="hearing", seed=1)
     panel_b = panel_draw(actor=None, case=b, kind="hearing", seed=2)
     member_a = panel_a.seats.filter(is_chair=False).select_related("user")[0].user
@@ -226,6 +234,7 @@ def build_world(organisation: Organisation, *, reach_both: bool = False) -> Worl
         note_b=note_b,
         stop_b=stop_b,
         capture_b=capture_b,
+        redaction_b=redaction_b,
         foreign_person=foreign_person,
         dossier_other=dossier_other,
         pack_other=pack_other,

@@ -44,7 +44,12 @@ from fairhearing.dossiers.models import Dossier
 from fairhearing.dossiers.services import dossier_receive
 from fairhearing.evidence.capture_queue import capture_request
 from fairhearing.evidence.capture_record import capture_keep
-from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
+from fairhearing.evidence.services import (
+    Upload,
+    evidence_add_file,
+    evidence_add_post,
+    evidence_redact,
+)
 from fairhearing.evidence.tests.captures import captured
 from fairhearing.evidence.tests.files import png
 from fairhearing.intake import anonymous as intake_anonymous
@@ -239,13 +244,22 @@ def build_xss_world(organisation: Organisation) -> XssWorld:
         upload=Upload(PAYLOAD[:120] + ".png", png()),
         description="E " + PAYLOAD,
     )
-    evidence_add_post(
+    post = evidence_add_post(
         actor=officer,
         case=case,
         url="https://x.com/rowan/status/1",
         author_handle=SHORT,
         captured_text="Post " + PAYLOAD,
         description="PD " + PAYLOAD,
+    )
+    # Its redacted copy: the reasons typed by staff, a phrase withheld (shown back on the
+    # item's page) and the captured text as disclosed.
+    evidence_redact(
+        actor=officer,
+        item=post,
+        areas=[],
+        phrases=["Post", "Q " + SHORT],
+        reasons="RR " + PAYLOAD,
     )
     # A capture from a link: its description typed by staff; its title and what was left out
     # written by the page captured (anyone's).
