@@ -269,7 +269,7 @@ def evidence_redact_view(request: HttpRequest, reference: str, number: int) -> H
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
-            redaction = services.evidence_redact(
+            services.evidence_redact(
                 actor=request.user,
                 item=item,
                 areas=data.get("areas") or [],
@@ -281,8 +281,8 @@ def evidence_redact_view(request: HttpRequest, reference: str, number: int) -> H
         else:
             messages.success(
                 request,
-                f"Redacted copy of item {item.number} made: the respondent's bundle now holds "
-                f"it. SHA-256 {redaction.sha256}.",
+                f"Redacted copy of item {item.number} made: the respondent's bundle and portal "
+                "now use it.",
             )
             return redirect("evidence:item", reference=case.reference, number=item.number)
     return render(

@@ -150,24 +150,12 @@ def pages(xss) -> list[tuple[str, object, str]]:
         (
             "evidence item with a redacted copy",
             officer,
-            reverse(
-                "evidence:item",
-                args=[
-                    case.reference,
-                    case.evidence.get(kind="post", web_capture__isnull=True).number,
-                ],
-            ),
+            reverse("evidence:item", args=[case.reference, redacted.number]),
         ),
         (
             "redacting a post",
             officer,
-            reverse(
-                "evidence:redact",
-                args=[
-                    case.reference,
-                    case.evidence.get(kind="post", web_capture__isnull=True).number,
-                ],
-            ),
+            reverse("evidence:redact", args=[case.reference, redacted.number]),
         ),
         ("related cases", officer, reverse("linking:related", args=[case.reference])),
         ("declarations", officer, reverse("interests:list")),
