@@ -12,11 +12,18 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from fairhearing.accounts.models import User
-from fairhearing.cases.models import AllegationType, Case, Channel
+from fairhearing.cases.models import AllegationType, Case, Channel, Party
+from fairhearing.cases.services import party_protect_identity
 from fairhearing.dossiers.importing import dossier_import
 from fairhearing.dossiers.read import COLUMNS
 from fairhearing.dossiers.services import dossier_receive
-from fairhearing.evidence.services import Upload, evidence_add_file, evidence_add_post
+from fairhearing.evidence.derivative import Area
+from fairhearing.evidence.services import (
+    Upload,
+    evidence_add_file,
+    evidence_add_post,
+    evidence_redact,
+)
 from fairhearing.intake.details import AllegationDetails
 from fairhearing.intake.record import complaint_record
 from fairhearing.linking.services import case_link, case_merge
@@ -178,6 +185,7 @@ def evidence_demo(organisation: Organisation, users: dict[str, User], rng: rando
         ),
         description="Note from the branch secretary on membership numbers.",
     )
+    _redacted_screenshot(case, officer)
     _reply_with_a_file(organisation)
     dossier, _ = dossier_receive(
         actor=officer,
@@ -208,6 +216,52 @@ def evidence_demo(organisation: Organisation, users: dict[str, User], rng: rando
             reasons="The same thread, captured twice by the campaign's volunteers.",
         )
     return dossier
+
+
+GROUP_CHAT = [
+    ("Eastgate branch group", ""),
+    ("Ines Farrow:", "I have reported Corwin's post to the party."),
+    ("Corwin Halden:", "Whoever reported it will regret it."),
+    ("Ansel Brook:", "Let's keep this civil, everyone."),
+]
+# Where "Ines Farrow:" is drawn on the screenshot (fractions of its width and height).
+INES_BOX = Area(page=1, left=0.0, top=0.26, width=0.22, height=0.2)
+
+
+def _group_chat() -> bytes:
+    image = Image.new("RGB", (640, 200), "white")
+    draw = ImageDraw.Draw(image)
+    for line_no, (who, said) in enumerate(GROUP_CHAT):
+        y = 16 + 44 * line_no
+        draw.text((16, y), who, fill="black")
+        draw.text((150, y), said, fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _redacted_screenshot(case: Case, officer: User) -> None:
+    """Ines Farrow, one of the people who reported the post, asked not to be named to the
+    respondent; her name in the branch group's screenshot is covered in the copy his bundle
+    holds (the panel's bundle keeps the original)."""
+    complainants = case.parties.filter(role=Party.Role.COMPLAINANT).select_related("person")
+    (ines,) = [p for p in complainants if p.person.full_name == "Ines Farrow"]
+    party_protect_identity(
+        actor=officer, party=ines, reason="She fears reprisals in the branch group."
+    )
+    item = evidence_add_file(
+        actor=officer,
+        case=case,
+        upload=Upload("branch-group.png", _group_chat()),
+        description="Screenshot of the branch group chat, sent by a complainant.",
+    )
+    evidence_redact(
+        actor=officer,
+        item=item,
+        areas=[INES_BOX],
+        phrases=[],
+        reasons="The complainant who wrote this message asked not to be named to the respondent.",
+    )
 
 
 REPLY_TEXT = (

@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from fairhearing.audits.models import AuditRound
 from fairhearing.audits.queries import published_counts, round_counts
@@ -82,6 +85,17 @@ def test_the_demo_loads_once_prints_logins_and_keeps_the_ledger_intact(capsys) -
     capture = WebCapture.objects.get(item__case=liked.case)
     assert capture.http_status == 200 and capture.final_url == liked.url
     assert POST_TEXT in capture.item.captured_text and capture.item.blob is not None
+    # A redacted screenshot (a protected complainant's name covered) in the respondent's
+    # bundle, the original in the panel's.
+    from fairhearing.evidence.models import Redaction
+    from fairhearing.evidence.services import bundle_make
+
+    (redaction,) = Redaction.objects.select_related("item__case")
+    assert redaction.blob is not None and redaction.blob.content_type == "image/png"
+    bundle = bundle_make(actor=None, case=redaction.item.case, audience="respondent")
+    assert redaction.sha256 in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(bundle.pdf)).pages
+    ).replace("\n", "")
     # A respondent's reply with the file it brought, an item of evidence on its case.
     assert Reply.objects.filter(evidence__original_name="sign-in-log.txt").count() == 1
     # The case team's working file: notes, one shared with the respondent, and two checks done.
