@@ -12,7 +12,7 @@ from fairhearing.api.tests.test_api import api_for, assert_error
 from fairhearing.cases.models import Allegation, Case, Complaint
 from fairhearing.cases.queries import search_matches
 from fairhearing.compliance.models import Condition
-from fairhearing.conftest import signed_in
+from fairhearing.conftest import make_user, signed_in
 from fairhearing.core.tests.test_crypto import dump
 from fairhearing.dataprotection.models import Anonymisation, LegalHold
 from fairhearing.dataprotection.retention import (
@@ -333,3 +333,56 @@ def test_a_sanctions_proof_goes_with_the_evidence(
     )
     assert not Blob.objects.filter(sha256=blob.sha256).exists()
     assert not blob_path(blob.sha256).exists()
+
+
+def test_captures_and_redacted_copies_go_with_the_evidence(
+    closed_case, django_capture_on_commit_callbacks
+) -> None:
+    """A capture's record and files (HTML, WARC), its request, and a redacted copy hang on
+    their item: anonymising the case removes them with it, and the files nothing else uses."""
+    from fairhearing.evidence.models import CaptureRequest, Redaction, WebCapture
+    from fairhearing.evidence.services import blob_keep
+
+    officer = make_user(closed_case.organisation, "cato", "case_officer")
+    # Made directly: evidence is not added to a closed case.
+    item = EvidenceItem.objects.create(
+        case=closed_case,
+        number=99,
+        kind="post",
+        source="staff",
+        url="https://x.com/a/1",
+        captured_text="Post by R. Ashby",
+        sha256="0" * 64,
+    )
+    html = blob_keep(b"<p>Post by R. Ashby</p>", content_type="text/html")
+    warc = blob_keep(b"WARC/1.1 R. Ashby", content_type="application/warc")
+    copy = blob_keep(b"Post by [withheld]", content_type="text/plain")
+    WebCapture.objects.create(
+        item=item,
+        requested_url="https://x.com/a/1",
+        final_url="https://x.com/a/1",
+        http_status=200,
+        html_blob=html,
+        warc_blob=warc,
+        browser_version="1",
+        software="test",
+    )
+    CaptureRequest.objects.create(
+        case=closed_case, url="https://x.com/a/1", requested_by=officer, item=item
+    )
+    Redaction.objects.create(
+        item=item,
+        phrases=["R. Ashby"],
+        reasons="Id.",
+        blob=copy,
+        sha256=copy.sha256,
+        decided_by=officer,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case_anonymise(actor=None, case=closed_case)
+    assert not EvidenceItem.objects.filter(case=closed_case).exists()
+    assert not Redaction.objects.exists() and not WebCapture.objects.exists()
+    assert not CaptureRequest.objects.exists()
+    for blob in (html, warc, copy):
+        assert not Blob.objects.filter(sha256=blob.sha256).exists()
+        assert not blob_path(blob.sha256).exists()
