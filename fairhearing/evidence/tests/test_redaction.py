@@ -84,7 +84,7 @@ def copy_of(redaction: Redaction) -> bytes:
 
 
 def current(item: Any) -> Redaction:
-    redaction = current(item)
+    redaction = redaction_of(item)
     assert redaction is not None
     return redaction
 
