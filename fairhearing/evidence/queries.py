@@ -12,6 +12,7 @@ from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import Event, EventKind
 from fairhearing.people.models import Person
 
+from .derivative import is_image, is_pdf
 from .models import CaptureRequest, EvidenceItem, Redaction, WebCapture
 from .posts import post_key
 
@@ -259,3 +260,30 @@ def custody_rows(steps: list[CustodyStep]) -> list[CustodyRow]:
             who = "Fairhearing"
         rows.append(CustodyRow(step=step, who=who))
     return rows
+
+
+@dataclass(frozen=True)
+class DisclosureCheck:
+    """What to look at before the respondent's bundle goes out: the items with a redacted
+    copy, and, where a complainant's identity is protected, the pictures and PDFs with none
+    (names in text are taken out by themselves; what is inside a picture is not)."""
+
+    redacted: frozenset[int]
+    protected: bool
+    unchecked: list[EvidenceItem]
+
+
+def disclosure_check(case: Case, items: list[EvidenceItem]) -> DisclosureCheck:
+    redacted = frozenset(
+        Redaction.objects.filter(item__case=case).values_list("item_id", flat=True)
+    )
+    protected = case.parties.filter(role="complainant", identity_protected=True).exists()
+    unchecked = [
+        item
+        for item in items
+        if protected
+        and item.pk not in redacted
+        and item.blob is not None
+        and (is_image(item.blob.content_type) or is_pdf(item.blob.content_type))
+    ]
+    return DisclosureCheck(redacted=redacted, protected=protected, unchecked=unchecked)

@@ -21,6 +21,7 @@ from .queries import (
     captures_pending,
     custody_of,
     custody_rows,
+    disclosure_check,
     evidence_item,
     evidence_of,
     redaction_of,
@@ -41,14 +42,16 @@ from .storage import blob_read
 def evidence_list_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, action="view", request=request)
     may_add = user_may_act(request.user, case) and not case.is_closed
+    items = list(evidence_of(case))
     return render(
         request,
         "evidence/evidence_list.html",
         {
             "case": case,
-            "items": evidence_of(case),
+            "items": items,
             "captures": captures_pending(case),
             "may_add": may_add,
+            "check": disclosure_check(case, items),
         },
     )
 

@@ -371,3 +371,27 @@ def test_staff_off_the_case_team_cannot_redact_or_preview(case, case_officer) ->
     ):
         assert client.get(url).status_code in (403, 404)
     assert not Redaction.objects.exists()
+
+
+def test_the_list_names_the_pictures_to_check_when_a_complainant_is_protected(
+    case, case_officer
+) -> None:
+    from fairhearing.cases.models import Party
+    from fairhearing.cases.services import party_protect_identity
+
+    shot = add(case, case_officer, "shot.png", secret_png(), "The group chat")
+    add(case, case_officer, "notes.txt", b"Words only", "Branch notes")
+    client = signed_in(case_officer)
+    url = reverse("evidence:list", args=[case.reference])
+    assert 'id="disclosure-check"' not in client.get(url).content.decode()  # nobody protected
+    complainant = case.parties.get(role=Party.Role.COMPLAINANT)
+    party_protect_identity(actor=case_officer, party=complainant, reason="Fears reprisal.")
+    page = client.get(url).content.decode()
+    assert 'id="disclosure-check"' in page
+    assert reverse("evidence:redact", args=[case.reference, shot.number]) in page
+    assert "Item 2: Branch notes" not in page  # text: the name is taken out by itself
+    services.evidence_redact(
+        actor=case_officer, item=shot, areas=[IMAGE_BOX], phrases=[], reasons="Identity."
+    )
+    page = client.get(url).content.decode()
+    assert 'id="disclosure-check"' not in page and "Redacted copy for the respondent" in page
