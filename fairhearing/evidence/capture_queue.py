@@ -2,15 +2,18 @@
 (`tasks.evidence_capture_task`) once the caller's transaction commits, and is recorded on the
 ledger (CAPTURE_REQUESTED). What the task runs is `capture_record.py`."""
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils import timezone
 
-from fairhearing.cases.models import Case
+from fairhearing.cases.models import Case, Party
 from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.people.models import Person
 
 from .capture import NOT_A_WEB_ADDRESS
 from .models import CaptureRequest, EvidenceItem
@@ -19,6 +22,11 @@ from .tasks import evidence_capture_task
 
 NOT_FAILED = "Only a capture that failed can be tried again."
 NO_LINK = "This item has no web address to capture again."
+NOT_ALLOWED = "Links to posts cannot be sent here for this case: send a screenshot instead."
+TOO_MANY = (
+    "You have sent {n} links in the last day, as many as we take: send the rest tomorrow, or "
+    "send screenshots."
+)
 
 
 def _queue(request: CaptureRequest) -> None:
@@ -35,9 +43,20 @@ def _requested(actor: Any, request: CaptureRequest) -> None:
             "attempt": request.attempts,
             "url_sha256": content_hash(request.url),
             "recapture_of": request.recapture_of_id,
-        },
+        }
+        | ({"person": request.requested_by_person_id} if actor is None else {}),
     )
     _queue(request)
+
+
+def _checked_url(case: Case, url: str) -> str:
+    if case.is_closed:
+        raise EvidenceRefused(CLOSED)
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
+        raise EvidenceRefused(NOT_A_WEB_ADDRESS)
+    return url
 
 
 @transaction.atomic
@@ -50,12 +69,7 @@ def capture_request(
     recapture_of: EvidenceItem | None = None,
 ) -> CaptureRequest:
     """Queue a capture of `url` for the case (the worker opens it: `capture.py`)."""
-    if case.is_closed:
-        raise EvidenceRefused(CLOSED)
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
-        raise EvidenceRefused(NOT_A_WEB_ADDRESS)
+    url = _checked_url(case, url)
     request = CaptureRequest.objects.create(
         case=case,
         url=url,
@@ -64,6 +78,32 @@ def capture_request(
         requested_by=actor,
     )
     _requested(actor, request)
+    return request
+
+
+@transaction.atomic
+def capture_request_by_party(
+    *, case: Case, person: Person, url: str, description: str = ""
+) -> CaptureRequest:
+    """A complainant's own request, from their portal, where the rulebook allows it
+    (`evidence.complainant_capture`), up to `captures_per_day` in any 24 hours. The item it
+    makes is theirs (`Source.PARTY`), as a file they send is."""
+    spec = case.rulebook.spec
+    if not spec.complainant_capture:
+        raise EvidenceRefused(NOT_ALLOWED)
+    if not case.parties.filter(person=person, role=Party.Role.COMPLAINANT).exists():
+        raise EvidenceRefused(NOT_ALLOWED)
+    url = _checked_url(case, url)
+    # The person's row, locked: two requests at once cannot both pass the count.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    since = timezone.now() - dt.timedelta(days=1)
+    asked = CaptureRequest.objects.filter(requested_by_person=person, requested_at__gte=since)
+    if asked.count() >= spec.captures_per_day:
+        raise EvidenceRefused(TOO_MANY.format(n=spec.captures_per_day))
+    request = CaptureRequest.objects.create(
+        case=case, url=url, description=description.strip(), requested_by_person=person
+    )
+    _requested(None, request)
     return request
 
 

@@ -97,7 +97,11 @@ def capture_fail(request_id: int, failed: CaptureFailed) -> CaptureRequest:
 def capture_keep(request_id: int, captured: Captured) -> CaptureRequest:
     """Record what a queued capture kept as the case's next item (EVIDENCE_ADDED), with its
     `WebCapture`: the screenshot, HTML and WARC stored under their hashes."""
-    request = CaptureRequest.objects.select_for_update().select_related("case").get(pk=request_id)
+    request = (
+        CaptureRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "requested_by_person")
+        .get(pk=request_id)
+    )
     if request.state != CaptureRequest.State.QUEUED:
         return request
     case = request.case
@@ -115,9 +119,9 @@ def capture_keep(request_id: int, captured: Captured) -> CaptureRequest:
         captured_text=captured.text,
         captured_at=captured.captured_at,
         description=request.description,
-        source=Source.STAFF,
+        source=Source.PARTY if request.requested_by_person_id else Source.STAFF,
         actor=request.requested_by,
-        person=None,
+        person=request.requested_by_person,
         blob=screenshot,
     )
     item.sha256 = web_capture_sha256(

@@ -137,7 +137,14 @@ class CaptureRequest(models.Model):
     recapture_of = models.ForeignKey(
         EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Staff, or a complainant from their portal (where the rulebook allows it); a retry is
+    # always staff's.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    requested_by_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=1)
@@ -151,6 +158,13 @@ class CaptureRequest(models.Model):
 
     class Meta:
         ordering = ["case", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested_by__isnull=False)
+                | models.Q(requested_by_person__isnull=False),
+                name="capture_request_has_requester",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"capture request {self.pk}"

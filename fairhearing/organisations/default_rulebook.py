@@ -390,6 +390,9 @@ DEFAULT_RULEBOOK: dict[str, Any] = {
     # one-time link to a short confidence survey, anonymous from the case team (surveys app);
     # the link lasts `link_days` days.
     "surveys": {"enabled": True, "link_days": 60},
+    # Issue 24: a complainant may send the link to a post from their portal, captured by the
+    # worker as staff's captures are, up to `captures_per_day` a day each.
+    "evidence": {"complainant_capture": True, "captures_per_day": 5},
     # R-64 (EHRC): the training that must be current before someone joins a case team or is
     # drawn for a panel, by course name; its holder is told `reminder_days` before it expires.
     "training": {

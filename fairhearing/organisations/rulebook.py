@@ -222,6 +222,8 @@ class RulebookSpec:
         self._check_audit()
         if not 1 <= self.survey_link_days <= 365:
             raise RulebookError("surveys link_days must be between 1 and 365")
+        if not 1 <= self.captures_per_day <= 50:
+            raise RulebookError("evidence captures_per_day must be between 1 and 50")
         for stage, items in self.checklists.items():
             if stage not in self.stage_labels or stage == CLOSED:
                 raise RulebookError(f"a checklist names {stage!r}, which is not an open stage")
@@ -335,6 +337,17 @@ class RulebookSpec:
     def surveys_enabled(self) -> bool:
         """Whether the parties are asked a confidence survey when a case closes (surveys app)."""
         return bool((self.definition.get("surveys") or {}).get("enabled", False))
+
+    @property
+    def complainant_capture(self) -> bool:
+        """Whether a complainant may ask from their portal for a post to be captured from its
+        link (evidence.capture_queue.capture_request_by_party)."""
+        return bool((self.definition.get("evidence") or {}).get("complainant_capture", False))
+
+    @property
+    def captures_per_day(self) -> int:
+        """How many captures one complainant may ask for in a day."""
+        return int((self.definition.get("evidence") or {}).get("captures_per_day", 5))
 
     @property
     def survey_link_days(self) -> int:

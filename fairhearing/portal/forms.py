@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ahead
 from fairhearing.core.forms import Form, MultipleFileField
@@ -130,3 +131,28 @@ class ChallengeForm(Form):
         challenged = self.fields["challenged"]
         assert isinstance(challenged, forms.ChoiceField)
         challenged.choices = [(str(pk), name) for pk, name in members]
+
+
+class PartyCaptureForm(Form):
+    """A complainant's link to a post, for the worker to capture (where the rulebook allows)."""
+
+    url = forms.URLField(
+        label=_("Web address of the post"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_(
+            "Copy it from the post's share button or your browser's address bar. We open it "
+            "with no account signed in and keep what anyone can see: a picture of the page, its "
+            "text and a record of where it came from."
+        ),
+        error_messages={
+            "required": _("Enter the web address of the post."),
+            "invalid": _("Enter a full web address, like https://x.com/name/status/1."),
+        },
+    )
+    description = forms.CharField(
+        label=_("What does it show? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from fairhearing.cases.models import Case
 from fairhearing.evidence.derivative import redact_text
-from fairhearing.evidence.models import EvidenceItem, Redaction
+from fairhearing.evidence.models import CaptureRequest, EvidenceItem, Redaction
 from fairhearing.evidence.queries import evidence_of, redactions_of
 from fairhearing.evidence.redaction import RESPONDENT, redactor_for
 from fairhearing.notes.queries import notes_shared_with
@@ -98,3 +98,13 @@ def messages_by_party(case: Case) -> list[PartyThread]:
         PartyThread(person, role, [m for m in messages if m.party_person_id == person.pk])
         for person, role in people
     ]
+
+
+def party_captures(case: Case, *, person: Person) -> list[CaptureRequest]:
+    """The links to posts this person sent that are not items (yet): being captured, or
+    failed with why (a captured one is listed with their evidence)."""
+    return list(
+        CaptureRequest.objects.filter(case=case, requested_by_person=person)
+        .exclude(state=CaptureRequest.State.CAPTURED)
+        .order_by("-requested_at", "-pk")
+    )

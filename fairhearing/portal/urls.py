@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<str:reference>/hearing/move/", views.hearing_move_view, name="hearing_move"),
     path("cases/<str:reference>/messages/", views.message_view, name="message"),
     path("cases/<str:reference>/bundle/", views.bundle_view, name="bundle"),
+    path("cases/<str:reference>/capture/", views.capture_view, name="capture"),
     path("cases/<str:reference>/challenge/", views.challenge_view, name="challenge"),
     path(
         "cases/<str:reference>/challenges/<int:pk>/",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairhearing.accounts.models import User
@@ -13,6 +14,7 @@ from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.compliance.queries import conditions_of
 from fairhearing.core.errors import CaseError
+from fairhearing.evidence.capture_queue import capture_request_by_party
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.redaction import RESPONDENT
 from fairhearing.evidence.responses import pdf_attachment
@@ -31,10 +33,11 @@ from .forms import (
     LinkRequestForm,
     MessageForm,
     MoveHearingForm,
+    PartyCaptureForm,
     ReplyForm,
 )
 from .models import HearingRequest, Message, PartyRole
-from .queries import party_evidence, party_notes
+from .queries import party_captures, party_evidence, party_notes
 
 LINK_MAYBE_SENT = (
     "If the reference and email address match a party to the case, we have sent a sign-in "
@@ -100,6 +103,11 @@ def case_view(request: HttpRequest, reference: str) -> HttpResponse:
         # What the sanction asks of the respondent, and where each stands (not the team's
         # notes on it).
         "conditions": conditions_of(case) if party.role == PartyRole.RESPONDENT else [],
+        # A complainant's own links to posts not (yet) captured, and whether they may send one.
+        "captures": party_captures(case, person=party.person),
+        "may_capture": party.role == PartyRole.COMPLAINANT
+        and spec.complainant_capture
+        and not case.is_closed,
     }
     return render(request, "portal/case.html", context)
 
@@ -115,6 +123,11 @@ SIGNED_OUT = (
     "below if yours has been used."
 )
 NO_PANEL = "No panel sits on your case yet, so there is nobody to challenge."
+CAPTURE_NOT_HERE = "Links to posts cannot be sent for this case."
+CAPTURE_ASKED = _(
+    "Thank you. We are capturing the page: it will be listed under “Evidence you sent” in a "
+    "minute or two. If it cannot be captured, we say why there."
+)
 CHALLENGE_NOT_YOURS = "No challenge of yours has that number."
 
 
@@ -250,6 +263,35 @@ def hearing_move_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "portal/hearing_move.html",
         {"case": party.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def capture_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """A complainant sends the link to a post; the worker captures it as an item of theirs."""
+    party = party_case_for(request, reference)
+    case = party.case
+    if party.role != PartyRole.COMPLAINANT or not case.rulebook.spec.complainant_capture:
+        raise Http404(CAPTURE_NOT_HERE)
+    form = PartyCaptureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            capture_request_by_party(
+                case=case,
+                person=party.person,
+                url=form.cleaned_data["url"],
+                description=form.cleaned_data["description"],
+            )
+        except EvidenceRefused as refused:
+            form.add_error("url", str(refused))
+        else:
+            messages.success(request, CAPTURE_ASKED)
+            return redirect("portal:case", reference=case.reference)
+    return render(
+        request,
+        "portal/capture.html",
+        {"case": case, "form": form},
         status=400 if form.errors else 200,
     )
 

@@ -115,6 +115,7 @@ NOT_OPERATIONS = {
     "portal:hearing_move",
     "portal:message",
     "portal:bundle",
+    "portal:capture",
     "portal:challenge",
     "portal:challenge_sent",
     # Anonymous reporting: reporters are not API users; their receipt code opens a session.

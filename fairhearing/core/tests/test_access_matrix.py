@@ -116,6 +116,7 @@ ROUTES = {
     "portal:hearing_move": "party",
     "portal:message": "party",
     "portal:bundle": "party",
+    "portal:capture": "party",
     "portal:challenge": "party",
     "portal:challenge_sent": "party",
     "portal:send_link": "case:act",

@@ -92,6 +92,7 @@ TEMPLATE_FORMS: dict[str, list[Callable[[], forms.BaseForm]]] = {
     "evidence/evidence_post.html": [PostEvidenceForm],
     "evidence/evidence_capture.html": [CaptureForm],
     "evidence/evidence_redact.html": [lambda: RedactForm(pages=2, has_text=True)],
+    "portal/capture.html": [portal_forms.PartyCaptureForm],
     "intake/anonymous_form.html": [lambda: intake_forms.AnonymousComplaintForm(spec=SPEC)],
     "intake/complaint_form.html": [lambda: intake_forms.ComplaintForm(spec=SPEC)],
     "intake/complaint_record.html": [lambda: intake_forms.StaffComplaintForm(spec=SPEC)],

@@ -599,6 +599,8 @@ def test_a_partys_link_opens_their_case_and_no_other(organisation) -> None:
         assert party.post(url, {"text": "Forged."}).status_code == 404
         url = reverse("portal:challenge", args=[other.reference])
         assert party.post(url, {"challenged": "1", "grounds": "Forged."}).status_code == 404
+        url = reverse("portal:capture", args=[other.reference])
+        assert party.post(url, {"url": "https://example.org/a/1"}).status_code == 404
     # Another case's challenge, named under the party's own case.
     url = reverse("portal:challenge_sent", args=[world.a.reference, world.challenge_b.pk])
     assert party.get(url).status_code == 404
