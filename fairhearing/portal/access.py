@@ -62,3 +62,19 @@ def bundle_party_for(request: HttpRequest, reference: str) -> PartySession:
         )
         raise Http404(ONLY_RESPONDENT_BUNDLE)
     return party
+
+
+CAPTURE_NOT_HERE = "Links to posts cannot be sent for this case."
+
+
+def capture_party_for(request: HttpRequest, reference: str) -> PartySession:
+    """A complainant's session on a case whose rulebook lets complainants send links to posts
+    to be captured; anyone else is refused as if there were no such page (404), and recorded
+    in the register, like a page outside their role."""
+    party = party_case_for(request, reference)
+    if party.role != PartyRole.COMPLAINANT or not party.case.rulebook.spec.complainant_capture:
+        access_attempt_record(
+            user=request.user, reference=reference, action="page", case=party.case, request=request
+        )
+        raise Http404(CAPTURE_NOT_HERE)
+    return party

@@ -26,7 +26,13 @@ from fairhearing.workflow import sign_in
 from fairhearing.workflow.bias import challenge_raise
 
 from . import services
-from .access import bundle_party_for, party_case_for, party_session_end, party_session_grant
+from .access import (
+    bundle_party_for,
+    capture_party_for,
+    party_case_for,
+    party_session_end,
+    party_session_grant,
+)
 from .forms import (
     ChallengeForm,
     HearingRequestForm,
@@ -123,7 +129,6 @@ SIGNED_OUT = (
     "below if yours has been used."
 )
 NO_PANEL = "No panel sits on your case yet, so there is nobody to challenge."
-CAPTURE_NOT_HERE = "Links to posts cannot be sent for this case."
 CAPTURE_ASKED = _(
     "Thank you. We are capturing the page: it will be listed under “Evidence you sent” in a "
     "minute or two. If it cannot be captured, we say why there."
@@ -270,10 +275,8 @@ def hearing_move_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def capture_view(request: HttpRequest, reference: str) -> HttpResponse:
     """A complainant sends the link to a post; the worker captures it as an item of theirs."""
-    party = party_case_for(request, reference)
+    party = capture_party_for(request, reference)
     case = party.case
-    if party.role != PartyRole.COMPLAINANT or not case.rulebook.spec.complainant_capture:
-        raise Http404(CAPTURE_NOT_HERE)
     form = PartyCaptureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
