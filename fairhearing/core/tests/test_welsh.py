@@ -9,6 +9,7 @@ languages: names, references, the brand and the languages' own names."""
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -32,8 +33,11 @@ SAME = {
     ",",
     ".",
     "!",
+    "SHA-256",
 }
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5}$")
+# Numbers (an item of evidence's), and a file's SHA-256: the same in any language.
+NUMBER_OR_HASH = re.compile(r"^(\d+|[0-9a-f]{64})$")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -89,7 +93,12 @@ def _text(html: str) -> _Text:
 
 
 def _in_english(part: str, english: set[str], same: frozenset[str] = frozenset()) -> bool:
-    return part in english and part not in SAME | same and not REFERENCE.match(part)
+    return (
+        part in english
+        and part not in SAME | same
+        and not REFERENCE.match(part)
+        and not NUMBER_OR_HASH.match(part)
+    )
 
 
 def _both(client: Client, url: str) -> tuple[_Text, _Text]:
@@ -275,3 +284,73 @@ def test_the_switch_never_writes_a_query_string_into_the_page(organisation) -> N
     page = Client().get(reverse("intake:start"), {"token": "s3cret-value"}).content.decode()
     assert "s3cret-value" not in page
     assert 'href="/language/cy/?next=/"' in page
+
+
+def _reporter_with_two_cases(organisation, case_officer) -> tuple[Client, Any]:
+    """An anonymous reporter back on their report with its code: two cases (one closed with
+    its outcome), a message each way, a file they added."""
+    from fairhearing.cases.models import AllegationType
+    from fairhearing.conftest import walk
+    from fairhearing.evidence.services import Upload
+    from fairhearing.evidence.tests.files import png
+    from fairhearing.intake import anonymous
+    from fairhearing.intake.details import AllegationDetails
+    from fairhearing.people.services import PersonDetails
+    from fairhearing.portal.services import message_send
+
+    submitted = anonymous.anonymous_report_submit(
+        organisation=organisation,
+        respondents=[
+            PersonDetails(full_name="Tamsin Keogh"),
+            PersonDetails(full_name="Ellis Moreno"),
+        ],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST, category="bullying", description="A post."
+        ),
+        summary="A post.",
+    )
+    report = submitted.report
+    first, second = report.complaint.cases.order_by("pk")
+    anonymous.reporter_evidence_add(report=report, upload=Upload("shot.png", png()))
+    walk(second, case_officer, "begin_assessment", "assess_no_further_action")
+    walk(first, case_officer, "begin_assessment")
+    anonymous.reporter_message_send(report=report, case=first, body="I have more screenshots.")
+    message_send(
+        case=first,
+        party_person=report.complaint.complainant,
+        party_role="complainant",
+        body="Please send them.",
+        from_staff=case_officer,
+    )
+    client = Client()
+    entered = client.post(reverse("intake:report"), {"code": str(submitted.code)})
+    assert entered.status_code == 302
+    return client, first
+
+
+TYPED_BY_PARTIES = frozenset({"I have more screenshots.", "Please send them."})
+
+
+def test_the_anonymous_reporters_own_pages_are_all_welsh(organisation, case_officer) -> None:
+    client, case = _reporter_with_two_cases(organisation, case_officer)
+    status = reverse("intake:report_status")
+    assert_all_welsh(client, status, same=TYPED_BY_PARTIES)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = client.get(status).content.decode()
+    # The stage in plain words, and the closed case's outcome in the rulebook's words.
+    assert "Mae swyddog achos yn asesu eich adroddiad" in page
+    assert "Mae\u2019r achos wedi\u2019i gau. Canlyniad: Dim camau pellach ar ôl asesu." in page
+    assert f"{case.reference}: am Tamsin Keogh" in page  # the case to write about, in Welsh
+    assert_all_welsh(client, reverse("intake:report_evidence"))
+    # Sent empty: the errors in Welsh; then a message sent, and leaving, said in Welsh.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    empty = {"description": ""}
+    refused = _text(client.post(reverse("intake:report_evidence"), empty).content.decode())
+    assert "Mae problem wedi codi" in refused.parts
+    assert "Dewiswch ffeil i\u2019w huwchlwytho." in refused.parts
+    sent = client.post(
+        reverse("intake:report_message"), {"case": case.pk, "body": "Diolch."}, follow=True
+    )
+    assert "Neges wedi\u2019i hanfon at y tîm achos." in sent.content.decode()
+    left = client.post(reverse("intake:report_forget"), follow=True)
+    assert "Rydych wedi gadael eich adroddiad." in left.content.decode()
