@@ -18,4 +18,10 @@ WORDS = [
     # compliance.services: a sanction's end, as a condition
     gettext_noop("The suspension ends"),
     gettext_noop("The re-admission bar ends: they may apply to rejoin"),
+    # cases.models.ACTS: what an account did, as alleged ("the account @x liked")
+    gettext_noop("posted"),
+    gettext_noop("shared"),
+    gettext_noop("replied"),
+    gettext_noop("liked"),
+    gettext_noop("followed"),
 ]

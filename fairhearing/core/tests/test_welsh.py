@@ -354,3 +354,180 @@ def test_the_anonymous_reporters_own_pages_are_all_welsh(organisation, case_offi
     assert "Neges wedi\u2019i hanfon at y tîm achos." in sent.content.decode()
     left = client.post(reverse("intake:report_forget"), follow=True)
     assert "Rydych wedi gadael eich adroddiad." in left.content.decode()
+
+
+# --- the parties' portal ---------------------------------------------------------------------
+
+
+def _party_signed_in(case, case_officer, person) -> Client:
+    """A party on their case through the emailed one-time link (the browser has no language
+    cookie yet)."""
+    from django.core import mail
+
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    sign_in_link_send(actor=case_officer, case=case, person=person)
+    found = re.search(r"/portal/sign-in/[^/\s]+/", str(mail.outbox[-1].body))
+    assert found
+    client = Client()
+    assert client.post(found.group(0)).status_code == 302
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    return client
+
+
+def _at_notice(case, case_officer):
+    from fairhearing.conftest import walk
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    case.respondent.refresh_from_db()
+    return walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
+
+
+# What the case team and the parties wrote, shown as written: the stock reasons of
+# conftest.walk, the rule they cite, the allegation, a reply, a companion's name.
+WRITTEN = frozenset(
+    {
+        "Posted a cartoon demeaning a minority.",
+        "Rulebook v1",
+        "I did not post it; the account was shared.",
+        "Dafydd Rees",
+        "Priya Callender",
+    }
+    | {f"Reasons for {t}." for t in ("acknowledge", "begin_assessment", "assess_investigate")}
+)
+
+
+def test_the_respondents_portal_is_all_welsh(case, case_officer) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fairhearing.evidence.tests.files import png
+
+    case = _at_notice(case, case_officer)
+    party = _party_signed_in(case, case_officer, case.respondent)
+    page = reverse("portal:case", args=[case.reference])
+    assert_all_welsh(party, page, same=WRITTEN)
+    for name in ("reply", "hearing"):
+        assert_all_welsh(party, reverse(f"portal:{name}", args=[case.reference]))
+    # A reply with a file, and a hearing asked for with a companion, said back in Welsh.
+    party.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    reply = {
+        "text": "I did not post it; the account was shared.",
+        "attachments": SimpleUploadedFile("log.png", png(), content_type="image/png"),
+    }
+    sent = party.post(reverse("portal:reply", args=[case.reference]), reply, follow=True)
+    assert "Mae eich ymateb wedi\u2019i anfon at y t\u00eem achos, gydag 1 ffeil." in (
+        sent.content.decode()
+    )
+    asked = {"oral": "yes", "companion_name": "Dafydd Rees"}
+    party.post(reverse("portal:hearing", args=[case.reference]), asked)
+    welsh = party.get(page).content.decode()
+    assert "Rydych wedi gofyn am wrandawiad llafar, gyda Dafydd Rees yn gydymaith i chi." in welsh
+    assert "Anfonwyd gan yr atebydd gyda\u2019i ymateb" in welsh  # the file's description
+    assert ">Hysbysiad i\u2019r atebydd</strong>" in welsh  # the rulebook's stage
+    assert_all_welsh(party, page, same=WRITTEN | {"log.png", "Item 1: log.png"})
+    # Sent without an answer: the form's errors in Welsh.
+    party.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    empty = {"companion_name": ""}
+    refused = _text(
+        party.post(reverse("portal:hearing", args=[case.reference]), empty).content.decode()
+    )
+    assert "Dywedwch a ydych eisiau gwrandawiad llafar." in refused.parts
+
+
+def test_signing_in_and_asking_for_a_link_are_all_welsh(case, case_officer) -> None:
+    from fairhearing.portal.services import LINK_INVALID
+
+    case = _at_notice(case, case_officer)
+    assert_all_welsh(Client(), reverse("portal:start"))
+    assert_all_welsh(Client(), reverse("portal:sign_in", args=["no-such-token"]))
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    refused = client.post(reverse("portal:sign_in", args=["no-such-token"])).content.decode()
+    assert LINK_INVALID not in refused and "Mae\u2019r ddolen mewngofnodi hon" in refused
+    asked = {"reference": case.reference, "email": "rowan@example.invalid"}
+    said = client.post(reverse("portal:start"), asked, follow=True).content.decode()
+    assert "rydym wedi anfon dolen mewngofnodi" in said
+
+
+def test_the_challenge_pages_are_all_welsh(case, case_officer, organisation) -> None:
+    from fairhearing.conftest import PASSWORD, TO_HEARING, walk
+    from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
+    from fairhearing.panels.queries import active_seats, sitting_panel
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    case.respondent.refresh_from_db()
+    panel_pool_ensure(organisation, password=PASSWORD)
+    walk(case, case_officer, *TO_HEARING)
+    panel_prepare(case, case_officer)
+    panel = sitting_panel(case, "hearing")
+    assert panel is not None
+    members = [s.user for s in active_seats(panel)]
+    names = frozenset(m.display_name for m in members)
+    stock = {f"Reasons for {t}." for t in TO_HEARING}
+    party = _party_signed_in(case, case_officer, case.respondent)
+    assert_all_welsh(
+        party, reverse("portal:case", args=[case.reference]), same=WRITTEN | names | stock
+    )
+    challenge = reverse("portal:challenge", args=[case.reference])
+    assert_all_welsh(party, challenge, same=names)
+    grounds = "She chairs the caucus I stood against."
+    party.post(challenge, {"challenged": str(members[0].pk), "grounds": grounds})
+    from fairhearing.interests.models import BiasChallenge
+
+    sent = reverse("portal:challenge_sent", args=[case.reference, BiasChallenge.objects.get().pk])
+    assert_all_welsh(party, sent, same=names | {grounds})
+
+
+def test_a_party_who_switches_to_welsh_is_written_to_in_welsh(
+    case, case_officer, mailoutbox
+) -> None:
+    from fairhearing.ledger.models import Event, EventKind
+    from fairhearing.portal.services import message_send
+
+    case = _at_notice(case, case_officer)
+    party = _party_signed_in(case, case_officer, case.respondent)
+    page = reverse("portal:case", args=[case.reference])
+    # The portal's switch goes through the portal, which remembers the choice on the person.
+    assert f'href="/portal/language/cy/?next={page}"' in party.get(page).content.decode()
+    switched = party.get(reverse("portal:language", args=["cy"]), {"next": page})
+    assert switched.status_code == 302 and switched["Location"] == page
+    case.respondent.refresh_from_db()
+    assert case.respondent.language == "cy"
+    chosen = Event.objects.get(kind=EventKind.PERSON_LANGUAGE_CHOSEN)
+    assert (chosen.case_id, chosen.actor_id) == (case.pk, None)
+    assert chosen.payload == {"person": case.respondent.pk, "from": "", "to": "cy"}
+    party.get(reverse("portal:language", args=["cy"]))  # the same again: nothing more to record
+    assert Event.objects.filter(kind=EventKind.PERSON_LANGUAGE_CHOSEN).count() == 1
+    # What we write to them now is in Welsh: a message from the case team, a new link.
+    mailoutbox.clear()
+    message_send(
+        case=case,
+        party_person=case.respondent,
+        party_role="respondent",
+        body="Please see the evidence list.",
+        from_staff=case_officer,
+    )
+    (told,) = mailoutbox
+    assert told.subject == f"Neges am achos {case.reference}"
+    assert (
+        f"Mae\u2019r t\u00eem achos wedi anfon neges atoch am achos {case.reference}." in told.body
+    )
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
+    link = mailoutbox[-1]
+    assert link.subject == f"Eich dolen mewngofnodi ar gyfer achos {case.reference}"
+    assert "Annwyl Rowan Ashby," in link.body and '<html lang="cy">' in link.alternatives[0][0]
+    # A browser with no choice of its own opens the case in the language they chose.
+    found = re.search(r"/portal/sign-in/[^/\s]+/", str(link.body))
+    assert found
+    fresh = Client()
+    opened = fresh.post(found.group(0))
+    assert opened.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+    assert 'lang="cy"' in fresh.get(page).content.decode()
+    # Back to English: remembered too, and the emails follow.
+    fresh.get(reverse("portal:language", args=["en-gb"]))
+    case.respondent.refresh_from_db()
+    assert case.respondent.language == ""
