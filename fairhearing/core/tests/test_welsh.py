@@ -6,6 +6,7 @@ piece of text the Welsh page shows (its title, the header, the main content and 
 must differ from every piece the English one shows, but for what is the same in both
 languages: names, references, the brand and the languages' own names."""
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -531,3 +532,91 @@ def test_a_party_who_switches_to_welsh_is_written_to_in_welsh(
     fresh.get(reverse("portal:language", args=["en-gb"]))
     case.respondent.refresh_from_db()
     assert case.respondent.language == ""
+
+
+# --- the emails and letters to parties -------------------------------------------------------
+
+ENGLISH_MONTHS = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+
+
+def _welsh(person) -> None:
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=person.pk).update(language="cy")
+    person.refresh_from_db()
+
+
+def test_a_welsh_respondent_is_given_notice_of_the_allegations_in_welsh(
+    case, case_officer, mailoutbox
+) -> None:
+    from fairhearing.conftest import walk
+    from fairhearing.notifications.sending import notifications_send_pending
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    _welsh(case.respondent)
+    walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
+    notifications_send_pending()
+    (notice,) = [m for m in mailoutbox if m.to == ["rowan@example.invalid"]]
+    assert notice.subject == f"Cwyn amdanoch chi: achos {case.reference}"
+    assert "Annwyl Rowan Ashby," in notice.body
+    assert "Beth sy\u2019n cael ei honni:\n- Posted a cartoon demeaning a minority." in notice.body
+    assert "(Y rheol a gymhwyswyd: Rulebook v1)" in notice.body
+    # The last day to reply, in Welsh words.
+    assert re.search(r"Gallwch ymateb tan \d\d \w+ \d{4}\. Ni fydd penderfyniad", notice.body)
+    assert not ENGLISH_MONTHS.search(notice.body)
+    assert '<html lang="cy">' in notice.alternatives[0][0]
+
+
+def test_a_welsh_complainant_is_told_the_decision_in_welsh(case, case_officer, mailoutbox) -> None:
+    from django.utils import timezone
+
+    from fairhearing.conftest import TO_HEARING, walk
+    from fairhearing.notifications.sending import notifications_send_pending
+    from fairhearing.workflow.services import case_schedule_hearing
+
+    complainant = case.parties.get(role="complainant").person
+    _welsh(complainant)
+    walk(case, case_officer, *TO_HEARING)
+    soon = timezone.now() + dt.timedelta(days=21)
+    case_schedule_hearing(actor=case_officer, case=case, hearing_at=soon)
+    walk(case, case_officer, "hearing_held", "decide_upheld")
+    mailoutbox.clear()
+    notifications_send_pending()
+    (decision,) = [m for m in mailoutbox if m.to == ["priya@example.invalid"]]
+    assert decision.subject == f"Y penderfyniad ar achos {case.reference}"
+    body = decision.body
+    assert "Mae\u2019r panel wedi penderfynu: cadarnhawyd yr honiadau, gyda chosb." in body
+    assert "Cosb: Rhybudd ffurfiol." in body  # the rulebook's sanction, in Welsh
+    assert "Ei resymau: Reasons for decide_upheld.\n(Y rheol a gymhwyswyd: Rulebook v1)" in body
+    assert not ENGLISH_MONTHS.search(body)
+
+
+def test_a_welsh_party_without_email_is_sent_a_sign_in_letter_in_welsh(case, case_officer) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from fairhearing.notifications.models import Notification
+    from fairhearing.notifications.services import letter_pdf, letter_text
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    _welsh(case.respondent)  # no email: a letter for post
+    sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
+    letter = Notification.objects.get(kind="sign_in_letter")
+    text = letter_text(letter)
+    assert text.subject == f"Dilyn eich achos {case.reference} ar-lein"
+    assert text.body.startswith("Annwyl Rowan Ashby,")
+    pdf = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(letter_pdf(letter))).pages
+    )
+    # The letter's own words and dates, in Welsh; the sign-in address as it is.
+    assert f"Achos {case.reference}" in pdf and "Dilyn eich achos ar-lein" in pdf
+    assert "Cysylltu \u00e2\u2019r t\u00eem achos" in pdf
+    assert "mae\u2019n gweithio unwaith, tan" in pdf and "/portal/sign-in/" in pdf
+    assert not ENGLISH_MONTHS.search(pdf)
+    for english in ("Following your case", "Contacting the case team", "Write to", "Dear"):
+        assert english not in pdf
