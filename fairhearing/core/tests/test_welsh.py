@@ -287,7 +287,7 @@ def test_the_switch_never_writes_a_query_string_into_the_page(organisation) -> N
     assert 'href="/language/cy/?next=/"' in page
 
 
-def _reporter_with_two_cases(organisation, case_officer) -> tuple[Client, Any]:
+def _reporter_with_two_cases(organisation, case_officer) -> tuple[Client, Any, str]:
     """An anonymous reporter back on their report with its code: two cases (one closed with
     its outcome), a message each way, a file they added."""
     from fairhearing.cases.models import AllegationType
@@ -326,14 +326,14 @@ def _reporter_with_two_cases(organisation, case_officer) -> tuple[Client, Any]:
     client = Client()
     entered = client.post(reverse("intake:report"), {"code": str(submitted.code)})
     assert entered.status_code == 302
-    return client, first
+    return client, first, str(submitted.code)
 
 
 TYPED_BY_PARTIES = frozenset({"I have more screenshots.", "Please send them."})
 
 
 def test_the_anonymous_reporters_own_pages_are_all_welsh(organisation, case_officer) -> None:
-    client, case = _reporter_with_two_cases(organisation, case_officer)
+    client, case, _code = _reporter_with_two_cases(organisation, case_officer)
     status = reverse("intake:report_status")
     assert_all_welsh(client, status, same=TYPED_BY_PARTIES)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
