@@ -34,6 +34,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "core:accessibility",
         "core:cookies",
         "core:language",
+        "portal:language",
         "worker:readyz",
         "operations:live",
         "operations:ready",

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from fairhearing.cases.models import Case, Party
 from fairhearing.ledger.chain import content_hash
@@ -22,8 +23,11 @@ from .tasks import evidence_capture_task
 
 NOT_FAILED = "Only a capture that failed can be tried again."
 NO_LINK = "This item has no web address to capture again."
-NOT_ALLOWED = "Links to posts cannot be sent here for this case: send a screenshot instead."
-TOO_MANY = (
+# Said to a complainant in their portal: in their language (the catalogue's).
+NOT_ALLOWED = gettext_noop(
+    "Links to posts cannot be sent here for this case: send a screenshot instead."
+)
+TOO_MANY = gettext_noop(
     "You have sent {n} links in the last day, as many as we take: send the rest tomorrow, or "
     "send screenshots."
 )
@@ -90,16 +94,16 @@ def capture_request_by_party(
     makes is theirs (`Source.PARTY`), as a file they send is."""
     spec = case.rulebook.spec
     if not spec.complainant_capture:
-        raise EvidenceRefused(NOT_ALLOWED)
+        raise EvidenceRefused(gettext(NOT_ALLOWED))
     if not case.parties.filter(person=person, role=Party.Role.COMPLAINANT).exists():
-        raise EvidenceRefused(NOT_ALLOWED)
+        raise EvidenceRefused(gettext(NOT_ALLOWED))
     url = _checked_url(case, url)
     # The person's row, locked: two requests at once cannot both pass the count.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     since = timezone.now() - dt.timedelta(days=1)
     asked = CaptureRequest.objects.filter(requested_by_person=person, requested_at__gte=since)
     if asked.count() >= spec.captures_per_day:
-        raise EvidenceRefused(TOO_MANY.format(n=spec.captures_per_day))
+        raise EvidenceRefused(gettext(TOO_MANY).format(n=spec.captures_per_day))
     request = CaptureRequest.objects.create(
         case=case, url=url, description=description.strip(), requested_by_person=person
     )

@@ -370,23 +370,30 @@ class ReceiptForm(Form):
 
 class ReporterMessageForm(Form):
     case = forms.TypedChoiceField(
-        label="Which case is your message about?",
+        label=_("Which case is your message about?"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the case.", "invalid_choice": "Choose the case."},
+        error_messages={"required": _("Choose the case."), "invalid_choice": _("Choose the case.")},
     )
     body = forms.CharField(
-        label="Your message to the case team",
+        label=_("Your message to the case team"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        error_messages={"required": "Write your message."},
+        error_messages={"required": _("Write your message.")},
     )
 
     def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         case = self.fields["case"]
         assert isinstance(case, forms.TypedChoiceField)
-        case.choices = [(c.pk, f"{c.reference}: about {c.respondent.full_name}") for c in cases]
+        case.choices = [
+            (
+                c.pk,
+                gettext("%(reference)s: about %(name)s")
+                % {"reference": c.reference, "name": c.respondent.full_name},
+            )
+            for c in cases
+        ]
         if len(cases) == 1:
             case.widget = forms.HiddenInput()
             case.initial = cases[0].pk
@@ -394,11 +401,11 @@ class ReporterMessageForm(Form):
 
 class ReporterEvidenceForm(Form):
     file = forms.FileField(
-        label="Upload a file",
+        label=_("Upload a file"),
         help_text=FILE_HELP,
         allow_empty_file=True,
-        error_messages={"required": "Choose a file to upload."},
+        error_messages={"required": _("Choose a file to upload.")},
     )
     description = forms.CharField(
-        label="What does it show? (optional)", required=False, max_length=2000
+        label=_("What does it show? (optional)"), required=False, max_length=2000
     )

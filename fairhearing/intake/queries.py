@@ -4,6 +4,9 @@ through the API."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from fairhearing.cases.models import Case, Complaint
 from fairhearing.evidence.models import EvidenceItem
 from fairhearing.portal.models import Message
@@ -12,27 +15,32 @@ from .models import AnonymousReport, Submission
 
 # What each stage of the default rulebook means, for someone who has never seen the rulebook.
 PLAIN_STAGES = {
-    "received": "We have received your report.",
-    "acknowledged": "We have received your report. A case officer will assess it.",
-    "assessment": "A case officer is assessing your report to decide what should happen.",
-    "informal_resolution": "The case team is trying to resolve it informally.",
-    "notice": "The person reported has been told what is alleged and may reply.",
-    "investigation": "It is being investigated.",
-    "charge_decision": "The case team is deciding whether to bring a charge.",
-    "hearing": "It is going to a hearing before an independent panel.",
-    "decision": "The panel is deciding.",
-    "verification": "The panel has decided; an independent reviewer is checking the decision.",
-    "appeal_window": "The panel has decided; the time to appeal is running.",
-    "appeal": "The decision has been appealed.",
-    "closed": "The case is closed.",
+    "received": _("We have received your report."),
+    "acknowledged": _("We have received your report. A case officer will assess it."),
+    "assessment": _("A case officer is assessing your report to decide what should happen."),
+    "informal_resolution": _("The case team is trying to resolve it informally."),
+    "notice": _("The person reported has been told what is alleged and may reply."),
+    "investigation": _("It is being investigated."),
+    "charge_decision": _("The case team is deciding whether to bring a charge."),
+    "hearing": _("It is going to a hearing before an independent panel."),
+    "decision": _("The panel is deciding."),
+    "verification": _("The panel has decided; an independent reviewer is checking the decision."),
+    "appeal_window": _("The panel has decided; the time to appeal is running."),
+    "appeal": _("The decision has been appealed."),
+    "closed": _("The case is closed."),
 }
 
 
 def stage_in_plain_words(case: Case) -> str:
-    plain = PLAIN_STAGES.get(case.stage) or case.stage_label
+    """In the reader's language: the rulebook's own words (a stage it names, an outcome)
+    as far as the catalogue has them (organisations/translations.py)."""
+    plain = str(PLAIN_STAGES.get(case.stage) or gettext(case.stage_label))
     if case.is_closed and case.outcome:
         outcome = case.rulebook.spec.outcomes.get(case.outcome, case.outcome)
-        plain = f"{plain} Outcome: {outcome}."
+        plain = gettext("%(stage)s Outcome: %(outcome)s.") % {
+            "stage": plain,
+            "outcome": gettext(outcome),
+        }
     return plain
 
 

@@ -274,12 +274,14 @@ def complaint_record_view(request: HttpRequest) -> HttpResponse:
 # --- anonymous reports -------------------------------------------------------------------
 
 RECEIPT_SESSION_KEY = "intake_anonymous_receipt"
-RECEIPT_GONE = (
+RECEIPT_GONE = _(
     "A receipt code is shown only once and is not kept anywhere. If you wrote it down, "
     "enter it here."
 )
-FORGOTTEN = "You have left your report. Enter your receipt code to come back to it."
-NOT_SIGNED_IN = "Enter your receipt code to see your report."
+FORGOTTEN = _("You have left your report. Enter your receipt code to come back to it.")
+NOT_SIGNED_IN = _("Enter your receipt code to see your report.")
+MESSAGE_SENT = _("Message sent to the case team.")
+MESSAGE_EMPTY = _("Write your message before sending it.")
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -360,9 +362,9 @@ def report_message_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         case = anonymous.report_case(report, form.cleaned_data["case"])
         anonymous.reporter_message_send(report=report, case=case, body=form.cleaned_data["body"])
-        messages.success(request, "Message sent to the case team.")
+        messages.success(request, MESSAGE_SENT)
     else:
-        messages.error(request, "Write your message before sending it.")
+        messages.error(request, MESSAGE_EMPTY)
     return redirect("intake:report_status")
 
 
@@ -384,7 +386,10 @@ def report_evidence_view(request: HttpRequest) -> HttpResponse:
         except EvidenceRefused as refused:
             form.add_error("file", str(refused))
         else:
-            messages.success(request, f"File added. Its SHA-256 is {items[0].sha256}.")
+            messages.success(
+                request,
+                gettext("File added. Its SHA-256 is %(sha256)s.") % {"sha256": items[0].sha256},
+            )
             return redirect("intake:report_status")
     return render(
         request,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairhearing.core.errors import CaseError
 from fairhearing.ledger.chain import content_hash
@@ -13,16 +14,16 @@ from fairhearing.people.models import Person
 
 from .models import Declaration
 
-NEEDS_REASONS = "Give your reasons."
+NEEDS_REASONS = gettext_noop("Give your reasons.")
 NOT_ON_CASE = "You are not on this case's team or panel."
 ALREADY_RECUSED = "You have already stepped aside from this case."
-CHALLENGER_NOT_A_PARTY = "Only a party to the case can challenge a member for bias."
-CHALLENGED_NOT_ON_CASE = "That person is not on this case's team or panel."
+CHALLENGER_NOT_A_PARTY = gettext_noop("Only a party to the case can challenge a member for bias.")
+CHALLENGED_NOT_ON_CASE = gettext_noop("That person is not on this case's team or panel.")
 CANNOT_DECIDE_OWN_CHALLENGE = "A challenge is decided by someone other than the member challenged."
 ALREADY_DECIDED = "This challenge has already been decided."
 DECLARATION_INCOMPLETE = "Say who or what the interest is in."
 UNKNOWN_KIND = "Choose what the interest is in from the list."
-CHALLENGED_NOT_SEATED = "That person is not a member of the panel for your case."
+CHALLENGED_NOT_SEATED = gettext_noop("That person is not a member of the panel for your case.")
 ALREADY_CHALLENGED = "You have already challenged {name}; the challenge has not been decided yet."
 
 

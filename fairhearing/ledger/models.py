@@ -106,6 +106,9 @@ class EventKind(IntEnum):
     CONDUCT_TIME_LIMIT_WAIVED = 200
     # Reaching a party without email (notifications: letters for post; people: contacts).
     CONTACT_DETAILS_CORRECTED = 210
+    # The language a party chose to read in and be written to in (people.Person.language):
+    # who, from and to (the language codes), on the case it was chosen from.
+    PERSON_LANGUAGE_CHOSEN = 215
     LETTER_TO_POST = 211
     LETTER_POSTED = 212
     TIME_LIMIT_STARTED_ON_SERVICE = 213

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 
 def _day(value: Any) -> str:
-    return f"{value:%-d %B %Y}"
+    return date_format(value, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,31 @@ class LetterText:
     link_expires: dt.date | None
     contact: str
     served_note: bool
+    language: str  # the party's: the letter's own words (heading, notes) are in it
 
 
 def _contact(letter: LetterText) -> str:
-    write = f"Write to {escape(letter.organisation)}, case team, quoting case {letter.reference}"
+    words = {"organisation": escape(letter.organisation), "reference": letter.reference}
     if letter.contact:
-        return write + ":<br/>" + "<br/>".join(escape(x) for x in letter.contact.splitlines())
-    return write + ", or send a message to the case team when you have signed in."
+        lines = "<br/>".join(escape(x) for x in letter.contact.splitlines())
+        write = gettext("Write to %(organisation)s, case team, quoting case %(reference)s:")
+        return write % words + "<br/>" + lines
+    return (
+        gettext(
+            "Write to %(organisation)s, case team, quoting case %(reference)s, or send a "
+            "message to the case team when you have signed in."
+        )
+        % words
+    )
 
 
 def letter_render(letter: LetterText) -> bytes:
+    """The PDF, its fixed words and dates in the party's language (`LetterText.language`)."""
+    with translation.override(letter.language):
+        return _render(letter)
+
+
+def _render(letter: LetterText) -> bytes:
     # reportlab is loaded only to make a letter: tens of megabytes a web worker need not
     # carry (core/tests/test_worker_imports.py).
     from reportlab.lib.pagesizes import A4
@@ -67,7 +86,7 @@ def letter_render(letter: LetterText) -> bytes:
     )
     story: list[Any] = [
         Paragraph(escape(letter.organisation), styles["Heading2"]),
-        Paragraph(f"Case {escape(letter.reference)}", small),
+        Paragraph(gettext("Case %(reference)s") % {"reference": escape(letter.reference)}, small),
         Spacer(1, 10 * mm),
         # The window of a DL envelope shows the name and address.
         Paragraph("<br/>".join(escape(line) for line in [letter.name, *letter.address]), body),
@@ -81,25 +100,25 @@ def letter_render(letter: LetterText) -> bytes:
         if lines:
             story.append(Paragraph("<br/>".join(lines), body))
     if letter.served_note:
-        story.append(
-            Paragraph(
-                f"We treat this letter as received on {_day(letter.served_on)}, the working "
-                f"day our rules set after it was posted on {_day(letter.posted_on)}. Any time "
-                "you have to act runs from then.",
-                body,
-            )
+        served = gettext(
+            "We treat this letter as received on %(served)s, the working day our rules set "
+            "after it was posted on %(posted)s. Any time you have to act runs from then."
+        ) % {"served": _day(letter.served_on), "posted": _day(letter.posted_on)}
+        story.append(Paragraph(served, body))
+    sign_in = (
+        gettext(
+            "Type this address into a web browser to sign in to your case: it works once, "
+            "until %(day)s."
         )
+        % {"day": _day(letter.link_expires)}
+        if letter.link_expires
+        else gettext("Type this address into a web browser to sign in to your case:")
+    )
     story += [
-        Paragraph("Following your case online", styles["Heading3"]),
-        Paragraph(
-            "Type this address into a web browser to sign in to your case:"
-            + (
-                f" it works once, until {_day(letter.link_expires)}." if letter.link_expires else ""
-            ),
-            body,
-        ),
+        Paragraph(gettext("Following your case online"), styles["Heading3"]),
+        Paragraph(sign_in, body),
         Paragraph(f"<font face='Courier' size='10'>{escape(letter.sign_in_url)}</font>", body),
-        Paragraph("Contacting the case team", styles["Heading3"]),
+        Paragraph(gettext("Contacting the case team"), styles["Heading3"]),
         Paragraph(_contact(letter), body),
     ]
     doc.build(story)

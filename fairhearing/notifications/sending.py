@@ -5,15 +5,15 @@ this (`tasks.notifications_send_task`, queued by the services that queue a notif
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fairhearing.core.mail import stable_message_id
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
+from fairhearing.people.services import writing_to
 from fairhearing.worker import faults
 
 from .models import Notification
@@ -25,8 +25,7 @@ BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]
 def _send(notification: Notification) -> None:
     """In the language the party chose (people.Person.language), as far as the catalogue
     has the email's words; staff are written to in the site's own."""
-    person = notification.person
-    with translation.override((person.language if person else "") or settings.LANGUAGE_CODE):
+    with writing_to(notification.person):
         _render_and_send(notification)
 
 

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext, gettext_noop
 
 from fairhearing.accounts.models import User
 from fairhearing.compliance.models import Condition
@@ -30,6 +31,7 @@ from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.organisations.models import Organisation
 from fairhearing.panels.models import TrainingRecord
+from fairhearing.people.services import language_for, writing_to
 from fairhearing.portal.models import SignInLink
 from fairhearing.portal.services import sign_in_link_extend, sign_in_link_new
 from fairhearing.surveys.services import survey_invitations_make
@@ -50,7 +52,7 @@ APPEAL_TRANSITIONS = {"appeal_dismissed", "appeal_allowed", "appeal_sanction_var
 def in_their_language(person: Any, make: Callable[..., str], *args: Any) -> str:
     """`make(*args)` (a date in words, say) in the language the person chose, for a message
     written to them later in it (`notifications.sending`)."""
-    with translation.override(person.language or settings.LANGUAGE_CODE):
+    with writing_to(person):
         return make(*args)
 
 
@@ -120,14 +122,52 @@ def _parties(case: Any, *, respondent: bool = True) -> list[tuple[Any, str]]:
     return people
 
 
-def _due(case: Any, kind: str) -> str:
+def day_in_words(value: dt.date | dt.datetime) -> str:
+    """A day in a letter or email ("05 March 2026"), in the language active (the party's:
+    see `in_their_language`)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "d F Y")
+
+
+def _hearing_in_words(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return gettext("%(day)s at %(time)s") % {
+        "day": date_format(local, "l d F Y"),
+        "time": time_format(local, "H:i"),
+    }
+
+
+def _due(case: Any, kind: str, person: Any) -> str:
     deadline = case.deadlines.filter(kind=kind, status="open").first()
-    return f"{timezone.localtime(deadline.due_at):%d %B %Y}" if deadline else ""
+    return in_their_language(person, day_in_words, deadline.due_at) if deadline else ""
 
 
 def notifications_for_decision(*, case: Any, change: Any) -> None:
-    """Queue what the parties must be told of a decision that has taken effect."""
+    """Queue what the parties must be told of a decision that has taken effect, each with
+    its dates in the party's language (the words themselves are translated as it is sent)."""
     spec = case.rulebook.spec
+    conditions = list(
+        Condition.objects.filter(imposed_by=change)
+        .exclude(kind=Condition.Kind.SANCTION_END)
+        .order_by("due_on", "pk")
+    )
+
+    def dated(person: Any) -> dict[str, Any]:
+        return {
+            "sanction_ends_on": in_their_language(person, day_in_words, change.sanction_ends_on)
+            if change.sanction_ends_on
+            else "",
+            # What the sanction asks of the person sanctioned, each by its date (compliance).
+            "conditions": [
+                {
+                    "description": c.description,
+                    "due": in_their_language(person, date_format, c.due_on, "j F Y"),
+                }
+                for c in conditions
+            ],
+        }
+
     base = {
         "reference": case.reference,
         # "The panel has decided: allegations upheld", not "...: Decision: allegations upheld".
@@ -136,18 +176,8 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
         "rule_applied": change.rule_applied,
         "stage": spec.stage_label(case.stage),
         "sanction": spec.sanctions[change.sanction].label if change.sanction else "",
-        "sanction_ends_on": f"{change.sanction_ends_on:%d %B %Y}"
-        if change.sanction_ends_on
-        else "",
         "outcome": spec.outcomes.get(case.outcome, ""),
         "portal_url": settings.SITE_URL + "/portal/",
-        # What the sanction asks of the person sanctioned, each by its date (compliance).
-        "conditions": [
-            {"description": c.description, "due": date_format(c.due_on, "j F Y")}
-            for c in Condition.objects.filter(imposed_by=change)
-            .exclude(kind=Condition.Kind.SANCTION_END)
-            .order_by("due_on", "pk")
-        ],
     }
     if change.transition in NOTICE_TRANSITIONS:
         _queue(
@@ -157,7 +187,8 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
             role="respondent",
             context={
                 **base,
-                "reply_due": _due(case, "respondent_reply"),
+                **dated(case.respondent),
+                "reply_due": _due(case, "respondent_reply", case.respondent),
                 "allegations": [a.description for a in case.allegations.all()],
             },
         )
@@ -168,7 +199,11 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
                 Notification.Kind.DECISION,
                 person=person,
                 role=role,
-                context={**base, "appeal_due": _due(case, "appeal_window")},
+                context={
+                    **base,
+                    **dated(person),
+                    "appeal_due": _due(case, "appeal_window", person),
+                },
             )
     elif change.transition in APPEAL_TRANSITIONS:
         for person, role in _parties(case):
@@ -177,7 +212,7 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
                 Notification.Kind.APPEAL_OUTCOME,
                 person=person,
                 role=role,
-                context=base,
+                context={**base, **dated(person)},
             )
     elif change.to_stage == "closed":
         told_respondent = case.stage_changes.filter(transition__in=NOTICE_TRANSITIONS).exists()
@@ -187,7 +222,7 @@ def notifications_for_decision(*, case: Any, change: Any) -> None:
                 Notification.Kind.CASE_CLOSED,
                 person=person,
                 role=role,
-                context=base,
+                context={**base, **dated(person)},
             )
     transaction.on_commit(_enqueue_send)
 
@@ -230,11 +265,19 @@ def notifications_for_hearing(*, case: Any) -> None:
         role="respondent",
         context={
             "reference": case.reference,
-            "hearing_at": f"{timezone.localtime(case.hearing_at):%A %d %B %Y at %H:%M}",
+            "hearing_at": in_their_language(case.respondent, _hearing_in_words, case.hearing_at),
             "portal_url": settings.SITE_URL + "/portal/",
         },
     )
     transaction.on_commit(_enqueue_send)
+
+
+ON_PANEL = gettext_noop("a member of the panel")
+ON_CASE_TEAM = gettext_noop("a member of the case team")
+REPLACED_ON_PANEL = gettext_noop(
+    "Another member will be drawn at random from those with no connection to the case."
+)
+REPLACED_ON_CASE_TEAM = gettext_noop("Someone else on the case team will take over.")
 
 
 def notifications_for_challenge(*, challenge: Any, on_panel: bool) -> None:
@@ -249,14 +292,12 @@ def notifications_for_challenge(*, challenge: Any, on_panel: bool) -> None:
         context={
             "reference": case.reference,
             "member": challenge.challenged.display_name,
-            "member_is": "a member of the panel" if on_panel else "a member of the case team",
-            "replaced": "Another member will be drawn at random from those with no connection "
-            "to the case."
-            if on_panel
-            else "Someone else on the case team will take over.",
+            # In English here, translated as the email is written (notifications.sending).
+            "member_is": ON_PANEL if on_panel else ON_CASE_TEAM,
+            "replaced": REPLACED_ON_PANEL if on_panel else REPLACED_ON_CASE_TEAM,
             "upheld": challenge.decision == "upheld",
             "reasons": challenge.decision_reasons,
-            "raised_on": f"{timezone.localtime(challenge.raised_at):%d %B %Y}",
+            "raised_on": in_their_language(person, day_in_words, challenge.raised_at),
             "portal_url": settings.SITE_URL + "/portal/",
         },
     )
@@ -468,15 +509,17 @@ def letter_text(letter: Notification, *, on: dt.date | None = None) -> LetterTex
     served_on = letter.served_on or served_on_for(case, posted_on)
     context = {**letter.context, "name": letter.to_name, "role": letter.role, "by_post": True}
     calendar = calendar_for(case)
-    if letter.kind in SERVES_LIMITS and letter.role == "respondent":
-        for deadline in case.deadlines.filter(kind__in=DUE_IN_LETTER).exclude(status="closed"):
-            due = (
-                calendar.due_at(service_day_start(case, served_on), deadline.working_days)
-                if deadline.awaits_service
-                else deadline.due_at
-            )
-            context[DUE_IN_LETTER[deadline.kind]] = f"{timezone.localtime(due):%d %B %Y}"
-    text = render_to_string(f"notifications/email/{letter.kind}.txt", context)
+    with writing_to(person):
+        if letter.kind in SERVES_LIMITS and letter.role == "respondent":
+            waiting = case.deadlines.filter(kind__in=DUE_IN_LETTER).exclude(status="closed")
+            for deadline in waiting:
+                due = (
+                    calendar.due_at(service_day_start(case, served_on), deadline.working_days)
+                    if deadline.awaits_service
+                    else deadline.due_at
+                )
+                context[DUE_IN_LETTER[deadline.kind]] = day_in_words(due)
+        text = render_to_string(f"notifications/email/{letter.kind}.txt", context)
     first_line, _, body = text.strip().partition("\n")
     link = SignInLink.objects.filter(pk=letter.context.get("sign_in_link")).first()
     return LetterText(
@@ -493,6 +536,7 @@ def letter_text(letter: Notification, *, on: dt.date | None = None) -> LetterTex
         link_expires=timezone.localdate(link.expires_at) if link else None,
         contact=case.rulebook.spec.letters_contact,
         served_note=letter.kind in SERVES_LIMITS,
+        language=language_for(person),
     )
 
 

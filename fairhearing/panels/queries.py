@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from fairhearing.accounts.models import CASEWORK_ROLES, User
 from fairhearing.cases.models import Assignment, Case, StageChange
@@ -316,7 +317,12 @@ def panel_members_for_parties(case: Case) -> list[tuple[int, str]]:
         .order_by("-is_chair", "user__first_name", "user__last_name", "pk")
     )
     return [
-        (s.user_id, f"{s.user.display_name} (chair)" if s.is_chair else s.user.display_name)
+        (
+            s.user_id,
+            gettext("%(name)s (chair)") % {"name": s.user.display_name}
+            if s.is_chair
+            else s.user.display_name,
+        )
         for s in seats
     ]
 

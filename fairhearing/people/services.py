@@ -1,11 +1,14 @@
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fairhearing.core.bulk import insert_many
 from fairhearing.core.dates import today, years_ago
@@ -41,6 +44,46 @@ CONTACT_UNCHANGED = "Change the email address or the postal address, or both."
 CONTACT_EMAIL_INVALID = "Enter an email address like name@example.com."
 CONTACT_ADDRESS_TOO_LONG = f"The postal address must be {ADDRESS_MAX:,} characters or fewer."
 CONTACT_ANONYMISED = "This person's details were removed under the retention rules."
+
+
+LANGUAGE_UNKNOWN = "Choose English (en-gb) or Welsh (cy)."
+
+
+def language_for(person: Person | None) -> str:
+    """The language to write to `person` in: the one they chose, else the site's own (staff
+    and anyone who chose nothing)."""
+    return (person.language if person is not None else "") or settings.LANGUAGE_CODE
+
+
+@contextmanager
+def writing_to(person: Person | None) -> Iterator[None]:
+    """Render an email or letter to `person` in their language, as far as the catalogue
+    has its words."""
+    with translation.override(language_for(person)):
+        yield
+
+
+def person_language_choose(*, person: Person, language: str, case_id: int | None = None) -> bool:
+    """Remember the language a party chose to read in (the portal's switch, the API): their
+    emails and letters follow it. "" or the site's own language is kept as "". The ledger
+    records the change, on the case it was made from; True if it changed."""
+    code = "" if language in ("", settings.LANGUAGE_CODE) else language
+    if code and code not in dict(settings.LANGUAGES):
+        raise CaseError(LANGUAGE_UNKNOWN)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.language == code:
+            return False
+        previous = locked.language
+        Person.objects.filter(pk=person.pk).update(language=code)
+        event_append(
+            actor=None,
+            kind=EventKind.PERSON_LANGUAGE_CHOSEN,
+            case_id=case_id,
+            payload={"person": person.pk, "from": previous, "to": code},
+        )
+    person.language = code
+    return True
 
 
 class ContactError(CaseError):

@@ -29,6 +29,20 @@ def party_session_grant(request: HttpRequest, *, case_id: int, person_id: int, r
     request.session.cycle_key()
 
 
+@dataclass(frozen=True)
+class PartyGrant:
+    case_id: int
+    person_id: int
+
+
+def party_grants(request: HttpRequest) -> list[PartyGrant]:
+    """Every case this browser's sign-in links opened, and as whom."""
+    return [
+        PartyGrant(int(case_id), int(grant["person"]))
+        for case_id, grant in request.session.get(SESSION_KEY, {}).items()
+    ]
+
+
 def party_session_end(request: HttpRequest) -> None:
     """Forget every case this browser's sign-in links opened (the staff sign-in, if any, is
     left alone)."""

@@ -1,31 +1,32 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fairhearing.core.dates import DateInRange, DateParts, example_date, today, years_ahead
 from fairhearing.core.forms import Form, MultipleFileField
 from fairhearing.core.limits import MESSAGE_MAX, REASONS_MAX, REPLY_MAX, too_long
 
-from .services import REPLY_FILES_MAX, REPLY_TOO_MANY_FILES
+from .services import REPLY_FILES_MAX
 
 
 class LinkRequestForm(Form):
     reference = forms.CharField(
-        label="Your reference",
+        label=_("Your reference"),
         max_length=40,
-        help_text=(
+        help_text=_(
             "It is in the email we sent you, for example FHC-2026-00042 (your complaint) "
             "or FH-2026-00042 (the case)."
         ),
-        error_messages={"required": "Enter your reference."},
+        error_messages={"required": _("Enter your reference.")},
     )
     email = forms.EmailField(
-        label="Your email address",
-        help_text="The address we have for you on the case.",
+        label=_("Your email address"),
+        help_text=_("The address we have for you on the case."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
 
@@ -33,71 +34,82 @@ class LinkRequestForm(Form):
 class ReplyForm(Form):
     text = forms.CharField(
         max_length=REPLY_MAX,
-        label="Your reply to the allegations",
+        label=_("Your reply to the allegations"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Say what you accept, what you dispute and why. The panel will read it.",
-        error_messages={"required": "Write your reply.", **too_long("Your reply", REPLY_MAX)},
+        help_text=_("Say what you accept, what you dispute and why. The panel will read it."),
+        error_messages={"required": _("Write your reply."), **too_long(_("Your reply"), REPLY_MAX)},
     )
     attachments = MultipleFileField(
-        label="Files to send with your reply (optional)",
+        label=_("Files to send with your reply (optional)"),
         required=False,
         allow_empty_file=True,  # the evidence service refuses it with its own reason
         max_files=REPLY_FILES_MAX,
-        help_text=(
-            f"Up to {REPLY_FILES_MAX} files: screenshots, PDFs or text files (PNG, JPEG, GIF, "
-            "WebP, PDF or plain text), up to 20 MB each. To choose several, hold Ctrl (or Cmd "
-            "on a Mac) as you click them. Each becomes an item of evidence on your case."
+        help_text=format_lazy(
+            _(
+                "Up to {count} files: screenshots, PDFs or text files (PNG, JPEG, GIF, WebP, PDF "
+                "or plain text), up to 20 MB each. To choose several, hold Ctrl (or Cmd on a Mac) "
+                "as you click them. Each becomes an item of evidence on your case."
+            ),
+            count=REPLY_FILES_MAX,
         ),
-        error_messages={"max_files": REPLY_TOO_MANY_FILES},
+        error_messages={
+            "max_files": format_lazy(_("Choose {count} files or fewer."), count=REPLY_FILES_MAX)
+        },
     )
 
 
 class HearingRequestForm(Form):
     oral = forms.ChoiceField(
-        label="Do you want an oral hearing?",
+        label=_("Do you want an oral hearing?"),
         choices=[
-            ("yes", "Yes, I want to be heard in person or by video"),
-            ("no", "No, decide on the papers"),
+            ("yes", _("Yes, I want to be heard in person or by video")),
+            ("no", _("No, decide on the papers")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you want an oral hearing."},
+        error_messages={"required": _("Say whether you want an oral hearing.")},
     )
     companion_name = forms.CharField(
-        label="Your companion's name (optional)",
+        label=_("Your companion's name (optional)"),
         required=False,
         max_length=200,
-        help_text="You may bring a companion to the hearing.",
+        help_text=_("You may bring a companion to the hearing."),
     )
     companion_unavailable_on = DateInRange(
-        what="The date your companion cannot attend",
+        what=_("The date your companion cannot attend"),
         earliest=today,
         latest=years_ahead(1),
-        label="A date your companion cannot attend (optional)",
+        label=_("A date your companion cannot attend (optional)"),
         required=False,
         widget=DateParts,
-        help_text=f"For example, {example_date()}.",
-        error_messages={"invalid": "Enter a real date."},
+        help_text=format_lazy(_("For example, {date}."), date=example_date()),
+        error_messages={"invalid": _("Enter a real date.")},
     )
 
 
 class MoveHearingForm(Form):
     new_date = DateInRange(
-        what="The new date for the hearing",
+        what=_("The new date for the hearing"),
         earliest=today,
         latest=years_ahead(1),
-        label="New date for the hearing",
+        label=_("New date for the hearing"),
         widget=DateParts,
-        help_text=f"At most 5 working days after the date set. For example, {example_date()}.",
-        error_messages={"required": "Enter the new date.", "invalid": "Enter a real date."},
+        help_text=format_lazy(
+            _("At most 5 working days after the date set. For example, {date}."),
+            date=example_date(),
+        ),
+        error_messages={"required": _("Enter the new date."), "invalid": _("Enter a real date.")},
     )
 
 
 class MessageForm(Form):
     body = forms.CharField(
         max_length=MESSAGE_MAX,
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your message.", **too_long("Your message", MESSAGE_MAX)},
+        error_messages={
+            "required": _("Write your message."),
+            **too_long(_("Your message"), MESSAGE_MAX),
+        },
     )
 
 
@@ -105,24 +117,24 @@ class ChallengeForm(Form):
     """A party's challenge to a member of their case's panel for bias (R-25)."""
 
     challenged = forms.ChoiceField(
-        label="Which panel member do you challenge?",
+        label=_("Which panel member do you challenge?"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the panel member you challenge.",
-            "invalid_choice": "Choose one of the members of your case's panel.",
+            "required": _("Choose the panel member you challenge."),
+            "invalid_choice": _("Choose one of the members of your case's panel."),
         },
     )
     grounds = forms.CharField(
         max_length=REASONS_MAX,
-        label="Why do you think they could be biased?",
+        label=_("Why do you think they could be biased?"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=(
+        help_text=_(
             "Say what connects them to the case or to a party, or what they said or did, and "
             "when. Someone other than the member decides your challenge."
         ),
         error_messages={
-            "required": "Say why you think the member could be biased.",
-            **too_long("Your grounds", REASONS_MAX),
+            "required": _("Say why you think the member could be biased."),
+            **too_long(_("Your grounds"), REASONS_MAX),
         },
     )
 

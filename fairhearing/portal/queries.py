@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from fairhearing.cases.models import Case
 from fairhearing.evidence.derivative import redact_text
 from fairhearing.evidence.models import CaptureRequest, EvidenceItem, Redaction
@@ -14,6 +16,7 @@ from fairhearing.notes.queries import notes_shared_with
 from fairhearing.people.models import Person
 
 from .models import Message, PartyRole
+from .services import REPLY_FILE_DESCRIPTION
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,14 @@ def party_notes(case: Case, *, role: str) -> list[SharedNote]:
 def _shown(
     item: EvidenceItem, redact: Callable[[str], str], copy: Redaction | None = None
 ) -> PartyItem:
-    label = item.description or item.get_kind_display()
+    kind = gettext(item.get_kind_display())  # in the reader's language (portal.translations)
+    # The description the reply's files are given is ours, not the party's: in their words.
+    described = item.description
+    label = gettext(described) if described == REPLY_FILE_DESCRIPTION else described or kind
     phrases: list[str] = copy.phrases if copy is not None else []
     return PartyItem(
         number=item.number,
-        kind=item.get_kind_display(),
+        kind=kind,
         description=redact(redact_text(label, phrases)),
         sha256=copy.sha256 if copy is not None else item.sha256,
         added_at=item.added_at,

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from fairhearing.cases.models import Case, Party
 from fairhearing.core.dates import today, years_ahead
@@ -20,6 +21,7 @@ from fairhearing.ledger.chain import content_hash
 from fairhearing.ledger.models import EventKind
 from fairhearing.ledger.services import event_append
 from fairhearing.people.models import Person
+from fairhearing.people.services import writing_to
 
 from .models import HearingRequest, Message, PartyRole, Reply, SignInLink, token_hash
 
@@ -27,20 +29,41 @@ LINK_LIFETIME = dt.timedelta(days=7)
 LINK_REQUEST_WINDOW = dt.timedelta(hours=1)
 LINK_REQUESTS_PER_WINDOW = 3
 NOT_A_PARTY = "That person is not a complainant or the respondent in this case."
-LINK_INVALID = "This sign-in link has expired or has already been used. Ask for a new one."
-COMPANION_DATE = "The date your companion cannot attend must be between today and a year from now."
-REPLY_CLOSED = "Replies are taken while the case is at the notice stage and the window is open."
-REPLY_EMPTY = "Write your reply."
+LINK_INVALID = gettext_noop(
+    "This sign-in link has expired or has already been used. Ask for a new one."
+)
+COMPANION_DATE = gettext_noop(
+    "The date your companion cannot attend must be between today and a year from now."
+)
+REPLY_CLOSED = gettext_noop(
+    "Replies are taken while the case is at the notice stage and the window is open."
+)
+REPLY_EMPTY = gettext_noop("Write your reply.")
 REPLY_FILES_MAX = 5
 REPLY_TOO_MANY_FILES = f"Choose {REPLY_FILES_MAX} files or fewer."
-REPLY_FILE_DESCRIPTION = "Sent by the respondent with their reply"
-MESSAGE_EMPTY = "Write your message."
-ONLY_RESPONDENT = "Only the respondent can do this."
-NO_HEARING = "No hearing has been scheduled yet."
-COMPANION_NOT_UNAVAILABLE = "Your companion is not recorded as unavailable on the hearing date."
-MOVE_TOO_FAR = "The hearing can move by at most {days} working days: to {latest} at the latest."
-MOVE_NOT_LATER = "The new date must be after the scheduled one."
+REPLY_FILE_DESCRIPTION = gettext_noop("Sent by the respondent with their reply")
+MESSAGE_EMPTY = gettext_noop("Write your message.")
+ONLY_RESPONDENT = gettext_noop("Only the respondent can do this.")
+NO_HEARING = gettext_noop("No hearing has been scheduled yet.")
+COMPANION_NOT_UNAVAILABLE = gettext_noop(
+    "Your companion is not recorded as unavailable on the hearing date."
+)
+MOVE_TOO_FAR = gettext_noop(
+    "The hearing can move by at most {days} working days: to {latest} at the latest."
+)
+MOVE_NOT_LATER = gettext_noop("The new date must be after the scheduled one.")
 COMPANION_MOVE_WORKING_DAYS = 5
+
+
+class HearingMoveTooFar(CaseError):
+    """The hearing asked to move later than the companion's rule allows; `latest` is the last
+    day it may move to (the portal says it in the reader's language)."""
+
+    def __init__(self, latest: dt.date) -> None:
+        self.latest = latest
+        super().__init__(
+            MOVE_TOO_FAR.format(days=COMPANION_MOVE_WORKING_DAYS, latest=f"{latest:%d %B %Y}")
+        )
 
 
 def party_role(case: Case, person: Person) -> str | None:
@@ -203,9 +226,7 @@ def hearing_move_for_companion(*, case: Case, person: Person, role: str, new_dat
     if new_date <= scheduled:
         raise CaseError(MOVE_NOT_LATER)
     if new_date > latest:
-        raise CaseError(
-            MOVE_TOO_FAR.format(days=COMPANION_MOVE_WORKING_DAYS, latest=f"{latest:%d %B %Y}")
-        )
+        raise HearingMoveTooFar(latest)
     previous = case.hearing_at
     local_time = timezone.localtime(previous).timetz()
     case.hearing_at = dt.datetime.combine(
@@ -248,11 +269,13 @@ def message_send(
         },
     )
     if from_staff is not None and party_person.email:
-        EmailMultiAlternatives(
-            subject=f"A message about case {case.reference}",
-            body=render_to_string("portal/email/new_message.txt", {"case": case}),
-            to=[party_person.email],
-        ).send()
+        with writing_to(party_person):
+            EmailMultiAlternatives(
+                subject=gettext("A message about case %(reference)s")
+                % {"reference": case.reference},
+                body=render_to_string("portal/email/new_message.txt", {"case": case}),
+                to=[party_person.email],
+            ).send()
     return message
 
 
@@ -287,11 +310,13 @@ def complainant_updates_send(*, now: dt.datetime | None = None, batch: int = 500
                 continue
             case = party.case
             context = {"case": case, "person": party.person, "site_url": settings.SITE_URL}
-            EmailMultiAlternatives(
-                subject=f"An update on your complaint, case {case.reference}",
-                body=render_to_string("portal/email/complainant_update.txt", context),
-                to=[party.person.email],
-            ).send()
+            with writing_to(party.person):
+                EmailMultiAlternatives(
+                    subject=gettext("An update on your complaint, case %(reference)s")
+                    % {"reference": case.reference},
+                    body=render_to_string("portal/email/complainant_update.txt", context),
+                    to=[party.person.email],
+                ).send()
             event_append(
                 actor=None,
                 kind=EventKind.COMPLAINANT_UPDATE_SENT,

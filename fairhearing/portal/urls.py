@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.link_request_view, name="start"),
     path("sign-in/<str:token>/", views.sign_in_view, name="sign_in"),
     path("sign-out/", views.sign_out_view, name="sign_out"),
+    path("language/<str:code>/", views.language_view, name="language"),
     path("cases/<str:reference>/", views.case_view, name="case"),
     path("cases/<str:reference>/reply/", views.reply_view, name="reply"),
     path("cases/<str:reference>/hearing/", views.hearing_request_view, name="hearing"),

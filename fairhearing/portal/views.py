@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +17,7 @@ from fairhearing.cases.access import case_for
 from fairhearing.cases.models import Party
 from fairhearing.compliance.queries import conditions_of
 from fairhearing.core.errors import CaseError
+from fairhearing.core.views import language as language_switch
 from fairhearing.evidence.capture_queue import capture_request_by_party
 from fairhearing.evidence.forms import upload_of
 from fairhearing.evidence.redaction import RESPONDENT
@@ -22,6 +26,7 @@ from fairhearing.evidence.services import EvidenceRefused, bundle_make
 from fairhearing.interests.models import BiasChallenge
 from fairhearing.panels.queries import panel_members_for_parties
 from fairhearing.people.models import Person
+from fairhearing.people.services import person_language_choose
 from fairhearing.workflow import sign_in
 from fairhearing.workflow.bias import challenge_raise
 
@@ -30,6 +35,7 @@ from .access import (
     bundle_party_for,
     capture_party_for,
     party_case_for,
+    party_grants,
     party_session_end,
     party_session_grant,
 )
@@ -45,11 +51,21 @@ from .forms import (
 from .models import HearingRequest, Message, PartyRole
 from .queries import party_captures, party_evidence, party_notes
 
-LINK_MAYBE_SENT = (
+LINK_MAYBE_SENT = _(
     "If the reference and email address match a party to the case, we have sent a sign-in "
     "link. It can take a few minutes to arrive. If nothing arrives, check the reference in the "
     "email we sent you (it starts FH- or FHC-) and that the address is the one you gave us."
 )
+
+
+def _in_words(refused: Exception) -> str:
+    """A service's refusal in the reader's language: each refusal a party can meet is marked
+    for the catalogue where it is defined (`gettext_noop`); any other is shown as it is."""
+    if isinstance(refused, services.HearingMoveTooFar):
+        return gettext(services.MOVE_TOO_FAR).format(
+            days=services.COMPANION_MOVE_WORKING_DAYS, latest=date_format(refused.latest, "j F Y")
+        )
+    return gettext(str(refused))
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,13 +89,37 @@ def sign_in_view(request: HttpRequest, token: str) -> HttpResponse:
         try:
             link = services.sign_in_link_use(token=token)
         except CaseError as exc:
-            error = str(exc)
+            error = _in_words(exc)
         else:
             party_session_grant(
                 request, case_id=link.case_id, person_id=link.person_id, role=link.role
             )
-            return redirect("portal:case", reference=link.case.reference)
+            response = redirect("portal:case", reference=link.case.reference)
+            chosen = link.person.language
+            if chosen and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                # Their case in the language they chose (on the form, or here before), on a
+                # browser that has not chosen one.
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    chosen,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite="Lax",
+                )
+            return response
     return render(request, "portal/sign_in.html", {"error": error}, status=400 if error else 200)
+
+
+def language_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The language switch for a signed-in party: as the site's (a cookie, back to the page),
+    and their choice remembered on each person this browser is signed in as, so that the
+    emails and letters we write to them follow it (recorded on the ledger)."""
+    response = language_switch(request, code)  # 404 for a language we do not have
+    people = {grant.person_id: grant.case_id for grant in party_grants(request)}
+    for person in Person.objects.filter(pk__in=people):
+        person_language_choose(person=person, language=code, case_id=people[person.pk])
+    return response
 
 
 def case_view(request: HttpRequest, reference: str) -> HttpResponse:
@@ -124,16 +164,21 @@ def _challenges_by(party: Any) -> Any:
     )
 
 
-SIGNED_OUT = (
+SIGNED_OUT = _(
     "You have signed out. To come back to your case, use a sign-in link: ask for a new one "
     "below if yours has been used."
 )
-NO_PANEL = "No panel sits on your case yet, so there is nobody to challenge."
+NO_PANEL = _("No panel sits on your case yet, so there is nobody to challenge.")
+CHALLENGE_NOT_YOURS = _("No challenge of yours has that number.")
+REPLY_SENT = _("Your reply has been sent to the case team.")
+HEARING_REQUESTED = _("Your hearing request has been recorded.")
+HEARING_MOVED = _("The hearing has been moved so that your companion can attend.")
+MESSAGE_SENT = _("Message sent to the case team.")
+MESSAGE_EMPTY = _("Write your message before sending it.")
 CAPTURE_ASKED = _(
     "Thank you. We are capturing the page: it will be listed under “Evidence you sent” in a "
     "minute or two. If it cannot be captured, we say why there."
 )
-CHALLENGE_NOT_YOURS = "No challenge of yours has that number."
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,7 +200,7 @@ def challenge_view(request: HttpRequest, reference: str) -> HttpResponse:
                 grounds=form.cleaned_data["grounds"],
             )
         except CaseError as exc:
-            form.add_error("challenged", str(exc))
+            form.add_error("challenged", _in_words(exc))
         else:
             return redirect("portal:challenge_sent", reference=reference, pk=challenge.pk)
     return render(
@@ -199,15 +244,21 @@ def reply_view(request: HttpRequest, reference: str) -> HttpResponse:
                 uploads=[upload for upload in map(upload_of, files) if upload is not None],
             )
         except EvidenceRefused as refused:
-            form.add_error("attachments", str(refused))
+            form.add_error("attachments", _in_words(refused))
         except CaseError as exc:
-            form.add_error("text", str(exc))
+            form.add_error("text", _in_words(exc))
         else:
             sent = len(files)
             messages.success(
                 request,
-                "Your reply has been sent to the case team"
-                + (f", with {sent} file{'s' if sent > 1 else ''}." if sent else "."),
+                ngettext(
+                    "Your reply has been sent to the case team, with %(count)d file.",
+                    "Your reply has been sent to the case team, with %(count)d files.",
+                    sent,
+                )
+                % {"count": sent}
+                if sent
+                else REPLY_SENT,
             )
             return redirect("portal:case", reference=reference)
     return render(
@@ -233,9 +284,9 @@ def hearing_request_view(request: HttpRequest, reference: str) -> HttpResponse:
                 companion_unavailable_on=form.cleaned_data["companion_unavailable_on"],
             )
         except CaseError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _in_words(exc))
         else:
-            messages.success(request, "Your hearing request has been recorded.")
+            messages.success(request, HEARING_REQUESTED)
             return redirect("portal:case", reference=reference)
     return render(
         request,
@@ -258,11 +309,9 @@ def hearing_move_view(request: HttpRequest, reference: str) -> HttpResponse:
                 new_date=form.cleaned_data["new_date"],
             )
         except CaseError as exc:
-            form.add_error("new_date", str(exc))
+            form.add_error("new_date", _in_words(exc))
         else:
-            messages.success(
-                request, "The hearing has been moved so that your companion can attend."
-            )
+            messages.success(request, HEARING_MOVED)
             return redirect("portal:case", reference=reference)
     return render(
         request,
@@ -310,9 +359,9 @@ def message_view(request: HttpRequest, reference: str) -> HttpResponse:
             party_role=party.role,
             body=form.cleaned_data["body"],
         )
-        messages.success(request, "Message sent to the case team.")
+        messages.success(request, MESSAGE_SENT)
     else:
-        messages.error(request, "Write your message before sending it.")
+        messages.error(request, MESSAGE_EMPTY)
     return redirect("portal:case", reference=reference)
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fairhearing.cases.models import Case, Complaint, Party
 from fairhearing.core.errors import CaseError
@@ -18,6 +19,7 @@ from fairhearing.ledger.services import event_append
 from fairhearing.notifications.models import Notification
 from fairhearing.notifications.services import letter_queue
 from fairhearing.people.models import Person
+from fairhearing.people.services import writing_to
 from fairhearing.portal.models import SignInLink
 from fairhearing.portal.services import (
     LINK_REQUEST_WINDOW,
@@ -47,14 +49,16 @@ def sign_in_link_send(*, actor: Any, case: Case, person: Person) -> SignInLink:
     link, token = sign_in_link_new(case=case, person=person, role=role)
     url = settings.SITE_URL + reverse("portal:sign_in", args=[token])
     context = {"case": case, "person": person, "url": url, "role": role, "expires": link.expires_at}
-    message = EmailMultiAlternatives(
-        subject=f"Your sign-in link for case {case.reference}",
-        body=render_to_string("portal/email/sign_in_link.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("portal/email/sign_in_link.html", context), "text/html"
-    )
+    with writing_to(person):
+        message = EmailMultiAlternatives(
+            subject=gettext("Your sign-in link for case %(reference)s")
+            % {"reference": case.reference},
+            body=render_to_string("portal/email/sign_in_link.txt", context),
+            to=[person.email],
+        )
+        message.attach_alternative(
+            render_to_string("portal/email/sign_in_link.html", context), "text/html"
+        )
     message.send()
     event_append(
         actor=actor,

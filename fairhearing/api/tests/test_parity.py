@@ -175,6 +175,9 @@ NOT_OPERATIONS = {
     "caselist:saved_view_delete",
     # The language switch of the public pages: a cookie for the browser; the API speaks JSON.
     "core:language",
+    # The same switch for a party signed in to the portal (it also remembers the choice on
+    # the person, for their letters): the party's browser; a party has no API client.
+    "portal:language",
     # What the last bulk assignment did: the API answers it in the response.
     "caselist:bulk_assign_done",
 }

@@ -110,6 +110,7 @@ ROUTES = {
     "portal:start": "public",
     "portal:sign_in": "public",
     "portal:sign_out": "public",
+    "portal:language": "public",
     "portal:case": "party",
     "portal:reply": "party",
     "portal:hearing": "party",

@@ -6,9 +6,11 @@ piece of text the Welsh page shows (its title, the header, the main content and 
 must differ from every piece the English one shows, but for what is the same in both
 languages: names, references, the brand and the languages' own names."""
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -32,8 +34,11 @@ SAME = {
     ",",
     ".",
     "!",
+    "SHA-256",
 }
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5}$")
+# Numbers (an item of evidence's), and a file's SHA-256: the same in any language.
+NUMBER_OR_HASH = re.compile(r"^(\d+|[0-9a-f]{64})$")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -89,7 +94,12 @@ def _text(html: str) -> _Text:
 
 
 def _in_english(part: str, english: set[str], same: frozenset[str] = frozenset()) -> bool:
-    return part in english and part not in SAME | same and not REFERENCE.match(part)
+    return (
+        part in english
+        and part not in SAME | same
+        and not REFERENCE.match(part)
+        and not NUMBER_OR_HASH.match(part)
+    )
 
 
 def _both(client: Client, url: str) -> tuple[_Text, _Text]:
@@ -275,3 +285,374 @@ def test_the_switch_never_writes_a_query_string_into_the_page(organisation) -> N
     page = Client().get(reverse("intake:start"), {"token": "s3cret-value"}).content.decode()
     assert "s3cret-value" not in page
     assert 'href="/language/cy/?next=/"' in page
+
+
+def _reporter_with_two_cases(organisation, case_officer) -> tuple[Client, Any, str]:
+    """An anonymous reporter back on their report with its code: two cases (one closed with
+    its outcome), a message each way, a file they added."""
+    from fairhearing.cases.models import AllegationType
+    from fairhearing.conftest import walk
+    from fairhearing.evidence.services import Upload
+    from fairhearing.evidence.tests.files import png
+    from fairhearing.intake import anonymous
+    from fairhearing.intake.details import AllegationDetails
+    from fairhearing.people.services import PersonDetails
+    from fairhearing.portal.services import message_send
+
+    submitted = anonymous.anonymous_report_submit(
+        organisation=organisation,
+        respondents=[
+            PersonDetails(full_name="Tamsin Keogh"),
+            PersonDetails(full_name="Ellis Moreno"),
+        ],
+        allegation=AllegationDetails(
+            allegation_type=AllegationType.POST, category="bullying", description="A post."
+        ),
+        summary="A post.",
+    )
+    report = submitted.report
+    first, second = report.complaint.cases.order_by("pk")
+    anonymous.reporter_evidence_add(report=report, upload=Upload("shot.png", png()))
+    walk(second, case_officer, "begin_assessment", "assess_no_further_action")
+    walk(first, case_officer, "begin_assessment")
+    anonymous.reporter_message_send(report=report, case=first, body="I have more screenshots.")
+    message_send(
+        case=first,
+        party_person=report.complaint.complainant,
+        party_role="complainant",
+        body="Please send them.",
+        from_staff=case_officer,
+    )
+    client = Client()
+    entered = client.post(reverse("intake:report"), {"code": str(submitted.code)})
+    assert entered.status_code == 302
+    return client, first, str(submitted.code)
+
+
+TYPED_BY_PARTIES = frozenset({"I have more screenshots.", "Please send them."})
+
+
+def test_the_anonymous_reporters_own_pages_are_all_welsh(organisation, case_officer) -> None:
+    client, case, _code = _reporter_with_two_cases(organisation, case_officer)
+    status = reverse("intake:report_status")
+    assert_all_welsh(client, status, same=TYPED_BY_PARTIES)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = client.get(status).content.decode()
+    # The stage in plain words, and the closed case's outcome in the rulebook's words.
+    assert "Mae swyddog achos yn asesu eich adroddiad" in page
+    assert "Mae\u2019r achos wedi\u2019i gau. Canlyniad: Dim camau pellach ar ôl asesu." in page
+    assert f"{case.reference}: am Tamsin Keogh" in page  # the case to write about, in Welsh
+    assert_all_welsh(client, reverse("intake:report_evidence"))
+    # Sent empty: the errors in Welsh; then a message sent, and leaving, said in Welsh.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    empty = {"description": ""}
+    refused = _text(client.post(reverse("intake:report_evidence"), empty).content.decode())
+    assert "Mae problem wedi codi" in refused.parts
+    assert "Dewiswch ffeil i\u2019w huwchlwytho." in refused.parts
+    sent = client.post(
+        reverse("intake:report_message"), {"case": case.pk, "body": "Diolch."}, follow=True
+    )
+    assert "Neges wedi\u2019i hanfon at y tîm achos." in sent.content.decode()
+    left = client.post(reverse("intake:report_forget"), follow=True)
+    assert "Rydych wedi gadael eich adroddiad." in left.content.decode()
+
+
+# --- the parties' portal ---------------------------------------------------------------------
+
+
+def _party_signed_in(case, case_officer, person) -> Client:
+    """A party on their case through the emailed one-time link (the browser has no language
+    cookie yet)."""
+    from django.core import mail
+
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    sign_in_link_send(actor=case_officer, case=case, person=person)
+    found = re.search(r"/portal/sign-in/[^/\s]+/", str(mail.outbox[-1].body))
+    assert found
+    client = Client()
+    assert client.post(found.group(0)).status_code == 302
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    return client
+
+
+def _at_notice(case, case_officer):
+    from fairhearing.conftest import walk
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    case.respondent.refresh_from_db()
+    return walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
+
+
+# What the case team and the parties wrote, shown as written: the stock reasons of
+# conftest.walk, the rule they cite, the allegation, a reply, a companion's name.
+WRITTEN = frozenset(
+    {
+        "Posted a cartoon demeaning a minority.",
+        "Rulebook v1",
+        "I did not post it; the account was shared.",
+        "Dafydd Rees",
+        "Priya Callender",
+    }
+    | {f"Reasons for {t}." for t in ("acknowledge", "begin_assessment", "assess_investigate")}
+)
+
+
+def test_the_respondents_portal_is_all_welsh(case, case_officer) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fairhearing.evidence.tests.files import png
+
+    case = _at_notice(case, case_officer)
+    party = _party_signed_in(case, case_officer, case.respondent)
+    page = reverse("portal:case", args=[case.reference])
+    assert_all_welsh(party, page, same=WRITTEN)
+    for name in ("reply", "hearing"):
+        assert_all_welsh(party, reverse(f"portal:{name}", args=[case.reference]))
+    # A reply with a file, and a hearing asked for with a companion, said back in Welsh.
+    party.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    reply = {
+        "text": "I did not post it; the account was shared.",
+        "attachments": SimpleUploadedFile("log.png", png(), content_type="image/png"),
+    }
+    sent = party.post(reverse("portal:reply", args=[case.reference]), reply, follow=True)
+    assert "Mae eich ymateb wedi\u2019i anfon at y t\u00eem achos, gydag 1 ffeil." in (
+        sent.content.decode()
+    )
+    asked = {"oral": "yes", "companion_name": "Dafydd Rees"}
+    party.post(reverse("portal:hearing", args=[case.reference]), asked)
+    welsh = party.get(page).content.decode()
+    assert "Rydych wedi gofyn am wrandawiad llafar, gyda Dafydd Rees yn gydymaith i chi." in welsh
+    assert "Anfonwyd gan yr atebydd gyda\u2019i ymateb" in welsh  # the file's description
+    assert ">Hysbysiad i\u2019r atebydd</strong>" in welsh  # the rulebook's stage
+    assert_all_welsh(party, page, same=WRITTEN | {"log.png", "Item 1: log.png"})
+    # Sent without an answer: the form's errors in Welsh.
+    party.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    empty = {"companion_name": ""}
+    refused = _text(
+        party.post(reverse("portal:hearing", args=[case.reference]), empty).content.decode()
+    )
+    assert "Dywedwch a ydych eisiau gwrandawiad llafar." in refused.parts
+
+
+def test_signing_in_and_asking_for_a_link_are_all_welsh(case, case_officer) -> None:
+    from fairhearing.portal.services import LINK_INVALID
+
+    case = _at_notice(case, case_officer)
+    assert_all_welsh(Client(), reverse("portal:start"))
+    assert_all_welsh(Client(), reverse("portal:sign_in", args=["no-such-token"]))
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    refused = client.post(reverse("portal:sign_in", args=["no-such-token"])).content.decode()
+    assert LINK_INVALID not in refused and "Mae\u2019r ddolen mewngofnodi hon" in refused
+    asked = {"reference": case.reference, "email": "rowan@example.invalid"}
+    said = client.post(reverse("portal:start"), asked, follow=True).content.decode()
+    assert "rydym wedi anfon dolen mewngofnodi" in said
+
+
+def test_the_challenge_pages_are_all_welsh(case, case_officer, organisation) -> None:
+    from fairhearing.conftest import PASSWORD, TO_HEARING, walk
+    from fairhearing.demo.panels import panel_pool_ensure, panel_prepare
+    from fairhearing.panels.queries import active_seats, sitting_panel
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    case.respondent.refresh_from_db()
+    panel_pool_ensure(organisation, password=PASSWORD)
+    walk(case, case_officer, *TO_HEARING)
+    panel_prepare(case, case_officer)
+    panel = sitting_panel(case, "hearing")
+    assert panel is not None
+    members = [s.user for s in active_seats(panel)]
+    names = frozenset(m.display_name for m in members)
+    stock = {f"Reasons for {t}." for t in TO_HEARING}
+    party = _party_signed_in(case, case_officer, case.respondent)
+    assert_all_welsh(
+        party, reverse("portal:case", args=[case.reference]), same=WRITTEN | names | stock
+    )
+    challenge = reverse("portal:challenge", args=[case.reference])
+    assert_all_welsh(party, challenge, same=names)
+    grounds = "She chairs the caucus I stood against."
+    party.post(challenge, {"challenged": str(members[0].pk), "grounds": grounds})
+    from fairhearing.interests.models import BiasChallenge
+
+    sent = reverse("portal:challenge_sent", args=[case.reference, BiasChallenge.objects.get().pk])
+    assert_all_welsh(party, sent, same=names | {grounds})
+
+
+def test_a_party_who_switches_to_welsh_is_written_to_in_welsh(
+    case, case_officer, mailoutbox
+) -> None:
+    from fairhearing.ledger.models import Event, EventKind
+    from fairhearing.portal.services import message_send
+
+    case = _at_notice(case, case_officer)
+    party = _party_signed_in(case, case_officer, case.respondent)
+    page = reverse("portal:case", args=[case.reference])
+    # The portal's switch goes through the portal, which remembers the choice on the person.
+    assert f'href="/portal/language/cy/?next={page}"' in party.get(page).content.decode()
+    switched = party.get(reverse("portal:language", args=["cy"]), {"next": page})
+    assert switched.status_code == 302 and switched["Location"] == page
+    case.respondent.refresh_from_db()
+    assert case.respondent.language == "cy"
+    chosen = Event.objects.get(kind=EventKind.PERSON_LANGUAGE_CHOSEN)
+    assert (chosen.case_id, chosen.actor_id) == (case.pk, None)
+    assert chosen.payload == {"person": case.respondent.pk, "from": "", "to": "cy"}
+    party.get(reverse("portal:language", args=["cy"]))  # the same again: nothing more to record
+    assert Event.objects.filter(kind=EventKind.PERSON_LANGUAGE_CHOSEN).count() == 1
+    # What we write to them now is in Welsh: a message from the case team, a new link.
+    mailoutbox.clear()
+    message_send(
+        case=case,
+        party_person=case.respondent,
+        party_role="respondent",
+        body="Please see the evidence list.",
+        from_staff=case_officer,
+    )
+    (told,) = mailoutbox
+    assert told.subject == f"Neges am achos {case.reference}"
+    assert (
+        f"Mae\u2019r t\u00eem achos wedi anfon neges atoch am achos {case.reference}." in told.body
+    )
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
+    link = mailoutbox[-1]
+    assert link.subject == f"Eich dolen mewngofnodi ar gyfer achos {case.reference}"
+    assert "Annwyl Rowan Ashby," in link.body and '<html lang="cy">' in link.alternatives[0][0]
+    # A browser with no choice of its own opens the case in the language they chose.
+    found = re.search(r"/portal/sign-in/[^/\s]+/", str(link.body))
+    assert found
+    fresh = Client()
+    opened = fresh.post(found.group(0))
+    assert opened.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+    assert 'lang="cy"' in fresh.get(page).content.decode()
+    # Back to English: remembered too, and the emails follow.
+    fresh.get(reverse("portal:language", args=["en-gb"]))
+    case.respondent.refresh_from_db()
+    assert case.respondent.language == ""
+
+
+# --- the emails and letters to parties -------------------------------------------------------
+
+ENGLISH_MONTHS = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+
+
+def _welsh(person) -> None:
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=person.pk).update(language="cy")
+    person.refresh_from_db()
+
+
+def test_a_welsh_respondent_is_given_notice_of_the_allegations_in_welsh(
+    case, case_officer, mailoutbox
+) -> None:
+    from fairhearing.conftest import walk
+    from fairhearing.notifications.sending import notifications_send_pending
+    from fairhearing.people.models import Person
+
+    Person.objects.filter(pk=case.respondent_id).update(email="rowan@example.invalid")
+    _welsh(case.respondent)
+    walk(case, case_officer, "acknowledge", "begin_assessment", "assess_investigate")
+    notifications_send_pending()
+    (notice,) = [m for m in mailoutbox if m.to == ["rowan@example.invalid"]]
+    assert notice.subject == f"Cwyn amdanoch chi: achos {case.reference}"
+    assert "Annwyl Rowan Ashby," in notice.body
+    assert "Beth sy\u2019n cael ei honni:\n- Posted a cartoon demeaning a minority." in notice.body
+    assert "(Y rheol a gymhwyswyd: Rulebook v1)" in notice.body
+    # The last day to reply, in Welsh words.
+    assert re.search(r"Gallwch ymateb tan \d\d \w+ \d{4}\. Ni fydd penderfyniad", notice.body)
+    assert not ENGLISH_MONTHS.search(notice.body)
+    assert '<html lang="cy">' in notice.alternatives[0][0]
+
+
+def test_a_welsh_complainant_is_told_the_decision_in_welsh(case, case_officer, mailoutbox) -> None:
+    from django.utils import timezone
+
+    from fairhearing.conftest import TO_HEARING, walk
+    from fairhearing.notifications.sending import notifications_send_pending
+    from fairhearing.workflow.services import case_schedule_hearing
+
+    complainant = case.parties.get(role="complainant").person
+    _welsh(complainant)
+    walk(case, case_officer, *TO_HEARING)
+    soon = timezone.now() + dt.timedelta(days=21)
+    case_schedule_hearing(actor=case_officer, case=case, hearing_at=soon)
+    walk(case, case_officer, "hearing_held", "decide_upheld")
+    mailoutbox.clear()
+    notifications_send_pending()
+    (decision,) = [m for m in mailoutbox if m.to == ["priya@example.invalid"]]
+    assert decision.subject == f"Y penderfyniad ar achos {case.reference}"
+    body = decision.body
+    assert "Mae\u2019r panel wedi penderfynu: cadarnhawyd yr honiadau, gyda chosb." in body
+    assert "Cosb: Rhybudd ffurfiol." in body  # the rulebook's sanction, in Welsh
+    assert "Ei resymau: Reasons for decide_upheld.\n(Y rheol a gymhwyswyd: Rulebook v1)" in body
+    assert not ENGLISH_MONTHS.search(body)
+
+
+def test_a_welsh_party_without_email_is_sent_a_sign_in_letter_in_welsh(case, case_officer) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from fairhearing.notifications.models import Notification
+    from fairhearing.notifications.services import letter_pdf, letter_text
+    from fairhearing.workflow.sign_in import sign_in_link_send
+
+    _welsh(case.respondent)  # no email: a letter for post
+    sign_in_link_send(actor=case_officer, case=case, person=case.respondent)
+    letter = Notification.objects.get(kind="sign_in_letter")
+    text = letter_text(letter)
+    assert text.subject == f"Dilyn eich achos {case.reference} ar-lein"
+    assert text.body.startswith("Annwyl Rowan Ashby,")
+    pdf = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(letter_pdf(letter))).pages
+    )
+    # The letter's own words and dates, in Welsh; the sign-in address as it is.
+    assert f"Achos {case.reference}" in pdf and "Dilyn eich achos ar-lein" in pdf
+    assert "Cysylltu \u00e2\u2019r t\u00eem achos" in pdf
+    assert "mae\u2019n gweithio unwaith, tan" in pdf and "/portal/sign-in/" in pdf
+    assert not ENGLISH_MONTHS.search(pdf)
+    for english in ("Following your case", "Contacting the case team", "Write to", "Dear"):
+        assert english not in pdf
+
+
+def test_a_complainant_sends_a_link_to_a_post_in_welsh(case, case_officer) -> None:
+    from fairhearing.evidence.capture import CaptureFailed
+    from fairhearing.evidence.capture_queue import capture_request_by_party
+    from fairhearing.evidence.capture_record import capture_fail
+    from fairhearing.evidence.tests.captures import URL
+
+    case = _at_notice(case, case_officer)
+    complainant = case.parties.get(role="complainant").person
+    party = _party_signed_in(case, case_officer, complainant)
+    form = reverse("portal:capture", args=[case.reference])
+    assert_all_welsh(party, form)
+    party.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    refused = _text(party.post(form, {"url": "not a link"}).content.decode())
+    assert "Rhowch gyfeiriad gwe llawn, fel https://x.com/enw/status/1." in refused.parts
+    sent = party.post(form, {"url": URL}, follow=True).content.decode()
+    assert "Diolch. Rydym wrthi\u2019n cadw\u2019r dudalen" in sent
+    assert "Wrthi\u2019n cael ei chadw" in sent
+    # One more than the day's limit: refused in Welsh.
+    for n in range(case.rulebook.spec.captures_per_day - 1):
+        capture_request_by_party(case=case, person=complainant, url=f"{URL}?n={n}")
+    too_many = party.post(form, {"url": URL}).content.decode()
+    assert "dolen yn ystod y diwrnod diwethaf" in too_many
+    asked = case.captures.first()
+    capture_fail(asked.pk, CaptureFailed("The page could not be reached.", code="unreachable"))
+    # The page, with a capture being made and one that failed (its reason is the capture's own
+    # words, in English: see the issue's note).
+    page = reverse("portal:case", args=[case.reference])
+    assert_all_welsh(
+        party,
+        page,
+        same=WRITTEN
+        | {URL, f"{URL}?n=0", f"{URL}?n=1", f"{URL}?n=2", f"{URL}?n=3"}
+        | {"The page could not be reached."},
+    )
