@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
@@ -27,6 +28,7 @@ from .queries import complaint_status
 from .services import complaint_submit, received_at_for
 
 router = Router(tags=["complaints"])
+LANGUAGE_CODES = ("", *(code for code, _ in settings.LANGUAGES))
 
 
 class PersonIn(StrictSchema):
@@ -36,6 +38,10 @@ class PersonIn(StrictSchema):
     membership_number: str = Field("", max_length=40)
     branch: str = ""
     postal_address: str = Field("", max_length=ADDRESS_MAX)
+    # The language to write to them in ("cy": Welsh); "" or "en-gb" is the site's own.
+    language: Literal[LANGUAGE_CODES] = Field(  # type: ignore[valid-type]
+        "", description="The language their emails and letters are written in: en-gb or cy."
+    )
 
 
 class AllegationIn(StrictSchema):
@@ -118,6 +124,7 @@ def complaints_submit(request: Any, payload: ComplaintIn, response: HttpResponse
             membership_number=p.membership_number,
             branch_name=p.branch,
             postal_address=p.postal_address,
+            language="" if p.language == settings.LANGUAGE_CODE else p.language,
         )
 
     arguments = {

@@ -656,3 +656,34 @@ def test_a_complainant_sends_a_link_to_a_post_in_welsh(case, case_officer) -> No
         | {URL, f"{URL}?n=0", f"{URL}?n=1", f"{URL}?n=2", f"{URL}?n=3"}
         | {"The page could not be reached."},
     )
+
+
+def test_a_complaint_through_the_api_may_say_the_complainants_language(
+    case_officer, mailoutbox
+) -> None:
+    from fairhearing.api.tests.test_api import COMPLAINT, api_for, assert_error
+    from fairhearing.cases.models import Complaint
+
+    api = api_for(case_officer)
+    welsh = {
+        **COMPLAINT,
+        "complainant": {
+            **COMPLAINT["complainant"],
+            "email": "priya@example.invalid",
+            "language": "cy",
+        },
+    }
+    response = api.post("/complaints", welsh)
+    assert response.status_code == 201, response.content
+    complaint = Complaint.objects.get(reference=response.json()["reference"])
+    assert complaint.complainant.language == "cy"
+    (acknowledgement,) = mailoutbox
+    assert acknowledgement.subject.startswith("Rydym wedi cael eich cwyn")
+    # The site's own language is kept as none chosen; any other is refused, field by field.
+    english = {**welsh, "complainant": {**welsh["complainant"], "language": "en-gb"}}
+    english["complainant"]["email"] = "ivo@example.invalid"
+    assert api.post("/complaints", english).status_code == 201
+    assert Complaint.objects.order_by("-pk")[0].complainant.language == ""
+    french = {**welsh, "complainant": {**welsh["complainant"], "language": "fr"}}
+    error = assert_error(api.post("/complaints", french), 422, "validation_error")
+    assert "complainant.language" in error["fields"]
