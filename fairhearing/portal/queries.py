@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from fairhearing.cases.models import Case
 from fairhearing.evidence.derivative import redact_text
@@ -106,11 +106,47 @@ def messages_by_party(case: Case) -> list[PartyThread]:
     ]
 
 
-def party_captures(case: Case, *, person: Person) -> list[CaptureRequest]:
+# Why a link could not be captured, by the capture's code (evidence/capture.py), in the
+# party's language and without the addresses the case team's version names.
+CAPTURE_FAILURES = {
+    "not_web": gettext_lazy("No website was found at that address. Check it and send it again."),
+    "unknown_host": gettext_lazy(
+        "No website was found at that address. Check it and send it again."
+    ),
+    "private_address": gettext_lazy(
+        "The link leads to a private network address, which we cannot capture."
+    ),
+    "timeout": gettext_lazy("The page took too long to load."),
+    "too_big": gettext_lazy("The page is too large for us to keep."),
+    "download": gettext_lazy("The link opens a file to download, not a page."),
+    "redirects": gettext_lazy("The link sent us on to too many other addresses."),
+    "unreachable": gettext_lazy("The website did not answer."),
+}
+CAPTURE_FAILED_OTHERWISE = gettext_lazy("Something went wrong on our side.")
+
+
+@dataclass(frozen=True)
+class PartyCapture:
+    url: str
+    failed: bool
+    reason: str
+
+
+def party_captures(case: Case, *, person: Person) -> list[PartyCapture]:
     """The links to posts this person sent that are not items (yet): being captured, or
     failed with why (a captured one is listed with their evidence)."""
-    return list(
+    asked = (
         CaptureRequest.objects.filter(case=case, requested_by_person=person)
         .exclude(state=CaptureRequest.State.CAPTURED)
         .order_by("-requested_at", "-pk")
     )
+    return [
+        PartyCapture(
+            url=a.url,
+            failed=a.state == CaptureRequest.State.FAILED,
+            reason=str(CAPTURE_FAILURES.get(a.failure_code, CAPTURE_FAILED_OTHERWISE))
+            if a.state == CaptureRequest.State.FAILED
+            else "",
+        )
+        for a in asked
+    ]

@@ -646,8 +646,7 @@ def test_a_complainant_sends_a_link_to_a_post_in_welsh(case, case_officer) -> No
     assert "dolen yn ystod y diwrnod diwethaf" in too_many
     asked = case.captures.first()
     capture_fail(asked.pk, CaptureFailed("The page could not be reached.", code="unreachable"))
-    # The page, with a capture being made and one that failed (its reason is the capture's own
-    # words, in English: see the note).
+    # The page, with a capture being made and one that failed, saying why in Welsh.
     page = reverse("portal:case", args=[case.reference])
     assert_all_welsh(
         party,

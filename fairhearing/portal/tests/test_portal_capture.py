@@ -67,7 +67,8 @@ def test_a_failed_link_says_why_on_their_page(at_notice, case_officer) -> None:
     asked = capture_request_by_party(case=at_notice, person=complainant, url=URL)
     capture_fail(asked.pk, CaptureFailed("The page could not be reached.", code="unreachable"))
     page = client.get(reverse("portal:case", args=[at_notice.reference])).content.decode()
-    assert "Could not be captured" in page and "The page could not be reached." in page
+    assert "Could not be captured" in page and "The website did not answer." in page
+    assert "The page could not be reached." not in page  # the case team's words, not theirs
 
 
 def test_a_respondent_a_closed_case_and_a_rulebook_that_says_no_are_refused(
