@@ -10,13 +10,14 @@ The guard against reaching private networks (SSRF) works at two points:
   public (not private, loopback, link-local, multicast, reserved or unspecified; an IPv6
   address that maps an IPv4 one is judged by that);
 - every request the page makes passes through one route handler, which checks its host the
-  same way, fetches it itself with redirects off (`route.fetch(max_redirects=0)`) and follows
-  each redirect hop only after checking the next address. Chromium does not show a route
-  handler the hops of a redirect it follows itself, so it is never given one: a redirect of
-  the page itself is turned into a new navigation (checked again), and a redirect of a part of
-  the page (an image, a script) is followed here, hop by hop.
-A name that resolves differently for Chromium a moment later (DNS rebinding) is the one gap
-left: the fetches are made by Playwright's own client, which resolves the name again.
+  same way and fetches it itself, with redirects off, from the very address it checked
+  (`pinned_fetch`: urllib3 connecting to that IP, with the name sent as the Host header and
+  for TLS, SNI and the certificate's check), and follows each redirect hop only after checking
+  the next address. So a name that resolves to a public address for the check and to a private
+  one a moment later (DNS rebinding) is never connected to again by name. Chromium does not
+  show a route handler the hops of a redirect it follows itself, so it is never given one: a
+  redirect of the page itself is turned into a new navigation (checked again), and a redirect
+  of a part of the page (an image, a script) is followed here, hop by hop.
 
 Bounds: one time limit for the whole capture (`CAPTURE_TIMEOUT_SECONDS`), one byte budget for
 every response together and the screenshot and HTML (`CAPTURE_MAX_BYTES`), at most
@@ -32,6 +33,7 @@ import ipaddress
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -157,9 +159,11 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def address_check(url: str) -> None:
-    """Refuse (`CaptureFailed`) a URL that is not http(s), or whose host resolves to any
-    address that is not public, unless its host:port is named in `CAPTURE_ALLOW_PRIVATE`."""
+def address_check(url: str) -> list[str]:
+    """The addresses the URL's host resolves to, every one of them checked: refuse
+    (`CaptureFailed`) a URL that is not http(s), or whose host resolves to any address that is
+    not public, unless its host:port is named in `CAPTURE_ALLOW_PRIVATE`. The fetch connects to
+    one of these, never to the name again (`pinned_fetch`)."""
     parts = urlsplit(url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -169,15 +173,123 @@ def address_check(url: str) -> None:
     if parts.scheme not in ("http", "https") or not host:
         raise CaptureFailed(NOT_A_WEB_ADDRESS, code="not_web")
     allowed = {entry.lower() for entry in settings.CAPTURE_ALLOW_PRIVATE}
-    if f"{host}:{port}".lower() in allowed:
-        return
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise CaptureFailed(UNKNOWN_HOST.format(host=host), code="unknown_host") from None
-    for info in infos:
-        if not _public(str(info[4][0])):
-            raise CaptureFailed(PRIVATE_ADDRESS.format(host=host), code="private_address")
+    addresses = [str(info[4][0]) for info in infos]
+    if f"{host}:{port}".lower() not in allowed:
+        for address in addresses:
+            if not _public(address):
+                raise CaptureFailed(PRIVATE_ADDRESS.format(host=host), code="private_address")
+    return addresses
+
+
+# Request headers Chromium sends that are not ours to pass on (hop by hop, or HTTP/2's own), and
+# the encodings we can read back (Chromium would also ask for Brotli and Zstandard).
+NOT_FORWARDED = {"host", "connection", "keep-alive", "transfer-encoding", "upgrade", "te"}
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+# The fetches of every capture in this process, each a thread while it waits on the network.
+_FETCHES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="capture-fetch")
+FETCH_POLL_MS = 20
+
+
+class FetchFailed(Exception):
+    """The pinned fetch did not get a whole response: `too_big`, `timeout` or `unreachable`
+    (or `ended`: the capture did not wait for it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Fetched:
+    status: int
+    status_text: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def pinned_fetch(
+    url: str,
+    *,
+    address: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    deadline: float,
+    max_bytes: int,
+) -> Fetched:
+    """Fetch `url` from `address` (one `address_check` returned), redirects not followed,
+    the body decoded (gzip, deflate) and read no further than `max_bytes` or the deadline. The
+    URL's host name is the Host header and, for https, the name TLS asks for and checks the
+    certificate against (certifi's authorities): the name is never resolved here."""
+    import certifi
+    import urllib3
+
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    host = parts.hostname or ""
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    sent = {k: v for k, v in (headers or {}).items() if k.lower() not in NOT_FORWARDED}
+    sent = {k: v for k, v in sent.items() if not k.startswith(":")}
+    sent["Host"] = parts.netloc.rsplit("@", 1)[-1]
+    sent["Accept-Encoding"] = ACCEPT_ENCODING
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchFailed("timeout")
+    timeout = urllib3.Timeout(connect=min(left, 10.0), read=left)
+    pool: urllib3.HTTPConnectionPool
+    if https:
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+            server_hostname=host,
+            assert_hostname=host,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+    try:
+        response = pool.urlopen(
+            method,
+            target,
+            body=body,
+            headers=sent,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+            decode_content=True,
+        )
+        data = bytearray()
+        for chunk in response.stream(64 * 1024):
+            data += chunk
+            if len(data) > max_bytes:
+                raise FetchFailed("too_big")
+            if time.monotonic() >= deadline:
+                raise FetchFailed("timeout")
+        return Fetched(
+            status=response.status,
+            status_text=response.reason or "",
+            headers=list(response.headers.items()),
+            body=bytes(data),
+        )
+    except FetchFailed:
+        raise
+    except urllib3.exceptions.TimeoutError:
+        raise FetchFailed("timeout") from None
+    except (urllib3.exceptions.HTTPError, OSError):
+        raise FetchFailed("unreachable") from None
+    finally:
+        pool.close()
 
 
 def _is_download(headers: dict[str, str]) -> bool:
@@ -204,6 +316,19 @@ class _Guard:
     def remaining_ms(self) -> float:
         return max(1.0, (self.deadline - time.monotonic()) * 1000)
 
+    def _fetch(self, url: str, **kwargs: Any) -> Fetched:
+        """`pinned_fetch` in a thread of its own, the browser's events handled meanwhile (a
+        blocking call here would stop the capture itself, and every other request, until it
+        ended). `FetchFailed("ended")`: the capture finished, its page closed, while waiting."""
+        future = _FETCHES.submit(pinned_fetch, url, **kwargs)
+        while not future.done():
+            try:
+                self.page.wait_for_timeout(FETCH_POLL_MS)
+            except Exception:
+                future.cancel()
+                raise FetchFailed("ended") from None
+        return future.result()
+
     def _fail(self, failure: CaptureFailed, route: Route, error_code: str) -> None:
         self.failure = self.failure or failure
         route.abort(error_code)
@@ -227,7 +352,7 @@ class _Guard:
         )
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                address_check(url)
+                addresses = address_check(url)
             except CaptureFailed as refused:
                 if is_page:
                     self._fail(refused, route, "blockedbyclient")
@@ -238,17 +363,29 @@ class _Guard:
                 self._fail(_too_slow(), route, "timedout")
                 return
             try:
-                response = route.fetch(url=url, max_redirects=0, timeout=self.remaining_ms())
-                body = response.body()
-            except Exception:
-                if time.monotonic() >= self.deadline:
+                response = self._fetch(
+                    url,
+                    address=addresses[0],
+                    method=request.method,
+                    headers=request.headers,
+                    body=request.post_data_buffer,
+                    deadline=self.deadline,
+                    max_bytes=settings.CAPTURE_MAX_BYTES - self.bytes,
+                )
+            except FetchFailed as failed:
+                if failed.code == "ended":
+                    return  # the capture finished without this part
+                if failed.code == "too_big":
+                    self._fail(_too_big(), route, "failed")
+                elif failed.code == "timeout" or time.monotonic() >= self.deadline:
                     self._fail(_too_slow(), route, "timedout")
                 elif is_page:
                     self._fail(CaptureFailed(UNREACHABLE, code="unreachable"), route, "failed")
                 else:
                     route.abort("failed")
                 return
-            headers = {k.lower(): v for k, v in response.headers.items()}
+            body = response.body
+            headers = {k.lower(): v for k, v in response.headers}
             self.bytes += len(body)
             if self.bytes > settings.CAPTURE_MAX_BYTES:
                 self._fail(_too_big(), route, "failed")
@@ -268,14 +405,15 @@ class _Guard:
                     request_headers=list(request.headers.items()),
                     status=response.status,
                     status_text=response.status_text,
-                    headers=[(h["name"], h["value"]) for h in response.headers_array],
+                    headers=response.headers,
                     body=body,
                     at=timezone.now(),
                 )
             )
             location = headers.get("location")
             if not (300 <= response.status < 400 and location):
-                route.fulfill(response=response, body=body)
+                kept = {k: v for k, v in response.headers if k.lower() not in DROPPED_HEADERS}
+                route.fulfill(status=response.status, headers=kept, body=body)
                 return
             url = urljoin(url, location)
             if is_page:

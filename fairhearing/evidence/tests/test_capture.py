@@ -323,3 +323,60 @@ def test_a_closed_case_takes_no_capture(case, case_officer, site) -> None:
     case.closed_at = timezone.now()
     with pytest.raises(EvidenceRefused, match=CLOSED):
         capture_request(actor=case_officer, case=case, url=f"{site.base}/post/1")
+
+
+def test_the_fetch_connects_to_the_address_checked_never_to_the_name_again(
+    site: FixtureSite,
+) -> None:
+    """`pinned_fetch` never resolves the name: a host that resolves nowhere (.invalid) is
+    fetched from the address it is given, the name sent as the Host header."""
+    fetched = capture.pinned_fetch(
+        f"http://nowhere.invalid:{site.port}/post/1",
+        address="127.0.0.1",
+        deadline=time.monotonic() + LIMIT,
+        max_bytes=1024 * 1024,
+    )
+    assert fetched.status == 200 and POST_TEXT.encode() in fetched.body
+    # A body past the bytes allowed is refused as it is read, not after.
+    with pytest.raises(capture.FetchFailed, match="too_big"):
+        capture.pinned_fetch(
+            f"{site.base}/huge",
+            address="127.0.0.1",
+            deadline=time.monotonic() + LIMIT,
+            max_bytes=64 * 1024,
+        )
+
+
+def test_a_name_that_rebinds_to_a_private_address_is_never_reached(
+    case, case_officer, site: FixtureSite, settings, monkeypatch
+) -> None:
+    """DNS rebinding: the name resolves to a public address when checked and to this machine
+    (the fixture site) any other time. Every fetch goes to the address checked, so the fixture
+    site never hears from the capture (which fails: the public address is not reached here)."""
+    settings.CAPTURE_ALLOW_PRIVATE = []
+    public = "93.184.215.14"
+    real = capture.socket.getaddrinfo
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real(host, port, *args, **kwargs)
+        import inspect
+
+        checking = any(f.function == "address_check" for f in inspect.stack())
+        address = public if checking else "127.0.0.1"
+        return real(address, port, *args, **kwargs)
+
+    fetched_from: list[str] = []
+    pinned = capture.pinned_fetch
+
+    def spy(url, **kwargs):
+        fetched_from.append(kwargs["address"])
+        return pinned(url, **kwargs)
+
+    monkeypatch.setattr(capture.socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(capture, "pinned_fetch", spy)
+    before = len(site.requests)
+    request = run(case, case_officer, f"http://rebind.example:{site.port}/post/1")
+    assert request.state == CaptureRequest.State.FAILED
+    assert fetched_from and set(fetched_from) == {public}
+    assert len(site.requests) == before
