@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from fairhearing.cases.models import Case
 from fairhearing.core.bulk import insert_many
@@ -39,8 +40,10 @@ CAPTURED_BEFORE_POSTED = "The capture cannot be earlier than the post."
 CLOSED = "Evidence cannot be added to a closed case."
 # One of several files refused: which one, and why (with the files we take, where the reason
 # does not already say).
-FILE_REFUSED = "“{name}” cannot be added: {reason}"
-ACCEPTED_FILES = "Add PDF, PNG, JPEG, GIF, WebP or plain text files, up to {limit} MB each."
+FILE_REFUSED = gettext_noop("“{name}” cannot be added: {reason}")
+ACCEPTED_FILES = gettext_noop(
+    "Add PDF, PNG, JPEG, GIF, WebP or plain text files, up to {limit} MB each."
+)
 
 
 class EvidenceRefused(CaseError):
@@ -180,7 +183,8 @@ def evidence_add_files(
         try:
             sniff.check(upload.name, upload.data, max_bytes=settings.EVIDENCE_MAX_BYTES)
         except sniff.FileRefused as refused:
-            raise EvidenceRefused(file_refused_message(upload.name, str(refused))) from refused
+            message = file_refused_message(upload.name, str(refused), code=refused.code)
+            raise EvidenceRefused(message) from refused
     return [
         evidence_add_file(
             actor=actor,
@@ -194,13 +198,14 @@ def evidence_add_files(
     ]
 
 
-def file_refused_message(name: str, reason: str) -> str:
-    """Why one of several files was refused, naming it and the files that are accepted."""
-    message = FILE_REFUSED.format(name=sniff.safe_name(name), reason=reason)
-    if reason == sniff.UNKNOWN_TYPE:  # it names them already
+def file_refused_message(name: str, reason: str, *, code: str = "") -> str:
+    """Why one of several files was refused, naming it and the files that are accepted, in
+    the request's language."""
+    message = gettext(FILE_REFUSED).format(name=sniff.safe_name(name), reason=reason)
+    if code == "unknown_type":  # it names them already
         return message
     limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-    return f"{message} {ACCEPTED_FILES.format(limit=limit)}"
+    return f"{message} {gettext(ACCEPTED_FILES).format(limit=limit)}"
 
 
 def capture_sha256(

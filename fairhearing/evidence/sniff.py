@@ -9,14 +9,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 # content type -> (description, extensions a name may carry)
 ACCEPTED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "application/pdf": ("a PDF document", (".pdf",)),
-    "image/png": ("a PNG image", (".png",)),
-    "image/jpeg": ("a JPEG image", (".jpg", ".jpeg", ".jfif")),
-    "image/gif": ("a GIF image", (".gif",)),
-    "image/webp": ("a WebP image", (".webp",)),
-    "text/plain": ("plain text", (".txt", ".text", ".log", ".csv", ".md")),
+    "application/pdf": (gettext_noop("a PDF document"), (".pdf",)),
+    "image/png": (gettext_noop("a PNG image"), (".png",)),
+    "image/jpeg": (gettext_noop("a JPEG image"), (".jpg", ".jpeg", ".jfif")),
+    "image/gif": (gettext_noop("a GIF image"), (".gif",)),
+    "image/webp": (gettext_noop("a WebP image"), (".webp",)),
+    "text/plain": (gettext_noop("plain text"), (".txt", ".text", ".log", ".csv", ".md")),
 }
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
@@ -37,18 +39,27 @@ ACTIVE_MARKERS = (
 # PDF features that run code or open other things.
 PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia", b"/xfa")
 
-EMPTY = "The file is empty."
-TOO_LARGE = "The file is larger than {limit} MB."
-UNKNOWN_TYPE = (
+# Said to whoever sent the file, in the language of their request (gettext when raised).
+EMPTY = gettext_noop("The file is empty.")
+TOO_LARGE = gettext_noop("The file is larger than {limit} MB.")
+UNKNOWN_TYPE = gettext_noop(
     "We cannot accept this kind of file. Send a PDF, a PNG, JPEG, GIF or WebP image, or plain text."
 )
-ACTIVE = "The file contains web page or script content ({marker}), which we do not accept."
-PDF_WITH_ACTIONS = "The PDF contains scripts or embedded actions, which we do not accept."
-MISLABELLED = "The file is named {ext} but its content is {actual}."
+ACTIVE = gettext_noop(
+    "The file contains web page or script content ({marker}), which we do not accept."
+)
+PDF_WITH_ACTIONS = gettext_noop(
+    "The PDF contains scripts or embedded actions, which we do not accept."
+)
+MISLABELLED = gettext_noop("The file is named {ext} but its content is {actual}.")
 
 
 class FileRefused(ValueError):
-    pass
+    """Why a file is refused, in the request's language; `code` says which reason it is."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -91,25 +102,27 @@ def safe_name(name: str) -> str:
 def check(name: str, data: bytes, *, max_bytes: int) -> Checked:
     """Accept the file or raise FileRefused with the reason a person can act on."""
     if not data:
-        raise FileRefused(EMPTY)
+        raise FileRefused(gettext(EMPTY), code="empty")
     if len(data) > max_bytes:
-        raise FileRefused(TOO_LARGE.format(limit=max_bytes // (1024 * 1024)))
+        limit = max_bytes // (1024 * 1024)
+        raise FileRefused(gettext(TOO_LARGE).format(limit=limit), code="too_large")
     content_type = sniff(data)
     if content_type is None:
-        raise FileRefused(UNKNOWN_TYPE)
+        raise FileRefused(gettext(UNKNOWN_TYPE), code="unknown_type")
     lowered = data.lower()
     for marker in ACTIVE_MARKERS:
         if marker in lowered:
-            raise FileRefused(ACTIVE.format(marker=marker.decode()))
+            raise FileRefused(gettext(ACTIVE).format(marker=marker.decode()), code="active")
     if content_type == "application/pdf" and any(
         re.search(re.escape(m) + rb"\b", lowered) for m in PDF_ACTIVE
     ):
-        raise FileRefused(PDF_WITH_ACTIONS)
+        raise FileRefused(gettext(PDF_WITH_ACTIONS), code="pdf_actions")
     display = safe_name(name)
     ext = ("." + display.rsplit(".", 1)[1].lower()) if "." in display else ""
     description, extensions = ACCEPTED[content_type]
     if ext and ext not in extensions:
-        raise FileRefused(MISLABELLED.format(ext=ext, actual=description))
+        actual = gettext(description)
+        raise FileRefused(gettext(MISLABELLED).format(ext=ext, actual=actual), code="mislabelled")
     return Checked(content_type=content_type, name=display)
 
 

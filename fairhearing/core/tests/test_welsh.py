@@ -686,3 +686,29 @@ def test_a_complaint_through_the_api_may_say_the_complainants_language(
     french = {**welsh, "complainant": {**welsh["complainant"], "language": "fr"}}
     error = assert_error(api.post("/complaints", french), 422, "validation_error")
     assert "complainant.language" in error["fields"]
+
+
+def test_a_file_refused_says_why_in_welsh(organisation) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fairhearing.evidence.tests.files import png
+
+    answers = {
+        "complainant_name": "Priya Callender",
+        "complainant_email": "priya@example.invalid",
+        "complainant_is_member": "no",
+        "respondent_1_name": "Rowan Ashby",
+        "category": "bullying",
+        "allegation_type": "post",
+        "description": "Posted a cartoon mocking a volunteer.",
+    }
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    for name, data, said in (
+        ("shot.pdf", png(), "Mae enw\u2019r ffeil yn gorffen .pdf ond delwedd PNG yw ei chynnwys."),
+        ("empty.png", b"", "Mae\u2019r ffeil yn wag."),
+        ("page.txt", b"<script>alert(1)</script>", "Mae\u2019r ffeil yn cynnwys cynnwys"),
+    ):
+        upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+        page = client.post(reverse("intake:form"), {**answers, "file": upload}).content.decode()
+        assert said in page, name
