@@ -69,6 +69,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "portal:hearing_move",
         "portal:message",
         "portal:bundle",
+        "portal:capture",
         "portal:challenge",
         "portal:challenge_sent",
     }

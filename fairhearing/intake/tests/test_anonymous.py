@@ -278,6 +278,7 @@ def test_a_code_opens_no_other_report_and_no_portal_or_staff_page(
         "portal:hearing_move": ("get", []),
         "portal:message": ("post", []),
         "portal:bundle": ("get", []),
+        "portal:capture": ("get", []),
         "portal:challenge": ("get", []),
         "portal:challenge_sent": ("get", [1]),
     }
