@@ -1,8 +1,9 @@
-"""Redacting a screenshot in a real browser: the officer opens the item, chooses "Redact for
-disclosure", draws a box over the complainant's name with the mouse (the script writes the
-area into the form), sends it without reasons first (the error summary names the field), then
-with reasons; the item's page shows the copy, its hash and the chain of custody. The copy is
-black where the box was drawn. axe-core checks each page at 1280 px and at 390 px."""
+"""Redacting a screenshot in a real browser: with a complainant's identity protected, the
+evidence list names the screenshot to check; the officer follows it to "Redact item", draws a
+box over the complainant's name with the mouse (the script writes the area into the form),
+sends it without reasons first (the error summary names the field), then with reasons; the
+item's page shows the copy, its hash and the chain of custody, and the list no longer asks.
+The copy is black where the box was drawn. axe-core checks each page at 1280 px and 390 px."""
 
 import io
 
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from fairhearing.cases.services import party_protect_identity
 from fairhearing.core.testing.browser import snapshot
 from fairhearing.core.testing.pages import sign_in
 from fairhearing.evidence import services
@@ -34,11 +36,19 @@ def test_an_officer_draws_a_box_and_the_copy_is_black_there(
         upload=services.Upload("shot.png", secret_png((800, 600))),
         description="Screenshot of the branch group, naming the complainant",
     )
+    party_protect_identity(
+        actor=case_officer,
+        party=case.parties.get(role="complainant"),
+        reason="She fears reprisals in the branch.",
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server.url, case_officer.username)
-    page.goto(f"{live_server.url}/cases/{case.reference}/evidence/{item.number}/")
-    expect(page.locator("#redaction")).to_be_visible()
-    page.get_by_role("link", name="Redact for disclosure").click()
+    # The evidence list names the picture to check before the respondent's bundle goes out.
+    page.goto(f"{live_server.url}/cases/{case.reference}/evidence/")
+    expect(page.locator("#disclosure-check")).to_contain_text("identity is protected")
+    narrow_too(page, "evidence list, a picture to check")
+    snapshot(page, "evidence-list-to-check")
+    page.get_by_role("link", name=f"Item {item.number}: Screenshot of the branch group").click()
     expect(
         page.get_by_role("heading", name=f"Redact item {item.number} for disclosure")
     ).to_be_visible()
@@ -83,6 +93,9 @@ def test_an_officer_draws_a_box_and_the_copy_is_black_there(
     expect(page.locator("#custody-table")).to_contain_text("Redacted copy made for disclosure")
     narrow_too(page, "item with its redacted copy")
     snapshot(page, "redacted-item")
+    page.get_by_role("link", name="Back to the evidence").click()
+    expect(page.locator("#disclosure-check")).to_have_count(0)
+    expect(page.locator("#evidence-items")).to_contain_text("Redacted copy for the respondent")
 
     redaction = redaction_of(item)
     assert redaction is not None and redaction.blob_id is not None
