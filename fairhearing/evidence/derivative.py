@@ -5,9 +5,10 @@ them, so nothing under a box can be recovered. An image is decoded, turned as a 
 it (EXIF orientation), painted and written as a new PNG with no metadata. A PDF is rendered
 page by page (PDFium, through pypdfium2), painted, and written as a new PDF of those images:
 it keeps no text layer, no fonts, no annotations, no attachments and none of the original's
-metadata, on any page (a page without a box is rendered too, so that no hidden text survives
-anywhere). Text (a text file, a capture's text) has each phrase withheld replaced, wherever it
-appears in any case, by one fixed marker, so its length says nothing either.
+metadata, on any page (each page a JPEG of its pixels, the boxes black before encoding; a
+page without a box is rendered too, so that no hidden text survives anywhere). Text (a text
+file, a capture's text) has each phrase withheld replaced, wherever it appears in any case,
+by one fixed marker, so its length says nothing either.
 
 Areas are fractions of the page's width and height (0 to 1), so they hold at any resolution:
 the marking page draws them on a preview and the copy paints them on the full render.
@@ -27,6 +28,7 @@ WITHHELD_TEXT = "[withheld]"
 # PDF pages are rendered at this resolution for the copy, and at PREVIEW_DPI for marking.
 COPY_DPI = 150
 PREVIEW_DPI = 96
+JPEG_QUALITY = 85
 PREVIEW_MAX_PX = 1600
 MAX_PDF_PAGES = 100
 # An image larger than this (in pixels) is refused rather than decoded (Pillow's own guard is
@@ -164,16 +166,23 @@ def redact_image(data: bytes, areas: Sequence[Area]) -> bytes:
 
 
 def redact_pdf(data: bytes, areas: Sequence[Area]) -> bytes:
-    """A PDF of images of every page, the areas painted black: no text, no metadata."""
-    pages = [
-        _paint(page, [a for a in areas if a.page == number])
-        for number, page in enumerate(_pdf_pages(data, COPY_DPI), start=1)
-    ]
-    if not pages:
+    """A PDF of images of every page, the areas painted black: no text, no metadata. Each page
+    is rendered, painted and written as a one-page PDF of its pixels (Pillow: the image as a
+    JPEG, nothing else on the page) in turn, its pixels then let go, so a long PDF never holds
+    more than one page of pixels; pypdf puts the pages together."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for number, page in enumerate(_pdf_pages(data, COPY_DPI), start=1):
+        one = io.BytesIO()
+        _paint(page, [a for a in areas if a.page == number]).save(
+            one, format="PDF", resolution=COPY_DPI, quality=JPEG_QUALITY
+        )
+        writer.append(PdfReader(one))
+    if not writer.pages:
         raise CannotRedact("This PDF has no pages.")
     out = io.BytesIO()
-    first, *rest = pages
-    first.save(out, format="PDF", save_all=True, append_images=rest, resolution=COPY_DPI)
+    writer.write(out)
     return out.getvalue()
 
 
