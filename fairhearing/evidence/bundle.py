@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
@@ -251,8 +252,6 @@ def bundle_pdf(
 
 def _names(custody: dict[int, list[CustodyStep]]) -> dict[int, str]:
     """Staff names for the custody lists (the panel's bundle names them)."""
-    from django.contrib.auth import get_user_model
-
     ids = {step.actor_id for steps in custody.values() for step in steps if step.actor_id}
     return {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=ids)}
 

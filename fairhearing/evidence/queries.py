@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from fairhearing.cases.models import Allegation, Case
@@ -240,8 +241,6 @@ class CustodyRow:
 def custody_rows(steps: list[CustodyStep]) -> list[CustodyRow]:
     """The steps with who took each, by name, for the staff page (staff by their display name,
     a party by theirs, the system as "Fairhearing")."""
-    from django.contrib.auth import get_user_model
-
     staff = {
         u.pk: u.display_name
         for u in get_user_model().objects.filter(pk__in={s.actor_id for s in steps if s.actor_id})

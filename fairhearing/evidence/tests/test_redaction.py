@@ -124,7 +124,8 @@ def test_a_pdf_copy_keeps_nothing_under_its_boxes_and_no_text_at_all(case, case_
     for page in reader.pages:
         drawn = page.get_contents()
         assert drawn is not None and b"BT" not in drawn.get_data()
-        assert list(page["/Resources"]["/XObject"]) and "/Font" not in page["/Resources"]
+        resources: Any = page["/Resources"]
+        assert list(resources["/XObject"]) and "/Font" not in resources
     assert not any("Priya" in str(v) for v in (reader.metadata or {}).values())
     # Pixels: black under the box, the rest of the page still there.
     rendered = pypdfium2.PdfDocument(copy)[0].render(scale=2).to_pil()
@@ -314,6 +315,7 @@ def test_the_chain_of_custody_reads_the_ledger(case, case_officer) -> None:
         actor=case_officer, item=item, areas=[IMAGE_BOX], phrases=[], reasons="Identity."
     )
     services.bundle_make(actor=case_officer, case=case, audience="respondent")
+    services.evidence_open_redacted(actor=case_officer, redaction=current(item))
     other = add(case, case_officer, "other.png", secret_png((20, 20)))
     steps = custody_of(item)
     assert [s.what for s in steps] == [
@@ -322,9 +324,10 @@ def test_the_chain_of_custody_reads_the_ledger(case, case_officer) -> None:
         "Redacted copy made for disclosure",
         "In the respondent's bundle",
         "Disclosed to the respondent (the redacted copy)",
+        "Redacted copy opened",
     ]
     assert all(s.actor_id == case_officer.pk for s in steps)
-    assert steps[-1].sha256 == current(item).sha256
+    assert steps[-2].sha256 == steps[-1].sha256 == current(item).sha256
     assert [s.what for s in custody_of(other)] == ["Added"]
 
 
