@@ -76,6 +76,10 @@ class _Text(HTMLParser):
             self.lang = dict(attrs).get("lang") or ""
         if tag in {"script", "style", "svg"}:
             self._skip += 1
+        # What a screen reader says of a region or a table instead of, or beside, its text.
+        label = dict(attrs).get("aria-label")
+        if label and not self._skip:
+            self.parts.append(" ".join(label.split()))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "svg"}:
@@ -102,21 +106,29 @@ def _in_english(part: str, english: set[str], same: frozenset[str] = frozenset()
     )
 
 
-def _both(client: Client, url: str) -> tuple[_Text, _Text]:
+def _both(client: Client, url: str, **headers: str) -> tuple[_Text, _Text]:
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
-    english = _text(client.get(url).content.decode())
+    english = _text(client.get(url, headers=headers).content.decode())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
-    welsh = _text(client.get(url).content.decode())
+    welsh = _text(client.get(url, headers=headers).content.decode())
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return english, welsh
 
 
-def assert_all_welsh(client: Client, url: str, *, same: frozenset[str] = frozenset()) -> None:
+def assert_all_welsh(
+    client: Client, url: str, *, same: frozenset[str] = frozenset(), **headers: str
+) -> None:
     """`same`: what the person typed, shown back to them as they typed it."""
-    english, welsh = _both(client, url)
+    english, welsh = _both(client, url, **headers)
+    assert_welsh_of(english, welsh, url, same)
+
+
+def assert_welsh_of(
+    english: _Text, welsh: _Text, what: str, same: frozenset[str] = frozenset()
+) -> None:
     assert (english.lang, welsh.lang) == ("en-GB", "cy")
     left = [part for part in welsh.parts if _in_english(part, set(english.parts), same)]
-    assert left == [], f"{url} in Welsh still says: {left}"
+    assert left == [], f"{what} in Welsh still says: {left}"
 
 
 def test_the_start_page_is_all_welsh(organisation) -> None:
@@ -712,3 +724,75 @@ def test_a_file_refused_says_why_in_welsh(organisation) -> None:
         upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
         page = client.post(reverse("intake:form"), {**answers, "file": upload}).content.decode()
         assert said in page, name
+
+
+# --- the other public pages: the footer's, the service status, the error pages --------------
+
+
+@pytest.mark.parametrize("name", ["core:privacy", "core:accessibility", "core:cookies"])
+def test_the_footer_pages_are_all_welsh(name) -> None:
+    # The cookies' own names are the same in any language.
+    cookies = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages"}
+    assert_all_welsh(
+        Client(), reverse(name), same=frozenset(cookies | {settings.LANGUAGE_COOKIE_NAME})
+    )
+
+
+def test_the_service_status_page_is_all_welsh() -> None:
+    url = reverse("core:healthz")
+    assert_all_welsh(Client(), url, accept="text/html")
+    page = Client().get(url, headers={"accept": "text/html"})
+    assert page.status_code == 200 and "The service is working normally." in page.content.decode()
+    # A program (a load balancer, `make demo`) is still answered in JSON.
+    assert Client().get(url).json()["status"] == "ok"
+
+
+def test_the_not_found_pages_are_all_welsh(organisation) -> None:
+    assert_all_welsh(Client(), "/no-such-page/")
+    # A party's link to a case not open to them, and a statistics period that cannot be or
+    # has nothing published: each says why, in Welsh.
+    assert_all_welsh(Client(), reverse("portal:case", args=["NCL-2026-00001"]))
+    assert_all_welsh(Client(), "/statistics/2099-Q9/")
+    assert_all_welsh(Client(), reverse("reporting:report", args=["2020-Q1"]))
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    said = client.get(reverse("portal:case", args=["NCL-2026-00001"])).content.decode()
+    assert "Nid oes achos gyda\u2019r cyfeirnod hwnnw ar agor i chi." in said
+
+
+def test_a_form_refused_by_its_security_check_says_so_in_welsh(organisation) -> None:
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("intake:report")
+    english = _text(client.post(url, {"code": "x"}).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    refused = client.post(url, {"code": "x"})
+    assert refused.status_code == 403
+    assert 'id="csrf-refused"' in refused.content.decode()
+    assert_welsh_of(english, _text(refused.content.decode()), "the CSRF refusal")
+
+
+def test_the_error_pages_django_renders_are_all_welsh() -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.defaults import bad_request, permission_denied, server_error
+
+    def both(render) -> tuple[_Text, _Text]:
+        pages = []
+        for language in ("en-gb", "cy"):
+            with translation.override(language):
+                request = RequestFactory().get("/")
+                request.session = SessionStore()
+                request.user = AnonymousUser()
+                pages.append(_text(render(request).content.decode()))
+        return pages[0], pages[1]
+
+    assert_welsh_of(*both(lambda r: server_error(r)), "the 500 page")
+    assert_welsh_of(*both(lambda r: bad_request(r, ValueError())), "the 400 page")
+    assert_welsh_of(*both(lambda r: permission_denied(r, PermissionDenied())), "the 403 page")
+    # Without a request, as Django renders it: still the site's page.
+    with translation.override("cy"):
+        page = server_error(RequestFactory().get("/")).content.decode()
+    assert 'lang="cy"' in page and "mae problem gyda\u2019r gwasanaeth" in page
