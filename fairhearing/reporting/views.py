@@ -32,6 +32,7 @@ from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateF
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, parity_to_date, period_parse
 from .services import meeting_schedule, recommendation_update, recommendations_import
+from .translations import content_in_language
 from .workload import workload
 
 FORMATS = {"html", "csv", "json", "pdf"}
@@ -110,7 +111,10 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
     return render(
         request,
         "reporting/report.html",
-        {"report": report, "content": {**report.content, "last_day": last_day}},
+        {
+            "report": report,
+            "content": {**content_in_language(report.content), "last_day": last_day},
+        },
     )
 
 
