@@ -7,6 +7,7 @@ organisation's own labels are shown as its rulebook has them until its catalogue
 The CSV, JSON and PDF downloads stay in English, as published."""
 
 import copy
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
@@ -62,7 +63,8 @@ def _rows(table: dict[str, Any]) -> None:
 def content_in_language(content: dict[str, Any]) -> dict[str, Any]:
     """A copy of a report's published content with its words in the reader's language: the
     tables' titles and rows, the notes, the categories and outcomes, the survey's roles,
-    statements and levels. Numbers, periods and the ledger head are left as they are."""
+    statements and levels, and when the ledger head was signed. Numbers, periods and the
+    ledger head itself are left as they are."""
     shown = copy.deepcopy(content)
     for table in shown.get("tables", []):
         table["title"] = _said(table["title"])
@@ -90,4 +92,9 @@ def content_in_language(content: dict[str, Any]) -> dict[str, Any]:
             shown[key].sort(key=lambda row, label=label: row[label].casefold())
     for flag in shown.get("parity", {}).get("flags", []):
         flag["category"] = _said(flag["category"])
+    head = shown.get("ledger_head")
+    if isinstance(head, dict) and head.get("timestamp"):
+        # When the head was signed, for the page to give in the reader's words (the JSON
+        # keeps the ISO timestamp it was published with).
+        head["signed_at"] = dt.datetime.fromisoformat(head["timestamp"])
     return shown

@@ -994,3 +994,42 @@ def test_the_records_proof_pages_are_all_welsh(make_complaint, settings, tmp_pat
     assert Client().get(reverse("ledger:heads")).json()["heads"][0]["tree_size"] == seq
     assert_all_welsh(Client(), f"{reverse('ledger:inclusion')}?seq=999999", headers=html)
     assert_all_welsh(Client(), f"{reverse('ledger:consistency')}?from=1&to=x")
+
+
+# --- the rest of the anonymous report, and the survey's thanks ------------------------------
+
+ANONYMOUS = {
+    "respondent_1_name": "Rowan Ashby",
+    "respondent_2_name": "Ellis Moreno",
+    "category": "bullying",
+    "allegation_type": "post",
+    "conduct_date-day": "3",
+    "conduct_date-month": "3",
+    "conduct_date-year": "2026",
+    "description": "Posted a cartoon mocking a volunteer.",
+}
+
+
+def test_checking_and_sending_an_anonymous_report_are_all_welsh(organisation) -> None:
+    typed = frozenset({"Rowan Ashby", "Ellis Moreno", "Posted a cartoon mocking a volunteer."})
+    client = Client()
+    assert client.post(reverse("intake:anonymous"), ANONYMOUS).status_code == 302
+    assert_all_welsh(client, reverse("intake:anonymous_check"), same=typed)
+    # The receipt is shown once: one report sent in each language, the pages set side by side.
+    received = []
+    for language in ("", "cy"):
+        client = Client()
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.post(reverse("intake:anonymous"), ANONYMOUS)
+        page = client.post(reverse("intake:anonymous_check"), follow=True).content.decode()
+        found = re.search(r'<strong id="receipt-code">([0-9A-Z-]{29})</strong>', page)
+        assert found
+        received.append((_text(page), found.group(1)))
+    (english, english_code), (welsh, welsh_code) = received
+    assert "Adroddiad wedi dod i law" in welsh.parts
+    assert_welsh_of(english, welsh, "the receipt", frozenset({english_code, welsh_code}))
+
+
+def test_the_surveys_thanks_is_all_welsh() -> None:
+    assert_all_welsh(Client(), reverse("surveys:thanks"))
