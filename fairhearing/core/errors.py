@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 API_PREFIX = "/api/"
 
@@ -30,8 +32,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body(404, "not_found", API_NOT_FOUND), status=404)
     reason = ""
-    if exception is not None and exception.args and isinstance(exception.args[0], str):
-        reason = exception.args[0]
+    if exception is not None and exception.args and isinstance(exception.args[0], str | Promise):
+        # In the reader's language where the catalogue has it (public views mark their
+        # reasons with gettext_noop, or raise them already translated).
+        reason = gettext(str(exception.args[0]))
     return render(request, "404.html", {"exception": reason}, status=404)
 
 

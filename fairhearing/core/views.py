@@ -1,17 +1,38 @@
+import logging
+
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_noop
+
+log = logging.getLogger(__name__)
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers and `make demo`."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database reachability: JSON for load balancers and `make demo`; for a
+    person's browser (the footer's "Service status"), a page saying the same in words."""
+    if "text/html" not in request.headers.get("Accept", ""):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return JsonResponse({"status": "ok", "database": connection.vendor})
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        working = True
+    except DatabaseError:
+        log.exception("service status: the database cannot be reached")
+        working = False
+    return render(
+        request,
+        "core/status.html",
+        {"working": working, "checked_at": timezone.localtime()},
+        status=200 if working else 503,
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -42,7 +63,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     """The header's language switch ("English", "Cymraeg"): remember the choice in a cookie
     and go back to the page it was made on (on this site only)."""
     if code not in dict(settings.LANGUAGES) or not check_for_language(code):
-        raise Http404("There is no such language.")
+        raise Http404(gettext_noop("There is no such language."))
     back = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

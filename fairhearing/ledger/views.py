@@ -4,16 +4,27 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from . import heads
 from .models import Event, TreeHead
 
 
-def heads_view(request: HttpRequest) -> JsonResponse:
+def heads_view(request: HttpRequest) -> HttpResponse:
+    """The public key and the latest signed heads: JSON for programs; for a person following
+    the link from a proof page or the statistics, a page listing them, with the JSON linked."""
+    latest = TreeHead.objects.order_by("-tree_size")[:100]
+    if wants_page(request):
+        context = {
+            "public_key": heads.public_key_hex(),
+            "heads": latest[:20],
+            "json_url": f"{request.path}?format=json",
+        }
+        return render(request, "ledger/heads.html", context)
     return JsonResponse(
         {
             "public_key": heads.public_key_hex(),
-            "heads": [heads.head_as_dict(h) for h in TreeHead.objects.order_by("-tree_size")[:100]],
+            "heads": [heads.head_as_dict(h) for h in latest],
         }
     )
 
@@ -22,10 +33,13 @@ def _int(request: HttpRequest, name: str) -> int:
     try:
         return int(request.GET[name])
     except (KeyError, ValueError) as exc:
-        raise Http404(f"Give {name} as a number.") from exc
+        raise Http404(gettext("Give %(name)s as a number.") % {"name": name}) from exc
 
 
-NOT_YET_SIGNED = "That event is not in a signed tree head yet; try again after the next one."
+# Shown on the not-found page in the reader's language (core.errors.not_found).
+NOT_YET_SIGNED = gettext_noop(
+    "That event is not in a signed tree head yet; try again after the next one."
+)
 
 
 def wants_page(request: HttpRequest) -> bool:
@@ -54,7 +68,7 @@ def inclusion_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse(heads.inclusion_proof(seq, head))
     event = Event.objects.filter(seq=seq).first()
     if event is None:
-        raise Http404("There is no entry with that number in the record.")
+        raise Http404(gettext_noop("There is no entry with that number in the record."))
     context: dict[str, Any] = {"seq": seq, "leaf": event.hash, "recorded_at": event.at}
     if included:
         assert head is not None
@@ -75,5 +89,5 @@ def consistency_view(request: HttpRequest) -> JsonResponse:
     old = TreeHead.objects.filter(tree_size=_int(request, "from")).first()
     new = TreeHead.objects.filter(tree_size=_int(request, "to")).first()
     if old is None or new is None or old.tree_size > new.tree_size:
-        raise Http404("Give the sizes of two signed tree heads, older first.")
+        raise Http404(gettext_noop("Give the sizes of two signed tree heads, older first."))
     return JsonResponse(heads.consistency_proof(old, new))

@@ -1,6 +1,7 @@
 """The built-in rulebook's words that parties read (organisations.default_rulebook), marked
 for the translation catalogues: the portal, the anonymous reporter's page and the letters to
-parties translate them as they show them. An organisation's own rulebook labels need their
+parties translate them as they show them, and so do the published statistics and case-file
+audit results. An organisation's own rulebook labels need their
 own entries in its catalogue; until then they are shown as the rulebook has them."""
 
 from django.utils.translation import gettext_noop
@@ -61,4 +62,21 @@ WORDS = [
     gettext_noop("Suspension"),
     gettext_noop("Expulsion (with a re-admission bar that ends)"),
     gettext_noop("Complete the equality and conduct course"),
+    # time limits (the published statistics' "Time limit: ..." lines)
+    gettext_noop("Acknowledge the complaint"),
+    gettext_noop("Complete the assessment"),
+    gettext_noop("Conclude informal resolution"),
+    gettext_noop("Respondent's reply window"),
+    gettext_noop("Complete the investigation"),
+    gettext_noop("Decide on charges"),
+    gettext_noop("Hold the hearing"),
+    gettext_noop("Issue the written decision"),
+    gettext_noop("Appeal window"),
+    gettext_noop("Decide the appeal"),
+    gettext_noop("Oversight verifies or vetoes the decision"),
+    # the case-file audit's checks (the published audit results)
+    gettext_noop("Reasons given for each decision"),
+    gettext_noop("Time limits met, or their extension explained"),
+    gettext_noop("Notice of the allegations and the evidence disclosed to the respondent"),
+    gettext_noop("Conflicts of interest checked for deciders"),
 ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_noop
 
 from fairhearing.cases.models import Case
 from fairhearing.oversight.services import access_attempt_record
@@ -11,8 +12,9 @@ from fairhearing.people.models import Person
 from .models import PartyRole
 
 SESSION_KEY = "portal_parties"
-NOT_FOUND = "No case with that reference is open to you. Use your sign-in link."
-ONLY_RESPONDENT_BUNDLE = "The hearing bundle is disclosed to the respondent only."
+# Shown on the not-found page in the reader's language (core.errors.not_found).
+NOT_FOUND = gettext_noop("No case with that reference is open to you. Use your sign-in link.")
+ONLY_RESPONDENT_BUNDLE = gettext_noop("The hearing bundle is disclosed to the respondent only.")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def bundle_party_for(request: HttpRequest, reference: str) -> PartySession:
     return party
 
 
-CAPTURE_NOT_HERE = "Links to posts cannot be sent for this case."
+CAPTURE_NOT_HERE = gettext_noop("Links to posts cannot be sent for this case.")
 
 
 def capture_party_for(request: HttpRequest, reference: str) -> PartySession:

@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairhearing.cases.models import Case, StageChange
 from fairhearing.core.routers import replica_reads
@@ -46,7 +47,7 @@ from .parity import MIN_FOR_TIMES as PARITY_MIN
 from .parity import YEAR, parity_figures
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
-BAD_PERIOD = "A period is a quarter written like 2026-Q3."
+BAD_PERIOD = gettext_noop("A period is a quarter written like 2026-Q3.")
 # Overdue time limits listed by name in a meeting pack (all are counted).
 PACK_OVERDUE_ROWS = 200
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from fairhearing.accounts.second_factor import require_recent_auth
@@ -31,6 +32,7 @@ from .forms import MeetingForm, RecommendationsImportForm, RecommendationUpdateF
 from .models import Meeting, MeetingPack, Recommendation, Review, StatisticsReport
 from .queries import BAD_PERIOD, parity_to_date, period_parse
 from .services import meeting_schedule, recommendation_update, recommendations_import
+from .translations import content_in_language
 from .workload import workload
 
 FORMATS = {"html", "csv", "json", "pdf"}
@@ -61,10 +63,10 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
     except ValueError:
         if fmt == "html":  # a person at the page: the site's page, saying what to write
             context = {
-                "heading": "There are no statistics for that period",
-                "exception": BAD_PERIOD,
+                "heading": gettext("There are no statistics for that period"),
+                "exception": gettext(BAD_PERIOD),
                 "back_url": reverse("reporting:list"),
-                "back_text": "See the statistics published so far",
+                "back_text": gettext("See the statistics published so far"),
             }
             return render(request, "404.html", context, status=400)
         return JsonResponse(
@@ -75,7 +77,7 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
         organisation=organisation_default(), period=parsed.name
     ).first()
     if report is None:
-        raise Http404("No statistics have been published for that period.")
+        raise Http404(gettext_noop("No statistics have been published for that period."))
     if fmt == "json":
         return JsonResponse(
             {
@@ -109,7 +111,10 @@ def report_view(request: HttpRequest, period: str, fmt: str = "html") -> HttpRes
     return render(
         request,
         "reporting/report.html",
-        {"report": report, "content": {**report.content, "last_day": last_day}},
+        {
+            "report": report,
+            "content": {**content_in_language(report.content), "last_day": last_day},
+        },
     )
 
 

@@ -59,3 +59,30 @@ def test_an_anonymous_reporter_reads_their_report_in_welsh(
     expect(page.get_by_test_id("report-stage").last).to_contain_text("Canlyniad:")
     assert_accessible(page, context="the anonymous reporter's page in Welsh")
     snapshot(page, "welsh-report-status")
+
+
+def test_a_visitor_reads_the_published_statistics_in_welsh(
+    page: Page, live_server, organisation, make_complaint, case_officer, settings, tmp_path
+) -> None:
+    from fairhearing.core.tests.test_welsh import publish_statistics  # the same report
+
+    settings.LEDGER_SIGNING_KEY_FILE = tmp_path / "ledger.key"
+    report = publish_statistics(organisation, make_complaint, case_officer)
+    page.goto(f"{live_server.url}/statistics/")
+    page.get_by_role("link", name="Cymraeg").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    page.get_by_role("link", name=report.period).click()
+    expect(page.locator("h1")).to_have_text(f"Ystadegau cwynion, {report.period}")
+    expect(
+        page.get_by_role(
+            "img", name="Cwynion a ddaeth i law, yn ôl y categori fel y\u2019i canfyddir"
+        )
+    ).to_be_visible()
+    expect(page.get_by_test_id("survey_complainant")).to_contain_text("Cytuno\u2019n gryf")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, context=f"the statistics in Welsh at {width} px")
+        # Nothing wider than the screen: long Welsh words wrap, tables scroll in their region.
+        wider = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert not wider, f"the page is wider than {width} px"
+    snapshot(page, "welsh-statistics")

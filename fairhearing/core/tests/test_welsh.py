@@ -34,11 +34,12 @@ SAME = {
     ",",
     ".",
     "!",
+    ").",
     "SHA-256",
 }
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5}$")
-# Numbers (an item of evidence's), and a file's SHA-256: the same in any language.
-NUMBER_OR_HASH = re.compile(r"^(\d+|[0-9a-f]{64})$")
+# Numbers (an item of evidence's, a median's), and a file's SHA-256: the same in any language.
+NUMBER_OR_HASH = re.compile(r"^(\d+(\.\d+)?|[0-9a-f]{64})$")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -76,6 +77,10 @@ class _Text(HTMLParser):
             self.lang = dict(attrs).get("lang") or ""
         if tag in {"script", "style", "svg"}:
             self._skip += 1
+        # What a screen reader says of a region or a table instead of, or beside, its text.
+        label = dict(attrs).get("aria-label")
+        if label and not self._skip:
+            self.parts.append(" ".join(label.split()))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "svg"}:
@@ -102,21 +107,33 @@ def _in_english(part: str, english: set[str], same: frozenset[str] = frozenset()
     )
 
 
-def _both(client: Client, url: str) -> tuple[_Text, _Text]:
+def _both(client: Client, url: str, headers: dict[str, str] | None = None) -> tuple[_Text, _Text]:
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
-    english = _text(client.get(url).content.decode())
+    english = _text(client.get(url, headers=headers).content.decode())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
-    welsh = _text(client.get(url).content.decode())
+    welsh = _text(client.get(url, headers=headers).content.decode())
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return english, welsh
 
 
-def assert_all_welsh(client: Client, url: str, *, same: frozenset[str] = frozenset()) -> None:
+def assert_all_welsh(
+    client: Client,
+    url: str,
+    *,
+    same: frozenset[str] = frozenset(),
+    headers: dict[str, str] | None = None,
+) -> None:
     """`same`: what the person typed, shown back to them as they typed it."""
-    english, welsh = _both(client, url)
+    english, welsh = _both(client, url, headers)
+    assert_welsh_of(english, welsh, url, same)
+
+
+def assert_welsh_of(
+    english: _Text, welsh: _Text, what: str, same: frozenset[str] = frozenset()
+) -> None:
     assert (english.lang, welsh.lang) == ("en-GB", "cy")
     left = [part for part in welsh.parts if _in_english(part, set(english.parts), same)]
-    assert left == [], f"{url} in Welsh still says: {left}"
+    assert left == [], f"{what} in Welsh still says: {left}"
 
 
 def test_the_start_page_is_all_welsh(organisation) -> None:
@@ -712,3 +729,307 @@ def test_a_file_refused_says_why_in_welsh(organisation) -> None:
         upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
         page = client.post(reverse("intake:form"), {**answers, "file": upload}).content.decode()
         assert said in page, name
+
+
+# --- the other public pages: the footer's, the service status, the error pages --------------
+
+
+@pytest.mark.parametrize("name", ["core:privacy", "core:accessibility", "core:cookies"])
+def test_the_footer_pages_are_all_welsh(name) -> None:
+    # The cookies' own names are the same in any language.
+    cookies = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages"}
+    assert_all_welsh(
+        Client(), reverse(name), same=frozenset(cookies | {settings.LANGUAGE_COOKIE_NAME})
+    )
+
+
+def test_the_service_status_page_is_all_welsh() -> None:
+    url = reverse("core:healthz")
+    assert_all_welsh(Client(), url, headers={"accept": "text/html"})
+    page = Client().get(url, headers={"accept": "text/html"})
+    assert page.status_code == 200 and "The service is working normally." in page.content.decode()
+    # A program (a load balancer, `make demo`) is still answered in JSON.
+    assert Client().get(url).json()["status"] == "ok"
+
+
+def test_the_not_found_pages_are_all_welsh(organisation) -> None:
+    assert_all_welsh(Client(), "/no-such-page/")
+    # A party's link to a case not open to them, and a statistics period that cannot be or
+    # has nothing published: each says why, in Welsh.
+    assert_all_welsh(Client(), reverse("portal:case", args=["NCL-2026-00001"]))
+    assert_all_welsh(Client(), "/statistics/2099-Q9/")
+    assert_all_welsh(Client(), reverse("reporting:report", args=["2020-Q1"]))
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    said = client.get(reverse("portal:case", args=["NCL-2026-00001"])).content.decode()
+    assert "Nid oes achos gyda\u2019r cyfeirnod hwnnw ar agor i chi." in said
+
+
+def test_a_form_refused_by_its_security_check_says_so_in_welsh(organisation) -> None:
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("intake:report")
+    english = _text(client.post(url, {"code": "x"}).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    refused = client.post(url, {"code": "x"})
+    assert refused.status_code == 403
+    assert 'id="csrf-refused"' in refused.content.decode()
+    assert_welsh_of(english, _text(refused.content.decode()), "the CSRF refusal")
+
+
+def test_the_error_pages_django_renders_are_all_welsh() -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.defaults import bad_request, permission_denied, server_error
+
+    def both(render) -> tuple[_Text, _Text]:
+        pages = []
+        for language in ("en-gb", "cy"):
+            with translation.override(language):
+                request = RequestFactory().get("/")
+                request.session = SessionStore()
+                request.user = AnonymousUser()
+                pages.append(_text(render(request).content.decode()))
+        return pages[0], pages[1]
+
+    assert_welsh_of(*both(lambda r: server_error(r)), "the 500 page")
+    assert_welsh_of(*both(lambda r: bad_request(r, ValueError())), "the 400 page")
+    assert_welsh_of(*both(lambda r: permission_denied(r, PermissionDenied())), "the 403 page")
+    # Without a request, as Django renders it: still the site's page.
+    with translation.override("cy"):
+        page = server_error(RequestFactory().get("/")).content.decode()
+    assert 'lang="cy"' in page and "mae problem gyda\u2019r gwasanaeth" in page
+
+
+# --- the published statistics, the tracker, the audit results, the record's proofs ---------
+
+# Symbols and codes the same in any language: the suppressed counts, the quarters' names and
+# the downloads' formats.
+STATISTICS_SAME = frozenset({"1-5", "*", "2026-Q4", "2026-Q3", "JSON", "PDF", "\u00b7"})
+# Cases closed by a panel: "Panel" in Welsh too.
+STATISTICS_SAME |= {"Panel"}
+
+
+def publish_statistics(organisation, make_complaint, case_officer):
+    """2026-Q4's statistics with every section the page can show: the quarter's complaints
+    (three closed by staff), and, over them, figures for the parts a small test cannot reach
+    by itself (days to outcome by category and outcome, flags, time limits, the surveys)."""
+    import time_machine
+
+    from fairhearing.conftest import walk
+    from fairhearing.reporting.queries import period_figures, period_parse
+    from fairhearing.reporting.services import report_publish
+    from fairhearing.surveys.models import QUESTIONS
+
+    quarter = period_parse("2026-Q4")
+    with time_machine.travel(dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)):
+        cases = [
+            make_complaint(category="bullying" if i < 8 else "racism").cases.get()
+            for i in range(12)
+        ]
+        for case in cases[:3]:
+            walk(case, case_officer, "acknowledge", "begin_assessment", "assess_no_further_action")
+    figures = period_figures(organisation, quarter)
+    figures["times_by_category"] = {
+        "Bullying or harassment": [8, 12.5, 30.0],
+        "Racism": [6, 20.0, 41.5],
+    }
+    figures["times_by_outcome"] = {"No further action after assessment": [7, 9.0, 15.0]}
+    figures["parity"]["flags"] = [
+        {"category": "Racism", "median": 20.0, "rest_median": 12.5, "difference_percent": 60},
+        {"category": "Online abuse", "median": 5.0, "rest_median": 12.5, "difference_percent": -60},
+    ]
+    figures["limits"] = {
+        "Acknowledge the complaint": {"met": 9, "missed": 3},
+        "Complete the assessment": {"met": 2, "missed": 0},
+    }
+    agree = {5: 4, 4: 4, 3: 2, 2: 1, 1: 1}  # 12 complainants answered: their tables published
+    few = {5: 1, 4: 1, 3: 0, 2: 1, 1: 0}  # 3 respondents: withheld
+    figures["survey"] = {
+        "complainant": {q: dict(agree) for q in QUESTIONS},
+        "respondent": {q: dict(few) for q in QUESTIONS},
+    }
+    return report_publish(actor=None, organisation=organisation, period=quarter, figures=figures)
+
+
+def test_the_published_statistics_are_all_welsh(
+    organisation, make_complaint, case_officer, settings, tmp_path
+) -> None:
+    settings.LEDGER_SIGNING_KEY_FILE = tmp_path / "ledger.key"
+    report = publish_statistics(organisation, make_complaint, case_officer)
+    assert_all_welsh(Client(), reverse("reporting:list"), same=STATISTICS_SAME)
+    page = reverse("reporting:report", args=[report.period])
+    assert_all_welsh(Client(), page, same=STATISTICS_SAME)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = client.get(page).content.decode()
+    # The rulebook's words and the tables' titles in Welsh, in the tables and in the charts.
+    for said in (
+        "Cwynion a ddaeth i law, yn ôl y categori fel y\u2019i canfyddir",
+        "Bwlio neu aflonyddu",
+        "Terfyn amser: Cydnabod y gŵyn",
+        "Achwynwyr: 12 ateb",
+        "Cytuno\u2019n gryf",
+        "Dim camau pellach ar ôl asesu",
+        "heb ei ddangos: caewyd llai na 6 achos",
+        "Hiliaeth: canolrif o 20 diwrnod",
+    ):
+        assert said in welsh, said
+    chart = re.search(r"<svg class=\"fh-chart\".*?</svg>", welsh, re.S)
+    assert chart and "Bwlio neu aflonyddu" in chart.group(0) and "Bullying" not in chart.group(0)
+    # Python's own words never reach the page.
+    for leak in ("None", "{'", "[{", "gettext", "__proxy__"):
+        assert leak not in welsh.split("<main", 1)[1], leak
+    # The downloads stay as published: in English.
+    csv = client.get(reverse("reporting:report_format", args=[report.period, "csv"]))
+    assert '"Complaints received, by category as perceived",Bullying or harassment' in (
+        csv.content.decode()
+    )
+
+
+def test_the_recommendations_tracker_is_all_welsh(organisation) -> None:
+    from fairhearing.reporting.services import recommendations_import
+
+    recommendations_import(
+        actor=None,
+        organisation=organisation,
+        title="Independent review",
+        published_on=dt.date(2026, 6, 1),
+        data=(
+            b"number,text,owner,due_on,status,evidence\n"
+            b"R1,Publish the complaints procedure,General Secretary,2027-01-31,implemented,"
+            b"Published in June\n"
+            b"R2,Train every panel member,Head of Governance,2027-03-31,in_progress,\n"
+            b"R3,Pay the panel,Treasurer,2027-03-31,not_accepted,Members serve unpaid\n"
+            b"R4,Review the code,General Secretary,2027-06-30,not_started,\n"
+        ),
+        filename="r.csv",
+    )
+    typed = frozenset(
+        {"Independent review", "General Secretary", "Head of Governance", "Treasurer"}
+        | {"Publish the complaints procedure", "Train every panel member", "Pay the panel"}
+        | {"Review the code", "Published in June", "Members serve unpaid"}
+        | {"R1", "R2", "R3", "R4"}
+    )
+    assert_all_welsh(Client(), reverse("reporting:tracker"), same=typed)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = client.get(reverse("reporting:tracker")).content.decode()
+    assert "Wedi\u2019i weithredu" in page and "31 Ionawr 2027" in page
+
+
+def test_the_case_file_audit_results_are_all_welsh(
+    organisation, make_complaint, case_officer
+) -> None:
+    import copy
+
+    from fairhearing.accounts.models import Role
+    from fairhearing.audits.services import (
+        audit_finding_raise,
+        audit_round_draw,
+        audited_case_record,
+    )
+    from fairhearing.cases.models import Case
+    from fairhearing.conftest import make_user, walk
+    from fairhearing.organisations.default_rulebook import DEFAULT_RULEBOOK
+    from fairhearing.organisations.services import rulebook_publish
+    from fairhearing.reporting.queries import period_parse
+
+    assert_all_welsh(Client(), reverse("audits:published"))  # nothing yet
+    definition = copy.deepcopy(DEFAULT_RULEBOOK)
+    definition["audit"]["sample_size"] = 3
+    rulebook_publish(actor=None, organisation=organisation, definition=definition)
+    quarter = period_parse("2026-Q3")
+    for i in range(5):
+        case = make_complaint(respondents=(f"Respondent {i}",)).cases.get()
+        walk(case, case_officer, "acknowledge", "begin_assessment", "assess_no_further_action")
+        at = dt.datetime(2026, 7, 1 + i, 12, tzinfo=dt.UTC)
+        Case.objects.filter(pk=case.pk).update(closed_at=at)
+    oversight = make_user(organisation, "odile", Role.OVERSIGHT)
+    audit_round = audit_round_draw(
+        actor=oversight, organisation=organisation, period=quarter, today=dt.date(2026, 10, 1)
+    )
+    met = {
+        "reasons_given": "yes",
+        "time_limits_met": "no",
+        "notice_and_evidence_disclosed": "yes",
+        "conflicts_checked": "not_applicable",
+    }
+    for audited in audit_round.audited.all():
+        audited_case_record(actor=oversight, audited=audited, answers=met, findings="Late.")
+    audit_finding_raise(
+        actor=oversight,
+        audited=audit_round.audited.order_by("pk")[0],
+        text="Keep to the time limits.",
+        owner="Case team",
+        due_on=dt.date(2027, 1, 31),
+    )
+    assert_all_welsh(Client(), reverse("audits:published"), same=STATISTICS_SAME)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = client.get(reverse("audits:published")).content.decode()
+    assert "Archwiliwyd 3 o\u2019r 5 achos a gaeodd yn y chwarter" in page
+    assert "Rhesymau wedi\u2019u rhoi dros bob penderfyniad" in page
+
+
+def test_the_records_proof_pages_are_all_welsh(make_complaint, settings, tmp_path) -> None:
+    from fairhearing.ledger import heads
+    from fairhearing.ledger.models import Event
+
+    settings.LEDGER_SIGNING_KEY_FILE = tmp_path / "ledger.key"
+    make_complaint()
+    seq = Event.objects.order_by("-seq")[0].seq
+    html = {"accept": "text/html,application/xhtml+xml"}
+    inclusion = f"{reverse('ledger:inclusion')}?seq={seq}"
+    # Before the next signed summary, then after it, and the summaries themselves.
+    assert_all_welsh(Client(), inclusion, headers=html)
+    assert_all_welsh(Client(), reverse("ledger:heads"), headers=html)
+    heads.tree_head_sign()
+    key = frozenset({heads.public_key_hex(), "fairhearing ledger check-proof"})
+    assert_all_welsh(Client(), inclusion, same=key, headers=html)
+    assert_all_welsh(Client(), reverse("ledger:heads"), same=key, headers=html)
+    # Programs are answered in JSON as before; an entry that is not there, in Welsh.
+    assert Client().get(reverse("ledger:heads")).json()["heads"][0]["tree_size"] == seq
+    assert_all_welsh(Client(), f"{reverse('ledger:inclusion')}?seq=999999", headers=html)
+    assert_all_welsh(Client(), f"{reverse('ledger:consistency')}?from=1&to=x")
+
+
+# --- the rest of the anonymous report, and the survey's thanks ------------------------------
+
+ANONYMOUS = {
+    "respondent_1_name": "Rowan Ashby",
+    "respondent_2_name": "Ellis Moreno",
+    "category": "bullying",
+    "allegation_type": "post",
+    "conduct_date-day": "3",
+    "conduct_date-month": "3",
+    "conduct_date-year": "2026",
+    "description": "Posted a cartoon mocking a volunteer.",
+}
+
+
+def test_checking_and_sending_an_anonymous_report_are_all_welsh(organisation) -> None:
+    typed = frozenset({"Rowan Ashby", "Ellis Moreno", "Posted a cartoon mocking a volunteer."})
+    client = Client()
+    assert client.post(reverse("intake:anonymous"), ANONYMOUS).status_code == 302
+    assert_all_welsh(client, reverse("intake:anonymous_check"), same=typed)
+    # The receipt is shown once: one report sent in each language, the pages set side by side.
+    received = []
+    for language in ("", "cy"):
+        client = Client()
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.post(reverse("intake:anonymous"), ANONYMOUS)
+        page = client.post(reverse("intake:anonymous_check"), follow=True).content.decode()
+        found = re.search(r'<strong id="receipt-code">([0-9A-Z-]{29})</strong>', page)
+        assert found
+        received.append((_text(page), found.group(1)))
+    (english, english_code), (welsh, welsh_code) = received
+    assert "Adroddiad wedi dod i law" in welsh.parts
+    assert_welsh_of(english, welsh, "the receipt", frozenset({english_code, welsh_code}))
+
+
+def test_the_surveys_thanks_is_all_welsh() -> None:
+    assert_all_welsh(Client(), reverse("surveys:thanks"))

@@ -4,23 +4,49 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
-ROW, LABEL_W, BAR_W = 28, 260, 320
+ROW, LINE, LABEL_W, BAR_W = 28, 18, 260, 320
+CHAR_W = 8  # about 8 units a character at 14px
+
+
+def _lines(label: str, limit: int) -> list[str]:
+    """`label` in lines of at most `limit` characters, broken between words (a word longer
+    than a line keeps a line of its own): a long label, as Welsh ones often are, wraps under
+    itself instead of running into its bar."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label(lines: list[str], y: int) -> SafeString:
+    spans = format_html_join(
+        "",
+        '<tspan x="0" dy="{}">{}</tspan>',
+        ((0 if i == 0 else LINE, line) for i, line in enumerate(lines)),
+    )
+    return format_html('<text x="0" y="{}" font-size="14">{}</text>', y, spans)
 
 
 @register.simple_tag
 def bar_chart(table: dict[str, Any], chart_id: str) -> str:
     rows = table["rows"]
-    # As wide as the longest label needs (about 8 units a character at 14px), so that a chart
-    # of short labels is not mostly blank space, and reads larger on a phone.
-    label_w = min(LABEL_W, max(80, 8 * max((len(str(r["label"])) for r in rows), default=0)))
+    limit = LABEL_W // CHAR_W
+    labelled = [(row, _lines(str(row["label"]), limit)) for row in rows]
+    # As wide as the longest line needs, so that a chart of short labels is not mostly blank
+    # space, and reads larger on a phone.
+    longest = max((len(line) for _, lines in labelled for line in lines), default=0)
+    label_w = min(LABEL_W, max(80, CHAR_W * longest))
     numbers = [int(r["shown"]) for r in rows if r["shown"].isdigit()]
     top = max([*numbers, 5, 1])
-    height = ROW * len(rows) + 10
     bars = []
-    for i, row in enumerate(rows):
-        y = i * ROW + 5
+    y = 5
+    for row, lines in labelled:
         shown = row["shown"]
         if shown.isdigit():
             width, fill = BAR_W * int(shown) / top, "#106165"
@@ -30,8 +56,7 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
             width, fill = 0, "none"
         bars.append(
             (
-                y + 17,
-                row["label"],
+                _label(lines, y + 17),
                 label_w + 4,
                 y + 4,
                 f"{width:.1f}",
@@ -41,10 +66,10 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
                 shown,
             )
         )
+        y += ROW + LINE * (len(lines) - 1)
     body = format_html_join(
         "",
-        '<text x="0" y="{}" font-size="14">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="18" fill="{}"></rect>'
+        '{}<rect x="{}" y="{}" width="{}" height="18" fill="{}"></rect>'
         '<text x="{}" y="{}" font-size="14">{}</text>',
         bars,
     )
@@ -55,7 +80,7 @@ def bar_chart(table: dict[str, Any], chart_id: str) -> str:
         '<title id="{}-title">{}</title>{}</svg>',
         chart_id,
         label_w + BAR_W + 80,
-        height,
+        y + 5,
         chart_id,
         table["title"],
         body,

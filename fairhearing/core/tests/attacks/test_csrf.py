@@ -30,7 +30,8 @@ from .world import World, build_world, snapshot
 
 pytestmark = pytest.mark.django_db
 
-CSRF_REFUSED = "CSRF verification failed"
+# The site's own page for a refusal by CsrfViewMiddleware (templates/403_csrf.html).
+CSRF_REFUSED = 'id="csrf-refused"'
 
 
 def path_of(route: Route, world: World) -> str:
